@@ -1,0 +1,134 @@
+//! A removable histogram for first-response percentiles.
+//!
+//! The rolling window adds and removes samples all the time, and the screen
+//! asks for p50/p90 every frame, so percentiles come from buckets rather than
+//! a sorted list. Buckets are 100 ms wide below 50 s and 1 % wide above, and
+//! each remembers the sum of its values: a percentile is the mean of the
+//! bucket holding the nearest-rank sample. That is exact whenever the bucket
+//! holds one distinct value and never off by more than the bucket's width,
+//! well inside metrics.md's max(1 s, 2 %).
+
+use std::collections::BTreeMap;
+
+use crate::time::Millis;
+
+const LINEAR_STEP: Millis = 100;
+const LINEAR_LIMIT: Millis = 50_000;
+const LINEAR_BUCKETS: u32 = (LINEAR_LIMIT / LINEAR_STEP) as u32;
+/// ln(1.01): each logarithmic bucket is 1 % wider than the one before.
+const LOG_RATIO_LN: f64 = 0.009_950_330_853_168_083;
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Histogram {
+    buckets: BTreeMap<u32, (u32, i64)>,
+    count: u32,
+    sum: i64,
+}
+
+fn bucket_of(v: Millis) -> u32 {
+    let v = v.max(0);
+    if v < LINEAR_LIMIT {
+        return (v / LINEAR_STEP) as u32;
+    }
+    let steps = ((v as f64 / LINEAR_LIMIT as f64).ln() / LOG_RATIO_LN) as u32;
+    LINEAR_BUCKETS + steps
+}
+
+impl Histogram {
+    pub fn add(&mut self, v: Millis) {
+        let e = self.buckets.entry(bucket_of(v)).or_default();
+        e.0 += 1;
+        e.1 += v;
+        self.count += 1;
+        self.sum += v;
+    }
+
+    pub fn remove(&mut self, v: Millis) {
+        let b = bucket_of(v);
+        if let Some(e) = self.buckets.get_mut(&b) {
+            e.0 = e.0.saturating_sub(1);
+            e.1 -= v;
+            if e.0 == 0 {
+                self.buckets.remove(&b);
+            }
+            self.count = self.count.saturating_sub(1);
+            self.sum -= v;
+        }
+    }
+
+    pub fn count(&self) -> u32 {
+        self.count
+    }
+
+    pub fn sum(&self) -> i64 {
+        self.sum
+    }
+
+    /// Nearest-rank percentile: the sample at rank `ceil(p/100 * n)`.
+    pub fn percentile(&self, p: f64) -> Option<f64> {
+        if self.count == 0 {
+            return None;
+        }
+        let rank = ((p / 100.0 * self.count as f64).ceil() as u32).clamp(1, self.count);
+        let mut seen = 0;
+        for (n, sum) in self.buckets.values() {
+            seen += n;
+            if seen >= rank {
+                return Some(*sum as f64 / *n as f64);
+            }
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn exact(values: &mut [Millis], p: f64) -> f64 {
+        values.sort();
+        let rank = ((p / 100.0 * values.len() as f64).ceil() as usize).clamp(1, values.len());
+        values[rank - 1] as f64
+    }
+
+    #[test]
+    fn nearest_rank_on_distinct_values() {
+        let mut h = Histogram::default();
+        for v in [9_000, 1_000, 38_000, 14_000, 5_000] {
+            h.add(v);
+        }
+        // n = 5: p50 is rank 3, p90 is rank 5.
+        assert_eq!(h.percentile(50.0), Some(9_000.0));
+        assert_eq!(h.percentile(90.0), Some(38_000.0));
+        h.remove(38_000);
+        assert_eq!(h.percentile(90.0), Some(14_000.0));
+        assert_eq!(h.count(), 4);
+    }
+
+    #[test]
+    fn empty_has_no_percentile() {
+        let mut h = Histogram::default();
+        assert_eq!(h.percentile(50.0), None);
+        h.add(5);
+        h.remove(5);
+        assert_eq!(h.percentile(50.0), None);
+        assert!(h.buckets.is_empty());
+    }
+
+    #[test]
+    fn error_stays_inside_the_spec_bound() {
+        let mut values: Vec<Millis> = (0..2_000)
+            .map(|i| (i * i * 37 + i * 911) % 3_600_000)
+            .collect();
+        let mut h = Histogram::default();
+        for v in &values {
+            h.add(*v);
+        }
+        for p in [1.0, 50.0, 90.0, 99.0, 100.0] {
+            let want = exact(&mut values, p);
+            let got = h.percentile(p).unwrap();
+            let bound = (0.02 * want).max(1000.0);
+            assert!((got - want).abs() <= bound, "p{p}: got {got}, want {want}");
+        }
+    }
+}

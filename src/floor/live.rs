@@ -1,0 +1,242 @@
+//! The live state: who waits where, and who does what, right now.
+
+use std::collections::BTreeSet;
+
+use smallvec::SmallVec;
+
+use super::sample::{AgentIdx, QueueIdx};
+use crate::protocol::AgentState;
+use crate::time::{Millis, Ts};
+
+/// Key of a live contact in the floor's contact slab.
+pub type ContactKey = usize;
+
+/// What an agent is shown as: `on_contact` while holding any contact,
+/// otherwise its last `agent.state`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DisplayState {
+    OnContact,
+    Available,
+    Busy,
+    WrapUp,
+    Away,
+    Offline,
+}
+
+impl DisplayState {
+    pub const ALL: [DisplayState; 6] = [
+        DisplayState::OnContact,
+        DisplayState::Available,
+        DisplayState::Busy,
+        DisplayState::WrapUp,
+        DisplayState::Away,
+        DisplayState::Offline,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DisplayState::OnContact => "on_contact",
+            DisplayState::Available => "available",
+            DisplayState::Busy => "busy",
+            DisplayState::WrapUp => "wrap_up",
+            DisplayState::Away => "away",
+            DisplayState::Offline => "offline",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+impl From<AgentState> for DisplayState {
+    fn from(s: AgentState) -> Self {
+        match s {
+            AgentState::Available => DisplayState::Available,
+            AgentState::Busy => DisplayState::Busy,
+            AgentState::WrapUp => DisplayState::WrapUp,
+            AgentState::Away => DisplayState::Away,
+            AgentState::Offline => DisplayState::Offline,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Queue {
+    pub id: Box<str>,
+    /// From `queue.info` or a snapshot.
+    pub feed_name: Option<Box<str>>,
+    /// From `queue.info`.
+    pub feed_threshold: Option<Millis>,
+    /// Waiting contacts, oldest first.
+    pub waiting: BTreeSet<(Ts, ContactKey)>,
+}
+
+impl Queue {
+    pub fn new(id: &str) -> Self {
+        Queue {
+            id: id.into(),
+            feed_name: None,
+            feed_threshold: None,
+            waiting: BTreeSet::new(),
+        }
+    }
+
+    pub fn oldest(&self) -> Option<Ts> {
+        self.waiting.first().map(|(since, _)| *since)
+    }
+}
+
+/// How many recent display states an agent remembers (for the details view).
+pub const AGENT_HISTORY: usize = 8;
+
+#[derive(Debug)]
+pub struct Agent {
+    pub id: Box<str>,
+    pub name: Option<Box<str>>,
+    /// The last `agent.state`, and when it began.
+    pub state: AgentState,
+    pub reason: Option<Box<str>>,
+    pub queues: SmallVec<[QueueIdx; 4]>,
+    pub contacts: SmallVec<[ContactKey; 2]>,
+    /// When the current display state began.
+    pub shown_since: Ts,
+    /// Start of the wrap-up period in progress.
+    pub wrap_since: Option<Ts>,
+    /// The queue of the agent's last ended segment: wrap-up belongs there.
+    pub last_queue: Option<QueueIdx>,
+    /// False once a snapshot left the agent out: hidden, but its window
+    /// history stays.
+    pub present: bool,
+    /// Recent display states, newest last.
+    pub history: SmallVec<[(Ts, DisplayState); AGENT_HISTORY]>,
+}
+
+impl Agent {
+    pub fn new(id: &str, now: Ts) -> Self {
+        Agent {
+            id: id.into(),
+            name: None,
+            // An agent first seen answering a contact is logged in; with no
+            // other word, it is available once the contact ends.
+            state: AgentState::Available,
+            reason: None,
+            queues: SmallVec::new(),
+            contacts: SmallVec::new(),
+            shown_since: now,
+            wrap_since: None,
+            last_queue: None,
+            present: true,
+            history: SmallVec::new(),
+        }
+    }
+
+    pub fn display(&self) -> DisplayState {
+        if self.contacts.is_empty() {
+            self.state.into()
+        } else {
+            DisplayState::OnContact
+        }
+    }
+
+    /// Call after anything that may change the display state, with the state
+    /// shown before it.
+    pub fn note_display(&mut self, before: DisplayState, at: Ts) {
+        let now_shown = self.display();
+        if now_shown != before || self.history.is_empty() {
+            self.shown_since = at;
+            if self.history.len() == AGENT_HISTORY {
+                self.history.remove(0);
+            }
+            self.history.push((at, now_shown));
+        }
+    }
+}
+
+/// A contact's channel. Only `voice` changes a figure (its first response is
+/// its answer); the others are kept for display.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Channel {
+    Voice,
+    Chat,
+    Email,
+    Sms,
+    Social,
+    Other(Box<str>),
+}
+
+impl Channel {
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "voice" => Channel::Voice,
+            "chat" => Channel::Chat,
+            "email" => Channel::Email,
+            "sms" => Channel::Sms,
+            "social" => Channel::Social,
+            other => Channel::Other(other.into()),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            Channel::Voice => "voice",
+            Channel::Chat => "chat",
+            Channel::Email => "email",
+            Channel::Sms => "sms",
+            Channel::Social => "social",
+            Channel::Other(s) => s,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Phase {
+    Waiting {
+        queue: QueueIdx,
+        since: Ts,
+    },
+    Connected {
+        agent: AgentIdx,
+        /// Where the segment was answered; `None` when we never saw it queued.
+        queue: Option<QueueIdx>,
+        answered: Ts,
+        /// Hold time of finished holds.
+        held: Millis,
+        /// Start of the hold in progress.
+        hold_since: Option<Ts>,
+    },
+}
+
+#[derive(Debug)]
+pub struct Contact {
+    pub id: Box<str>,
+    /// `None` until a `contact.queued` or snapshot names one: voice.
+    pub channel: Option<Channel>,
+    /// Starts the first-response clock.
+    pub first_queued: Option<Ts>,
+    /// First response already counted (or unknowable).
+    pub responded: bool,
+    /// Its customer started another contact within the repeat window before it.
+    pub repeat: bool,
+    pub has_customer: bool,
+    pub phase: Phase,
+}
+
+impl Contact {
+    pub fn is_voice(&self) -> bool {
+        matches!(self.channel, None | Some(Channel::Voice))
+    }
+
+    /// The queue it is in now: where it waits, or where its segment was answered.
+    pub fn queue(&self) -> Option<QueueIdx> {
+        match self.phase {
+            Phase::Waiting { queue, .. } => Some(queue),
+            Phase::Connected { queue, .. } => queue,
+        }
+    }
+}
+
+/// Hold time of a connected phase as of `at`.
+pub fn hold_as_of(held: Millis, hold_since: Option<Ts>, at: Ts) -> Millis {
+    held + hold_since.map_or(0, |h| at.since(h))
+}

@@ -1,0 +1,266 @@
+//! The floor model: the live state of a contact center and every figure of
+//! metrics.md, fed with decoded events.
+//!
+//! It knows nothing of sockets, terminals or the wall clock. The caller moves
+//! time forward with [`Floor::advance`] and applies events with
+//! [`Floor::apply`]; read the state through [`Floor::view`]. Everything is
+//! bounded: ended contacts leave, window samples age out, and remembered ids
+//! are capped (see [`Limits`]).
+
+mod apply;
+mod audit;
+mod histogram;
+mod live;
+mod memory;
+mod resync;
+mod sample;
+mod settings;
+mod view;
+mod window;
+
+use std::collections::HashMap;
+
+use foldhash::fast::RandomState;
+use slab::Slab;
+
+use crate::protocol::{Decoded, Event};
+use crate::time::Ts;
+
+pub use live::{Channel, DisplayState};
+pub use sample::{AgentIdx, QueueIdx};
+pub use settings::{DEFAULT_SL_THRESHOLD, DayStart, Limits, QueuePolicy, Settings, SlFormula};
+pub use view::{
+    AgentCounts, AgentView, ContactView, Figures, Frt, QueueView, WaitingView, WindowKind,
+};
+
+use live::{Agent, Contact, Queue};
+use memory::{Customers, Finished};
+use sample::WaitRules;
+use window::Window;
+
+/// What came in, and what of it was refused (the snapshot's `feed` counts).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FeedCounts {
+    /// Events applied to the floor.
+    pub events: u64,
+    /// Frames or events refused by the decoder.
+    pub rejected: u64,
+    /// Events of a type we do not know.
+    pub unknown: u64,
+    /// Events dropped because their `seq` was already applied.
+    pub duplicates: u64,
+    /// Forward jumps in `seq`.
+    pub gaps: u64,
+    /// Events that changed nothing: for a contact that already finished, a
+    /// second answer by the same agent, a hold while on hold, ...
+    pub ignored: u64,
+    /// Events dropped because a size limit (queues, agents, contacts) was hit.
+    pub over_limit: u64,
+}
+
+pub struct Floor {
+    settings: Settings,
+    now: Ts,
+    queues: Vec<Queue>,
+    queue_index: HashMap<Box<str>, QueueIdx, RandomState>,
+    agents: Vec<Agent>,
+    agent_index: HashMap<Box<str>, AgentIdx, RandomState>,
+    contacts: Slab<Contact>,
+    contact_index: HashMap<Box<str>, live::ContactKey, RandomState>,
+    finished: Finished,
+    customers: Customers,
+    window: Window,
+    counts: FeedCounts,
+    last_seq: Option<u64>,
+    latest_event: Option<Ts>,
+    resyncing: bool,
+}
+
+impl Floor {
+    pub fn new(settings: Settings) -> Self {
+        let limits = &settings.limits;
+        let mut floor = Floor {
+            now: Ts(0),
+            queues: Vec::new(),
+            queue_index: HashMap::default(),
+            agents: Vec::new(),
+            agent_index: HashMap::default(),
+            contacts: Slab::new(),
+            contact_index: HashMap::default(),
+            finished: Finished::new(limits.finished),
+            customers: Customers::new(settings.repeat_window, limits.customers),
+            window: Window::new(
+                settings.window,
+                settings.day_start.clone(),
+                limits.samples,
+                settings.track_today,
+            ),
+            counts: FeedCounts::default(),
+            last_seq: None,
+            latest_event: None,
+            resyncing: false,
+            settings,
+        };
+        // Queues named in the config are shown even before the feed names them.
+        let mut configured: Vec<String> = floor.settings.queues.keys().cloned().collect();
+        configured.sort();
+        for id in configured {
+            floor.queue_idx(&id);
+        }
+        floor
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// The floor's clock (the feed's clock): the latest `now` it was given.
+    pub fn now(&self) -> Ts {
+        self.now
+    }
+
+    /// The latest `ts` of any applied event.
+    pub fn latest_event(&self) -> Option<Ts> {
+        self.latest_event
+    }
+
+    pub fn counts(&self) -> FeedCounts {
+        self.counts
+    }
+
+    /// Brings every figure up to date before it is read (a threshold that
+    /// changed less than a second of feed time ago is applied to the waits
+    /// already held).
+    pub fn settle(&mut self) {
+        self.window.settle();
+    }
+
+    /// Moves time forward: window samples age out, timers tick. Never back.
+    pub fn advance(&mut self, now: Ts) {
+        if now > self.now {
+            self.now = now;
+            self.window.advance(now);
+            self.customers.prune(now);
+        }
+    }
+
+    /// Takes one decoder outcome: applies an event, counts the rest.
+    pub fn ingest(&mut self, decoded: &Decoded<'_>) {
+        match decoded {
+            Decoded::Event(ev) => self.apply(ev),
+            Decoded::Unknown { seq } => {
+                self.counts.unknown += 1;
+                self.note_seq(*seq);
+            }
+            Decoded::Rejected(r) => {
+                self.counts.rejected += 1;
+                self.note_seq(r.seq);
+            }
+        }
+    }
+
+    /// Counts a frame refused before decoding (binary, oversized, not UTF-8).
+    pub fn count_rejected(&mut self) {
+        self.counts.rejected += 1;
+    }
+
+    /// Whether an event with this `seq` would be dropped as already applied.
+    /// A caller that moves time by events asks first, so that a duplicate
+    /// moves nothing.
+    pub fn is_duplicate(&self, seq: Option<u64>) -> bool {
+        matches!((seq, self.last_seq), (Some(s), Some(last)) if s <= last)
+    }
+
+    /// Notes a `seq` that arrived, whether or not its event is applied:
+    /// a forward jump is a gap.
+    fn note_seq(&mut self, seq: Option<u64>) {
+        let Some(seq) = seq else { return };
+        match self.last_seq {
+            Some(last) if seq <= last => return,
+            Some(last) if seq > last + 1 => self.counts.gaps += 1,
+            _ => {}
+        }
+        self.last_seq = Some(seq);
+    }
+
+    /// Applies one event at its own `ts`. Duplicates by `seq` are dropped.
+    pub fn apply(&mut self, ev: &Event<'_>) {
+        if self.is_duplicate(ev.seq) {
+            self.counts.duplicates += 1;
+            return;
+        }
+        self.note_seq(ev.seq);
+        self.counts.events += 1;
+        self.latest_event = Some(self.latest_event.map_or(ev.ts, |t| t.max(ev.ts)));
+        self.apply_kind(ev);
+    }
+
+    /// A new connection starts its own `seq` numbering.
+    pub fn reset_sequence(&mut self) {
+        self.last_seq = None;
+    }
+
+    /// After a reconnect the live state may be stale until a snapshot comes.
+    pub fn begin_resync(&mut self) {
+        self.resyncing = true;
+    }
+
+    /// `resync_grace` passed without a snapshot: trust the events we have.
+    pub fn end_resync(&mut self) {
+        self.resyncing = false;
+    }
+
+    pub fn resyncing(&self) -> bool {
+        self.resyncing
+    }
+
+    /// Samples pushed out of the rolling window early by the sample limit.
+    pub fn window_overflow(&self) -> u64 {
+        self.window.overflowed
+    }
+
+    /// Live contacts, for tests and diagnostics.
+    pub fn live_contacts(&self) -> usize {
+        self.contacts.len()
+    }
+
+    // ---- tables ---------------------------------------------------------
+
+    fn wait_rules(&self, queue: &str, feed_threshold: Option<crate::time::Millis>) -> WaitRules {
+        WaitRules {
+            threshold: self.settings.sl_threshold(queue, feed_threshold),
+            short_abandon: self.settings.short_abandon(queue),
+        }
+    }
+
+    fn queue_idx(&mut self, id: &str) -> Option<QueueIdx> {
+        if let Some(&i) = self.queue_index.get(id) {
+            return Some(i);
+        }
+        if self.queues.len() >= self.settings.limits.queues {
+            return None;
+        }
+        let i = QueueIdx(self.queues.len() as u32);
+        let rules = self.wait_rules(id, None);
+        self.queues.push(Queue::new(id));
+        self.queue_index.insert(id.into(), i);
+        self.window.add_queue(rules);
+        Some(i)
+    }
+
+    fn agent_idx(&mut self, id: &str, at: Ts) -> Option<AgentIdx> {
+        if let Some(&i) = self.agent_index.get(id) {
+            return Some(i);
+        }
+        if self.agents.len() >= self.settings.limits.agents {
+            return None;
+        }
+        let i = AgentIdx(self.agents.len() as u32);
+        let mut agent = Agent::new(id, at);
+        agent.note_display(agent.display(), at);
+        self.agents.push(agent);
+        self.agent_index.insert(id.into(), i);
+        self.window.add_agent();
+        Some(i)
+    }
+}

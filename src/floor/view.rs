@@ -1,0 +1,377 @@
+//! Reading the floor: the figures of metrics.md, per queue, per agent and in
+//! total, computed from the live state and the window sums. The snapshot
+//! command and the screen both read through here, so they always agree.
+
+use super::Floor;
+use super::live::{DisplayState, Phase, hold_as_of};
+use super::sample::{AgentIdx, Agg, QueueIdx};
+use super::settings::SlFormula;
+use crate::time::{Millis, Ts};
+
+/// Which window the window figures cover.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum WindowKind {
+    /// `(now - W, now]`
+    #[default]
+    Rolling,
+    /// From the last day start to now.
+    Today,
+}
+
+/// First-response time: count, mean and nearest-rank percentiles (ms).
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Frt {
+    pub count: i64,
+    pub avg: Option<f64>,
+    pub p50: Option<f64>,
+    pub p90: Option<f64>,
+}
+
+/// The window figures of one scope. Durations in milliseconds; `None` where
+/// metrics.md says null (a mean or a percentage of nothing).
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Figures {
+    pub entered: i64,
+    pub answered: i64,
+    pub abandoned: i64,
+    pub asa: Option<f64>,
+    pub service_level: Option<f64>,
+    pub abandon_rate: Option<f64>,
+    pub att: Option<f64>,
+    pub avg_hold: Option<f64>,
+    pub aht: Option<f64>,
+    pub frt: Frt,
+    pub fcr: Option<f64>,
+}
+
+fn ratio(num: i64, den: i64) -> Option<f64> {
+    (den > 0).then(|| num as f64 / den as f64)
+}
+
+fn pct(num: i64, den: i64) -> Option<f64> {
+    ratio(num, den).map(|r| 100.0 * r)
+}
+
+impl Figures {
+    pub(super) fn from_agg(a: &Agg, formula: SlFormula) -> Self {
+        let counted = a.answered + a.abandoned_counted;
+        let service_level = match formula {
+            SlFormula::Answered => pct(a.answered_within, counted),
+            SlFormula::Removed => pct(a.answered_within + a.abandoned_counted_within, counted),
+            SlFormula::Asterisk => pct(a.answered_within, a.answered),
+        };
+        Figures {
+            entered: a.entered,
+            answered: a.answered,
+            abandoned: a.abandoned,
+            asa: ratio(a.answered_wait, a.answered),
+            service_level,
+            abandon_rate: pct(a.abandoned_counted, counted),
+            att: ratio(a.talk, a.ended),
+            avg_hold: ratio(a.hold, a.ended),
+            aht: ratio(a.talk + a.hold + a.wrap, a.ended),
+            frt: Frt {
+                count: a.frt.count() as i64,
+                avg: ratio(a.frt.sum(), a.frt.count() as i64),
+                p50: a.frt.percentile(50.0),
+                p90: a.frt.percentile(90.0),
+            },
+            fcr: pct(a.first_contact_resolved, a.resolutions),
+        }
+    }
+}
+
+/// Agents by display state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct AgentCounts(pub [u32; 6]);
+
+impl AgentCounts {
+    pub fn get(&self, s: DisplayState) -> u32 {
+        self.0[s.index()]
+    }
+
+    fn add(&mut self, s: DisplayState) {
+        self.0[s.index()] += 1;
+    }
+
+    /// Agents logged in (everything but offline).
+    pub fn staffed(&self) -> u32 {
+        self.0.iter().sum::<u32>() - self.get(DisplayState::Offline)
+    }
+}
+
+/// One queue (or the totals, with an empty id) as shown.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QueueView<'f> {
+    pub idx: Option<QueueIdx>,
+    pub id: &'f str,
+    pub name: Option<&'f str>,
+    pub sl_threshold: Millis,
+    pub sl_formula: SlFormula,
+    pub waiting: usize,
+    pub longest_wait: Millis,
+    pub agents: AgentCounts,
+    pub figures: Figures,
+}
+
+impl QueueView<'_> {
+    /// The name to show: the configured or fed name, else the id.
+    pub fn label(&self) -> &str {
+        self.name.unwrap_or(self.id)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ContactView<'f> {
+    pub id: &'f str,
+    pub queue: Option<&'f str>,
+    pub channel: &'f str,
+    pub talk: Millis,
+    pub on_hold: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct AgentView<'f> {
+    pub idx: AgentIdx,
+    pub id: &'f str,
+    pub name: Option<&'f str>,
+    pub state: DisplayState,
+    /// Only while away.
+    pub reason: Option<&'f str>,
+    pub state_for: Millis,
+    pub queues: Vec<&'f str>,
+    pub contacts: Vec<ContactView<'f>>,
+    pub handled: i64,
+    pub att: Option<f64>,
+    /// Recent display states, newest last.
+    pub history: Vec<(Ts, DisplayState)>,
+}
+
+impl AgentView<'_> {
+    pub fn label(&self) -> &str {
+        self.name.unwrap_or(self.id)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct WaitingView<'f> {
+    pub id: &'f str,
+    pub since: Ts,
+    pub wait: Millis,
+    pub channel: &'f str,
+}
+
+impl Floor {
+    fn scopes(&self, kind: WindowKind) -> &super::sample::Scopes {
+        match kind {
+            WindowKind::Rolling => &self.window.rolling,
+            WindowKind::Today => &self.window.today,
+        }
+    }
+
+    /// How long the chosen window is, as of now.
+    pub fn window_span(&self, kind: WindowKind) -> Millis {
+        match kind {
+            WindowKind::Rolling => self.window.width(),
+            WindowKind::Today => self.now.since(self.window.today_start()),
+        }
+    }
+
+    /// Agents by display state, per queue (by index) and in total. Agents a
+    /// snapshot left out are not counted.
+    pub fn agent_counts(&self) -> (Vec<AgentCounts>, AgentCounts) {
+        let mut per_queue = vec![AgentCounts::default(); self.queues.len()];
+        let mut total = AgentCounts::default();
+        for a in self.agents.iter().filter(|a| a.present) {
+            let shown = a.display();
+            total.add(shown);
+            for q in &a.queues {
+                per_queue[q.0 as usize].add(shown);
+            }
+        }
+        (per_queue, total)
+    }
+
+    pub fn queue_ids(&self) -> impl Iterator<Item = QueueIdx> + '_ {
+        (0..self.queues.len()).map(|i| QueueIdx(i as u32))
+    }
+
+    pub fn queue_index(&self, id: &str) -> Option<QueueIdx> {
+        self.queue_index.get(id).copied()
+    }
+
+    /// One queue's figures. `counts` comes from [`Floor::agent_counts`], so a
+    /// caller drawing many queues counts agents once.
+    pub fn queue_view(
+        &self,
+        q: QueueIdx,
+        kind: WindowKind,
+        counts: &[AgentCounts],
+    ) -> QueueView<'_> {
+        let queue = &self.queues[q.0 as usize];
+        let formula = self.settings.sl_formula(&queue.id);
+        let name = self
+            .settings
+            .policy(&queue.id)
+            .and_then(|p| p.name.as_deref())
+            .or(queue.feed_name.as_deref());
+        QueueView {
+            idx: Some(q),
+            id: &queue.id,
+            name,
+            sl_threshold: self.settings.sl_threshold(&queue.id, queue.feed_threshold),
+            sl_formula: formula,
+            waiting: queue.waiting.len(),
+            longest_wait: queue.oldest().map_or(0, |since| self.now.since(since)),
+            agents: counts.get(q.0 as usize).copied().unwrap_or_default(),
+            figures: Figures::from_agg(&self.scopes(kind).queues[q.0 as usize], formula),
+        }
+    }
+
+    /// Every queue, sorted by id.
+    pub fn queue_views(&self, kind: WindowKind) -> Vec<QueueView<'_>> {
+        let (counts, _) = self.agent_counts();
+        let mut v: Vec<_> = self
+            .queue_ids()
+            .map(|q| self.queue_view(q, kind, &counts))
+            .collect();
+        v.sort_by(|a, b| a.id.cmp(b.id));
+        v
+    }
+
+    /// The whole floor. Its window figures include samples that belong to no
+    /// queue (events for contacts never seen queued).
+    pub fn totals(&self, kind: WindowKind, agents: AgentCounts) -> QueueView<'_> {
+        let oldest = self.queues.iter().filter_map(|q| q.oldest()).min();
+        let formula = self.settings.total_sl_formula();
+        QueueView {
+            idx: None,
+            id: "",
+            name: None,
+            sl_threshold: self
+                .settings
+                .defaults
+                .sl_threshold
+                .unwrap_or(super::DEFAULT_SL_THRESHOLD),
+            sl_formula: formula,
+            waiting: self.queues.iter().map(|q| q.waiting.len()).sum(),
+            longest_wait: oldest.map_or(0, |since| self.now.since(since)),
+            agents,
+            figures: Figures::from_agg(&self.scopes(kind).total, formula),
+        }
+    }
+
+    /// Agents a snapshot has not left out.
+    pub fn agent_ids(&self) -> impl Iterator<Item = AgentIdx> + '_ {
+        self.agents
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.present)
+            .map(|(i, _)| AgentIdx(i as u32))
+    }
+
+    pub fn agent_index(&self, id: &str) -> Option<AgentIdx> {
+        self.agent_index
+            .get(id)
+            .copied()
+            .filter(|a| self.agents[a.0 as usize].present)
+    }
+
+    /// Cheap facts for sorting and filtering many agents without building views.
+    pub fn agent_brief(&self, a: AgentIdx) -> (&str, Option<&str>, DisplayState, Ts) {
+        let agent = &self.agents[a.0 as usize];
+        (
+            &agent.id,
+            agent.name.as_deref(),
+            agent.display(),
+            agent.shown_since,
+        )
+    }
+
+    pub fn agent_queue_ids(&self, a: AgentIdx) -> impl Iterator<Item = &str> + '_ {
+        self.agents[a.0 as usize]
+            .queues
+            .iter()
+            .map(|q| &*self.queues[q.0 as usize].id)
+    }
+
+    pub fn agent_view(&self, a: AgentIdx, kind: WindowKind) -> AgentView<'_> {
+        let agent = &self.agents[a.0 as usize];
+        let shown = agent.display();
+        let mut contacts: Vec<ContactView<'_>> = agent
+            .contacts
+            .iter()
+            .filter_map(|k| self.contacts.get(*k))
+            .filter_map(|c| match c.phase {
+                Phase::Connected {
+                    queue,
+                    answered,
+                    held,
+                    hold_since,
+                    ..
+                } => Some(ContactView {
+                    id: &c.id,
+                    queue: queue.map(|q| &*self.queues[q.0 as usize].id),
+                    channel: c.channel.as_ref().map_or("voice", |ch| ch.as_str()),
+                    talk: self.now.since(answered)
+                        - hold_as_of(held, hold_since, self.now).min(self.now.since(answered)),
+                    on_hold: hold_since.is_some(),
+                }),
+                Phase::Waiting { .. } => None,
+            })
+            .collect();
+        contacts.sort_by(|x, y| x.id.cmp(y.id));
+        let agg = self.scopes(kind).agents[a.0 as usize];
+        AgentView {
+            idx: a,
+            id: &agent.id,
+            name: agent.name.as_deref(),
+            state: shown,
+            reason: if shown == DisplayState::Away {
+                agent.reason.as_deref()
+            } else {
+                None
+            },
+            state_for: self.now.since(agent.shown_since),
+            queues: agent
+                .queues
+                .iter()
+                .map(|q| &*self.queues[q.0 as usize].id)
+                .collect(),
+            contacts,
+            handled: agg.handled,
+            att: ratio(agg.talk, agg.handled),
+            history: agent.history.to_vec(),
+        }
+    }
+
+    /// Every present agent, sorted by id.
+    pub fn agent_views(&self, kind: WindowKind) -> Vec<AgentView<'_>> {
+        let mut v: Vec<_> = self.agent_ids().map(|a| self.agent_view(a, kind)).collect();
+        v.sort_by(|a, b| a.id.cmp(b.id));
+        v
+    }
+
+    /// The contacts waiting in a queue, longest wait first.
+    pub fn waiting_in(&self, q: QueueIdx) -> Vec<WaitingView<'_>> {
+        self.queues[q.0 as usize]
+            .waiting
+            .iter()
+            .filter_map(|(since, key)| {
+                let c = self.contacts.get(*key)?;
+                Some(WaitingView {
+                    id: &c.id,
+                    since: *since,
+                    wait: self.now.since(*since),
+                    channel: c.channel.as_ref().map_or("voice", |ch| ch.as_str()),
+                })
+            })
+            .collect()
+    }
+
+    /// Agents serving a queue.
+    pub fn agents_of(&self, q: QueueIdx) -> impl Iterator<Item = AgentIdx> + '_ {
+        self.agent_ids()
+            .filter(move |a| self.agents[a.0 as usize].queues.contains(&q))
+    }
+}

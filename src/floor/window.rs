@@ -1,0 +1,381 @@
+//! The rolling window and the "today" window.
+//!
+//! Samples are kept while they are inside the rolling window `(now - W, now]`
+//! and summed into two sets of [`Scopes`]: the rolling one, from which they
+//! are subtracted again as they age out, and today's, which only grows until
+//! the next day start resets it. Feeds deliver samples almost always in time
+//! order, so they go to a deque; the rare late one goes to a heap, which
+//! keeps a hostile feed of shuffled times at O(log n) per sample.
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, VecDeque};
+
+use super::sample::{Sample, SampleKind, Scopes, WaitRules};
+use super::settings::DayStart;
+use crate::time::{Millis, Ts};
+
+/// Orders late samples by time in the heap.
+#[derive(Clone, Copy, Debug)]
+struct Late(Sample);
+
+impl PartialEq for Late {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.ts == other.0.ts
+    }
+}
+impl Eq for Late {}
+impl PartialOrd for Late {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Late {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.ts.cmp(&other.0.ts)
+    }
+}
+
+#[derive(Debug)]
+pub struct Window {
+    width: Millis,
+    max_samples: usize,
+    now: Ts,
+    in_order: VecDeque<Sample>,
+    late: BinaryHeap<Reverse<Late>>,
+    pub rolling: Scopes,
+    pub today: Scopes,
+    day: DayStart,
+    today_start: Ts,
+    next_day_start: Ts,
+    rules: Vec<WaitRules>,
+    /// Keep today's sums at all (a snapshot of the rolling window needs none).
+    track_today: bool,
+    /// A queue's rules changed since the held waits were classified.
+    unsettled: bool,
+    settled_at: Ts,
+    /// Samples pushed out of the rolling window early by the sample limit.
+    pub overflowed: u64,
+}
+
+impl Window {
+    pub fn new(width: Millis, day: DayStart, max_samples: usize, track_today: bool) -> Self {
+        Window {
+            width: width.max(1),
+            max_samples: max_samples.max(1),
+            now: Ts(i64::MIN),
+            in_order: VecDeque::new(),
+            late: BinaryHeap::new(),
+            rolling: Scopes::default(),
+            today: Scopes::default(),
+            day,
+            today_start: Ts(i64::MAX),
+            next_day_start: Ts(i64::MIN),
+            rules: Vec::new(),
+            track_today,
+            unsettled: false,
+            settled_at: Ts(i64::MIN),
+            overflowed: 0,
+        }
+    }
+
+    pub fn width(&self) -> Millis {
+        self.width
+    }
+
+    pub fn today_start(&self) -> Ts {
+        self.today_start
+    }
+
+    /// Samples at or after this count today; never, when today is not kept.
+    fn today_counts_from(&self) -> Ts {
+        if self.track_today {
+            self.today_start
+        } else {
+            Ts(i64::MAX)
+        }
+    }
+
+    pub fn add_queue(&mut self, rules: WaitRules) {
+        self.rules.push(rules);
+        self.rolling.queues.push(Default::default());
+        self.today.queues.push(Default::default());
+    }
+
+    pub fn add_agent(&mut self) {
+        self.rolling.agents.push(Default::default());
+        self.today.agents.push(Default::default());
+    }
+
+    /// Changes how a queue's waits are classified. New waits use the new
+    /// rules at once; the waits already held are counted again by
+    /// [`Window::settle`], which runs at most once a second of feed time
+    /// (a feed flipping thresholds cannot make every event rescan the
+    /// window), and before figures are read. (Waits already gone from the
+    /// rolling window keep, in today's sums, the class they had.)
+    pub fn set_rules(&mut self, queue: usize, rules: WaitRules) {
+        if self.rules.get(queue) == Some(&rules) || queue >= self.rules.len() {
+            return;
+        }
+        self.rules[queue] = rules;
+        self.unsettled = true;
+    }
+
+    /// Counts the held waits again under their queue's current rules.
+    pub fn settle(&mut self) {
+        if !self.unsettled {
+            return;
+        }
+        self.unsettled = false;
+        self.settled_at = self.now;
+        let today_start = self.today_counts_from();
+        let (rolling, today, rules) = (&mut self.rolling, &mut self.today, &self.rules);
+        let mut reclassify = |s: &mut Sample| {
+            let SampleKind::Wait {
+                wait,
+                answered,
+                class,
+            } = s.kind
+            else {
+                return;
+            };
+            let Some(r) = s.queue.and_then(|q| rules.get(q.0 as usize)) else {
+                return;
+            };
+            let new = r.classify(wait, answered);
+            if new == class {
+                return;
+            }
+            rolling.apply(s, -1);
+            if s.ts >= today_start {
+                today.apply(s, -1);
+            }
+            s.kind = SampleKind::Wait {
+                wait,
+                answered,
+                class: new,
+            };
+            rolling.apply(s, 1);
+            if s.ts >= today_start {
+                today.apply(s, 1);
+            }
+        };
+        self.in_order.iter_mut().for_each(&mut reclassify);
+        let mut late = std::mem::take(&mut self.late).into_vec();
+        late.iter_mut().for_each(|Reverse(Late(s))| reclassify(s));
+        self.late = BinaryHeap::from(late);
+    }
+
+    /// Records a completed sample. A sample stamped after `now` (a feed
+    /// clock a little ahead of our estimate) counts as of `now`.
+    pub fn push(&mut self, mut sample: Sample) {
+        if sample.ts > self.now {
+            sample.ts = self.now;
+        }
+        if let SampleKind::Wait {
+            wait,
+            answered,
+            class,
+        } = &mut sample.kind
+        {
+            let rules = sample.queue.and_then(|q| self.rules.get(q.0 as usize));
+            *class = rules
+                .map(|r| r.classify(*wait, *answered))
+                .unwrap_or_default();
+        }
+        if sample.ts >= self.today_counts_from() {
+            self.today.apply(&sample, 1);
+        }
+        if sample.ts <= self.now.minus(self.width) {
+            return; // already older than the rolling window
+        }
+        self.rolling.apply(&sample, 1);
+        match self.in_order.back() {
+            Some(last) if last.ts > sample.ts => self.late.push(Reverse(Late(sample))),
+            _ => self.in_order.push_back(sample),
+        }
+        if self.in_order.len() + self.late.len() > self.max_samples {
+            self.overflowed += 1;
+            self.pop_oldest();
+        }
+    }
+
+    /// Moves the window to `now`. Time only moves forward; an earlier `now`
+    /// is ignored.
+    pub fn advance(&mut self, now: Ts) {
+        if now <= self.now {
+            return;
+        }
+        self.now = now;
+        if now >= self.next_day_start || now < self.today_start {
+            self.roll_day(now);
+        }
+        let cutoff = now.minus(self.width);
+        while self.oldest().is_some_and(|ts| ts <= cutoff) {
+            self.pop_oldest();
+        }
+        if self.unsettled && now.since(self.settled_at) >= 1_000 {
+            self.settle();
+        }
+    }
+
+    fn oldest(&self) -> Option<Ts> {
+        let a = self.in_order.front().map(|s| s.ts);
+        let b = self.late.peek().map(|Reverse(Late(s))| s.ts);
+        match (a, b) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    fn pop_oldest(&mut self) {
+        let from_late = match (self.in_order.front(), self.late.peek()) {
+            (Some(a), Some(Reverse(Late(b)))) => b.ts < a.ts,
+            (None, Some(_)) => true,
+            _ => false,
+        };
+        let sample = if from_late {
+            self.late.pop().map(|Reverse(Late(s))| s)
+        } else {
+            self.in_order.pop_front()
+        };
+        if let Some(s) = sample {
+            self.rolling.apply(&s, -1);
+        }
+    }
+
+    fn roll_day(&mut self, now: Ts) {
+        self.today_start = self.day.last_start(now);
+        // Days last 23 to 25 hours; 36 hours on lands inside the next one.
+        self.next_day_start = self.day.last_start(self.today_start.plus(36 * 3_600_000));
+        if self.next_day_start <= self.today_start {
+            self.next_day_start = self.today_start.plus(24 * 3_600_000);
+        }
+        self.today.clear();
+        let start = self.today_counts_from();
+        for s in self
+            .in_order
+            .iter()
+            .chain(self.late.iter().map(|Reverse(Late(s))| s))
+        {
+            if s.ts >= start {
+                self.today.apply(s, 1);
+            }
+        }
+    }
+
+    #[cfg(test)]
+    pub fn len(&self) -> usize {
+        self.in_order.len() + self.late.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::floor::sample::{QueueIdx, WaitClass};
+
+    fn entered(ts: i64) -> Sample {
+        Sample {
+            ts: Ts(ts),
+            queue: Some(QueueIdx(0)),
+            kind: SampleKind::Entered,
+        }
+    }
+
+    fn window(width: Millis) -> Window {
+        let mut w = Window::new(width, DayStart::default(), 100, true);
+        w.add_queue(WaitRules {
+            threshold: 20_000,
+            short_abandon: 0,
+        });
+        w
+    }
+
+    #[test]
+    fn membership_is_open_at_the_old_end_and_closed_at_now() {
+        let mut w = window(10_000);
+        w.advance(Ts(100_000));
+        w.push(entered(90_000)); // exactly now - W: outside
+        w.push(entered(90_001));
+        w.push(entered(100_000));
+        assert_eq!(w.rolling.total.entered, 2);
+        w.advance(Ts(100_001));
+        assert_eq!(w.rolling.total.entered, 1);
+        w.advance(Ts(110_000));
+        assert_eq!(w.rolling.total.entered, 0);
+        assert_eq!(w.len(), 0);
+    }
+
+    #[test]
+    fn late_samples_expire_in_time_order() {
+        let mut w = window(10_000);
+        w.advance(Ts(100_000));
+        w.push(entered(99_000));
+        w.push(entered(95_000)); // late
+        w.push(entered(97_000)); // late
+        assert_eq!(w.rolling.total.entered, 3);
+        w.advance(Ts(105_500));
+        assert_eq!(w.rolling.total.entered, 2);
+        w.advance(Ts(107_500));
+        assert_eq!(w.rolling.total.entered, 1);
+        w.advance(Ts(109_000));
+        assert_eq!(w.rolling.total.entered, 0);
+    }
+
+    #[test]
+    fn today_survives_the_rolling_window_and_resets_at_day_start() {
+        let day = 86_400_000;
+        let mut w = window(10_000);
+        w.advance(Ts(day + 1_000));
+        w.push(entered(day + 1_000));
+        w.advance(Ts(day + 60_000));
+        assert_eq!(w.rolling.total.entered, 0);
+        assert_eq!(w.today.total.entered, 1);
+        w.advance(Ts(2 * day + 5));
+        assert_eq!(w.today.total.entered, 0);
+    }
+
+    #[test]
+    fn threshold_change_reclassifies_held_waits() {
+        let mut w = window(60_000);
+        w.advance(Ts(100_000));
+        let wait = |ms| Sample {
+            ts: Ts(100_000),
+            queue: Some(QueueIdx(0)),
+            kind: SampleKind::Wait {
+                wait: Some(ms),
+                answered: true,
+                class: WaitClass::default(),
+            },
+        };
+        w.push(wait(15_000));
+        w.push(wait(25_000));
+        assert_eq!(w.rolling.total.answered_within, 1);
+        w.set_rules(
+            0,
+            WaitRules {
+                threshold: 30_000,
+                short_abandon: 0,
+            },
+        );
+        assert_eq!(w.rolling.total.answered_within, 1, "not yet counted again");
+        w.advance(Ts(101_000));
+        assert_eq!(w.rolling.total.answered_within, 2, "a second later it is");
+        assert_eq!(w.rolling.queues[0].answered_within, 2);
+    }
+
+    #[test]
+    fn sample_limit_drops_the_oldest() {
+        let mut w = Window::new(1_000_000, DayStart::default(), 2, true);
+        w.add_queue(WaitRules {
+            threshold: 1,
+            short_abandon: 0,
+        });
+        w.advance(Ts(10));
+        w.push(entered(1));
+        w.push(entered(2));
+        w.push(entered(3));
+        assert_eq!(w.rolling.total.entered, 2);
+        assert_eq!(w.overflowed, 1);
+    }
+}
