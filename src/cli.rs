@@ -1,0 +1,116 @@
+//! The command line (cli.md). Parsing only: checking values and merging
+//! with the config happens in [`crate::app`].
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "queuetop",
+    version,
+    about = "A terminal live queue monitor for contact centers",
+    after_help = "Try it now:  queuetop --demo\nDocs: README.md and docs/ in the source tree.",
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub source: SourceArgs,
+    #[command(flatten)]
+    pub options: Options,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// No terminal UI: run, then print the figures once.
+    Snapshot(SnapshotArgs),
+    /// Serve the built-in simulated contact center as a WebSocket feed.
+    ServeDemo(ServeDemoArgs),
+}
+
+/// Where events come from (one of; default: the config file's [feed]).
+#[derive(Debug, Args, Default, Clone)]
+pub struct SourceArgs {
+    /// A ws:// or wss:// feed (or ami://USER@HOST:5038 with --dialect asterisk).
+    #[arg(long, value_name = "URL", group = "src")]
+    pub url: Option<String>,
+    /// A file of recorded frames, one JSON frame a line.
+    #[arg(long, value_name = "FILE", group = "src")]
+    pub replay: Option<PathBuf>,
+    /// Replay speed: a factor (1, 10, 0.5) or `max`.
+    #[arg(long, value_name = "F", requires = "replay")]
+    pub speed: Option<String>,
+    /// The built-in simulated contact center.
+    #[arg(long, group = "src")]
+    pub demo: bool,
+    /// Seed of the demo (the same seed gives the same floor).
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// The feed's protocol: native, asterisk, amazon-connect, twilio, genesys.
+    #[arg(long, value_name = "NAME")]
+    pub dialect: Option<String>,
+}
+
+/// Options, each also in the config file (the command line wins).
+#[derive(Debug, Args, Default, Clone)]
+pub struct Options {
+    /// Config file (default: $XDG_CONFIG_HOME/queuetop/config.toml when it exists).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Rolling window, e.g. 90s, 15m, 1h, or `today` (default 15m).
+    #[arg(long, value_name = "DUR")]
+    pub window: Option<String>,
+    /// With --url or --demo: append every received frame to FILE, one a line.
+    #[arg(long, value_name = "FILE")]
+    pub record: Option<PathBuf>,
+    /// Read the bearer token from this environment variable.
+    #[arg(long, value_name = "NAME")]
+    pub token_env: Option<String>,
+    /// Write diagnostics here (never to the terminal the UI draws on).
+    #[arg(long, value_name = "FILE")]
+    pub log: Option<PathBuf>,
+    /// Plain styles (NO_COLOR is honoured too).
+    #[arg(long)]
+    pub no_color: bool,
+    /// ASCII-only borders and bars.
+    #[arg(long)]
+    pub ascii: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq, Default)]
+pub enum Format {
+    #[default]
+    Json,
+    Text,
+}
+
+#[derive(Debug, Args)]
+pub struct SnapshotArgs {
+    #[command(flatten)]
+    pub source: SourceArgs,
+    #[command(flatten)]
+    pub options: Options,
+    /// For a live source: wait this long, then print (default 5s).
+    #[arg(long, value_name = "DUR")]
+    pub after: Option<String>,
+    #[arg(long, value_enum, default_value_t = Format::Json)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeDemoArgs {
+    /// Address to listen on.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8765")]
+    pub listen: String,
+    /// Seed of the simulation.
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// Arrival rate factor (1 = a normal day, 2 = twice as busy).
+    #[arg(long, value_name = "X")]
+    pub rate: Option<f64>,
+    /// Write diagnostics here.
+    #[arg(long, value_name = "FILE")]
+    pub log: Option<PathBuf>,
+}

@@ -1,0 +1,117 @@
+//! The feed's clock, estimated from our own.
+//!
+//! feed-v1.md: the offset between our clock and the feed's is the minimum of
+//! `receive_time - ts` over a recent window (the minimum removes network
+//! delay), and live timers tick as `local_now - offset`. One bad timestamp
+//! must not throw every timer off, so per-second minima that sit far below
+//! the others (a single event stamped in the future) are set aside; a real
+//! change of the feed's clock moves the median too, and is followed within
+//! half the window.
+
+use std::collections::VecDeque;
+
+use crate::time::{Millis, Ts};
+
+/// Seconds of history the estimate looks at.
+const WINDOW_SECONDS: usize = 30;
+/// A per-second minimum this far below the median is an outlier.
+const OUTLIER: Millis = 60_000;
+
+#[derive(Debug, Default, Clone)]
+pub struct FeedClock {
+    /// (local second, min of local - ts in that second), oldest first.
+    buckets: VecDeque<(i64, Millis)>,
+    offset: Option<Millis>,
+}
+
+impl FeedClock {
+    /// Notes that an event stamped `ts` arrived at `local` (our wall clock).
+    pub fn observe(&mut self, local: Ts, ts: Ts) {
+        let sample = local.0.saturating_sub(ts.0);
+        let second = local.0.div_euclid(1000);
+        match self.buckets.back_mut() {
+            Some((s, min)) if *s == second => {
+                if sample < *min {
+                    *min = sample;
+                } else {
+                    return;
+                }
+            }
+            _ => {
+                self.buckets.push_back((second, sample));
+                while self
+                    .buckets
+                    .front()
+                    .is_some_and(|(s, _)| *s <= second - WINDOW_SECONDS as i64)
+                {
+                    self.buckets.pop_front();
+                }
+            }
+        }
+        self.offset = Some(self.estimate());
+    }
+
+    fn estimate(&self) -> Millis {
+        let mut minima: Vec<Millis> = self.buckets.iter().map(|(_, m)| *m).collect();
+        minima.sort_unstable();
+        let median = minima[minima.len() / 2];
+        minima
+            .into_iter()
+            .find(|m| *m >= median - OUTLIER)
+            .unwrap_or(median)
+    }
+
+    /// `local - feed`: positive when the feed's clock is behind ours.
+    pub fn offset(&self) -> Millis {
+        self.offset.unwrap_or(0)
+    }
+
+    /// The feed's time now, given ours.
+    pub fn feed_now(&self, local: Ts) -> Ts {
+        local.minus(self.offset())
+    }
+
+    /// Forgets the estimate (a new source).
+    pub fn reset(&mut self) {
+        *self = FeedClock::default();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minimum_removes_network_delay() {
+        let mut c = FeedClock::default();
+        // The feed runs one hour ahead; delays of 80, 20 and 50 ms.
+        let ahead = 3_600_000;
+        for (local, delay) in [(10_000, 80), (10_300, 20), (10_600, 50)] {
+            c.observe(Ts(local), Ts(local - delay + ahead));
+        }
+        assert_eq!(c.offset(), 20 - ahead);
+        assert_eq!(c.feed_now(Ts(20_000)), Ts(20_000 - 20 + ahead));
+    }
+
+    #[test]
+    fn one_future_timestamp_is_set_aside() {
+        let mut c = FeedClock::default();
+        for s in 0..10 {
+            c.observe(Ts(s * 1000), Ts(s * 1000 - 30));
+        }
+        c.observe(Ts(10_000), Ts(10_000 + 365 * 86_400_000));
+        assert_eq!(c.offset(), 30);
+    }
+
+    #[test]
+    fn a_real_clock_change_is_followed() {
+        let mut c = FeedClock::default();
+        for s in 0..30 {
+            c.observe(Ts(s * 1000), Ts(s * 1000));
+        }
+        for s in 30..50 {
+            c.observe(Ts(s * 1000), Ts(s * 1000 + 7_200_000));
+        }
+        assert_eq!(c.offset(), -7_200_000);
+    }
+}

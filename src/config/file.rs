@@ -1,0 +1,97 @@
+//! The config file's shape, exactly as users write it (config.example.toml
+//! documents every key). Unknown keys and wrong types are errors that name
+//! the key and the line.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Deserializer};
+
+/// A duration as written in the config: `"90s"`, `"15m"`, or a number of seconds.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Dur(pub String);
+
+impl<'de> Deserialize<'de> for Dur {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Text(String),
+            Int(i64),
+            Float(f64),
+        }
+        match Raw::deserialize(d).map_err(|_| {
+            serde::de::Error::custom("expected a duration such as \"90s\", \"15m\" or \"1h\"")
+        })? {
+            Raw::Text(s) => Ok(Dur(s)),
+            Raw::Int(n) => Ok(Dur(n.to_string())),
+            Raw::Float(f) => Ok(Dur(f.to_string())),
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    /// Rolling window: a duration, or "today".
+    pub window: Option<Dur>,
+    /// When "today" starts, "HH:MM" local time.
+    pub day_start: Option<String>,
+    /// IANA time zone for `day_start`, e.g. "Europe/Paris"; default the system's.
+    pub timezone: Option<String>,
+    /// FCR repeat window.
+    pub repeat_window: Option<Dur>,
+    #[serde(default)]
+    pub feed: FeedSection,
+    #[serde(default)]
+    pub defaults: QueueSection,
+    #[serde(default)]
+    pub queues: BTreeMap<String, QueueSection>,
+    #[serde(default)]
+    pub display: DisplaySection,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeedSection {
+    pub url: Option<String>,
+    pub dialect: Option<String>,
+    pub token_env: Option<String>,
+    pub token_file: Option<String>,
+    pub subscribe: Option<String>,
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    pub ca_file: Option<String>,
+    pub proxy: Option<String>,
+    pub connect_timeout: Option<Dur>,
+    pub ping_interval: Option<Dur>,
+    pub idle_timeout: Option<Dur>,
+    pub resync_grace: Option<Dur>,
+    pub stale_after: Option<Dur>,
+    pub max_frame_bytes: Option<u64>,
+    pub max_message_bytes: Option<u64>,
+    pub record: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QueueSection {
+    pub name: Option<String>,
+    pub sl_threshold_s: Option<f64>,
+    pub sl_target_pct: Option<f64>,
+    pub sl_formula: Option<String>,
+    pub short_abandon_s: Option<f64>,
+    pub longest_wait_warn_s: Option<f64>,
+    pub longest_wait_crit_s: Option<f64>,
+    pub waiting_warn: Option<u32>,
+    pub waiting_crit: Option<u32>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DisplaySection {
+    pub max_fps: Option<u32>,
+    pub no_color: Option<bool>,
+    pub ascii: Option<bool>,
+    pub bell: Option<bool>,
+    pub log: Option<String>,
+}

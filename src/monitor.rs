@@ -1,0 +1,277 @@
+//! The monitor: one floor, the source feeding it, and how that source is
+//! doing. The feed task writes here (under a lock) as frames arrive; the
+//! screen and the snapshot printer read it. Time comes in from outside.
+
+use std::io::Write;
+
+use crate::clock::FeedClock;
+use crate::diag::RejectLog;
+use crate::dialect::{Dialect, Signal};
+use crate::feed::LinkState;
+use crate::floor::Floor;
+use crate::protocol::{Decoded, RejectKind};
+use crate::time::{Millis, Ts};
+
+/// What kind of source feeds the floor; demo and replay are labelled on screen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SourceKind {
+    Url,
+    Demo,
+    Replay,
+}
+
+impl SourceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::Url => "url",
+            SourceKind::Demo => "demo",
+            SourceKind::Replay => "replay",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SourceInfo {
+    pub kind: SourceKind,
+    /// The URL (without credentials or query), the replay file, or the demo's seed.
+    pub target: String,
+}
+
+/// Events per second over the last few seconds (local time).
+#[derive(Debug, Default, Clone)]
+pub struct RateMeter {
+    second: i64,
+    this_second: u64,
+    last_second: u64,
+}
+
+impl RateMeter {
+    pub fn add(&mut self, n: u64, local: Ts) {
+        self.roll(local);
+        self.this_second += n;
+    }
+
+    fn roll(&mut self, local: Ts) {
+        let s = local.0.div_euclid(1000);
+        if s != self.second {
+            self.last_second = if s == self.second + 1 {
+                self.this_second
+            } else {
+                0
+            };
+            self.this_second = 0;
+            self.second = s;
+        }
+    }
+
+    /// Events in the last whole second.
+    pub fn per_second(&mut self, local: Ts) -> u64 {
+        self.roll(local);
+        self.last_second
+    }
+}
+
+/// Appends received frames to a file, one a line (`--record`).
+pub struct Recorder {
+    out: std::io::BufWriter<std::fs::File>,
+}
+
+impl Recorder {
+    pub fn create(path: &std::path::Path) -> std::io::Result<Self> {
+        let f = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)?;
+        Ok(Recorder {
+            out: std::io::BufWriter::new(f),
+        })
+    }
+
+    fn write(&mut self, line: &str) {
+        let ok = self
+            .out
+            .write_all(line.as_bytes())
+            .and_then(|_| self.out.write_all(b"\n"));
+        if let Err(e) = ok {
+            tracing::error!("recording failed: {e}");
+        }
+    }
+
+    pub fn flush(&mut self) {
+        let _ = self.out.flush();
+    }
+}
+
+pub struct Monitor {
+    pub floor: Floor,
+    pub clock: FeedClock,
+    pub source: SourceInfo,
+    pub link: LinkState,
+    pub reconnects: u64,
+    pub connected_once: bool,
+    /// Our wall clock (epoch ms) when the last frame and event arrived.
+    pub last_frame_local: Option<Ts>,
+    pub last_event_local: Option<Ts>,
+    pub rate: RateMeter,
+    /// Bumped on every change, so the screen knows when to redraw.
+    pub generation: u64,
+    pub resync_grace: Millis,
+    /// Why the source stopped early (a replay file that could not be read).
+    pub failure: Option<String>,
+    resync_started: Option<Ts>,
+    dialect: Box<dyn Dialect>,
+    recorder: Option<Recorder>,
+    rejects: RejectLog,
+}
+
+impl Monitor {
+    pub fn new(floor: Floor, source: SourceInfo, dialect: Box<dyn Dialect>) -> Self {
+        Monitor {
+            floor,
+            clock: FeedClock::default(),
+            source,
+            link: LinkState::Connecting,
+            reconnects: 0,
+            connected_once: false,
+            last_frame_local: None,
+            last_event_local: None,
+            rate: RateMeter::default(),
+            generation: 0,
+            resync_grace: 10_000,
+            failure: None,
+            resync_started: None,
+            dialect,
+            recorder: None,
+            rejects: RejectLog::default(),
+        }
+    }
+
+    pub fn record_to(&mut self, recorder: Recorder) {
+        self.recorder = Some(recorder);
+    }
+
+    pub fn dialect_mut(&mut self) -> &mut dyn Dialect {
+        self.dialect.as_mut()
+    }
+
+    /// A live frame arrived at `local` (our wall clock): decode it, learn
+    /// the feed's clock from it, apply it at the feed's `now`.
+    pub fn live_frame(&mut self, text: &str, local: Ts) -> Signal {
+        self.last_frame_local = Some(local);
+        if let Some(r) = &mut self.recorder {
+            r.write(&self.dialect.record_line(text, self.clock.feed_now(local)));
+        }
+        let received = self.clock.feed_now(local);
+        let (floor, clock, rejects) = (&mut self.floor, &mut self.clock, &mut self.rejects);
+        let mut applied = 0;
+        let signal = self.dialect.decode(text, received, &mut |d: Decoded<'_>| {
+            match &d {
+                // A duplicate is dropped whole: it teaches nothing of the clock.
+                Decoded::Event(ev) if !floor.is_duplicate(ev.seq) => {
+                    clock.observe(local, ev.ts);
+                    floor.advance(clock.feed_now(local));
+                    applied += 1;
+                }
+                Decoded::Rejected(r) => rejects.note(r.kind, &r.excerpt, local),
+                _ => {}
+            }
+            floor.ingest(&d);
+        });
+        if applied > 0 {
+            self.last_event_local = Some(local);
+            self.rate.add(applied, local);
+        }
+        self.generation += 1;
+        signal
+    }
+
+    /// A frame from a file, applied at once on the events' own time.
+    pub fn replay_frame(&mut self, text: &str) {
+        let received = self.floor.now();
+        let (floor, rejects) = (&mut self.floor, &mut self.rejects);
+        let mut applied = false;
+        self.dialect.decode(text, received, &mut |d: Decoded<'_>| {
+            applied |= replay_item(floor, rejects, &d);
+        });
+        if applied {
+            self.last_event_local = Some(self.floor.now());
+        }
+        self.generation += 1;
+    }
+
+    /// One decoded item of a paced replay, applied when its time has come
+    /// (the frame was decoded earlier, once).
+    pub fn replay_decoded(&mut self, d: &Decoded<'_>) {
+        if replay_item(&mut self.floor, &mut self.rejects, d) {
+            self.last_event_local = Some(self.floor.now());
+            self.rate.add(1, self.floor.now());
+        }
+        self.generation += 1;
+    }
+
+    /// A frame refused before decoding (binary, oversized, not UTF-8).
+    pub fn refused(&mut self, why: RejectKind, local: Ts) {
+        self.floor.count_rejected();
+        self.rejects.note(why, "", local);
+        self.generation += 1;
+    }
+
+    /// A new connection is up: its `seq` numbering starts afresh and, after
+    /// a reconnect, the live state is suspect until a snapshot arrives.
+    pub fn connected(&mut self, local: Ts) {
+        self.floor.reset_sequence();
+        if self.connected_once {
+            self.reconnects += 1;
+            self.floor.begin_resync();
+            self.resync_started = Some(local);
+        }
+        self.connected_once = true;
+        self.generation += 1;
+    }
+
+    pub fn set_link(&mut self, state: LinkState) {
+        if self.link != state {
+            self.link = state;
+            self.generation += 1;
+        }
+    }
+
+    /// Moves the floor to the feed's time for our `local` time, and ends a
+    /// resync whose grace has passed.
+    pub fn tick(&mut self, local: Ts) {
+        self.floor.advance(self.clock.feed_now(local));
+        self.floor.settle();
+        if let Some(start) = self.resync_started
+            && (!self.floor.resyncing() || local.since(start) >= self.resync_grace)
+        {
+            self.floor.end_resync();
+            self.resync_started = None;
+            self.generation += 1;
+        }
+    }
+
+    pub fn flush_recording(&mut self) {
+        if let Some(r) = &mut self.recorder {
+            r.flush();
+        }
+    }
+}
+
+/// Applies one item on the events' own time: an event moves the clock to
+/// its `ts` first (unless it is a duplicate, which moves nothing). Returns
+/// whether an event was applied.
+fn replay_item(floor: &mut Floor, rejects: &mut RejectLog, d: &Decoded<'_>) -> bool {
+    let applied = match d {
+        Decoded::Event(ev) if !floor.is_duplicate(ev.seq) => {
+            floor.advance(ev.ts);
+            true
+        }
+        Decoded::Rejected(r) => {
+            rejects.note(r.kind, &r.excerpt, floor.now());
+            false
+        }
+        _ => false,
+    };
+    floor.ingest(d);
+    applied
+}

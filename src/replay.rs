@@ -1,0 +1,121 @@
+//! Replay: frames from a file, one a line, as `--record` writes them.
+//!
+//! Lines are read with a hard size limit (a line longer than the frame limit
+//! is refused and skipped, never buffered whole), CRLF endings are accepted,
+//! blank lines are skipped, and a line that is not UTF-8 is a refused frame,
+//! like any other bad input. Only a read error stops a replay.
+
+mod play;
+
+pub use play::{Pacer, play};
+
+use std::io::{self, BufRead};
+
+/// One line of a replay file.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Line {
+    Frame(String),
+    TooLong,
+    NotUtf8,
+}
+
+pub struct LineReader<R> {
+    inner: R,
+    max: usize,
+    /// 1-based number of the line last returned (for error messages).
+    pub line_no: u64,
+}
+
+impl<R: BufRead> LineReader<R> {
+    pub fn new(inner: R, max: usize) -> Self {
+        LineReader {
+            inner,
+            max,
+            line_no: 0,
+        }
+    }
+
+    /// The next non-blank line, or `None` at the end of the file.
+    pub fn next_line(&mut self) -> io::Result<Option<Line>> {
+        loop {
+            let mut buf = Vec::new();
+            let mut too_long = false;
+            let mut saw_any = false;
+            loop {
+                let chunk = self.inner.fill_buf()?;
+                if chunk.is_empty() {
+                    break;
+                }
+                saw_any = true;
+                let (take, done) = match memchr::memchr(b'\n', chunk) {
+                    Some(i) => (i, true),
+                    None => (chunk.len(), false),
+                };
+                if !too_long {
+                    if buf.len() + take > self.max {
+                        too_long = true;
+                        buf = Vec::new();
+                    } else {
+                        buf.extend_from_slice(&chunk[..take]);
+                    }
+                }
+                self.inner.consume(if done { take + 1 } else { take });
+                if done {
+                    break;
+                }
+            }
+            if !saw_any {
+                return Ok(None);
+            }
+            self.line_no += 1;
+            if too_long {
+                return Ok(Some(Line::TooLong));
+            }
+            if buf.last() == Some(&b'\r') {
+                buf.pop();
+            }
+            if buf.iter().all(|b| b.is_ascii_whitespace()) {
+                continue;
+            }
+            return Ok(Some(match String::from_utf8(buf) {
+                Ok(s) => Line::Frame(s),
+                Err(_) => Line::NotUtf8,
+            }));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(input: &[u8], max: usize) -> Vec<Line> {
+        let mut r = LineReader::new(input, max);
+        let mut out = Vec::new();
+        while let Some(l) = r.next_line().unwrap() {
+            out.push(l);
+        }
+        out
+    }
+
+    #[test]
+    fn splits_skips_blanks_and_strips_cr() {
+        assert_eq!(
+            lines(b"{\"a\":1}\r\n\n  \n{\"b\":2}", 100),
+            vec![
+                Line::Frame("{\"a\":1}".into()),
+                Line::Frame("{\"b\":2}".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn long_and_binary_lines_are_refused_not_fatal() {
+        let mut input = vec![b'x'; 50];
+        input.extend_from_slice(b"\n\xff\xfe\nok\n");
+        assert_eq!(
+            lines(&input, 10),
+            vec![Line::TooLong, Line::NotUtf8, Line::Frame("ok".into())]
+        );
+    }
+}

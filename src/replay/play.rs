@@ -1,0 +1,240 @@
+//! A replay as a live source: frames from a file, applied as the file's own
+//! clock says, scaled by the speed (feed-v1.md, Time).
+//!
+//! Each frame is decoded once (a dialect may keep state between frames and
+//! must never see a frame twice); its events are kept, owned, until virtual
+//! time reaches their `ts`, then applied. Between events the floor's clock
+//! moves with virtual time, so timers tick; at the end of the file it stays
+//! at the last event's time and the link says ended.
+
+use std::io::BufRead;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+use super::{Line, LineReader};
+use crate::feed::LinkState;
+use crate::monitor::Monitor;
+use crate::protocol::{Decoded, RejectKind};
+use crate::time::Ts;
+
+/// How often the floor's clock is moved on while waiting for an event.
+const TICK: Duration = Duration::from_millis(200);
+/// At `max` speed, frames applied per lock, so the screen gets its turn.
+const MAX_BATCH: usize = 512;
+
+/// Maps wall time to virtual time: `origin_ts` at `origin`, `speed` times
+/// faster after.
+#[derive(Clone, Copy, Debug)]
+pub struct Pacer {
+    origin: Instant,
+    origin_ts: Ts,
+    speed: f64,
+}
+
+impl Pacer {
+    pub fn new(origin: Instant, origin_ts: Ts, speed: f64) -> Self {
+        Pacer {
+            origin,
+            origin_ts,
+            speed,
+        }
+    }
+
+    /// Virtual now at `at`.
+    pub fn virtual_at(&self, at: Instant) -> Ts {
+        let elapsed = at.saturating_duration_since(self.origin).as_secs_f64() * 1000.0;
+        self.origin_ts.plus((elapsed * self.speed) as i64)
+    }
+
+    /// When virtual time reaches `ts`.
+    pub fn due(&self, ts: Ts) -> Instant {
+        let ahead = ts.since(self.origin_ts) as f64 / self.speed;
+        // Far future times (a file spanning years at speed 1) saturate.
+        let ahead = Duration::from_secs_f64((ahead / 1000.0).min(1e9));
+        self.origin + ahead
+    }
+}
+
+fn lock(m: &Mutex<Monitor>) -> std::sync::MutexGuard<'_, Monitor> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Plays `input` into the monitor. `speed` is a factor, or `None` for `max`
+/// (everything at once, in batches). Ends with the link `Ended`; only a read
+/// error stops it early.
+pub async fn play(
+    monitor: Arc<Mutex<Monitor>>,
+    input: impl BufRead,
+    speed: Option<f64>,
+    max_line: usize,
+) -> Result<(), String> {
+    let mut lines = LineReader::new(input, max_line);
+    lock(&monitor).set_link(LinkState::Connected);
+    let result = match speed {
+        None => play_max(&monitor, &mut lines).await,
+        Some(s) => play_paced(&monitor, &mut lines, s).await,
+    };
+    let mut m = lock(&monitor);
+    m.floor.settle();
+    m.set_link(LinkState::Ended);
+    if let Err(e) = &result {
+        tracing::error!("replay stopped: {e}");
+    }
+    result
+}
+
+fn next<R: BufRead>(lines: &mut LineReader<R>) -> Result<Option<Line>, String> {
+    lines
+        .next_line()
+        .map_err(|e| format!("line {}: {e}", lines.line_no + 1))
+}
+
+async fn play_max<R: BufRead>(
+    monitor: &Mutex<Monitor>,
+    lines: &mut LineReader<R>,
+) -> Result<(), String> {
+    loop {
+        {
+            let mut m = lock(monitor);
+            for _ in 0..MAX_BATCH {
+                match next(lines)? {
+                    None => return Ok(()),
+                    Some(Line::Frame(text)) => m.replay_frame(&text),
+                    Some(Line::TooLong) => {
+                        let now = m.floor.now();
+                        m.refused(RejectKind::TooLarge, now)
+                    }
+                    Some(Line::NotUtf8) => {
+                        let now = m.floor.now();
+                        m.refused(RejectKind::NotUtf8, now)
+                    }
+                }
+            }
+        }
+        tokio::task::yield_now().await;
+    }
+}
+
+async fn play_paced<R: BufRead>(
+    monitor: &Mutex<Monitor>,
+    lines: &mut LineReader<R>,
+    speed: f64,
+) -> Result<(), String> {
+    let mut pacer: Option<Pacer> = None;
+    while let Some(line) = next(lines)? {
+        let text = match line {
+            Line::Frame(t) => t,
+            Line::TooLong | Line::NotUtf8 => {
+                let why = if line == Line::TooLong {
+                    RejectKind::TooLarge
+                } else {
+                    RejectKind::NotUtf8
+                };
+                let mut m = lock(monitor);
+                let now = m.floor.now();
+                m.refused(why, now);
+                continue;
+            }
+        };
+        // Decode once, under the lock (the dialect lives in the monitor).
+        let items: Vec<Decoded<'static>> = {
+            let mut m = lock(monitor);
+            let received = m.floor.now();
+            let mut items = Vec::new();
+            m.dialect_mut()
+                .decode(&text, received, &mut |d| items.push(d.into_owned()));
+            items
+        };
+        for d in items {
+            if let Decoded::Event(ev) = &d {
+                let p = *pacer.get_or_insert_with(|| Pacer::new(Instant::now(), ev.ts, speed));
+                loop {
+                    let now = Instant::now();
+                    let v = p.virtual_at(now);
+                    if v >= ev.ts {
+                        break;
+                    }
+                    lock(monitor).floor.advance(v);
+                    tokio::time::sleep_until(p.due(ev.ts).min(now + TICK)).await;
+                }
+            }
+            lock(monitor).replay_decoded(&d);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::floor::Floor;
+    use crate::monitor::{SourceInfo, SourceKind};
+
+    fn monitor() -> Arc<Mutex<Monitor>> {
+        Arc::new(Mutex::new(Monitor::new(
+            Floor::new(Default::default()),
+            SourceInfo {
+                kind: SourceKind::Replay,
+                target: "t".into(),
+            },
+            crate::dialect::DialectKind::Native.make(),
+        )))
+    }
+
+    const FEED: &str = concat!(
+        r#"{"type":"agent.state","ts":1000000,"agent_id":"a1","state":"available"}"#,
+        "\n",
+        r#"{"type":"contact.queued","ts":1010000,"contact_id":"c1","queue":"q"}"#,
+        "\n",
+        r#"{"type":"contact.answered","ts":1030000,"contact_id":"c1","agent_id":"a1"}"#,
+        "\n"
+    );
+
+    #[test]
+    fn pacer_scales_time() {
+        let t0 = Instant::now();
+        let p = Pacer::new(t0, Ts(1_000_000), 10.0);
+        assert_eq!(p.virtual_at(t0 + Duration::from_secs(2)), Ts(1_020_000));
+        assert_eq!(p.due(Ts(1_030_000)), t0 + Duration::from_secs(3));
+        assert_eq!(p.due(Ts(0)), t0, "the past is due now");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn events_apply_when_virtual_time_reaches_them() {
+        let m = monitor();
+        let task = tokio::spawn(play(m.clone(), FEED.as_bytes(), Some(10.0), 1 << 20));
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        {
+            let g = lock(&m);
+            assert_eq!(g.floor.counts().events, 1, "only the first event is due");
+            // The floor's clock follows virtual time, one tick (200 ms) behind at most.
+            let now = g.floor.now();
+            assert!(
+                (Ts(1_003_000)..=Ts(1_005_000)).contains(&now),
+                "timers tick with virtual time: {now:?}"
+            );
+            assert_eq!(g.link, LinkState::Connected);
+        }
+        tokio::time::sleep(Duration::from_millis(1_000)).await;
+        assert_eq!(lock(&m).floor.counts().events, 2);
+        task.await.unwrap().unwrap();
+        let g = lock(&m);
+        assert_eq!(g.floor.counts().events, 3);
+        assert_eq!(g.link, LinkState::Ended);
+        assert_eq!(g.floor.now(), Ts(1_030_000), "stops at the last event");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn max_speed_applies_everything() {
+        let m = monitor();
+        play(m.clone(), FEED.as_bytes(), None, 1 << 20)
+            .await
+            .unwrap();
+        let g = lock(&m);
+        assert_eq!(g.floor.counts().events, 3);
+        assert_eq!(g.floor.now(), Ts(1_030_000));
+        assert_eq!(g.link, LinkState::Ended);
+    }
+}

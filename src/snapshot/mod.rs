@@ -1,0 +1,315 @@
+//! The snapshot: every figure at one instant, as cli.md's JSON (and as
+//! tables for people). Built from the same floor views the screen draws.
+
+mod text;
+
+use serde::Serialize;
+
+pub use text::render_text;
+
+use crate::feed::LinkState;
+use crate::floor::{AgentCounts, DisplayState, Figures, QueueView, WindowKind};
+use crate::monitor::Monitor;
+use crate::time::{Millis, Ts, secs};
+
+/// `x` rounded to `digits` decimals as its decimal text would show it
+/// (ties to even on the exact binary value, as most languages print and
+/// round numbers), so the JSON agrees with other tools' rounding.
+fn round_to(x: f64, digits: usize) -> f64 {
+    format!("{x:.digits$}").parse().unwrap_or(x)
+}
+
+/// Seconds with millisecond precision (durations in the JSON).
+fn s(ms: f64) -> f64 {
+    round_to(ms / 1000.0, 3)
+}
+
+fn s_opt(ms: Option<f64>) -> Option<f64> {
+    ms.map(s)
+}
+
+/// Percentages are given to one decimal, as in cli.md's example.
+fn pct(p: Option<f64>) -> Option<f64> {
+    p.map(|p| round_to(p, 1))
+}
+
+/// An id from the feed, as it may be shown: ids are kept exactly inside,
+/// but control characters never reach the output.
+fn shown(id: &str) -> String {
+    crate::text::strip(std::borrow::Cow::Borrowed(id)).into_owned()
+}
+
+/// A whole number of seconds prints as an integer (`20`, not `20.0`).
+fn whole_or_secs(ms: Millis) -> serde_json::Number {
+    if ms % 1000 == 0 {
+        serde_json::Number::from(ms / 1000)
+    } else {
+        serde_json::Number::from_f64(secs(ms)).unwrap_or_else(|| serde_json::Number::from(0))
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Snapshot {
+    pub version: u32,
+    pub now: String,
+    pub window_s: serde_json::Number,
+    pub source: SourceJson,
+    pub feed: FeedJson,
+    pub totals: TotalsJson,
+    pub queues: Vec<QueueJson>,
+    pub agents: Vec<AgentJson>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SourceJson {
+    pub kind: String,
+    pub target: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FeedJson {
+    pub state: String,
+    pub events: u64,
+    pub rejected: u64,
+    pub unknown: u64,
+    pub duplicates: u64,
+    pub gaps: u64,
+    pub reconnects: u64,
+    pub last_event_age_s: Option<f64>,
+    pub clock_offset_s: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AgentsJson {
+    pub on_contact: u32,
+    pub available: u32,
+    pub busy: u32,
+    pub wrap_up: u32,
+    pub away: u32,
+    pub offline: u32,
+}
+
+impl From<AgentCounts> for AgentsJson {
+    fn from(c: AgentCounts) -> Self {
+        AgentsJson {
+            on_contact: c.get(DisplayState::OnContact),
+            available: c.get(DisplayState::Available),
+            busy: c.get(DisplayState::Busy),
+            wrap_up: c.get(DisplayState::WrapUp),
+            away: c.get(DisplayState::Away),
+            offline: c.get(DisplayState::Offline),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FrtJson {
+    pub count: i64,
+    pub avg: Option<f64>,
+    pub p50: Option<f64>,
+    pub p90: Option<f64>,
+}
+
+/// The figures every scope has, in cli.md's order.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FiguresJson {
+    pub waiting: usize,
+    pub longest_wait_s: f64,
+    pub agents: AgentsJson,
+    pub entered: i64,
+    pub answered: i64,
+    pub abandoned: i64,
+    pub asa_s: Option<f64>,
+    pub service_level_pct: Option<f64>,
+    pub abandon_rate_pct: Option<f64>,
+    pub att_s: Option<f64>,
+    pub avg_hold_s: Option<f64>,
+    pub aht_s: Option<f64>,
+    pub frt_s: FrtJson,
+    pub fcr_pct: Option<f64>,
+}
+
+impl FiguresJson {
+    fn from_view(v: &QueueView<'_>) -> Self {
+        let f: &Figures = &v.figures;
+        FiguresJson {
+            waiting: v.waiting,
+            longest_wait_s: secs(v.longest_wait),
+            agents: v.agents.into(),
+            entered: f.entered,
+            answered: f.answered,
+            abandoned: f.abandoned,
+            asa_s: s_opt(f.asa),
+            service_level_pct: pct(f.service_level),
+            abandon_rate_pct: pct(f.abandon_rate),
+            att_s: s_opt(f.att),
+            avg_hold_s: s_opt(f.avg_hold),
+            aht_s: s_opt(f.aht),
+            frt_s: FrtJson {
+                count: f.frt.count,
+                avg: s_opt(f.frt.avg),
+                p50: s_opt(f.frt.p50),
+                p90: s_opt(f.frt.p90),
+            },
+            fcr_pct: pct(f.fcr),
+        }
+    }
+}
+
+pub type TotalsJson = FiguresJson;
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct QueueJson {
+    pub queue: String,
+    pub name: Option<String>,
+    pub sl_threshold_s: serde_json::Number,
+    pub sl_formula: &'static str,
+    #[serde(flatten)]
+    pub figures: FiguresJson,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ContactJson {
+    pub contact_id: String,
+    pub queue: Option<String>,
+    pub talk_s: f64,
+    pub on_hold: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AgentJson {
+    pub agent_id: String,
+    pub name: Option<String>,
+    pub state: &'static str,
+    pub reason: Option<String>,
+    pub state_for_s: f64,
+    pub queues: Vec<String>,
+    pub contacts: Vec<ContactJson>,
+    pub handled: i64,
+    pub att_s: Option<f64>,
+}
+
+/// The feed's state word for the snapshot and the header.
+pub fn feed_state(m: &Monitor, local_now: Option<Ts>, stale_after: Millis) -> &'static str {
+    match &m.link {
+        LinkState::Connecting => "connecting",
+        LinkState::Reconnecting { .. } => "reconnecting",
+        LinkState::AuthFailed { .. } => "auth_failed",
+        LinkState::Ended => "ended",
+        LinkState::Connected if m.floor.resyncing() => "resyncing",
+        LinkState::Connected => {
+            let last = m.last_event_local.or(m.last_frame_local);
+            match (local_now, last) {
+                (Some(now), Some(last)) if now.since(last) > stale_after => "stale",
+                (Some(_), None) => "stale",
+                _ => "connected",
+            }
+        }
+    }
+}
+
+/// Builds the snapshot. `local_now` is our wall clock for a live source
+/// (None for a replay, whose time is the events' own).
+pub fn build(
+    m: &Monitor,
+    kind: WindowKind,
+    local_now: Option<Ts>,
+    stale_after: Millis,
+) -> Snapshot {
+    let floor = &m.floor;
+    let (counts, total_counts) = floor.agent_counts();
+    let mut queues: Vec<QueueJson> = floor
+        .queue_ids()
+        .map(|q| floor.queue_view(q, kind, &counts))
+        .map(|v| QueueJson {
+            queue: shown(v.id),
+            name: v.name.map(str::to_string),
+            sl_threshold_s: whole_or_secs(v.sl_threshold),
+            sl_formula: v.sl_formula.as_str(),
+            figures: FiguresJson::from_view(&v),
+        })
+        .collect();
+    queues.sort_by(|a, b| a.queue.cmp(&b.queue));
+    let mut agents: Vec<AgentJson> = floor
+        .agent_views(kind)
+        .into_iter()
+        .map(|a| AgentJson {
+            agent_id: shown(a.id),
+            name: a.name.map(str::to_string),
+            state: a.state.as_str(),
+            reason: a.reason.map(str::to_string),
+            state_for_s: secs(a.state_for),
+            queues: a.queues.iter().map(|q| shown(q)).collect(),
+            contacts: a
+                .contacts
+                .iter()
+                .map(|c| ContactJson {
+                    contact_id: shown(c.id),
+                    queue: c.queue.map(shown),
+                    talk_s: secs(c.talk),
+                    on_hold: c.on_hold,
+                })
+                .collect(),
+            handled: a.handled,
+            att_s: s_opt(a.att),
+        })
+        .collect();
+    // Sorted as shown (ids differing only in control characters tie).
+    agents.sort_by(|a, b| a.agent_id.cmp(&b.agent_id));
+    for a in &mut agents {
+        a.contacts.sort_by(|x, y| x.contact_id.cmp(&y.contact_id));
+    }
+    let counts_f = floor.counts();
+    let last_event_age = match local_now {
+        Some(now) => m.last_event_local.map(|t| secs(now.since(t))),
+        None => floor.latest_event().map(|t| secs(floor.now().since(t))),
+    };
+    Snapshot {
+        version: 1,
+        now: floor.now().to_string(),
+        window_s: whole_or_secs(floor.window_span(kind)),
+        source: SourceJson {
+            kind: m.source.kind.as_str().to_string(),
+            target: m.source.target.clone(),
+        },
+        feed: FeedJson {
+            state: feed_state(m, local_now, stale_after).to_string(),
+            events: counts_f.events,
+            rejected: counts_f.rejected,
+            unknown: counts_f.unknown,
+            duplicates: counts_f.duplicates,
+            gaps: counts_f.gaps,
+            reconnects: m.reconnects,
+            last_event_age_s: last_event_age,
+            clock_offset_s: secs(m.clock.offset()),
+        },
+        totals: FiguresJson::from_view(&floor.totals(kind, total_counts)),
+        queues,
+        agents,
+    }
+}
+
+pub fn render_json(snap: &Snapshot) -> String {
+    // Serializing plain data cannot fail; fall back to an empty object anyway.
+    serde_json::to_string_pretty(snap).unwrap_or_else(|_| "{}".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rounding_follows_the_decimal_text() {
+        assert_eq!(pct(Some(31.25)), Some(31.2));
+        assert_eq!(pct(Some(31.35)), Some(31.4));
+        assert_eq!(pct(Some(100.0 * 6.0 / 7.0)), Some(85.7));
+        assert_eq!(s(24_666.666), 24.667);
+        assert_eq!(s(1.5), 0.002);
+        assert_eq!(s(2.5), 0.003, "0.0025 is a hair above the tie in binary");
+    }
+
+    #[test]
+    fn shown_ids_carry_no_control_characters() {
+        assert_eq!(shown("a\u{1b}]0;x\u{7}\u{202e}b"), "a]0;xb");
+    }
+}

@@ -1,0 +1,167 @@
+//! The snapshot as aligned tables, for a person at a terminal. Same figures
+//! as the JSON; `-` where the JSON says null.
+
+use std::fmt::Write;
+
+use super::{FiguresJson, Snapshot};
+
+fn num(v: Option<f64>) -> String {
+    v.map_or_else(|| "-".to_string(), |v| format!("{v:.1}"))
+}
+
+/// Left-aligns the first `left` columns, right-aligns the rest.
+fn table(out: &mut String, rows: &[Vec<String>], left: usize) {
+    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..cols)
+        .map(|c| {
+            rows.iter()
+                .filter_map(|r| r.get(c))
+                .map(|s| s.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    for row in rows {
+        let mut line = String::new();
+        for (c, cell) in row.iter().enumerate() {
+            if c > 0 {
+                line.push_str("  ");
+            }
+            let pad = widths[c] - cell.chars().count();
+            if c < left {
+                line.push_str(cell);
+                line.push_str(&" ".repeat(pad));
+            } else {
+                line.push_str(&" ".repeat(pad));
+                line.push_str(cell);
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+}
+
+fn figure_cells(f: &FiguresJson) -> Vec<String> {
+    vec![
+        f.waiting.to_string(),
+        format!("{:.1}", f.longest_wait_s),
+        f.agents.available.to_string(),
+        f.agents.on_contact.to_string(),
+        f.agents.wrap_up.to_string(),
+        (f.agents.away + f.agents.busy).to_string(),
+        f.entered.to_string(),
+        f.answered.to_string(),
+        f.abandoned.to_string(),
+        num(f.service_level_pct),
+        num(f.asa_s),
+        num(f.abandon_rate_pct),
+        num(f.att_s),
+        num(f.avg_hold_s),
+        num(f.aht_s),
+        num(f.frt_s.avg),
+        num(f.frt_s.p90),
+        num(f.fcr_pct),
+    ]
+}
+
+pub fn render_text(s: &Snapshot) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "now {}   window {} s   source {} {}",
+        s.now, s.window_s, s.source.kind, s.source.target
+    );
+    let f = &s.feed;
+    let _ = writeln!(
+        out,
+        "feed {}   events {}   rejected {}   unknown {}   duplicates {}   gaps {}   reconnects {}   clock offset {:.1} s",
+        f.state,
+        f.events,
+        f.rejected,
+        f.unknown,
+        f.duplicates,
+        f.gaps,
+        f.reconnects,
+        f.clock_offset_s
+    );
+    out.push('\n');
+
+    let mut rows = vec![
+        [
+            "QUEUE",
+            "NAME",
+            "WAITING",
+            "LONGEST_S",
+            "AVAIL",
+            "ON_CONTACT",
+            "WRAP",
+            "AWAY+BUSY",
+            "ENTERED",
+            "ANSWERED",
+            "ABANDONED",
+            "SL%",
+            "ASA_S",
+            "ABANDON%",
+            "ATT_S",
+            "HOLD_S",
+            "AHT_S",
+            "FRT_AVG_S",
+            "FRT_P90_S",
+            "FCR%",
+        ]
+        .iter()
+        .map(|h| h.to_string())
+        .collect::<Vec<_>>(),
+    ];
+    for q in &s.queues {
+        let mut row = vec![q.queue.clone(), q.name.clone().unwrap_or_default()];
+        row.extend(figure_cells(&q.figures));
+        rows.push(row);
+    }
+    let mut total = vec!["TOTAL".to_string(), String::new()];
+    total.extend(figure_cells(&s.totals));
+    rows.push(total);
+    table(&mut out, &rows, 2);
+    out.push('\n');
+
+    let mut rows = vec![
+        [
+            "AGENT", "NAME", "STATE", "FOR_S", "QUEUES", "CONTACTS", "HANDLED", "ATT_S",
+        ]
+        .iter()
+        .map(|h| h.to_string())
+        .collect::<Vec<_>>(),
+    ];
+    for a in &s.agents {
+        let state = match &a.reason {
+            Some(r) => format!("{} ({r})", a.state),
+            None => a.state.to_string(),
+        };
+        let contacts = a
+            .contacts
+            .iter()
+            .map(|c| {
+                format!(
+                    "{} {:.0}s{}",
+                    c.contact_id,
+                    c.talk_s,
+                    if c.on_hold { " hold" } else { "" }
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        rows.push(vec![
+            a.agent_id.clone(),
+            a.name.clone().unwrap_or_default(),
+            state,
+            format!("{:.0}", a.state_for_s),
+            a.queues.join(","),
+            contacts,
+            a.handled.to_string(),
+            num(a.att_s),
+        ]);
+    }
+    // Text columns left, counts right: reorder alignment by column.
+    table(&mut out, &rows, 6);
+    out
+}

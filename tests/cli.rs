@@ -1,0 +1,322 @@
+//! The built binary, end to end: `snapshot --replay`, exit codes, messages.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_queuetop"));
+    // No user config may leak into the tests.
+    c.env("XDG_CONFIG_HOME", env!("CARGO_MANIFEST_DIR"))
+        .env_remove("HOME")
+        .env("TZ", "UTC");
+    c
+}
+
+fn resource(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/resources")
+        .join(name)
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().expect("run queuetop")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).to_string()
+}
+
+fn keys(v: &Value) -> Vec<&str> {
+    v.as_object()
+        .expect("object")
+        .keys()
+        .map(String::as_str)
+        .collect()
+}
+
+const FIGURE_KEYS: [&str; 14] = [
+    "waiting",
+    "longest_wait_s",
+    "agents",
+    "entered",
+    "answered",
+    "abandoned",
+    "asa_s",
+    "service_level_pct",
+    "abandon_rate_pct",
+    "att_s",
+    "avg_hold_s",
+    "aht_s",
+    "frt_s",
+    "fcr_pct",
+];
+
+#[test]
+fn snapshot_replay_prints_cli_md_json() {
+    let feed = resource("sample-day.jsonl");
+    let out = run(&[
+        "snapshot",
+        "--replay",
+        feed.to_str().unwrap(),
+        "--speed",
+        "max",
+        "--format",
+        "json",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).expect("valid JSON on stdout");
+    // Key order as cli.md gives it.
+    assert_eq!(
+        keys(&v),
+        [
+            "version", "now", "window_s", "source", "feed", "totals", "queues", "agents"
+        ]
+    );
+    assert_eq!(v["version"], 1);
+    assert_eq!(v["window_s"], 900);
+    assert_eq!(keys(&v["source"]), ["kind", "target"]);
+    assert_eq!(v["source"]["kind"], "replay");
+    assert_eq!(
+        keys(&v["feed"]),
+        [
+            "state",
+            "events",
+            "rejected",
+            "unknown",
+            "duplicates",
+            "gaps",
+            "reconnects",
+            "last_event_age_s",
+            "clock_offset_s"
+        ]
+    );
+    assert_eq!(v["feed"]["state"], "ended");
+    assert_eq!(keys(&v["totals"]), FIGURE_KEYS);
+    assert_eq!(
+        keys(&v["totals"]["agents"]),
+        [
+            "on_contact",
+            "available",
+            "busy",
+            "wrap_up",
+            "away",
+            "offline"
+        ]
+    );
+    assert_eq!(keys(&v["totals"]["frt_s"]), ["count", "avg", "p50", "p90"]);
+    let queues = v["queues"].as_array().unwrap();
+    assert!(!queues.is_empty());
+    let mut queue_keys = vec!["queue", "name", "sl_threshold_s", "sl_formula"];
+    queue_keys.extend(FIGURE_KEYS);
+    for q in queues {
+        assert_eq!(keys(q), queue_keys);
+    }
+    let ids: Vec<&str> = queues
+        .iter()
+        .map(|q| q["queue"].as_str().unwrap())
+        .collect();
+    let mut sorted = ids.clone();
+    sorted.sort();
+    assert_eq!(ids, sorted, "queues sorted by id");
+    let agents = v["agents"].as_array().unwrap();
+    assert!(!agents.is_empty());
+    for a in agents {
+        assert_eq!(
+            keys(a),
+            [
+                "agent_id",
+                "name",
+                "state",
+                "reason",
+                "state_for_s",
+                "queues",
+                "contacts",
+                "handled",
+                "att_s"
+            ]
+        );
+        for c in a["contacts"].as_array().unwrap() {
+            assert_eq!(keys(c), ["contact_id", "queue", "talk_s", "on_hold"]);
+        }
+    }
+    let ids: Vec<&str> = agents
+        .iter()
+        .map(|a| a["agent_id"].as_str().unwrap())
+        .collect();
+    let mut sorted = ids.clone();
+    sorted.sort();
+    assert_eq!(ids, sorted, "agents sorted by id");
+    // The sample day's figures, computed by hand (see the file's comments).
+    assert_eq!(v["now"], "2026-11-23T09:30:00Z");
+    assert_eq!(v["feed"]["events"], 29);
+    assert_eq!(v["feed"]["rejected"], 1);
+    assert_eq!(v["totals"]["waiting"], 2);
+    assert_eq!(v["totals"]["longest_wait_s"], 95.0);
+    assert_eq!(v["totals"]["answered"], 4);
+    assert_eq!(v["totals"]["abandoned"], 1);
+    assert_eq!(v["totals"]["asa_s"], 15.0);
+    assert_eq!(v["totals"]["service_level_pct"], 60.0);
+    assert_eq!(v["totals"]["abandon_rate_pct"], 20.0);
+}
+
+#[test]
+fn text_format_has_both_tables() {
+    let feed = resource("sample-day.jsonl");
+    let out = run(&[
+        "snapshot",
+        "--replay",
+        feed.to_str().unwrap(),
+        "--format",
+        "text",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("QUEUE") && text.contains("AGENT") && text.contains("TOTAL"),
+        "{text}"
+    );
+    assert!(text.lines().any(|l| l.starts_with("billing ")), "{text}");
+}
+
+#[test]
+fn window_flag_sets_the_window() {
+    let feed = resource("sample-day.jsonl");
+    let out = run(&[
+        "snapshot",
+        "--replay",
+        feed.to_str().unwrap(),
+        "--window",
+        "90s",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["window_s"], 90);
+}
+
+fn one_line_error(o: &Output, code: i32, needle: &str) {
+    assert_eq!(o.status.code(), Some(code), "stderr: {}", stderr(o));
+    let err = stderr(o);
+    assert_eq!(err.trim_end().lines().count(), 1, "one line, got: {err}");
+    assert!(err.contains(needle), "{needle:?} not in {err:?}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(o.stdout.is_empty());
+}
+
+#[test]
+fn errors_are_one_clear_line_with_the_right_status() {
+    one_line_error(
+        &run(&["snapshot", "--replay", "no/such/file.jsonl"]),
+        2,
+        "--replay no/such/file.jsonl",
+    );
+    let feed = resource("sample-day.jsonl");
+    let f = feed.to_str().unwrap();
+    one_line_error(
+        &run(&["snapshot", "--replay", f, "--window", "soon"]),
+        2,
+        "--window",
+    );
+    one_line_error(
+        &run(&["snapshot", "--replay", f, "--window", "0s"]),
+        2,
+        "--window",
+    );
+    one_line_error(
+        &run(&["snapshot", "--replay", f, "--speed", "fast"]),
+        2,
+        "--speed",
+    );
+    one_line_error(
+        &run(&["snapshot", "--replay", f, "--format", "xml"]),
+        2,
+        "--format",
+    );
+    one_line_error(
+        &run(&["snapshot", "--replay", f, "--dialect", "klingon"]),
+        2,
+        "--dialect",
+    );
+    one_line_error(&run(&["snapshot", "--bogus"]), 2, "--bogus");
+    one_line_error(
+        &run(&["snapshot", "--replay", resource("").to_str().unwrap()]),
+        2,
+        "directory",
+    );
+}
+
+#[test]
+fn no_source_says_how_to_start() {
+    let o = run(&["snapshot"]);
+    one_line_error(&o, 2, "--demo");
+    assert!(stderr(&o).contains("--url"));
+    let o = run(&[]);
+    one_line_error(&o, 2, "--demo");
+}
+
+#[test]
+fn config_errors_name_the_key_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("bad.toml");
+    std::fs::write(&cfg, "window = \"15m\"\n\n[defaults]\nwaiting_wran = 3\n").unwrap();
+    let feed = resource("sample-day.jsonl");
+    let o = run(&[
+        "snapshot",
+        "--replay",
+        feed.to_str().unwrap(),
+        "--config",
+        cfg.to_str().unwrap(),
+    ]);
+    one_line_error(&o, 2, "line 4");
+    assert!(stderr(&o).contains("waiting_wran"));
+    std::fs::write(&cfg, "[queues.billing]\nsl_threshold_s = \"twenty\"\n").unwrap();
+    let o = run(&[
+        "snapshot",
+        "--replay",
+        feed.to_str().unwrap(),
+        "--config",
+        cfg.to_str().unwrap(),
+    ]);
+    one_line_error(&o, 2, "line 2");
+    let o = run(&[
+        "snapshot",
+        "--replay",
+        feed.to_str().unwrap(),
+        "--config",
+        "missing.toml",
+    ]);
+    one_line_error(&o, 2, "missing.toml");
+}
+
+#[test]
+fn the_example_config_is_accepted() {
+    let feed = resource("sample-day.jsonl");
+    let cfg = Path::new(env!("CARGO_MANIFEST_DIR")).join("config.example.toml");
+    let o = run(&[
+        "snapshot",
+        "--replay",
+        feed.to_str().unwrap(),
+        "--config",
+        cfg.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let billing = v["queues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["queue"] == "billing")
+        .unwrap();
+    assert_eq!(billing["sl_threshold_s"], 30);
+    assert_eq!(billing["name"], "Billing");
+}
+
+#[test]
+fn help_and_version_exit_zero() {
+    let o = run(&["--help"]);
+    assert!(o.status.success());
+    assert!(String::from_utf8_lossy(&o.stdout).contains("snapshot"));
+    let o = run(&["--version"]);
+    assert!(o.status.success());
+}
