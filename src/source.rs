@@ -1,0 +1,291 @@
+//! Where events come from: a recording, a live feed (a WebSocket, or
+//! Asterisk's AMI over TCP), or the built-in demo; the monitor they feed;
+//! and the task that brings them in. The view and the snapshot command both
+//! start their source here, so every source behaves the same in both.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use crate::app::{AppError, AppResult, NO_SOURCE_HELP, Resolved, dialect_setup, parse_speed};
+use crate::cli::{Options, SourceArgs};
+use crate::config;
+use crate::demo;
+use crate::dialect::DialectKind;
+use crate::feed::ami::{AmiConfig, AmiTarget, AmiTransport};
+use crate::feed::{self, FeedConfig, LocalClock, MonitorSink, WsTransport};
+use crate::floor::Floor;
+use crate::monitor::{Monitor, Recorder, SourceInfo, SourceKind};
+use crate::replay;
+
+/// A task that writes into the monitor until its source has no more.
+pub type SourceTask = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
+
+/// How a live source connects.
+#[allow(clippy::large_enum_variant)]
+pub enum Live {
+    Ws(WsTransport),
+    Ami(AmiTransport),
+}
+
+// Built once per run: the size of its largest variant costs nothing.
+#[allow(clippy::large_enum_variant)]
+pub enum Kind {
+    /// A recording; `speed` `None` is `max`.
+    Replay {
+        path: PathBuf,
+        speed: Option<f64>,
+        speed_text: String,
+    },
+    Live {
+        link: Live,
+        cfg: FeedConfig,
+    },
+    Demo {
+        seed: u64,
+    },
+}
+
+/// A source, checked and ready to start: every problem with the command
+/// line or config shows up here, before any terminal is taken.
+pub struct Source {
+    pub kind: Kind,
+    pub info: SourceInfo,
+    pub dialect: DialectKind,
+}
+
+impl Source {
+    /// Picks the source from the command line, then the config's `[feed]`.
+    /// `default_speed` is how fast a replay plays when `--speed` is not given.
+    pub fn choose(
+        src: &SourceArgs,
+        options: &Options,
+        r: &Resolved,
+        default_speed: &str,
+    ) -> AppResult<Source> {
+        if let Some(path) = &src.replay {
+            let speed_text = src
+                .speed
+                .clone()
+                .unwrap_or_else(|| default_speed.to_string());
+            let speed = parse_speed(&speed_text)?;
+            open_replay(path)?;
+            let info = SourceInfo {
+                kind: SourceKind::Replay,
+                target: path.display().to_string(),
+            };
+            return Ok(Source {
+                kind: Kind::Replay {
+                    path: path.clone(),
+                    speed,
+                    speed_text,
+                },
+                info,
+                dialect: r.dialect,
+            });
+        }
+        if src.demo {
+            let seed = src.seed.unwrap_or(demo::DEFAULT_SEED);
+            let info = SourceInfo {
+                kind: SourceKind::Demo,
+                target: format!("seed {seed}"),
+            };
+            return Ok(Source {
+                kind: Kind::Demo { seed },
+                info,
+                dialect: DialectKind::Native,
+            });
+        }
+        if src.url.is_none() && r.file.feed.url.is_none() {
+            return Err(AppError::Usage(NO_SOURCE_HELP.into()));
+        }
+        let flags = feed::setup::Flags {
+            url: src.url.as_deref(),
+            token_env: options.token_env.as_deref(),
+        };
+        let cfg = feed::setup::feed_config(&r.file.feed, flags, &|n| std::env::var(n).ok())
+            .map_err(AppError::Usage)?;
+        let url_flag = if src.url.is_some() {
+            "--url"
+        } else {
+            "key `feed.url`"
+        };
+        if cfg.url.starts_with("ami://") {
+            return ami(src, cfg, r, url_flag);
+        }
+        let link = Live::Ws(
+            WsTransport::new(&cfg).map_err(|e| AppError::Usage(format!("{url_flag}: {e}")))?,
+        );
+        let info = SourceInfo {
+            kind: SourceKind::Url,
+            target: feed::target::redact(&cfg.url),
+        };
+        Ok(Source {
+            kind: Kind::Live { link, cfg },
+            info,
+            dialect: r.dialect,
+        })
+    }
+
+    /// The monitor this source feeds. `track_today` keeps the day's sums
+    /// too (the view can flip to them; a snapshot of the rolling window
+    /// does not need them).
+    pub fn monitor(
+        &self,
+        r: &Resolved,
+        options: &Options,
+        track_today: bool,
+    ) -> AppResult<Monitor> {
+        let timing = config::feed_timing(&r.file.feed)?;
+        let mut settings = r.metrics.settings.clone();
+        settings.track_today = track_today;
+        let dialect = self.dialect.make_with(&dialect_setup(&r.file));
+        let mut m = Monitor::new(Floor::new(settings), self.info.clone(), dialect);
+        m.resync_grace = timing.resync_grace;
+        let record = options
+            .record
+            .clone()
+            .or_else(|| r.file.feed.record.as_ref().map(PathBuf::from));
+        if let Some(path) = record {
+            if matches!(self.kind, Kind::Replay { .. }) {
+                return Err(AppError::Usage(
+                    "--record: only a live feed or the demo can be recorded".into(),
+                ));
+            }
+            let rec = Recorder::create(&path)
+                .map_err(|e| AppError::Usage(format!("--record {}: {e}", path.display())))?;
+            m.record_to(rec);
+        }
+        Ok(m)
+    }
+
+    /// Whether the floor's time follows our wall clock (live and demo) or
+    /// the events' own (a replay).
+    pub fn wall_clock(&self) -> bool {
+        !matches!(self.kind, Kind::Replay { .. })
+    }
+
+    /// The task that feeds `monitor`. A replay ends at the end of its
+    /// file; a live source or the demo runs until the task is dropped.
+    pub fn task(self, monitor: Arc<Mutex<Monitor>>, max_line: usize) -> AppResult<SourceTask> {
+        Ok(match self.kind {
+            Kind::Replay { path, speed, .. } => {
+                let file = open_replay(&path)?;
+                Box::pin(async move {
+                    let input = std::io::BufReader::new(file);
+                    if let Err(e) = replay::play(monitor.clone(), input, speed, max_line).await {
+                        let why = format!("--replay {}: {e}", path.display());
+                        tracing::error!("{why}");
+                        monitor.lock().unwrap_or_else(|p| p.into_inner()).failure = Some(why);
+                    }
+                })
+            }
+            Kind::Live { link, cfg } => {
+                let sink = MonitorSink::new(monitor);
+                let rules = cfg.rules();
+                match link {
+                    Live::Ws(t) => Box::pin(async move {
+                        feed::serve(t, rules, sink, LocalClock::System).await;
+                    }),
+                    Live::Ami(t) => Box::pin(async move {
+                        feed::serve(t, rules, sink, LocalClock::System).await;
+                    }),
+                }
+            }
+            Kind::Demo { seed } => Box::pin(async move {
+                // The demo is served on a loopback port and read through the
+                // same client as a real feed, so it exercises the same path.
+                let (addr, _server) = match demo::serve_in_process(seed, 1.0).await {
+                    Ok(s) => s,
+                    Err(e) => {
+                        tracing::error!("cannot serve the demo: {e}");
+                        return;
+                    }
+                };
+                let cfg = demo_feed_config(format!("ws://{addr}"));
+                match WsTransport::new(&cfg) {
+                    Ok(t) => {
+                        feed::serve(
+                            t,
+                            cfg.rules(),
+                            MonitorSink::new(monitor),
+                            LocalClock::System,
+                        )
+                        .await;
+                    }
+                    Err(e) => tracing::error!("cannot reach the demo: {e}"),
+                }
+            }),
+        })
+    }
+}
+
+/// The demo's own feed settings: loopback, no proxy, no token.
+fn demo_feed_config(url: String) -> FeedConfig {
+    let timing = config::FeedTiming::default();
+    let ms = |m: i64| Duration::from_millis(m as u64);
+    FeedConfig {
+        proxy: Some(String::new()),
+        connect_timeout: ms(timing.connect_timeout),
+        ping_interval: ms(timing.ping_interval),
+        idle_timeout: ms(timing.idle_timeout),
+        max_frame_bytes: timing.max_frame_bytes,
+        max_message_bytes: timing.max_message_bytes,
+        ..FeedConfig::new(url)
+    }
+}
+
+/// `ami://USER@HOST:5038`: Asterisk's manager interface, spoken directly.
+fn ami(src: &SourceArgs, cfg: FeedConfig, r: &Resolved, url_flag: &str) -> AppResult<Source> {
+    let dialect = match r.dialect {
+        DialectKind::Native | DialectKind::Asterisk => DialectKind::Asterisk,
+        other => {
+            let from = if src.dialect.is_some() {
+                "--dialect"
+            } else {
+                "key `feed.dialect`"
+            };
+            return Err(AppError::Usage(format!(
+                "{from}: an ami:// feed speaks the asterisk dialect, not {other}"
+            )));
+        }
+    };
+    let target =
+        AmiTarget::parse(&cfg.url).map_err(|e| AppError::Usage(format!("{url_flag}: {e}")))?;
+    let secret = cfg.token.clone().ok_or_else(|| {
+        AppError::Usage(format!(
+            "{url_flag}: an ami:// feed needs the AMI secret: name its environment variable with --token-env or key `feed.token_env`, or set key `feed.token_file`"
+        ))
+    })?;
+    let ami_cfg = AmiConfig {
+        connect_timeout: cfg.connect_timeout,
+        max_block_bytes: cfg.max_frame_bytes,
+    };
+    let transport = AmiTransport::new(target, secret, ami_cfg);
+    use feed::link::Transport;
+    let info = SourceInfo {
+        kind: SourceKind::Url,
+        target: transport.describe(),
+    };
+    Ok(Source {
+        kind: Kind::Live {
+            link: Live::Ami(transport),
+            cfg,
+        },
+        info,
+        dialect,
+    })
+}
+
+/// Opens a replay file; a missing or unreadable one is a bad command line.
+pub fn open_replay(path: &std::path::Path) -> AppResult<std::fs::File> {
+    let f = std::fs::File::open(path)
+        .map_err(|e| AppError::Usage(format!("--replay {}: {e}", path.display())))?;
+    match f.metadata() {
+        Ok(m) if m.is_dir() => Err(AppError::Usage(format!(
+            "--replay {}: is a directory",
+            path.display()
+        ))),
+        _ => Ok(f),
+    }
+}
