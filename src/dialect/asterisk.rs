@@ -1,0 +1,372 @@
+//! Asterisk: Asterisk Manager Interface (AMI) queue events, as JSON objects
+//! with AMI's own keys and string values (one object per event, the form
+//! AMI-to-WebSocket bridges emit, and the form the `ami://` source turns
+//! AMI's `Key: Value` blocks into).
+//!
+//! The events and their fields are app_queue.c's (Asterisk 12 and later).
+//! Three things there shape this decoder:
+//! - AMI events carry no time unless `timestampevents = yes` (then a
+//!   `Timestamp: 1700000000.123456` key); without it the receive time
+//!   stands in, and recordings keep it (see [`super::platform::record_line`]).
+//! - `QueueCallerLeave` is published *before* `AgentConnect` when a call is
+//!   answered (app_queue.c leaves the queue, then announces the connect), and
+//!   after `QueueCallerAbandon` when the caller hangs up. A leave on its own
+//!   (timeout, exit key, leavewhenempty) ends the wait, neither answered nor
+//!   abandoned. So a leave is held back for [`LEAVE_GRACE`]: a connect or an
+//!   abandon in that time decides it; otherwise the contact has ended.
+//! - `QueueCallerAbandon.HoldTime` is the seconds waited and
+//!   `AgentRingNoAnswer.RingTime` is milliseconds (the XML docs say both are
+//!   epoch times); queuetop computes waits itself and uses neither.
+
+use std::borrow::Cow;
+use std::collections::VecDeque;
+
+use smallvec::SmallVec;
+
+use super::Signal;
+use super::json::Obj;
+use super::memo::{DEFAULT_CAP, Memo};
+use super::platform::{Out, Platform, Sent, owned};
+use crate::protocol::{AgentState, EventKind, RejectKind};
+use crate::time::{Millis, Ts};
+
+/// How long a `QueueCallerLeave` waits for the `AgentConnect` that may
+/// follow it before it counts as the end of the contact.
+pub const LEAVE_GRACE: Millis = 2_000;
+
+/// Most queues remembered per member.
+const MAX_MEMBER_QUEUES: usize = 64;
+
+#[derive(Debug)]
+enum Phase {
+    Waiting,
+    /// Left the queue at this time; the reason is not known yet.
+    Left(Ts),
+    Connected {
+        agent_channel: Option<Box<str>>,
+        held: bool,
+    },
+}
+
+#[derive(Debug, Default, Clone, PartialEq)]
+struct Member {
+    name: Option<Box<str>>,
+    queues: SmallVec<[Box<str>; 4]>,
+    paused: bool,
+    reason: Option<Box<str>>,
+    /// AMI device state (`Status`): 0 unknown .. 8 on hold.
+    status: u8,
+    /// The state last sent, with its reason and queues, to skip repeats.
+    sent: Option<Sent>,
+}
+
+impl Member {
+    fn state(&self) -> AgentState {
+        if self.queues.is_empty() {
+            return AgentState::Offline;
+        }
+        if self.paused {
+            return AgentState::Away;
+        }
+        match self.status {
+            // AST_DEVICE_INVALID, AST_DEVICE_UNAVAILABLE: not reachable.
+            4 | 5 => AgentState::Offline,
+            // In use, busy, ringing, ring in use, on hold.
+            2 | 3 | 6 | 7 | 8 => AgentState::Busy,
+            // Not in use, or unknown (Local channels without a state interface).
+            _ => AgentState::Available,
+        }
+    }
+}
+
+pub struct Asterisk {
+    calls: Memo<Phase>,
+    /// The member's channel (`DestUniqueid`) of a connected call, to the
+    /// caller's `Uniqueid`: hold is announced on either channel.
+    agent_channels: Memo<Box<str>>,
+    members: Memo<Member>,
+    leaves: VecDeque<(Box<str>, Ts)>,
+}
+
+impl Default for Asterisk {
+    fn default() -> Self {
+        Asterisk {
+            calls: Memo::new(DEFAULT_CAP),
+            agent_channels: Memo::new(DEFAULT_CAP),
+            members: Memo::new(DEFAULT_CAP),
+            leaves: VecDeque::new(),
+        }
+    }
+}
+
+impl Platform for Asterisk {
+    fn message<'b>(
+        &mut self,
+        msg: &Obj<'b>,
+        raw: &'b str,
+        received: Ts,
+        out: &mut Out<'_, 'b>,
+    ) -> Signal {
+        let ts = msg.ts("Timestamp").unwrap_or(received);
+        self.flush_leaves(ts, out);
+        let r = match msg.str("Event") {
+            Some(ev) => self.event(&ev, msg, ts, out),
+            None => match msg.str("Response") {
+                Some(_)
+                    if msg
+                        .str("Ping")
+                        .is_some_and(|p| p.eq_ignore_ascii_case("pong")) =>
+                {
+                    out.event(ts, EventKind::Heartbeat);
+                    Ok(())
+                }
+                // Other action responses say nothing about the floor.
+                Some(_) => {
+                    out.unknown();
+                    Ok(())
+                }
+                None => Err(RejectKind::Missing("Event")),
+            },
+        };
+        out.result(r, raw);
+        Signal::None
+    }
+}
+
+fn is(ev: &str, name: &str) -> bool {
+    ev.eq_ignore_ascii_case(name)
+}
+
+impl Asterisk {
+    fn event<'b>(
+        &mut self,
+        ev: &str,
+        msg: &Obj<'b>,
+        ts: Ts,
+        out: &mut Out<'_, 'b>,
+    ) -> Result<(), RejectKind> {
+        if is(ev, "QueueCallerJoin") {
+            let contact = msg.id("Uniqueid", "contact_id")?;
+            let queue = msg.id("Queue", "queue")?;
+            let customer = msg
+                .opt_id("CallerIDNum", "customer_id")
+                .ok()
+                .flatten()
+                .filter(|c| !c.eq_ignore_ascii_case("<unknown>"));
+            *self.calls.entry(&contact, || Phase::Waiting) = Phase::Waiting;
+            out.event(
+                ts,
+                EventKind::Queued {
+                    contact,
+                    queue,
+                    channel: Some(Cow::Borrowed("voice")),
+                    customer,
+                },
+            );
+        } else if is(ev, "QueueCallerLeave") {
+            let contact = msg.id("Uniqueid", "contact_id")?;
+            match self.calls.get_mut(&contact) {
+                Some(p @ Phase::Waiting) => *p = Phase::Left(ts),
+                // Already answered (connect seen first) or otherwise settled.
+                Some(_) => return Ok(()),
+                None => {
+                    self.calls.entry(&contact, || Phase::Left(ts));
+                }
+            }
+            if self.leaves.len() >= DEFAULT_CAP {
+                self.leaves.pop_front();
+            }
+            self.leaves.push_back((contact.as_ref().into(), ts));
+        } else if is(ev, "QueueCallerAbandon") {
+            let contact = msg.id("Uniqueid", "contact_id")?;
+            self.calls.remove(&contact);
+            out.event(ts, EventKind::Abandoned { contact });
+        } else if is(ev, "AgentConnect") {
+            let contact = msg.id("Uniqueid", "contact_id")?;
+            let agent = msg.id("Interface", "agent_id")?;
+            let agent_channel = msg
+                .opt_id("DestUniqueid", "DestUniqueid")
+                .ok()
+                .flatten()
+                .map(|c| Box::<str>::from(c.as_ref()));
+            if let Some(ch) = &agent_channel {
+                *self.agent_channels.entry(ch, || contact.as_ref().into()) =
+                    contact.as_ref().into();
+            }
+            *self.calls.entry(&contact, || Phase::Waiting) = Phase::Connected {
+                agent_channel,
+                held: false,
+            };
+            out.event(ts, EventKind::Answered { contact, agent });
+        } else if is(ev, "AgentComplete") {
+            let contact = msg.id("Uniqueid", "contact_id")?;
+            if let Some(Phase::Connected {
+                agent_channel: Some(ch),
+                ..
+            }) = self.calls.remove(&contact)
+            {
+                self.agent_channels.remove(&ch);
+            }
+            out.event(
+                ts,
+                EventKind::Ended {
+                    contact,
+                    resolved: None,
+                },
+            );
+        } else if is(ev, "Hold") || is(ev, "MusicOnHoldStart") {
+            self.hold(msg, ts, true, out)?;
+        } else if is(ev, "Unhold") || is(ev, "MusicOnHoldStop") {
+            self.hold(msg, ts, false, out)?;
+        } else if is(ev, "QueueMemberStatus") || is(ev, "QueueMemberAdded") {
+            self.member(msg, ts, out, |m, msg| {
+                if let Some(q) = msg.text("Queue")
+                    && !m.queues.iter().any(|x| x.as_ref() == q.as_ref())
+                    && m.queues.len() < MAX_MEMBER_QUEUES
+                {
+                    m.queues.push(q.as_ref().into());
+                }
+                if let Some(p) = msg.flag("Paused") {
+                    m.paused = p;
+                }
+                if let Some(s) = msg.text("Status").and_then(|s| s.parse().ok()) {
+                    m.status = s;
+                }
+                if m.paused {
+                    m.reason = paused_reason(msg);
+                }
+            })?;
+        } else if is(ev, "QueueMemberPause") {
+            self.member(msg, ts, out, |m, msg| {
+                if let Some(p) = msg.flag("Paused") {
+                    m.paused = p;
+                }
+                m.reason = if m.paused { paused_reason(msg) } else { None };
+            })?;
+        } else if is(ev, "QueueMemberRemoved") {
+            self.member(msg, ts, out, |m, msg| {
+                if let Some(q) = msg.text("Queue") {
+                    m.queues.retain(|x| x.as_ref() != q.as_ref());
+                }
+            })?;
+        } else if is(ev, "AgentCalled") || is(ev, "AgentRingNoAnswer") {
+            // Ringing a member changes no figure; the caller still waits.
+        } else {
+            out.unknown();
+        }
+        Ok(())
+    }
+
+    fn hold<'b>(
+        &mut self,
+        msg: &Obj<'b>,
+        ts: Ts,
+        on: bool,
+        out: &mut Out<'_, 'b>,
+    ) -> Result<(), RejectKind> {
+        let uid = msg.id("Uniqueid", "contact_id")?;
+        // The caller's channel, or the member's channel of a connected call.
+        let contact: Box<str> = match self.agent_channels.get(&uid) {
+            Some(c) => c.clone(),
+            None => uid.as_ref().into(),
+        };
+        // Music on hold also plays to callers waiting in the queue: only a
+        // connected call can be put on hold.
+        if let Some(Phase::Connected { held, .. }) = self.calls.get_mut(&contact)
+            && *held != on
+        {
+            *held = on;
+            let contact = owned(&contact);
+            out.event(
+                ts,
+                if on {
+                    EventKind::Hold { contact }
+                } else {
+                    EventKind::Resumed { contact }
+                },
+            );
+        }
+        Ok(())
+    }
+
+    /// Updates a member with `change`, then sends its state if it changed.
+    fn member<'b>(
+        &mut self,
+        msg: &Obj<'b>,
+        ts: Ts,
+        out: &mut Out<'_, 'b>,
+        change: impl FnOnce(&mut Member, &Obj<'b>),
+    ) -> Result<(), RejectKind> {
+        let agent = msg.id("Interface", "agent_id")?;
+        let name = msg.name("MemberName");
+        let m = self.members.entry(&agent, Member::default);
+        let renamed = name
+            .as_ref()
+            .is_some_and(|n| m.name.as_deref() != Some(n.as_ref()));
+        if renamed {
+            m.name = name.as_ref().map(|n| n.as_ref().into());
+        }
+        change(m, msg);
+        let state = m.state();
+        let reason = if state == AgentState::Away {
+            m.reason.clone()
+        } else {
+            None
+        };
+        let sent = Some(Sent {
+            state,
+            reason: reason.clone(),
+            name: m.name.clone(),
+            queues: m.queues.to_vec(),
+        });
+        if m.sent == sent && !renamed {
+            return Ok(());
+        }
+        m.sent = sent;
+        let queues = m.queues.iter().map(|q| owned(q)).collect();
+        out.event(
+            ts,
+            EventKind::AgentState {
+                agent,
+                state,
+                name,
+                queues: Some(queues),
+                reason: reason.map(|r| owned(&r)),
+            },
+        );
+        Ok(())
+    }
+
+    /// Leaves older than the grace, with no connect or abandon since: the
+    /// caller left the queue some other way (timeout, exit key, empty queue).
+    /// A leave that a connect, abandon or new join settled meanwhile stays in
+    /// the list until its turn and is skipped then (its call is no longer
+    /// `Left` at that time), so settling costs nothing per event.
+    fn flush_leaves<'b>(&mut self, now: Ts, out: &mut Out<'_, 'b>) {
+        while let Some((_, at)) = self.leaves.front() {
+            if now.since(*at) < LEAVE_GRACE {
+                break;
+            }
+            let Some((contact, at)) = self.leaves.pop_front() else {
+                break;
+            };
+            if matches!(self.calls.get(&contact), Some(Phase::Left(t)) if *t == at) {
+                self.calls.remove(&contact);
+                out.event(
+                    at,
+                    EventKind::Ended {
+                        contact: owned(&contact),
+                        resolved: None,
+                    },
+                );
+            }
+        }
+    }
+}
+
+/// Why a member is paused: `PausedReason` (Asterisk 13+) or `Reason`.
+fn paused_reason(msg: &Obj<'_>) -> Option<Box<str>> {
+    msg.name("PausedReason")
+        .or_else(|| msg.name("Reason"))
+        .map(|r| r.as_ref().into())
+}

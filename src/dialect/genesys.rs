@@ -1,0 +1,572 @@
+//! Genesys Cloud: Notification API messages on the channel's WebSocket,
+//! `{"topicName": ..., "eventBody": ...}`.
+//!
+//! - `v2.routing.queues.{id}.conversations`: the whole conversation, with
+//!   its participants (`purpose` customer, acd, agent, ...), their times
+//!   (`connectedTime`, `endTime`) and media (`calls`, `chats`, ... with
+//!   `state` and `held`). Each message is a snapshot: the dialect remembers
+//!   what it sent per conversation and sends the differences.
+//! - `v2.users.{id}.activity`, `.presence`, `.routingStatus`: an agent's
+//!   presence (`systemPresence`) and ACD routing status; `activity` also
+//!   names the queues the agent is active in (`activeQueueIds`).
+//! - `v2.routing.queues.{id}.users`: a member joined or left a queue.
+//! - `channel.metadata` is the channel's heartbeat (every 30 s) and the
+//!   answer to `{"message":"ping"}`; `v2.system.socket_closing` warns that
+//!   the server will close this socket in about a minute:
+//!   [`Signal::ReconnectSoon`] asks the client to open the next one now.
+
+use std::borrow::Cow;
+
+use smallvec::SmallVec;
+
+use super::json::Obj;
+use super::memo::{DEFAULT_CAP, Memo};
+use super::platform::{Out, Platform, Sent, owned};
+use super::{DialectSetup, Signal};
+use crate::protocol::{AgentState, EventKind, MAX_AGENT_QUEUES, RejectKind, clean_id};
+use crate::time::Ts;
+
+/// Genesys accepts at most 1000 topics per channel.
+const MAX_TOPICS: usize = 1000;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Phase {
+    Waiting,
+    Connected,
+    Over,
+}
+
+#[derive(Debug)]
+struct ConvMem {
+    phase: Phase,
+    queue: Option<Box<str>>,
+    agent: Option<Box<str>>,
+    held: bool,
+}
+
+#[derive(Debug, Default)]
+struct UserMem {
+    presence: Option<Box<str>>,
+    routing: Option<Box<str>>,
+    queues: Vec<Box<str>>,
+    /// Conversations whose wrap-up code this user still has to enter.
+    wrapping: SmallVec<[Box<str>; 2]>,
+    sent: Option<Sent>,
+}
+
+impl UserMem {
+    fn state(&self) -> (AgentState, Option<Box<str>>) {
+        let presence = self.presence.as_deref().unwrap_or("");
+        if presence.eq_ignore_ascii_case("offline") {
+            return (AgentState::Offline, None);
+        }
+        if !self.wrapping.is_empty() {
+            return (AgentState::WrapUp, None);
+        }
+        match self.routing.as_deref() {
+            Some("IDLE") => (AgentState::Available, None),
+            Some("INTERACTING") | Some("COMMUNICATING") => (AgentState::Busy, None),
+            Some("NOT_RESPONDING") => (AgentState::Away, Some("Not responding".into())),
+            // Off queue, or not known: the presence says what the agent does.
+            _ if presence.eq_ignore_ascii_case("on queue") => (AgentState::Available, None),
+            _ if presence.is_empty() => (AgentState::Available, None),
+            _ => (AgentState::Away, self.presence.clone()),
+        }
+    }
+}
+
+pub struct Genesys {
+    subscribe: Option<String>,
+    convs: Memo<ConvMem>,
+    users: Memo<UserMem>,
+}
+
+impl Default for Genesys {
+    fn default() -> Self {
+        Genesys::new(&DialectSetup::default())
+    }
+}
+
+impl Genesys {
+    pub fn new(setup: &DialectSetup) -> Self {
+        let subscribe = (!setup.subscribe_configured && !setup.queues.is_empty()).then(|| {
+            let topics: Vec<String> = setup
+                .queues
+                .iter()
+                .take(MAX_TOPICS)
+                .map(|q| format!("v2.routing.queues.{q}.conversations"))
+                .collect();
+            serde_json::json!({"message": "subscribe", "topics": topics}).to_string()
+        });
+        Genesys {
+            subscribe,
+            convs: Memo::new(DEFAULT_CAP),
+            users: Memo::new(DEFAULT_CAP),
+        }
+    }
+}
+
+impl Platform for Genesys {
+    fn on_connect(&mut self) -> Vec<String> {
+        self.subscribe.iter().cloned().collect()
+    }
+
+    fn message<'b>(
+        &mut self,
+        msg: &Obj<'b>,
+        raw: &'b str,
+        received: Ts,
+        out: &mut Out<'_, 'b>,
+    ) -> Signal {
+        let Some(topic) = msg.str("topicName") else {
+            // The answer to a subscribe request: nothing for the floor.
+            if msg.has("result") || msg.has("status") {
+                out.unknown();
+            } else {
+                out.reject(RejectKind::Missing("topicName"), raw);
+            }
+            return Signal::None;
+        };
+        if topic == "v2.system.socket_closing" {
+            return Signal::ReconnectSoon;
+        }
+        let body = msg.obj("eventBody").unwrap_or_default();
+        let r = if topic == "channel.metadata" {
+            out.event(received, EventKind::Heartbeat);
+            Ok(())
+        } else if let Some(rest) = topic.strip_prefix("v2.routing.queues.") {
+            match rest.rsplit_once('.') {
+                Some((q, "conversations")) => self.conversation(q, &body, received, out),
+                Some((q, "users")) => self.membership(q, &body, received, out),
+                // `.conversations.calls` and the like repeat what `.conversations` says.
+                _ => {
+                    out.unknown();
+                    Ok(())
+                }
+            }
+        } else if let Some(rest) = topic.strip_prefix("v2.users.") {
+            match rest.rsplit_once('.') {
+                Some((u, kind @ ("activity" | "presence" | "routingStatus"))) => {
+                    self.user(u, kind, &body, received, out)
+                }
+                _ => {
+                    out.unknown();
+                    Ok(())
+                }
+            }
+        } else {
+            out.unknown();
+            Ok(())
+        };
+        out.result(r, raw);
+        Signal::None
+    }
+}
+
+/// One participant of a conversation snapshot.
+struct Part<'b> {
+    purpose: Cow<'b, str>,
+    obj: Obj<'b>,
+}
+
+const MEDIA: [(&str, &str); 7] = [
+    ("calls", "voice"),
+    ("chats", "chat"),
+    ("emails", "email"),
+    ("messages", "message"),
+    ("callbacks", "callback"),
+    ("socialExpressions", "social"),
+    ("videos", "video"),
+];
+
+impl Part<'_> {
+    fn media(&self) -> impl Iterator<Item = (Obj<'_>, &'static str)> + '_ {
+        MEDIA.iter().flat_map(move |(key, ch)| {
+            self.obj
+                .arr(key)
+                .unwrap_or_default()
+                .into_iter()
+                .take(16)
+                .filter_map(|r| Obj::from_raw(r).ok())
+                .map(move |o| (o, *ch))
+        })
+    }
+
+    fn ended(&self) -> bool {
+        if self.obj.has("endTime") {
+            return true;
+        }
+        let mut any = false;
+        let mut all_over = true;
+        for (m, _) in self.media() {
+            any = true;
+            let st = m.str("state");
+            if !matches!(st.as_deref(), Some("disconnected" | "terminated")) {
+                all_over = false;
+            }
+        }
+        any && all_over
+    }
+
+    /// In the conversation now: connected and not ended.
+    fn active(&self) -> bool {
+        !self.ended()
+            && (self.obj.has("connectedTime")
+                || self
+                    .media()
+                    .any(|(m, _)| m.str("state").as_deref() == Some("connected")))
+    }
+
+    fn alerting(&self) -> bool {
+        !self.ended()
+            && self.media().any(|(m, _)| {
+                matches!(
+                    m.str("state").as_deref(),
+                    Some("alerting" | "offering" | "contacting" | "dialing")
+                )
+            })
+    }
+
+    fn held(&self) -> bool {
+        self.media().any(|(m, _)| m.flag("held") == Some(true))
+    }
+
+    fn channel(&self) -> Option<&'static str> {
+        self.media().next().map(|(_, c)| c)
+    }
+}
+
+impl Genesys {
+    fn conversation<'b>(
+        &mut self,
+        topic_queue: &str,
+        body: &Obj<'b>,
+        received: Ts,
+        out: &mut Out<'_, 'b>,
+    ) -> Result<(), RejectKind> {
+        let conv = body.id("id", "contact_id")?;
+        let parts: Vec<Part<'b>> = body
+            .arr("participants")
+            .ok_or(RejectKind::Missing("participants"))?
+            .into_iter()
+            .take(64)
+            .filter_map(|r| Obj::from_raw(r).ok())
+            .map(|obj| Part {
+                purpose: obj.str("purpose").unwrap_or(Cow::Borrowed("")),
+                obj,
+            })
+            .collect();
+        let is = |p: &Part<'_>, what: &str| p.purpose.eq_ignore_ascii_case(what);
+        let customer_gone = parts
+            .iter()
+            .filter(|p| is(p, "customer") || is(p, "external"))
+            .any(|p| p.ended());
+        let acd = parts.iter().filter(|p| is(p, "acd")).find(|p| p.active());
+        let agent = parts
+            .iter()
+            .filter(|p| is(p, "agent") || is(p, "user"))
+            .filter(|p| p.obj.has("userId"))
+            .find(|p| p.active());
+        let channel = parts
+            .iter()
+            .find(|p| is(p, "customer") || is(p, "external"))
+            .and_then(|p| p.channel());
+
+        let known = self
+            .convs
+            .get(&conv)
+            .map(|m| (m.phase, m.queue.clone(), m.agent.clone()));
+        let fresh = known.is_none();
+        let (phase, queue, who) = known.unwrap_or((Phase::Over, None, None));
+
+        if let Some(a) = agent {
+            let user = a.obj.id("userId", "agent_id")?;
+            if phase != Phase::Connected || who.as_deref() != Some(user.as_ref()) {
+                let at = a.obj.ts("connectedTime").unwrap_or(received);
+                if fresh || phase == Phase::Over {
+                    // First seen already answered: its wait, if the queue's
+                    // participant is in the snapshot, still counts.
+                    if let Some(q) = parts.iter().find(|p| is(p, "acd")) {
+                        let qid = q
+                            .obj
+                            .opt_id("queueId", "queue")?
+                            .unwrap_or(Cow::Owned(topic_queue.to_owned()));
+                        let qid = clean_id(qid, "queue")?;
+                        if let Some(since) = q.obj.ts("connectedTime").filter(|t| *t <= at) {
+                            out.event(
+                                since,
+                                EventKind::Queued {
+                                    contact: conv.clone(),
+                                    queue: qid,
+                                    channel: channel.map(Cow::Borrowed),
+                                    customer: None,
+                                },
+                            );
+                        }
+                    }
+                }
+                out.event(
+                    at,
+                    EventKind::Answered {
+                        contact: conv.clone(),
+                        agent: user.clone(),
+                    },
+                );
+                self.set_conv(&conv, Phase::Connected, queue.clone(), Some(&user), false);
+            }
+            let now_held = a.held() || parts.iter().filter(|p| is(p, "customer")).any(Part::held);
+            let was_held = self.convs.get(&conv).is_some_and(|m| m.held);
+            if now_held != was_held {
+                let at = a.obj.ts("startHoldTime").unwrap_or(received);
+                let contact = conv.clone();
+                out.event(
+                    at,
+                    if now_held {
+                        EventKind::Hold { contact }
+                    } else {
+                        EventKind::Resumed { contact }
+                    },
+                );
+                if let Some(m) = self.convs.get_mut(&conv) {
+                    m.held = now_held;
+                }
+            }
+        } else if let Some(q) = acd {
+            let qid = q
+                .obj
+                .opt_id("queueId", "queue")?
+                .unwrap_or(Cow::Owned(topic_queue.to_owned()));
+            let qid = clean_id(qid, "queue")?;
+            if phase != Phase::Waiting || queue.as_deref() != Some(qid.as_ref()) {
+                let at = q.obj.ts("connectedTime").unwrap_or(received);
+                if phase == Phase::Connected {
+                    // Transferred back to a queue: the agent's part ended.
+                    self.agent_left(&conv, &parts, who.as_deref(), received, out);
+                }
+                out.event(
+                    at,
+                    EventKind::Queued {
+                        contact: conv.clone(),
+                        queue: qid.clone(),
+                        channel: channel.map(Cow::Borrowed),
+                        customer: None,
+                    },
+                );
+                self.set_conv(
+                    &conv,
+                    Phase::Waiting,
+                    Some(qid.as_ref().into()),
+                    None,
+                    false,
+                );
+            }
+        } else {
+            match phase {
+                Phase::Waiting => {
+                    let offered = parts
+                        .iter()
+                        .filter(|p| is(p, "agent") || is(p, "user"))
+                        .any(Part::alerting);
+                    let left = parts
+                        .iter()
+                        .filter(|p| is(p, "acd"))
+                        .filter_map(|p| p.obj.ts("endTime"))
+                        .max();
+                    let at = left.unwrap_or(received);
+                    if customer_gone {
+                        out.event(
+                            at,
+                            EventKind::Abandoned {
+                                contact: conv.clone(),
+                            },
+                        );
+                        self.set_conv(&conv, Phase::Over, None, None, false);
+                    } else if !offered {
+                        // Flowed out of the queue (voicemail, transfer out).
+                        out.event(
+                            at,
+                            EventKind::Ended {
+                                contact: conv.clone(),
+                                resolved: None,
+                            },
+                        );
+                        self.set_conv(&conv, Phase::Over, None, None, false);
+                    }
+                }
+                Phase::Connected => {
+                    self.agent_left(&conv, &parts, who.as_deref(), received, out);
+                    self.set_conv(&conv, Phase::Over, None, None, false);
+                }
+                Phase::Over => {}
+            }
+        }
+        self.wrapups(&conv, &parts, received, out);
+        Ok(())
+    }
+
+    /// The agent's part of a conversation ended: talk stops.
+    fn agent_left<'b>(
+        &mut self,
+        conv: &str,
+        parts: &[Part<'b>],
+        who: Option<&str>,
+        received: Ts,
+        out: &mut Out<'_, 'b>,
+    ) {
+        let mine = parts
+            .iter()
+            .find(|p| p.obj.str("userId").as_deref() == who && who.is_some());
+        let at = mine.and_then(|p| p.obj.ts("endTime")).unwrap_or(received);
+        out.event(
+            at,
+            EventKind::Ended {
+                contact: owned(conv),
+                resolved: None,
+            },
+        );
+    }
+
+    /// Agents owe a wrap-up code after a conversation (`wrapupRequired`)
+    /// until they enter it (`wrapup`): that is their wrap-up time.
+    fn wrapups<'b>(&mut self, conv: &str, parts: &[Part<'b>], received: Ts, out: &mut Out<'_, 'b>) {
+        for p in parts {
+            let Some(user) = p.obj.str("userId") else {
+                continue;
+            };
+            let Ok(user) = clean_id(user, "agent_id") else {
+                continue;
+            };
+            let owes =
+                p.ended() && p.obj.flag("wrapupRequired") == Some(true) && !p.obj.has("wrapup");
+            let m = self.users.entry(&user, UserMem::default);
+            let had = m.wrapping.iter().any(|c| c.as_ref() == conv);
+            if owes && !had && m.wrapping.len() < 64 {
+                m.wrapping.push(conv.into());
+            } else if !owes && had {
+                m.wrapping.retain(|c| c.as_ref() != conv);
+            } else {
+                continue;
+            }
+            let at = p.obj.ts("endTime").filter(|_| owes).unwrap_or(received);
+            self.send_user(user, at, out);
+        }
+    }
+
+    fn set_conv(
+        &mut self,
+        conv: &str,
+        phase: Phase,
+        queue: Option<Box<str>>,
+        agent: Option<&str>,
+        held: bool,
+    ) {
+        let m = self.convs.entry(conv, || ConvMem {
+            phase,
+            queue: None,
+            agent: None,
+            held,
+        });
+        m.phase = phase;
+        if queue.is_some() || phase != Phase::Connected {
+            m.queue = queue;
+        }
+        m.agent = agent.map(Into::into);
+        m.held = held;
+    }
+
+    fn membership<'b>(
+        &mut self,
+        topic_queue: &str,
+        body: &Obj<'b>,
+        received: Ts,
+        out: &mut Out<'_, 'b>,
+    ) -> Result<(), RejectKind> {
+        let user = match body.obj("user") {
+            Some(u) => u.id("id", "agent_id")?,
+            None => body.id("id", "agent_id")?,
+        };
+        let queue = match body.opt_id("queueId", "queue")? {
+            Some(q) => q,
+            None => clean_id(Cow::Owned(topic_queue.to_owned()), "queue")?,
+        };
+        let joined = body.flag("joined").unwrap_or(true);
+        let m = self.users.entry(&user, UserMem::default);
+        let has = m.queues.iter().any(|q| q.as_ref() == queue.as_ref());
+        if joined && !has && m.queues.len() < MAX_AGENT_QUEUES {
+            m.queues.push(queue.as_ref().into());
+        } else if !joined && has {
+            m.queues.retain(|q| q.as_ref() != queue.as_ref());
+        }
+        self.send_user(user, received, out);
+        Ok(())
+    }
+
+    fn user<'b>(
+        &mut self,
+        topic_user: &str,
+        kind: &str,
+        body: &Obj<'b>,
+        received: Ts,
+        out: &mut Out<'_, 'b>,
+    ) -> Result<(), RejectKind> {
+        let user = clean_id(Cow::Owned(topic_user.to_owned()), "agent_id")?;
+        let (presence, routing) = match kind {
+            "presence" => (Some(body.clone()), None),
+            "routingStatus" => (None, body.obj("routingStatus")),
+            _ => (body.obj("presence"), body.obj("routingStatus")),
+        };
+        let mut at = received;
+        let m = self.users.entry(&user, UserMem::default);
+        if let Some(p) = presence {
+            if let Some(name) = p
+                .obj("presenceDefinition")
+                .and_then(|d| d.name("systemPresence"))
+            {
+                m.presence = Some(name.as_ref().into());
+            }
+            at = p.ts("modifiedDate").unwrap_or(at);
+        }
+        if let Some(r) = routing {
+            if let Some(s) = r.name("status") {
+                m.routing = Some(s.as_ref().into());
+            }
+            at = r.ts("startTime").unwrap_or(at);
+        }
+        if let Some(ids) = body.arr("activeQueueIds") {
+            m.queues = ids
+                .into_iter()
+                .take(MAX_AGENT_QUEUES)
+                .filter_map(crate::protocol::raw_str)
+                .filter_map(|q| clean_id(q, "queue").ok())
+                .map(|q| q.as_ref().into())
+                .collect();
+        }
+        self.send_user(Cow::Owned(user.into_owned()), at, out);
+        Ok(())
+    }
+
+    fn send_user<'b>(&mut self, user: Cow<'b, str>, ts: Ts, out: &mut Out<'_, 'b>) {
+        let m = self.users.entry(&user, UserMem::default);
+        let (state, reason) = m.state();
+        let sent = Some(Sent {
+            state,
+            reason: reason.clone(),
+            name: None,
+            queues: m.queues.clone(),
+        });
+        if m.sent == sent {
+            return;
+        }
+        m.sent = sent;
+        out.event(
+            ts,
+            EventKind::AgentState {
+                agent: user,
+                state,
+                name: None,
+                queues: (!m.queues.is_empty()).then(|| m.queues.iter().map(|q| owned(q)).collect()),
+                reason: reason.map(|r| owned(&r)),
+            },
+        );
+    }
+}

@@ -1,0 +1,303 @@
+//! The Asterisk dialect: AMI queue events as JSON objects.
+//!
+//! Fixture `tests/resources/dialects/asterisk/queue-day.jsonl` is written
+//! from Asterisk's own definition of the events: the manager event
+//! documentation and publishing code in apps/app_queue.c (Asterisk 18-22,
+//! https://github.com/asterisk/asterisk/blob/master/apps/app_queue.c) and
+//! https://docs.asterisk.org/Latest_API/API_Documentation/AMI_Events/ (channel
+//! snapshot keys, `Timestamp` with `timestampevents = yes`). Its second half
+//! is a recording made without `timestampevents`: each frame sits in the
+//! recording envelope with its receive time.
+
+mod dialect_common;
+
+use dialect_common::*;
+use queuetop::dialect::DialectKind;
+use serde_json::Value;
+
+const T0: i64 = 1_795_424_400_000; // 2026-11-23T09:00:00Z
+
+fn ami(fields: &[(&str, &str)]) -> String {
+    let m: serde_json::Map<String, Value> = fields
+        .iter()
+        .map(|(k, v)| (k.to_string(), Value::String(v.to_string())))
+        .collect();
+    Value::Object(m).to_string()
+}
+
+#[test]
+fn replayed_day_gives_the_expected_snapshot() {
+    let snap = replay(DialectKind::Asterisk, "asterisk", "queue-day.jsonl");
+    assert_eq!(snap, expected("asterisk", "queue-day.snapshot.json"));
+    assert_eq!(snap["now"], "2026-11-23T09:05:30Z");
+    let t = &snap["totals"];
+    assert_eq!(t["waiting"], 1);
+    assert_eq!(t["longest_wait_s"], 110.0, "sales caller since 09:03:40");
+    let support = queue(&snap, "support");
+    assert_eq!(support["entered"], 4);
+    assert_eq!(support["answered"], 2);
+    assert_eq!(support["abandoned"], 1);
+    assert_eq!(support["waiting"], 0, "the timed-out caller left the queue");
+    assert_eq!(support["asa_s"], 11.0);
+    assert_eq!(support["att_s"], 150.0);
+    assert_eq!(agent(&snap, "PJSIP/1001")["state"], "available");
+    let lee = agent(&snap, "PJSIP/1002");
+    assert_eq!(lee["state"], "on_contact");
+    assert_eq!(lee["contacts"][0]["talk_s"], 70.0);
+    let ana = agent(&snap, "PJSIP/1003");
+    assert_eq!(
+        (&ana["state"], &ana["reason"]),
+        (&Value::from("away"), &Value::from("Lunch"))
+    );
+    assert_eq!(snap["feed"]["rejected"], 0);
+    assert_eq!(snap["feed"]["unknown"], 1, "Newexten is not a queue event");
+}
+
+/// AMI's own figures agree with ours: `AgentConnect.HoldTime` and
+/// `QueueCallerAbandon.HoldTime` are the seconds waited, `AgentComplete`'s
+/// `TalkTime` is talk plus hold.
+#[test]
+fn platform_figures_agree_with_ours() {
+    let snap = replay(DialectKind::Asterisk, "asterisk", "queue-day.jsonl");
+    let text = std::fs::read_to_string(resource("asterisk", "queue-day.jsonl")).unwrap();
+    let mut connect_waits = Vec::new();
+    let mut abandon_waits = Vec::new();
+    let mut talk = Vec::new();
+    for line in text.lines() {
+        let v: Value = serde_json::from_str(line).unwrap();
+        let ev = if v.get("frame").is_some() {
+            &v["frame"]
+        } else {
+            &v
+        };
+        let secs = |k: &str| ev[k].as_str().unwrap().parse::<f64>().unwrap();
+        match ev["Event"].as_str() {
+            Some("AgentConnect") => connect_waits.push(secs("HoldTime")),
+            Some("QueueCallerAbandon") => abandon_waits.push(secs("HoldTime")),
+            Some("AgentComplete") => talk.push(secs("TalkTime")),
+            _ => {}
+        }
+    }
+    let support = queue(&snap, "support");
+    let asa = connect_waits.iter().sum::<f64>() / connect_waits.len() as f64;
+    assert_eq!(support["asa_s"].as_f64(), Some(asa));
+    // One abandon: its wait is the SL denominator's only miss and equals HoldTime.
+    assert_eq!(abandon_waits, vec![30.0]);
+    assert_eq!(support["abandon_rate_pct"].as_f64(), Some(33.3));
+    let ours = support["att_s"].as_f64().unwrap() + support["avg_hold_s"].as_f64().unwrap();
+    assert_eq!(talk, vec![ours]);
+}
+
+#[test]
+fn the_binary_replays_asterisk_end_to_end() {
+    let v = run_binary(DialectKind::Asterisk, "asterisk", "queue-day.jsonl");
+    assert_eq!(v, expected("asterisk", "queue-day.snapshot.json"));
+}
+
+#[test]
+fn leave_before_connect_is_an_answer_and_a_lone_leave_ends_the_wait() {
+    let mut d = DialectKind::Asterisk.make();
+    let join = |uid: &str| {
+        ami(&[
+            ("Event", "QueueCallerJoin"),
+            ("Uniqueid", uid),
+            ("Queue", "q"),
+        ])
+    };
+    let leave = |uid: &str| {
+        ami(&[
+            ("Event", "QueueCallerLeave"),
+            ("Uniqueid", uid),
+            ("Queue", "q"),
+        ])
+    };
+    assert_eq!(
+        types(&feed(d.as_mut(), &join("c1"), T0)),
+        ["contact.queued"]
+    );
+    assert!(feed(d.as_mut(), &leave("c1"), T0 + 5_000).events.is_empty());
+    let connect = ami(&[
+        ("Event", "AgentConnect"),
+        ("Uniqueid", "c1"),
+        ("Interface", "PJSIP/1"),
+        ("HoldTime", "5"),
+    ]);
+    assert_eq!(
+        types(&feed(d.as_mut(), &connect, T0 + 5_010)),
+        ["contact.answered"]
+    );
+    // A leave with no connect: ended at the leave's time, once the grace passed.
+    feed(d.as_mut(), &join("c2"), T0 + 6_000);
+    assert!(feed(d.as_mut(), &leave("c2"), T0 + 9_000).events.is_empty());
+    let later = feed(d.as_mut(), &join("c3"), T0 + 12_000);
+    assert_eq!(
+        later.events,
+        vec![
+            ("contact.ended".into(), "c2".into(), T0 + 9_000),
+            ("contact.queued".into(), "c3".into(), T0 + 12_000)
+        ]
+    );
+    // The answered call is not ended by the flush.
+    assert!(!later.events.iter().any(|(_, c, _)| c == "c1"));
+}
+
+#[test]
+fn ring_no_answer_ms_and_queue_music_change_nothing() {
+    let mut d = DialectKind::Asterisk.make();
+    feed(
+        d.as_mut(),
+        &ami(&[
+            ("Event", "QueueCallerJoin"),
+            ("Uniqueid", "c1"),
+            ("Queue", "q"),
+        ]),
+        T0,
+    );
+    let rna = ami(&[
+        ("Event", "AgentRingNoAnswer"),
+        ("Uniqueid", "c1"),
+        ("Interface", "PJSIP/1"),
+        ("RingTime", "15000"),
+    ]);
+    assert_eq!(feed(d.as_mut(), &rna, T0 + 15_000), Outcome::default());
+    let moh = ami(&[("Event", "MusicOnHoldStart"), ("Uniqueid", "c1")]);
+    assert_eq!(feed(d.as_mut(), &moh, T0 + 16_000), Outcome::default());
+}
+
+#[test]
+fn hold_on_either_channel_counts_once() {
+    let mut d = DialectKind::Asterisk.make();
+    let connect = ami(&[
+        ("Event", "AgentConnect"),
+        ("Uniqueid", "c1"),
+        ("DestUniqueid", "a1"),
+        ("Interface", "PJSIP/1"),
+    ]);
+    feed(d.as_mut(), &connect, T0);
+    let hold = feed(
+        d.as_mut(),
+        &ami(&[("Event", "Hold"), ("Uniqueid", "a1")]),
+        T0 + 1_000,
+    );
+    assert_eq!(
+        hold.events,
+        vec![("contact.hold".into(), "c1".into(), T0 + 1_000)]
+    );
+    let moh = feed(
+        d.as_mut(),
+        &ami(&[("Event", "MusicOnHoldStart"), ("Uniqueid", "c1")]),
+        T0 + 1_001,
+    );
+    assert!(moh.events.is_empty(), "already on hold");
+    let un = feed(
+        d.as_mut(),
+        &ami(&[("Event", "Unhold"), ("Uniqueid", "a1")]),
+        T0 + 4_000,
+    );
+    assert_eq!(types(&un), ["contact.resumed"]);
+}
+
+#[test]
+fn timestamp_key_wins_over_receive_time_and_recordings_keep_receive_time() {
+    let mut d = DialectKind::Asterisk.make();
+    let stamped = ami(&[
+        ("Event", "QueueCallerJoin"),
+        ("Uniqueid", "c1"),
+        ("Queue", "q"),
+        ("Timestamp", "1795424400.250000"),
+    ]);
+    assert_eq!(feed(d.as_mut(), &stamped, 5).events[0].2, T0 + 250);
+    let bare = ami(&[
+        ("Event", "QueueCallerJoin"),
+        ("Uniqueid", "c2"),
+        ("Queue", "q"),
+    ]);
+    let line = d.record_line(&bare, queuetop::time::Ts(T0 + 777));
+    assert!(
+        line.contains(&bare),
+        "the platform's frame is kept whole: {line}"
+    );
+    let mut fresh = DialectKind::Asterisk.make();
+    assert_eq!(feed(fresh.as_mut(), &line, 0).events[0].2, T0 + 777);
+}
+
+#[test]
+fn member_states_follow_status_pause_and_membership() {
+    let mut d = DialectKind::Asterisk.make();
+    let status = |s: &str, paused: &str| {
+        ami(&[
+            ("Event", "QueueMemberStatus"),
+            ("Interface", "PJSIP/1"),
+            ("MemberName", "Dana"),
+            ("Queue", "q"),
+            ("Status", s),
+            ("Paused", paused),
+        ])
+    };
+    assert_eq!(
+        feed(d.as_mut(), &status("1", "0"), T0).events[0].1,
+        "PJSIP/1:available"
+    );
+    assert!(
+        feed(d.as_mut(), &status("1", "0"), T0 + 1)
+            .events
+            .is_empty(),
+        "no change, no event"
+    );
+    assert_eq!(
+        feed(d.as_mut(), &status("5", "0"), T0 + 2).events[0].1,
+        "PJSIP/1:offline"
+    );
+    assert_eq!(
+        feed(d.as_mut(), &status("2", "1"), T0 + 3).events[0].1,
+        "PJSIP/1:away"
+    );
+    let removed = ami(&[
+        ("Event", "QueueMemberRemoved"),
+        ("Interface", "PJSIP/1"),
+        ("Queue", "q"),
+    ]);
+    assert_eq!(
+        feed(d.as_mut(), &removed, T0 + 4).events[0].1,
+        "PJSIP/1:offline"
+    );
+}
+
+#[test]
+fn malformed_ami_objects_are_counted() {
+    let mut d = DialectKind::Asterisk.make();
+    assert_eq!(
+        feed(d.as_mut(), "{\"Uniqueid\":\"x\"}", T0).rejected,
+        1,
+        "no Event"
+    );
+    assert_eq!(
+        feed(
+            d.as_mut(),
+            &ami(&[("Event", "QueueCallerJoin"), ("Queue", "q")]),
+            T0
+        )
+        .rejected,
+        1
+    );
+    assert_eq!(
+        feed(d.as_mut(), "Event: QueueCallerJoin", T0).rejected,
+        1,
+        "not JSON"
+    );
+    assert_eq!(
+        feed(d.as_mut(), &ami(&[("Event", "VarSet")]), T0).unknown,
+        1
+    );
+    let long = "x".repeat(300);
+    let o = feed(
+        d.as_mut(),
+        &ami(&[
+            ("Event", "QueueCallerJoin"),
+            ("Uniqueid", &long),
+            ("Queue", "q"),
+        ]),
+        T0,
+    );
+    assert_eq!(o.rejected, 1, "ids longer than 256 bytes are refused");
+}

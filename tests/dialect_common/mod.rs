@@ -1,0 +1,114 @@
+//! Shared by the dialect tests: replay a platform fixture through the real
+//! decoder, floor and snapshot, and compare with the expected snapshot.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+use queuetop::app::replay_all;
+use queuetop::dialect::{Dialect, DialectKind};
+use queuetop::feed::LinkState;
+use queuetop::floor::{Floor, Settings, WindowKind};
+use queuetop::monitor::{Monitor, SourceInfo, SourceKind};
+use queuetop::protocol::{Decoded, EventKind};
+use queuetop::snapshot;
+use queuetop::time::Ts;
+use serde_json::Value;
+
+pub fn resource(platform: &str, file: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/resources/dialects")
+        .join(platform)
+        .join(file)
+}
+
+/// The snapshot JSON of a replayed fixture, its source target reduced to
+/// the file name (the path differs between machines).
+pub fn replay(kind: DialectKind, platform: &str, file: &str) -> Value {
+    let path = resource(platform, file);
+    let source = SourceInfo {
+        kind: SourceKind::Replay,
+        target: file.to_string(),
+    };
+    let mut m = Monitor::new(Floor::new(Settings::default()), source, kind.make());
+    let f = std::fs::File::open(&path).expect("fixture");
+    replay_all(&mut m, std::io::BufReader::new(f), 1 << 20).expect("replay");
+    m.set_link(LinkState::Ended);
+    let snap = snapshot::build(&m, WindowKind::Rolling, None, 5_000);
+    serde_json::from_str(&snapshot::render_json(&snap)).expect("json")
+}
+
+pub fn expected(platform: &str, file: &str) -> Value {
+    let text = std::fs::read_to_string(resource(platform, file)).expect("expected snapshot");
+    serde_json::from_str(&text).expect("expected json")
+}
+
+/// Runs the real binary: `queuetop snapshot --replay F --dialect D --format json`.
+pub fn run_binary(kind: DialectKind, platform: &str, file: &str) -> Value {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_queuetop"))
+        .args(["snapshot", "--replay"])
+        .arg(resource(platform, file))
+        .args(["--dialect", kind.name(), "--format", "json"])
+        .env_remove("XDG_CONFIG_HOME")
+        .env("HOME", env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("run queuetop");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut v: Value = serde_json::from_slice(&out.stdout).expect("json output");
+    v["source"]["target"] = Value::String(file.to_string());
+    v
+}
+
+pub fn queue<'v>(snap: &'v Value, id: &str) -> &'v Value {
+    snap["queues"]
+        .as_array()
+        .and_then(|qs| qs.iter().find(|q| q["queue"] == id))
+        .unwrap_or_else(|| panic!("no queue {id}"))
+}
+
+pub fn agent<'v>(snap: &'v Value, id: &str) -> &'v Value {
+    snap["agents"]
+        .as_array()
+        .and_then(|a| a.iter().find(|x| x["agent_id"] == id))
+        .unwrap_or_else(|| panic!("no agent {id}"))
+}
+
+/// What one frame decodes to, as (type, contact or agent id) pairs, plus
+/// the number of rejected and unknown outcomes.
+#[derive(Debug, Default, PartialEq)]
+pub struct Outcome {
+    pub events: Vec<(String, String, i64)>,
+    pub rejected: usize,
+    pub unknown: usize,
+}
+
+pub fn feed(d: &mut dyn Dialect, frame: &str, received: i64) -> Outcome {
+    let mut o = Outcome::default();
+    d.decode(frame, Ts(received), &mut |x: Decoded<'_>| match x {
+        Decoded::Event(e) => {
+            let who = match &e.kind {
+                EventKind::Queued { contact, .. }
+                | EventKind::Answered { contact, .. }
+                | EventKind::Abandoned { contact }
+                | EventKind::Hold { contact }
+                | EventKind::Resumed { contact }
+                | EventKind::Ended { contact, .. }
+                | EventKind::FirstResponse { contact, .. } => contact.to_string(),
+                EventKind::AgentState { agent, state, .. } => format!("{agent}:{}", state.as_str()),
+                EventKind::QueueInfo { queue, .. } => queue.to_string(),
+                _ => String::new(),
+            };
+            o.events.push((e.kind.type_name().to_string(), who, e.ts.0));
+        }
+        Decoded::Rejected(_) => o.rejected += 1,
+        Decoded::Unknown { .. } => o.unknown += 1,
+    });
+    o
+}
+
+pub fn types(o: &Outcome) -> Vec<&str> {
+    o.events.iter().map(|(t, _, _)| t.as_str()).collect()
+}

@@ -1,0 +1,118 @@
+//! The Genesys Cloud dialect: Notification API messages.
+//!
+//! Fixture `tests/resources/dialects/genesys/queue-day.jsonl` is a recording
+//! (each message in the recording envelope with its receive time) written
+//! from Genesys' documentation of the notification service
+//! (https://developer.genesys.cloud/notificationsalerts/notifications/) and
+//! of the topics' schemas: `v2.routing.queues.{id}.conversations`
+//! (QueueConversationEventTopicConversation), `v2.users.{id}.activity`,
+//! `.presence`, `.routingStatus`; `channel.metadata` heartbeats and
+//! `v2.system.socket_closing`.
+
+mod dialect_common;
+
+use dialect_common::*;
+use queuetop::dialect::{DialectKind, DialectSetup, Signal};
+use queuetop::protocol::Decoded;
+use queuetop::time::Ts;
+use serde_json::json;
+
+#[test]
+fn replayed_day_gives_the_expected_snapshot() {
+    let snap = replay(DialectKind::Genesys, "genesys", "queue-day.jsonl");
+    assert_eq!(snap, expected("genesys", "queue-day.snapshot.json"));
+    let q = queue(&snap, "qqqqqqqq-0000-0000-0000-000000support");
+    assert_eq!(q["asa_s"], 12.0, "acd connected 09:00:10, agent 09:00:22");
+    assert_eq!(
+        q["abandoned"], 1,
+        "the customer left while the acd held the call"
+    );
+    assert_eq!(q["att_s"], 150.0, "180 s connected, 30 s held");
+    assert_eq!(q["avg_hold_s"], 30.0);
+    assert_eq!(q["aht_s"], 210.0, "with 30 s until the wrap-up code");
+    assert_eq!(snap["totals"]["waiting"], 1);
+    assert_eq!(snap["totals"]["longest_wait_s"], 50.0);
+    let dana = agent(&snap, "uuuuuuuu-0000-0000-0000-00000000dana");
+    assert_eq!(dana["state"], "available");
+    assert_eq!(
+        dana["state_for_s"], 68.0,
+        "since her wrap-up code at 09:03:52"
+    );
+    let lee = agent(&snap, "uuuuuuuu-0000-0000-0000-000000000lee");
+    assert_eq!(
+        (&lee["state"], &lee["reason"]),
+        (&json!("away"), &json!("Meal"))
+    );
+    assert_eq!(snap["feed"]["unknown"], 1, "the subscribe answer");
+}
+
+#[test]
+fn the_binary_replays_genesys_end_to_end() {
+    let v = run_binary(DialectKind::Genesys, "genesys", "queue-day.jsonl");
+    assert_eq!(v, expected("genesys", "queue-day.snapshot.json"));
+}
+
+#[test]
+fn socket_closing_asks_for_the_next_socket_and_heartbeats_are_heartbeats() {
+    let mut d = DialectKind::Genesys.make();
+    let mut seen = 0;
+    let closing = r#"{"topicName":"v2.system.socket_closing","eventBody":{"message":"closing"}}"#;
+    let s = d.decode(closing, Ts(0), &mut |_: Decoded<'_>| seen += 1);
+    assert_eq!((s, seen), (Signal::ReconnectSoon, 0));
+    let beat = r#"{"topicName":"channel.metadata","eventBody":{"message":"WebSocket Heartbeat"}}"#;
+    let o = feed(d.as_mut(), beat, 42);
+    assert_eq!(o.events, vec![("heartbeat".into(), String::new(), 42)]);
+    // In a batch, one closing warning is enough.
+    let batch = format!("[{beat},{closing}]");
+    assert_eq!(
+        d.decode(&batch, Ts(0), &mut |_: Decoded<'_>| {}),
+        Signal::ReconnectSoon
+    );
+}
+
+#[test]
+fn subscribes_to_the_configured_queues_unless_told_otherwise() {
+    let setup = DialectSetup {
+        queues: vec!["q1".into(), "q2".into()],
+        subscribe_configured: false,
+    };
+    let msgs = DialectKind::Genesys.make_with(&setup).on_connect();
+    assert_eq!(msgs.len(), 1);
+    let v: serde_json::Value = serde_json::from_str(&msgs[0]).unwrap();
+    assert_eq!(
+        v,
+        json!({"message": "subscribe", "topics": [
+            "v2.routing.queues.q1.conversations", "v2.routing.queues.q2.conversations"]})
+    );
+    let own = DialectSetup {
+        subscribe_configured: true,
+        ..setup
+    };
+    assert!(DialectKind::Genesys.make_with(&own).on_connect().is_empty());
+    assert!(
+        DialectKind::Genesys.make().on_connect().is_empty(),
+        "no queues, nothing to ask"
+    );
+}
+
+#[test]
+fn malformed_and_unknown_messages_are_counted() {
+    let mut d = DialectKind::Genesys.make();
+    assert_eq!(
+        feed(d.as_mut(), r#"{"eventBody":{}}"#, 0).rejected,
+        1,
+        "no topicName"
+    );
+    let no_id =
+        r#"{"topicName":"v2.routing.queues.q.conversations","eventBody":{"participants":[]}}"#;
+    assert_eq!(feed(d.as_mut(), no_id, 0).rejected, 1);
+    assert_eq!(
+        feed(
+            d.as_mut(),
+            r#"{"topicName":"v2.analytics.queues.q.observations"}"#,
+            0
+        )
+        .unknown,
+        1
+    );
+}

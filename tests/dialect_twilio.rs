@@ -1,0 +1,144 @@
+//! The Twilio TaskRouter dialect.
+//!
+//! Fixture `tests/resources/dialects/twilio/queue-day.jsonl` mixes the two
+//! shapes Twilio delivers, written from its documentation: the Event
+//! Callback's form fields ("TaskRouter Events reference",
+//! https://www.twilio.com/docs/taskrouter/api/event/reference) and Event
+//! Streams CloudEvents ("TaskRouter event types",
+//! https://www.twilio.com/docs/events/event-types/taskrouter/task and
+//! .../reservation, .../task-queue, .../worker).
+
+mod dialect_common;
+
+use dialect_common::*;
+use queuetop::dialect::DialectKind;
+use serde_json::json;
+
+const T0: i64 = 1_795_424_400_000; // 2026-11-23T09:00:00Z
+
+#[test]
+fn replayed_day_gives_the_expected_snapshot() {
+    let snap = replay(DialectKind::Twilio, "twilio", "queue-day.jsonl");
+    assert_eq!(snap, expected("twilio", "queue-day.snapshot.json"));
+    let support = queue(&snap, "WQ00000000000000000000000000000sup");
+    assert_eq!(support["name"], "Support");
+    assert_eq!(
+        support["asa_s"], 15.0,
+        "task 1 reserved at 09:00:10, accepted at 09:00:25"
+    );
+    assert_eq!(support["abandoned"], 1, "task 2 canceled while queued");
+    assert_eq!(support["att_s"], 180.0, "accepted to task.wrapup");
+    assert_eq!(
+        support["aht_s"], 220.0,
+        "with 40 s from wrapup to completed"
+    );
+    assert_eq!(snap["totals"]["waiting"], 1);
+    assert_eq!(snap["totals"]["longest_wait_s"], 20.0);
+    assert_eq!(snap["totals"]["asa_s"], 11.5);
+    let lee = agent(&snap, "WK0000000000000000000000000000lee");
+    assert_eq!(lee["state"], "on_contact");
+    assert_eq!(lee["contacts"][0]["talk_s"], 2.0);
+    assert_eq!(
+        lee["queues"],
+        json!(["WQ00000000000000000000000000000bil"]),
+        "learnt from the task he accepted"
+    );
+    let dana = agent(&snap, "WK000000000000000000000000000dana");
+    assert_eq!(
+        (&dana["state"], &dana["reason"]),
+        (&json!("away"), &json!("Break"))
+    );
+    assert_eq!(snap["feed"]["rejected"], 0);
+}
+
+#[test]
+fn the_binary_replays_twilio_end_to_end() {
+    let v = run_binary(DialectKind::Twilio, "twilio", "queue-day.jsonl");
+    assert_eq!(v, expected("twilio", "queue-day.snapshot.json"));
+}
+
+#[test]
+fn callback_and_stream_casings_and_time_units_agree() {
+    let shapes = [
+        json!({"EventType": "task-queue.entered", "TaskSid": "WT1", "TaskQueueSid": "WQ1",
+               "Timestamp": "1795424400"}),
+        json!({"EventType": "task-queue.entered", "TaskSid": "WT1", "TaskQueueSid": "WQ1",
+               "Timestamp": "1795424399", "TimestampMs": "1795424400000"}),
+        json!({"event_type": "task-queue.entered", "task_sid": "WT1", "task_queue_sid": "WQ1",
+               "timestamp": 1795424400000i64}),
+        json!({"type": "com.twilio.taskrouter.task-queue.entered", "time": "2026-11-23T09:00:00Z",
+               "data": {"payload": {"eventtype": "task-queue.entered", "task_sid": "WT1",
+                        "task_queue_sid": "WQ1", "timestamp": "2026-11-23T09:00:00.000Z"}}}),
+    ];
+    for s in shapes {
+        let mut d = DialectKind::Twilio.make();
+        let o = feed(d.as_mut(), &s.to_string(), 0);
+        assert_eq!(
+            o.events,
+            vec![("contact.queued".into(), "WT1".into(), T0)],
+            "{s}"
+        );
+    }
+}
+
+#[test]
+fn canceled_after_accept_ends_and_repeats_change_nothing() {
+    let mut d = DialectKind::Twilio.make();
+    let ev = |t: &str, ms: i64| {
+        json!({"EventType": t, "TaskSid": "WT1", "TaskQueueSid": "WQ1", "WorkerSid": "WK1",
+               "TimestampMs": (T0 + ms).to_string()})
+        .to_string()
+    };
+    assert_eq!(
+        types(&feed(d.as_mut(), &ev("task.created", 0), 0)),
+        ["contact.queued"]
+    );
+    assert!(
+        feed(d.as_mut(), &ev("task-queue.entered", 1), 0)
+            .events
+            .is_empty()
+    );
+    let acc = feed(d.as_mut(), &ev("reservation.accepted", 5_000), 0);
+    assert_eq!(types(&acc), ["contact.answered", "agent.state"]);
+    assert!(
+        feed(d.as_mut(), &ev("reservation.accepted", 5_001), 0)
+            .events
+            .is_empty()
+    );
+    assert_eq!(
+        types(&feed(d.as_mut(), &ev("task.canceled", 9_000), 0)),
+        ["contact.ended"]
+    );
+    assert!(
+        feed(d.as_mut(), &ev("task.completed", 9_500), 0)
+            .events
+            .is_empty()
+    );
+}
+
+#[test]
+fn malformed_and_unknown_events_are_counted() {
+    let mut d = DialectKind::Twilio.make();
+    assert_eq!(
+        feed(d.as_mut(), r#"{"TaskSid":"WT1"}"#, 0).rejected,
+        1,
+        "no EventType"
+    );
+    assert_eq!(
+        feed(
+            d.as_mut(),
+            r#"{"EventType":"reservation.accepted","TaskSid":"WT1"}"#,
+            0
+        )
+        .rejected,
+        1
+    );
+    assert_eq!(
+        feed(d.as_mut(), r#"{"EventType":"conference.started"}"#, 0).unknown,
+        1
+    );
+    assert_eq!(
+        feed(d.as_mut(), "EventType=task.created&TaskSid=WT1", 0).rejected,
+        1
+    );
+}
