@@ -1,0 +1,690 @@
+//! Builds a [`Scene`] from the monitor and the UI state, under the lock:
+//! sorting and filtering look at every queue and agent cheaply, but rows are
+//! formatted only for what fits on screen.
+
+use std::cmp::Ordering;
+
+use ratatui::layout::Rect;
+
+use super::alerts::{Level, Observed, levels};
+use super::columns::{AgentCol, QueueCol};
+use super::fit::{clean, contains_ci};
+use super::layout::plan;
+use super::model::*;
+use super::state::{Target, UiState};
+use super::theme::Theme;
+use super::watch::Watch;
+use crate::config::Alerts;
+use crate::feed::LinkState;
+use crate::floor::{AgentIdx, AgentView, DisplayState, Floor, QueueView, WindowKind};
+use crate::monitor::{Monitor, SourceKind};
+use crate::snapshot::feed_state;
+use crate::time::{Millis, Ts, human};
+
+/// What the builder needs besides the monitor and the UI state.
+#[derive(Clone, Debug)]
+pub struct Context<'a> {
+    pub theme: Theme,
+    pub alerts: &'a Alerts,
+    pub stale_after: Millis,
+    /// Our wall clock (epoch ms), or for a replay the virtual `now`.
+    pub local: Ts,
+    /// A replay's speed, for the header ("x10", "max").
+    pub speed: Option<String>,
+}
+
+/// Most rows a details section lists (a queue may hold thousands waiting).
+const DETAIL_ROWS: usize = 500;
+
+pub fn build(
+    m: &mut Monitor,
+    st: &mut UiState,
+    watch: &Watch,
+    ctx: &Context<'_>,
+    area: Rect,
+) -> Scene {
+    let kind = st.window;
+    m.floor.settle();
+    let header = header(m, st, ctx);
+    let floor = &m.floor;
+    let (per_queue, total_counts) = floor.agent_counts();
+
+    // Queues: every queue's view (cheap), filtered and sorted.
+    let all_queues = floor.queue_ids().count();
+    let mut queues: Vec<QueueView<'_>> = floor
+        .queue_ids()
+        .map(|q| floor.queue_view(q, kind, &per_queue))
+        .filter(|v| {
+            st.filter_lc.is_empty()
+                || contains_ci(v.id, &st.filter_lc)
+                || contains_ci(v.label(), &st.filter_lc)
+        })
+        .collect();
+    sort_queues(&mut queues, st.queue_sort.col, st.queue_sort.reversed);
+
+    let plan = plan(area, queues.len());
+    let found = st
+        .queues
+        .id
+        .as_deref()
+        .and_then(|id| queues.iter().position(|v| v.id == id));
+    st.queues.settle(queues.len(), found, plan.queue_rows());
+    st.queues.id = queues.get(st.queues.index).map(|v| v.id.to_string());
+    let queue_rows = queues
+        .iter()
+        .enumerate()
+        .skip(st.queues.offset)
+        .take(plan.queue_rows())
+        .map(|(i, v)| {
+            let mut row = queue_row(v, ctx.alerts, ctx.theme);
+            row.selected = i == st.queues.index && st.focus == super::state::Pane::Queues;
+            row.spark = watch
+                .spark(v.id)
+                .map(|r| r.iter().copied().collect())
+                .unwrap_or_default();
+            row
+        })
+        .collect();
+    let totals = floor.totals(kind, total_counts);
+    let mut totals_row = queue_row(&totals, &Alerts::default(), ctx.theme);
+    // The totals are the whole floor's, filter or not: say so.
+    totals_row.cells[QueueCol::Name.index()] = Cell::plain(if st.filter_lc.is_empty() {
+        "TOTAL"
+    } else {
+        "TOTAL (all)"
+    });
+
+    // Agents: cheap keys for all, then only the visible stretch of the
+    // order is put in place (a selection, not a full sort), and views are
+    // built for the visible rows only.
+    let all_agents = floor.agent_ids().count();
+    let col = st.agent_sort.col;
+    let mut keyed: Vec<(AgentKey<'_>, AgentIdx)> = floor
+        .agent_ids()
+        .filter(|a| agent_matches(floor, *a, &st.filter_lc))
+        .map(|a| (agent_key(floor, a, col), a))
+        .collect();
+    let reversed = st.agent_sort.reversed;
+    let order = move |x: &(AgentKey<'_>, AgentIdx), y: &(AgentKey<'_>, AgentIdx)| {
+        if reversed {
+            y.0.cmp(&x.0)
+        } else {
+            x.0.cmp(&y.0)
+        }
+    };
+    let found = st
+        .agents
+        .id
+        .as_deref()
+        .and_then(|id| floor.agent_index(id))
+        .filter(|a| keyed.iter().any(|(_, x)| x == a))
+        .map(|a| {
+            let k = (agent_key(floor, a, col), a);
+            keyed.iter().filter(|x| order(x, &k).is_lt()).count()
+        });
+    st.agents.settle(keyed.len(), found, plan.agent_rows());
+    let lo = st.agents.offset.min(keyed.len());
+    let hi = (lo + plan.agent_rows()).min(keyed.len());
+    if lo > 0 && lo < keyed.len() {
+        keyed.select_nth_unstable_by(lo, order);
+    }
+    if hi > lo && hi < keyed.len() {
+        keyed[lo..].select_nth_unstable_by(hi - lo, order);
+    }
+    keyed[lo..hi].sort_unstable_by(order);
+    st.agents.id = keyed
+        .get(st.agents.index)
+        .filter(|_| (lo..hi).contains(&st.agents.index))
+        .map(|(_, a)| floor.agent_brief(*a).0.to_string())
+        .or_else(|| st.agents.id.clone());
+    let shown_agents = keyed.len();
+    let agents: Vec<AgentIdx> = keyed.iter().map(|(_, a)| *a).collect();
+    let agent_rows = agents
+        .iter()
+        .enumerate()
+        .skip(st.agents.offset)
+        .take(plan.agent_rows())
+        .map(|(i, a)| {
+            let v = floor.agent_view(*a, kind);
+            let mut row = agent_row(&v, ctx.theme);
+            row.selected = i == st.agents.index && st.focus == super::state::Pane::Agents;
+            row
+        })
+        .collect();
+
+    if std::mem::take(&mut st.open_details) {
+        let target = match st.focus {
+            super::state::Pane::Queues => st.queues.id.clone().map(Target::Queue),
+            super::state::Pane::Agents => st.agents.id.clone().map(Target::Agent),
+            super::state::Pane::Log => None,
+        };
+        st.details = target.map(|target| super::state::Details { target, scroll: 0 });
+    }
+
+    // The log: the visible entries only.
+    let log_rows = plan.log_rows();
+    st.log_visible = log_rows;
+    st.log_back = st
+        .log_back
+        .min(watch.log.len().saturating_sub(log_rows.max(1)));
+    let tz = &floor.settings().day_start.tz;
+    let log = watch
+        .log
+        .window(st.log_back, log_rows)
+        .map(|e| LogLine {
+            time: clock(e.at, tz),
+            severity: e.severity,
+            text: clean(&e.text).into_owned(),
+        })
+        .collect();
+
+    let details = st
+        .details
+        .as_ref()
+        .map(|d| details(floor, kind, &d.target, d.scroll, ctx));
+    // Keep the scroll within what there is to see.
+    if let (Some(d), Some(sd)) = (&mut st.details, &details) {
+        let lines: usize = sd.sections.iter().map(|s| s.rows.len() + 2).sum();
+        d.scroll = d.scroll.min(lines.saturating_sub(1));
+    }
+
+    Scene {
+        plan,
+        header,
+        queues: TableScene {
+            rows: queue_rows,
+            totals: Some(totals_row),
+            sort_col: st.queue_sort.col.index(),
+            reversed: st.queue_sort.reversed,
+            focused: st.focus == super::state::Pane::Queues,
+            shown: queues.len(),
+            total: all_queues,
+            offset: st.queues.offset,
+        },
+        agents: TableScene {
+            rows: agent_rows,
+            totals: None,
+            sort_col: st.agent_sort.col.index(),
+            reversed: st.agent_sort.reversed,
+            focused: st.focus == super::state::Pane::Agents,
+            shown: shown_agents,
+            total: all_agents,
+            offset: st.agents.offset,
+        },
+        log,
+        log_focused: st.focus == super::state::Pane::Log,
+        log_back: st.log_back,
+        log_len: watch.log.len(),
+        details: details.map(|mut d| {
+            d.scroll = st.details.as_ref().map_or(0, |s| s.scroll);
+            d
+        }),
+        filter: clean(&st.filter).into_owned(),
+        filter_editing: st.filter_editing,
+        help: st.help,
+    }
+}
+
+/// The time of day of `ts` in the config's time zone.
+pub fn clock(ts: Ts, tz: &jiff::tz::TimeZone) -> String {
+    match jiff::Timestamp::from_millisecond(ts.0) {
+        Ok(t) => t.to_zoned(tz.clone()).strftime("%H:%M:%S").to_string(),
+        Err(_) => "--:--:--".into(),
+    }
+}
+
+fn header(m: &mut Monitor, st: &UiState, ctx: &Context<'_>) -> HeaderScene {
+    let replay = m.source.kind == SourceKind::Replay;
+    let floor_now = m.floor.now();
+    let label = match m.source.kind {
+        SourceKind::Url => None,
+        SourceKind::Demo => Some("DEMO"),
+        SourceKind::Replay => Some("REPLAY"),
+    };
+    let (link, link_level) = match &m.link {
+        LinkState::Reconnecting {
+            attempt,
+            next_try_ms,
+            last_error,
+        } => {
+            let wait = (next_try_ms - ctx.local.0).max(0);
+            let when = if wait == 0 {
+                "now".to_string()
+            } else {
+                format!("in {}s", (wait + 999) / 1000)
+            };
+            (
+                format!(
+                    "RECONNECTING {when} (attempt {attempt}: {})",
+                    clean(last_error)
+                ),
+                Level::Crit,
+            )
+        }
+        LinkState::AuthFailed {
+            detail,
+            next_try_ms,
+        } => {
+            let wait = (next_try_ms - ctx.local.0).max(0);
+            (
+                format!(
+                    "AUTH FAILED: {} (retry in {}s)",
+                    clean(detail),
+                    (wait + 999) / 1000
+                ),
+                Level::Crit,
+            )
+        }
+        LinkState::Connecting => ("connecting".to_string(), Level::Warn),
+        LinkState::Ended => ("ended".to_string(), Level::Ok),
+        LinkState::Connected if replay => {
+            let speed = ctx.speed.as_deref().unwrap_or("1");
+            (format!("playing x{speed}"), Level::Ok)
+        }
+        LinkState::Connected => match feed_state(m, Some(ctx.local), ctx.stale_after) {
+            "stale" => ("STALE".to_string(), Level::Crit),
+            "resyncing" => ("resyncing".to_string(), Level::Warn),
+            _ => ("connected".to_string(), Level::Ok),
+        },
+    };
+    let last_event = if replay {
+        m.floor
+            .latest_event()
+            .map(|t| format!("{} ago", human(floor_now.since(t))))
+    } else {
+        m.last_event_local
+            .map(|t| format!("{} ago", human(ctx.local.since(t))))
+    };
+    let rate_clock = if replay { floor_now } else { ctx.local };
+    let window = match st.window {
+        WindowKind::Rolling => format!("{} rolling", span(m.floor.window_span(st.window))),
+        WindowKind::Today => format!("today ({})", human(m.floor.window_span(st.window))),
+    };
+    let offset = m.clock.offset();
+    let counts = m.floor.counts();
+    HeaderScene {
+        label,
+        target: clean(&m.source.target).into_owned(),
+        link,
+        link_level,
+        paused: st.paused,
+        clock: clock(floor_now, &m.floor.settings().day_start.tz),
+        last_event,
+        rate: m.rate.per_second(rate_clock),
+        window,
+        // The feed's clock differs from ours: say so, timers are corrected.
+        offset: (offset.abs() > 2000).then(|| {
+            let sign = if offset > 0 { "-" } else { "+" };
+            format!("{sign}{:.1}s", offset.abs() as f64 / 1000.0)
+        }),
+        rejected: counts.rejected,
+        gaps: counts.gaps,
+    }
+}
+
+/// A window length as configured: `15m`, `1h`, `1h30m`, `90s`.
+fn span(ms: Millis) -> String {
+    let s = ms / 1000;
+    match (s / 3600, (s % 3600) / 60, s % 60) {
+        (0, 0, sec) => format!("{sec}s"),
+        (0, m, 0) => format!("{m}m"),
+        (h, 0, 0) => format!("{h}h"),
+        (h, m, 0) => format!("{h}h{m:02}m"),
+        _ => human(ms),
+    }
+}
+
+fn dur(ms: Millis) -> String {
+    human(ms)
+}
+
+fn opt_dur(ms: Option<f64>) -> String {
+    ms.map_or_else(|| "-".to_string(), |v| human(v.round() as Millis))
+}
+
+fn opt_pct(p: Option<f64>) -> String {
+    p.map_or_else(|| "-".to_string(), |v| format!("{v:.1}"))
+}
+
+fn alerted(text: String, level: Level, theme: Theme) -> Cell {
+    Cell {
+        text: text + theme.level_symbol(level),
+        level,
+    }
+}
+
+fn queue_row(v: &QueueView<'_>, alerts: &Alerts, theme: Theme) -> Row {
+    let lv = levels(
+        alerts.for_queue(v.id),
+        &Observed {
+            waiting: v.waiting,
+            longest_wait: v.longest_wait,
+            service_level: v.figures.service_level,
+        },
+    );
+    let f = &v.figures;
+    let c = |s: DisplayState| Cell::plain(v.agents.get(s).to_string());
+    let cells = QueueCol::ALL
+        .iter()
+        .map(|col| match col {
+            QueueCol::Name => Cell::plain(clean(v.label())),
+            QueueCol::Waiting => alerted(v.waiting.to_string(), lv.waiting, theme),
+            QueueCol::Longest => alerted(dur(v.longest_wait), lv.longest_wait, theme),
+            QueueCol::Available => c(DisplayState::Available),
+            QueueCol::OnContact => c(DisplayState::OnContact),
+            QueueCol::WrapUp => c(DisplayState::WrapUp),
+            QueueCol::Away => Cell::plain(
+                (v.agents.get(DisplayState::Away) + v.agents.get(DisplayState::Busy)).to_string(),
+            ),
+            QueueCol::ServiceLevel => alerted(opt_pct(f.service_level), lv.service_level, theme),
+            QueueCol::Asa => Cell::plain(opt_dur(f.asa)),
+            QueueCol::AbandonRate => Cell::plain(opt_pct(f.abandon_rate)),
+            QueueCol::Att => Cell::plain(opt_dur(f.att)),
+            QueueCol::Aht => Cell::plain(opt_dur(f.aht)),
+            QueueCol::FrtAvg => Cell::plain(opt_dur(f.frt.avg)),
+            QueueCol::FrtP90 => Cell::plain(opt_dur(f.frt.p90)),
+            QueueCol::Fcr => Cell::plain(opt_pct(f.fcr)),
+            QueueCol::Trend => Cell::default(),
+        })
+        .collect();
+    Row {
+        cells,
+        ..Row::default()
+    }
+}
+
+pub fn state_word(s: DisplayState) -> &'static str {
+    match s {
+        DisplayState::OnContact => "on contact",
+        DisplayState::Available => "available",
+        DisplayState::Busy => "busy",
+        DisplayState::WrapUp => "wrap-up",
+        DisplayState::Away => "away",
+        DisplayState::Offline => "offline",
+    }
+}
+
+fn contacts_text(v: &AgentView<'_>, theme: Theme) -> String {
+    v.contacts
+        .iter()
+        .map(|c| {
+            let hold = if c.on_hold { theme.hold_mark() } else { "" };
+            format!("{} {}{hold}", clean(c.id), human(c.talk))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn agent_row(v: &AgentView<'_>, theme: Theme) -> Row {
+    let state = match v.reason {
+        Some(r) => format!("{}: {}", state_word(v.state), clean(r)),
+        None => state_word(v.state).to_string(),
+    };
+    let queue = if v.contacts.is_empty() {
+        v.queues
+            .iter()
+            .map(|q| clean(q))
+            .collect::<Vec<_>>()
+            .join(",")
+    } else {
+        let mut qs: Vec<String> = v
+            .contacts
+            .iter()
+            .filter_map(|c| c.queue)
+            .map(|q| clean(q).into_owned())
+            .collect();
+        qs.dedup();
+        qs.join(",")
+    };
+    let cells = AgentCol::ALL
+        .iter()
+        .map(|col| match col {
+            AgentCol::Name => Cell::plain(clean(v.label())),
+            AgentCol::State => Cell::plain(state.clone()),
+            AgentCol::For => Cell::plain(human(v.state_for)),
+            AgentCol::Contacts => Cell::plain(contacts_text(v, theme)),
+            AgentCol::Queue => Cell::plain(queue.clone()),
+            AgentCol::Handled => Cell::plain(v.handled.to_string()),
+            AgentCol::Att => Cell::plain(opt_dur(v.att)),
+        })
+        .collect();
+    Row {
+        cells,
+        dim: v.state == DisplayState::Offline,
+        ..Row::default()
+    }
+}
+
+fn agent_matches(floor: &Floor, a: AgentIdx, filter: &str) -> bool {
+    if filter.is_empty() {
+        return true;
+    }
+    let (id, name, state, _) = floor.agent_brief(a);
+    contains_ci(id, filter)
+        || name.is_some_and(|n| contains_ci(n, filter))
+        || contains_ci(state_word(state), filter)
+        || contains_ci(state.as_str(), filter)
+        || floor.agent_queue_ids(a).any(|q| contains_ci(q, filter))
+}
+
+fn cmp_opt(a: Option<f64>, b: Option<f64>) -> Ordering {
+    match (a, b) {
+        (Some(x), Some(y)) => x.total_cmp(&y),
+        (None, None) => Ordering::Equal,
+        (None, Some(_)) => Ordering::Less,
+        (Some(_), None) => Ordering::Greater,
+    }
+}
+
+/// Figures sort worst first: most waiting, longest waits, lowest service
+/// level and FCR; names sort A to Z. `S` reverses.
+fn sort_queues(v: &mut [QueueView<'_>], col: QueueCol, reversed: bool) {
+    let st = |q: &QueueView<'_>, s: DisplayState| q.agents.get(s);
+    v.sort_by(|a, b| {
+        let (fa, fb) = (&a.figures, &b.figures);
+        let primary = match col {
+            QueueCol::Name | QueueCol::Trend => a.label().cmp(b.label()),
+            QueueCol::Waiting => b.waiting.cmp(&a.waiting),
+            QueueCol::Longest => b.longest_wait.cmp(&a.longest_wait),
+            QueueCol::Available => {
+                st(b, DisplayState::Available).cmp(&st(a, DisplayState::Available))
+            }
+            QueueCol::OnContact => {
+                st(b, DisplayState::OnContact).cmp(&st(a, DisplayState::OnContact))
+            }
+            QueueCol::WrapUp => st(b, DisplayState::WrapUp).cmp(&st(a, DisplayState::WrapUp)),
+            QueueCol::Away => (st(b, DisplayState::Away) + st(b, DisplayState::Busy))
+                .cmp(&(st(a, DisplayState::Away) + st(a, DisplayState::Busy))),
+            QueueCol::ServiceLevel => cmp_opt(fa.service_level, fb.service_level),
+            QueueCol::Asa => cmp_opt(fb.asa, fa.asa),
+            QueueCol::AbandonRate => cmp_opt(fb.abandon_rate, fa.abandon_rate),
+            QueueCol::Att => cmp_opt(fb.att, fa.att),
+            QueueCol::Aht => cmp_opt(fb.aht, fa.aht),
+            QueueCol::FrtAvg => cmp_opt(fb.frt.avg, fa.frt.avg),
+            QueueCol::FrtP90 => cmp_opt(fb.frt.p90, fa.frt.p90),
+            QueueCol::Fcr => cmp_opt(fa.fcr, fb.fcr),
+        };
+        let primary = if reversed { primary.reverse() } else { primary };
+        primary.then_with(|| a.id.cmp(b.id))
+    });
+}
+
+/// An agent's sort key: a number, two texts, and the id to break ties.
+type AgentKey<'f> = (u64, &'f str, &'f str, &'f str);
+
+/// Agents: name A to Z; state in display order (on contact first, offline
+/// last), then name; longest in state first; first queue A to Z.
+fn agent_key(floor: &Floor, a: AgentIdx, col: AgentCol) -> AgentKey<'_> {
+    let (id, name, state, since) = floor.agent_brief(a);
+    let label = name.unwrap_or(id);
+    match col {
+        AgentCol::State => (state.index() as u64, label, "", id),
+        // Earliest start first is longest in state first; the sign bit
+        // flip keeps the order of i64 in u64.
+        AgentCol::For => ((since.0 as u64) ^ (1 << 63), "", "", id),
+        AgentCol::Queue => (0, floor.agent_queue_ids(a).next().unwrap_or(""), label, id),
+        _ => (0, label, "", id),
+    }
+}
+
+fn sort_agents(floor: &Floor, v: &mut [AgentIdx], col: AgentCol, reversed: bool) {
+    v.sort_by_cached_key(|a| agent_key(floor, *a, col));
+    if reversed {
+        v.reverse();
+    }
+}
+
+fn details(
+    floor: &Floor,
+    kind: WindowKind,
+    target: &Target,
+    scroll: usize,
+    ctx: &Context<'_>,
+) -> DetailsScene {
+    let tz = &floor.settings().day_start.tz;
+    match target {
+        Target::Queue(id) => {
+            let Some(q) = floor.queue_index(id) else {
+                return DetailsScene {
+                    title: format!("Queue {} is gone", clean(id)),
+                    missing: true,
+                    ..DetailsScene::default()
+                };
+            };
+            let (per_queue, _) = floor.agent_counts();
+            let v = floor.queue_view(q, kind, &per_queue);
+            let row = queue_row(&v, ctx.alerts, ctx.theme);
+            let cell = |c: QueueCol| row.cells[c.index()].clone();
+            let f = &v.figures;
+            let facts = vec![
+                ("waiting", cell(QueueCol::Waiting)),
+                ("longest", cell(QueueCol::Longest)),
+                ("SL%", cell(QueueCol::ServiceLevel)),
+                ("SL threshold", Cell::plain(human(v.sl_threshold))),
+                ("SL formula", Cell::plain(v.sl_formula.as_str())),
+                ("entered", Cell::plain(f.entered.to_string())),
+                ("answered", Cell::plain(f.answered.to_string())),
+                ("abandoned", Cell::plain(f.abandoned.to_string())),
+                ("ASA", cell(QueueCol::Asa)),
+                ("abandon%", cell(QueueCol::AbandonRate)),
+                ("ATT", cell(QueueCol::Att)),
+                ("hold", Cell::plain(opt_dur(f.avg_hold))),
+                ("AHT", cell(QueueCol::Aht)),
+                ("FRT avg", cell(QueueCol::FrtAvg)),
+                ("FRT p90", cell(QueueCol::FrtP90)),
+                ("FCR%", cell(QueueCol::Fcr)),
+            ];
+            let waiting: Vec<Vec<Cell>> = floor
+                .waiting_in(q)
+                .into_iter()
+                .take(DETAIL_ROWS)
+                .map(|w| {
+                    vec![
+                        Cell::plain(clean(w.id)),
+                        Cell::plain(clean(w.channel)),
+                        Cell::plain(human(w.wait)),
+                        Cell::plain(clock(w.since, tz)),
+                    ]
+                })
+                .collect();
+            let mut agents: Vec<AgentIdx> = floor.agents_of(q).collect();
+            sort_agents(floor, &mut agents, AgentCol::State, false);
+            let agents: Vec<Vec<Cell>> = agents
+                .into_iter()
+                .take(DETAIL_ROWS)
+                .map(|a| {
+                    let v = floor.agent_view(a, kind);
+                    let r = agent_row(&v, ctx.theme);
+                    vec![
+                        r.cells[AgentCol::Name.index()].clone(),
+                        r.cells[AgentCol::State.index()].clone(),
+                        r.cells[AgentCol::For.index()].clone(),
+                        r.cells[AgentCol::Contacts.index()].clone(),
+                    ]
+                })
+                .collect();
+            DetailsScene {
+                title: format!("Queue {} ({})", clean(v.label()), clean(v.id)),
+                facts,
+                sections: vec![
+                    Section {
+                        heading: format!("Waiting ({})", v.waiting),
+                        columns: vec!["CONTACT", "CHANNEL", "WAIT", "SINCE"],
+                        rows: waiting,
+                    },
+                    Section {
+                        heading: format!("Agents ({})", agents.len()),
+                        columns: vec!["AGENT", "STATE", "FOR", "CONTACTS"],
+                        rows: agents,
+                    },
+                ],
+                scroll,
+                missing: false,
+            }
+        }
+        Target::Agent(id) => {
+            let Some(a) = floor.agent_index(id) else {
+                return DetailsScene {
+                    title: format!("Agent {} is gone", clean(id)),
+                    missing: true,
+                    ..DetailsScene::default()
+                };
+            };
+            let v = floor.agent_view(a, kind);
+            let row = agent_row(&v, ctx.theme);
+            let facts = vec![
+                ("state", row.cells[AgentCol::State.index()].clone()),
+                ("for", row.cells[AgentCol::For.index()].clone()),
+                (
+                    "queues",
+                    Cell::plain(
+                        v.queues
+                            .iter()
+                            .map(|q| clean(q))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    ),
+                ),
+                ("handled", row.cells[AgentCol::Handled.index()].clone()),
+                ("ATT", row.cells[AgentCol::Att.index()].clone()),
+            ];
+            let contacts = v
+                .contacts
+                .iter()
+                .map(|c| {
+                    vec![
+                        Cell::plain(clean(c.id)),
+                        Cell::plain(c.queue.map(|q| clean(q).into_owned()).unwrap_or_default()),
+                        Cell::plain(clean(c.channel)),
+                        Cell::plain(human(c.talk)),
+                        Cell::plain(if c.on_hold { "on hold" } else { "" }),
+                    ]
+                })
+                .collect();
+            let history = v
+                .history
+                .iter()
+                .rev()
+                .map(|(at, s)| vec![Cell::plain(clock(*at, tz)), Cell::plain(state_word(*s))])
+                .collect();
+            DetailsScene {
+                title: format!("Agent {} ({})", clean(v.label()), clean(v.id)),
+                facts,
+                sections: vec![
+                    Section {
+                        heading: format!("Contacts ({})", v.contacts.len()),
+                        columns: vec!["CONTACT", "QUEUE", "CHANNEL", "TALK", "HOLD"],
+                        rows: contacts,
+                    },
+                    Section {
+                        heading: "Recent states (newest first)".to_string(),
+                        columns: vec!["SINCE", "STATE"],
+                        rows: history,
+                    },
+                ],
+                scroll,
+                missing: false,
+            }
+        }
+    }
+}

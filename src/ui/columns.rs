@@ -1,0 +1,233 @@
+//! The columns of the two tables: label, width, and which to drop first when
+//! the terminal is narrow (a higher `priority` number goes first).
+
+/// One column's shape. `width` is the fixed width; the name column takes
+/// what is left, but never less than `width`.
+#[derive(Clone, Copy, Debug)]
+pub struct ColumnSpec {
+    pub label: &'static str,
+    pub width: u16,
+    pub priority: u8,
+    pub right: bool,
+    /// How many columns it may grow by when there is room to spare.
+    pub grow: u16,
+}
+
+const fn spec(label: &'static str, width: u16, priority: u8, right: bool) -> ColumnSpec {
+    ColumnSpec {
+        label,
+        width,
+        priority,
+        right,
+        grow: 0,
+    }
+}
+
+const fn grows(s: ColumnSpec, grow: u16) -> ColumnSpec {
+    ColumnSpec { grow, ..s }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum QueueCol {
+    Name,
+    Waiting,
+    Longest,
+    Available,
+    OnContact,
+    WrapUp,
+    Away,
+    ServiceLevel,
+    Asa,
+    AbandonRate,
+    Att,
+    Aht,
+    FrtAvg,
+    FrtP90,
+    Fcr,
+    Trend,
+}
+
+impl QueueCol {
+    pub const ALL: [QueueCol; 16] = [
+        QueueCol::Name,
+        QueueCol::Waiting,
+        QueueCol::Longest,
+        QueueCol::Available,
+        QueueCol::OnContact,
+        QueueCol::WrapUp,
+        QueueCol::Away,
+        QueueCol::ServiceLevel,
+        QueueCol::Asa,
+        QueueCol::AbandonRate,
+        QueueCol::Att,
+        QueueCol::Aht,
+        QueueCol::FrtAvg,
+        QueueCol::FrtP90,
+        QueueCol::Fcr,
+        QueueCol::Trend,
+    ];
+
+    pub fn spec(self) -> ColumnSpec {
+        match self {
+            QueueCol::Name => grows(spec("QUEUE", 10, 0, false), 26),
+            QueueCol::Waiting => spec("WAIT", 6, 0, true),
+            QueueCol::Longest => spec("LONGEST", 8, 0, true),
+            QueueCol::Available => spec("AVL", 4, 1, true),
+            QueueCol::OnContact => spec("ONC", 4, 1, true),
+            QueueCol::WrapUp => spec("WRP", 4, 3, true),
+            QueueCol::Away => spec("AWY", 4, 3, true),
+            QueueCol::ServiceLevel => spec("SL%", 7, 0, true),
+            QueueCol::Asa => spec("ASA", 6, 2, true),
+            QueueCol::AbandonRate => spec("ABN%", 6, 2, true),
+            QueueCol::Att => spec("ATT", 6, 4, true),
+            QueueCol::Aht => spec("AHT", 6, 4, true),
+            QueueCol::FrtAvg => spec("FRT", 6, 6, true),
+            QueueCol::FrtP90 => spec("FRT90", 6, 6, true),
+            QueueCol::Fcr => spec("FCR%", 6, 7, true),
+            QueueCol::Trend => grows(spec("WAITING 5m", 10, 5, false), 20),
+        }
+    }
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// Sort order `s` steps through (every column but the sparkline).
+    pub fn next_sort(self) -> QueueCol {
+        let i = (self.index() + 1) % (QueueCol::ALL.len() - 1);
+        QueueCol::ALL[i]
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AgentCol {
+    Name,
+    State,
+    For,
+    Contacts,
+    Queue,
+    Handled,
+    Att,
+}
+
+impl AgentCol {
+    pub const ALL: [AgentCol; 7] = [
+        AgentCol::Name,
+        AgentCol::State,
+        AgentCol::For,
+        AgentCol::Contacts,
+        AgentCol::Queue,
+        AgentCol::Handled,
+        AgentCol::Att,
+    ];
+
+    pub fn spec(self) -> ColumnSpec {
+        match self {
+            AgentCol::Name => grows(spec("AGENT", 10, 0, false), 22),
+            AgentCol::State => spec("STATE", 14, 0, false),
+            AgentCol::For => spec("FOR", 6, 0, true),
+            AgentCol::Contacts => grows(spec("CONTACTS", 20, 1, false), 40),
+            AgentCol::Queue => grows(spec("QUEUE", 12, 2, false), 12),
+            AgentCol::Handled => spec("HND", 4, 3, true),
+            AgentCol::Att => spec("ATT", 6, 3, true),
+        }
+    }
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// Agents sort by what is cheap to know for thousands of them: name,
+    /// state, time in state, first queue.
+    pub fn next_sort(self) -> AgentCol {
+        match self {
+            AgentCol::Name => AgentCol::State,
+            AgentCol::State => AgentCol::For,
+            AgentCol::For => AgentCol::Queue,
+            _ => AgentCol::Name,
+        }
+    }
+}
+
+/// Chooses which columns fit in `width` (one space between columns),
+/// dropping the highest priority numbers first, and shares what is left
+/// among the columns that grow, in table order (the name first). Returns
+/// the columns in table order with their widths.
+pub fn fit<C: Copy>(cols: &[C], spec: impl Fn(C) -> ColumnSpec, width: u16) -> Vec<(C, u16)> {
+    let mut keep: Vec<bool> = vec![true; cols.len()];
+    let need = |keep: &[bool]| -> u32 {
+        let (mut sum, mut n) = (0u32, 0u32);
+        for (c, k) in cols.iter().zip(keep) {
+            if *k {
+                sum += u32::from(spec(*c).width);
+                n += 1;
+            }
+        }
+        sum + n.saturating_sub(1)
+    };
+    let mut levels: Vec<u8> = cols.iter().map(|c| spec(*c).priority).collect();
+    levels.sort_unstable();
+    levels.dedup();
+    while need(&keep) > u32::from(width) {
+        let Some(&top) = levels.last() else { break };
+        if top == 0 {
+            break;
+        }
+        levels.pop();
+        for (i, c) in cols.iter().enumerate() {
+            if spec(*c).priority == top {
+                keep[i] = false;
+            }
+        }
+    }
+    let mut spare = u32::from(width).saturating_sub(need(&keep)) as u16;
+    cols.iter()
+        .zip(&keep)
+        .filter(|(_, k)| **k)
+        .map(|(c, _)| {
+            let s = spec(*c);
+            let extra = s.grow.min(spare);
+            spare -= extra;
+            (*c, s.width + extra)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wide_terminals_keep_every_column() {
+        let cols = fit(&QueueCol::ALL, QueueCol::spec, 158);
+        assert_eq!(cols.len(), QueueCol::ALL.len());
+        let total: u32 = cols.iter().map(|(_, w)| u32::from(*w)).sum::<u32>() + 15;
+        assert!(total <= 158);
+        assert_eq!(cols[0].1, 36, "the name grows first, up to its limit");
+    }
+
+    #[test]
+    fn narrow_terminals_drop_by_priority() {
+        let cols: Vec<QueueCol> = fit(&QueueCol::ALL, QueueCol::spec, 78)
+            .into_iter()
+            .map(|(c, _)| c)
+            .collect();
+        assert!(cols.contains(&QueueCol::Waiting));
+        assert!(cols.contains(&QueueCol::ServiceLevel));
+        assert!(!cols.contains(&QueueCol::Fcr));
+        assert!(!cols.contains(&QueueCol::Trend));
+        // Never wider than asked, even when the must-haves do not fit.
+        let tiny = fit(&QueueCol::ALL, QueueCol::spec, 20);
+        assert!(tiny.iter().all(|(c, _)| c.spec().priority == 0));
+    }
+
+    #[test]
+    fn sort_cycles_skip_the_sparkline() {
+        let mut c = QueueCol::Name;
+        for _ in 0..QueueCol::ALL.len() {
+            c = c.next_sort();
+            assert_ne!(c, QueueCol::Trend);
+        }
+        assert_eq!(QueueCol::Fcr.next_sort(), QueueCol::Name);
+    }
+}

@@ -1,0 +1,23 @@
+//! The live terminal view.
+//!
+//! State is kept apart from drawing: [`state`] holds what the person chose,
+//! [`watch`] follows the floor between frames (alerts, logins, link), and
+//! [`build`] turns the monitor and the state into a [`model::Scene`] under
+//! the monitor's lock; [`widgets`] then draw the scene with the lock
+//! released. [`run`] is the loop; [`terminal`] sets the terminal up and
+//! always puts it back.
+
+pub mod alerts;
+pub mod build;
+pub mod columns;
+pub mod fit;
+pub mod input;
+pub mod layout;
+pub mod log;
+pub mod model;
+pub mod run;
+pub mod state;
+pub mod terminal;
+pub mod theme;
+pub mod watch;
+pub mod widgets;

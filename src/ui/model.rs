@@ -1,0 +1,105 @@
+//! The scene: exactly what one frame shows, as owned, cleaned strings.
+//! Built under the monitor's lock (only what is visible), then drawn after
+//! the lock is released. Two equal scenes draw the same screen, so the loop
+//! skips drawing (and writes nothing) when the new scene equals the last.
+
+use super::alerts::Level;
+use super::layout::Plan;
+use super::log::Severity;
+
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Cell {
+    pub text: String,
+    pub level: Level,
+}
+
+impl Cell {
+    pub fn plain(text: impl Into<String>) -> Self {
+        Cell {
+            text: text.into(),
+            level: Level::Ok,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Row {
+    /// One cell per column of the table, in the table's column order.
+    pub cells: Vec<Cell>,
+    /// Waiting counts, oldest first (queues only).
+    pub spark: Vec<u32>,
+    pub selected: bool,
+    pub dim: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct TableScene {
+    pub rows: Vec<Row>,
+    pub totals: Option<Row>,
+    pub sort_col: usize,
+    pub reversed: bool,
+    pub focused: bool,
+    /// Rows after filtering, and before.
+    pub shown: usize,
+    pub total: usize,
+    /// Index of the first visible row.
+    pub offset: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct HeaderScene {
+    /// "DEMO" or "REPLAY": never hidden.
+    pub label: Option<&'static str>,
+    pub target: String,
+    pub link: String,
+    pub link_level: Level,
+    pub paused: bool,
+    /// The feed's clock, as the time of day.
+    pub clock: String,
+    pub last_event: Option<String>,
+    pub rate: u64,
+    pub window: String,
+    pub offset: Option<String>,
+    pub rejected: u64,
+    pub gaps: u64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct LogLine {
+    pub time: String,
+    pub severity: Severity,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Section {
+    pub heading: String,
+    pub columns: Vec<&'static str>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct DetailsScene {
+    pub title: String,
+    /// Label and value pairs under the title.
+    pub facts: Vec<(&'static str, Cell)>,
+    pub sections: Vec<Section>,
+    pub scroll: usize,
+    pub missing: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Scene {
+    pub plan: Plan,
+    pub header: HeaderScene,
+    pub queues: TableScene,
+    pub agents: TableScene,
+    pub log: Vec<LogLine>,
+    pub log_focused: bool,
+    pub log_back: usize,
+    pub log_len: usize,
+    pub details: Option<DetailsScene>,
+    pub filter: String,
+    pub filter_editing: bool,
+    pub help: bool,
+}

@@ -1,0 +1,331 @@
+//! What the person at the screen chose: focus, selection, sort, filter,
+//! pause, overlays, window. Nothing here is drawn and nothing here comes
+//! from the feed; the widgets read a [`super::model::Scene`] built from the
+//! monitor and this state.
+
+use super::columns::{AgentCol, QueueCol};
+use super::input::Action;
+use crate::floor::WindowKind;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Pane {
+    #[default]
+    Queues,
+    Agents,
+    Log,
+}
+
+impl Pane {
+    fn next(self) -> Pane {
+        match self {
+            Pane::Queues => Pane::Agents,
+            Pane::Agents => Pane::Log,
+            Pane::Log => Pane::Queues,
+        }
+    }
+
+    fn prev(self) -> Pane {
+        match self {
+            Pane::Queues => Pane::Log,
+            Pane::Agents => Pane::Queues,
+            Pane::Log => Pane::Agents,
+        }
+    }
+}
+
+/// A position in a list that follows its row: when the list reorders under
+/// a live feed, the selection stays on the same queue or agent.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ListPos {
+    pub index: usize,
+    pub offset: usize,
+    /// The id under the selection at the last build; `None` after a move,
+    /// so the next build takes the id at the new index.
+    pub id: Option<String>,
+    /// Rows visible at the last build (for PgUp/PgDn).
+    pub visible: usize,
+}
+
+impl ListPos {
+    fn step(&mut self, by: isize) {
+        self.index = self.index.saturating_add_signed(by);
+        self.id = None;
+    }
+
+    fn home(&mut self) {
+        self.index = 0;
+        self.id = None;
+    }
+
+    fn end(&mut self) {
+        self.index = usize::MAX;
+        self.id = None;
+    }
+
+    /// Settles the position on a list of `len` rows, `found` being where the
+    /// followed id is now, and scrolls so the selection is visible.
+    pub fn settle(&mut self, len: usize, found: Option<usize>, visible: usize) {
+        self.visible = visible;
+        if let (Some(_), Some(i)) = (&self.id, found) {
+            self.index = i;
+        }
+        self.index = self.index.min(len.saturating_sub(1));
+        if visible == 0 {
+            self.offset = self.index;
+            return;
+        }
+        if self.index < self.offset {
+            self.offset = self.index;
+        } else if self.index >= self.offset + visible {
+            self.offset = self.index + 1 - visible;
+        }
+        self.offset = self.offset.min(len.saturating_sub(visible));
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sort<C> {
+    pub col: C,
+    pub reversed: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    Queue(String),
+    Agent(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Details {
+    pub target: Target,
+    pub scroll: usize,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct UiState {
+    pub focus: Pane,
+    pub queues: ListPos,
+    pub agents: ListPos,
+    /// Log entries scrolled back from the newest.
+    pub log_back: usize,
+    pub log_visible: usize,
+    pub queue_sort: Sort<QueueCol>,
+    pub agent_sort: Sort<AgentCol>,
+    /// The filter as typed, and lowercased for matching.
+    pub filter: String,
+    pub filter_lc: String,
+    pub filter_editing: bool,
+    pub paused: bool,
+    pub help: bool,
+    pub details: Option<Details>,
+    pub window: WindowKind,
+    /// Enter was pressed: the next build opens the selected row's details
+    /// (the build knows which row is under the selection).
+    pub open_details: bool,
+    pub quit: bool,
+}
+
+impl UiState {
+    pub fn new(window: WindowKind) -> Self {
+        UiState {
+            focus: Pane::Queues,
+            queues: ListPos::default(),
+            agents: ListPos::default(),
+            log_back: 0,
+            log_visible: 0,
+            queue_sort: Sort {
+                col: QueueCol::Name,
+                reversed: false,
+            },
+            agent_sort: Sort {
+                col: AgentCol::State,
+                reversed: false,
+            },
+            filter: String::new(),
+            filter_lc: String::new(),
+            filter_editing: false,
+            paused: false,
+            help: false,
+            details: None,
+            window,
+            open_details: false,
+            quit: false,
+        }
+    }
+
+    fn set_filter(&mut self, f: String) {
+        self.filter_lc = f.to_lowercase();
+        self.filter = f;
+        self.queues.home();
+        self.agents.home();
+    }
+
+    fn move_by(&mut self, by: isize) {
+        if let Some(d) = &mut self.details {
+            d.scroll = d.scroll.saturating_add_signed(by);
+            return;
+        }
+        match self.focus {
+            Pane::Queues => self.queues.step(by),
+            Pane::Agents => self.agents.step(by),
+            // Up in the log goes back in time.
+            Pane::Log => self.log_back = self.log_back.saturating_add_signed(-by),
+        }
+    }
+
+    fn page(&self) -> isize {
+        let rows = match self.focus {
+            Pane::Queues => self.queues.visible,
+            Pane::Agents => self.agents.visible,
+            Pane::Log => self.log_visible,
+        };
+        rows.max(1) as isize
+    }
+
+    /// Applies one action. Returns false when it changed nothing.
+    pub fn apply(&mut self, action: Action) -> bool {
+        let before = self.clone();
+        match action {
+            Action::Quit => self.quit = true,
+            Action::Help => self.help = !self.help,
+            Action::NextPane => self.focus = self.focus.next(),
+            Action::PrevPane => self.focus = self.focus.prev(),
+            Action::Up => self.move_by(-1),
+            Action::Down => self.move_by(1),
+            Action::PageUp => self.move_by(-self.page()),
+            Action::PageDown => self.move_by(self.page()),
+            Action::Home => match (&mut self.details, self.focus) {
+                (Some(d), _) => d.scroll = 0,
+                (None, Pane::Queues) => self.queues.home(),
+                (None, Pane::Agents) => self.agents.home(),
+                (None, Pane::Log) => self.log_back = usize::MAX,
+            },
+            Action::End => match (&mut self.details, self.focus) {
+                (Some(d), _) => d.scroll = usize::MAX,
+                (None, Pane::Queues) => self.queues.end(),
+                (None, Pane::Agents) => self.agents.end(),
+                (None, Pane::Log) => self.log_back = 0,
+            },
+            Action::Sort => match self.focus {
+                Pane::Agents => self.agent_sort.col = self.agent_sort.col.next_sort(),
+                _ => self.queue_sort.col = self.queue_sort.col.next_sort(),
+            },
+            Action::Reverse => match self.focus {
+                Pane::Agents => self.agent_sort.reversed = !self.agent_sort.reversed,
+                _ => self.queue_sort.reversed = !self.queue_sort.reversed,
+            },
+            Action::StartFilter => self.filter_editing = true,
+            Action::FilterChar(c) => {
+                // Bounded: a filter is a few letters, not a paste of a novel.
+                if self.filter.chars().count() < 64 && !crate::text::is_unsafe(c) {
+                    let mut f = self.filter.clone();
+                    f.push(c);
+                    self.set_filter(f);
+                }
+            }
+            Action::FilterBackspace => {
+                let mut f = self.filter.clone();
+                f.pop();
+                self.set_filter(f);
+            }
+            Action::FilterDone => self.filter_editing = false,
+            Action::Back => {
+                if self.filter_editing {
+                    self.filter_editing = false;
+                    self.set_filter(String::new());
+                } else if self.help {
+                    self.help = false;
+                } else if self.details.is_some() {
+                    self.details = None;
+                } else if !self.filter.is_empty() {
+                    self.set_filter(String::new());
+                }
+            }
+            Action::Pause => self.paused = !self.paused,
+            Action::Enter => {
+                if self.details.is_none() && self.focus != Pane::Log {
+                    self.open_details = true;
+                }
+            }
+            Action::Window => {
+                self.window = match self.window {
+                    WindowKind::Rolling => WindowKind::Today,
+                    WindowKind::Today => WindowKind::Rolling,
+                }
+            }
+            Action::Redraw => return true,
+        }
+        *self != before
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settle_follows_the_id_and_scrolls() {
+        let mut p = ListPos {
+            index: 0,
+            offset: 0,
+            id: Some("x".into()),
+            visible: 0,
+        };
+        p.settle(100, Some(42), 10);
+        assert_eq!((p.index, p.offset), (42, 33));
+        p.step(1);
+        p.settle(100, Some(3), 10);
+        assert_eq!(p.index, 43, "after a move the index wins");
+        p.end();
+        p.settle(100, None, 10);
+        assert_eq!((p.index, p.offset), (99, 90));
+        p.settle(5, None, 10);
+        assert_eq!((p.index, p.offset), (4, 0));
+        p.settle(0, None, 10);
+        assert_eq!((p.index, p.offset), (0, 0));
+    }
+
+    #[test]
+    fn escape_unwinds_one_thing_at_a_time() {
+        let mut s = UiState::new(WindowKind::Rolling);
+        s.apply(Action::StartFilter);
+        s.apply(Action::FilterChar('b'));
+        s.apply(Action::FilterDone);
+        s.apply(Action::Enter);
+        assert!(s.open_details);
+        s.open_details = false;
+        s.details = Some(Details {
+            target: Target::Queue("billing".into()),
+            scroll: 0,
+        });
+        s.apply(Action::Help);
+        assert!(s.help && s.details.is_some() && s.filter == "b");
+        s.apply(Action::Back);
+        assert!(!s.help && s.details.is_some());
+        s.apply(Action::Back);
+        assert!(s.details.is_none() && s.filter == "b");
+        s.apply(Action::Back);
+        assert!(s.filter.is_empty());
+        assert!(!s.apply(Action::Back), "nothing left to undo");
+    }
+
+    #[test]
+    fn sort_keys_act_on_the_focused_table() {
+        let mut s = UiState::new(WindowKind::Rolling);
+        s.apply(Action::Sort);
+        assert_eq!(s.queue_sort.col, QueueCol::Waiting);
+        s.apply(Action::NextPane);
+        s.apply(Action::Reverse);
+        assert!(s.agent_sort.reversed && !s.queue_sort.reversed);
+        s.apply(Action::Window);
+        assert_eq!(s.window, WindowKind::Today);
+    }
+
+    #[test]
+    fn filter_refuses_control_characters() {
+        let mut s = UiState::new(WindowKind::Rolling);
+        s.apply(Action::FilterChar('\u{1b}'));
+        s.apply(Action::FilterChar('A'));
+        assert_eq!((s.filter.as_str(), s.filter_lc.as_str()), ("A", "a"));
+    }
+}

@@ -1,0 +1,201 @@
+//! Watching the floor between frames: alert crossings, agents logging in
+//! and out, the link going down and up, resyncs and gaps, all written to the
+//! event log; and the per-queue waiting samples of the sparklines. It runs
+//! on every change and every second, paused or not, so nothing is missed.
+
+use std::collections::{HashMap, VecDeque};
+
+use super::alerts::{AlertTracker, Crossings, Observed};
+use super::fit::clean;
+use super::log::{EventLog, LogEntry, Severity};
+use crate::config::Alerts;
+use crate::feed::LinkState;
+use crate::floor::{DisplayState, WindowKind};
+use crate::monitor::{Monitor, SourceKind};
+use crate::time::{Ts, human};
+
+/// Seconds of waiting counts a sparkline covers.
+pub const SPARK_SECONDS: usize = 300;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum LinkWord {
+    Connecting,
+    Connected,
+    Down,
+    AuthFailed,
+    Ended,
+}
+
+fn link_word(l: &LinkState) -> LinkWord {
+    match l {
+        LinkState::Connecting => LinkWord::Connecting,
+        LinkState::Connected => LinkWord::Connected,
+        LinkState::Reconnecting { .. } => LinkWord::Down,
+        LinkState::AuthFailed { .. } => LinkWord::AuthFailed,
+        LinkState::Ended => LinkWord::Ended,
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Watch {
+    pub log: EventLog,
+    alerts: AlertTracker,
+    /// Per agent index: was it logged in (not offline) at the last look.
+    present: Vec<Option<bool>>,
+    primed: bool,
+    link: Option<LinkWord>,
+    down_since: Option<Ts>,
+    resyncing: bool,
+    gaps: u64,
+    sparks: HashMap<Box<str>, VecDeque<u32>>,
+    last_second: Option<i64>,
+}
+
+impl Watch {
+    /// Waiting counts of a queue, oldest first.
+    pub fn spark(&self, queue: &str) -> Option<&VecDeque<u32>> {
+        self.sparks.get(queue)
+    }
+
+    /// Looks at the monitor; returns true when a figure went critical (bell).
+    pub fn observe(&mut self, m: &Monitor, alerts: &Alerts, kind: WindowKind) -> bool {
+        let floor = &m.floor;
+        let now = floor.now();
+        self.observe_link(m, now);
+        let counts = floor.counts();
+        if counts.gaps > self.gaps {
+            let n = counts.gaps - self.gaps;
+            self.log.push(LogEntry::new(
+                now,
+                Severity::Warn,
+                format!(
+                    "gap in the feed's sequence ({n} new, {} in all)",
+                    counts.gaps
+                ),
+            ));
+            self.gaps = counts.gaps;
+        }
+        if floor.resyncing() != self.resyncing {
+            self.resyncing = floor.resyncing();
+            let (sev, text) = if self.resyncing {
+                (Severity::Warn, "resyncing: live state may be stale")
+            } else {
+                (Severity::Good, "resync done")
+            };
+            self.log.push(LogEntry::new(now, sev, text));
+        }
+        self.observe_agents(m);
+        // Queues: alerts, and one sparkline sample per second of feed time.
+        let second = now.0.div_euclid(1000);
+        let steps = match self.last_second {
+            Some(s) if second > s => (second - s).min(SPARK_SECONDS as i64) as usize,
+            Some(_) => 0,
+            None => 1,
+        };
+        self.last_second = Some(self.last_second.map_or(second, |s| s.max(second)));
+        let (per_queue, _) = floor.agent_counts();
+        let mut crossings = Crossings::default();
+        for q in floor.queue_ids() {
+            let v = floor.queue_view(q, kind, &per_queue);
+            let label = clean(v.label());
+            let observed = Observed {
+                waiting: v.waiting,
+                longest_wait: v.longest_wait,
+                service_level: v.figures.service_level,
+            };
+            self.alerts.observe(
+                v.id,
+                &label,
+                alerts.for_queue(v.id),
+                &observed,
+                now,
+                &mut crossings,
+            );
+            if steps > 0 {
+                let ring = self.sparks.entry(v.id.into()).or_default();
+                for _ in 0..steps {
+                    if ring.len() == SPARK_SECONDS {
+                        ring.pop_front();
+                    }
+                    ring.push_back(v.waiting as u32);
+                }
+            }
+        }
+        for e in crossings.entries {
+            self.log.push(e);
+        }
+        crossings.into_critical
+    }
+
+    fn observe_link(&mut self, m: &Monitor, now: Ts) {
+        let word = link_word(&m.link);
+        let before = self.link.replace(word);
+        if before == Some(word) {
+            return;
+        }
+        let entry = match (before, &m.link) {
+            (_, LinkState::Reconnecting { last_error, .. }) => {
+                self.down_since.get_or_insert(now);
+                LogEntry::new(
+                    now,
+                    Severity::Crit,
+                    format!("connection lost: {}", clean(last_error)),
+                )
+            }
+            (_, LinkState::AuthFailed { detail, .. }) => {
+                self.down_since.get_or_insert(now);
+                LogEntry::new(
+                    now,
+                    Severity::Crit,
+                    format!("authentication refused: {}", clean(detail)),
+                )
+            }
+            (Some(LinkWord::Down | LinkWord::AuthFailed), LinkState::Connected) => {
+                let gap = self.down_since.take().map(|t| now.since(t)).unwrap_or(0);
+                LogEntry::new(
+                    now,
+                    Severity::Good,
+                    format!("connection restored after {}", human(gap)),
+                )
+            }
+            (_, LinkState::Connected) => match m.source.kind {
+                SourceKind::Replay => LogEntry::new(now, Severity::Info, "replay started"),
+                _ => LogEntry::new(now, Severity::Info, "connected"),
+            },
+            (_, LinkState::Ended) => LogEntry::new(now, Severity::Info, "end of the feed"),
+            (_, LinkState::Connecting) => return,
+        };
+        self.log.push(entry);
+    }
+
+    fn observe_agents(&mut self, m: &Monitor) {
+        let floor = &m.floor;
+        let first_look = !self.primed;
+        for a in floor.agent_ids() {
+            let (id, name, state, since) = floor.agent_brief(a);
+            let on = state != DisplayState::Offline;
+            let i = a.0 as usize;
+            if self.present.len() <= i {
+                self.present.resize(i + 1, None);
+            }
+            let before = self.present[i].replace(on);
+            let changed = match before {
+                Some(was) => was != on,
+                // A new agent logging in is news; the first population is not.
+                None => on && !first_look,
+            };
+            if changed {
+                let who = clean(name.unwrap_or(id));
+                let text = if on {
+                    format!("{who} logged in")
+                } else {
+                    format!("{who} logged out")
+                };
+                self.log.push(LogEntry::new(since, Severity::Info, text));
+            }
+        }
+        if floor.agent_ids().next().is_some() {
+            self.primed = true;
+        }
+    }
+}

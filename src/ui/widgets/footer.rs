@@ -1,0 +1,53 @@
+//! The footer: the filter being typed, or key hints.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+
+use super::spans;
+use crate::ui::model::Scene;
+use crate::ui::theme::Theme;
+
+pub fn render(scene: &Scene, theme: Theme, area: Rect, buf: &mut Buffer) {
+    if area.height == 0 {
+        return;
+    }
+    let mut parts: Vec<(String, Style)> = Vec::new();
+    if scene.filter_editing {
+        parts.push(("filter: ".into(), theme.key()));
+        parts.push((format!("{}_", scene.filter), Style::new()));
+        parts.push(("   Enter keep  Esc clear".into(), theme.dim()));
+    } else {
+        if !scene.filter.is_empty() {
+            parts.push(("filter: ".into(), theme.key()));
+            parts.push((scene.filter.clone(), theme.paused()));
+            parts.push((" (Esc clears)  ".into(), theme.dim()));
+        }
+        let hints: &[(&str, &str)] = if scene.details.is_some() {
+            &[
+                ("Esc", "back"),
+                ("Up/Down", "scroll"),
+                ("?", "help"),
+                ("q", "quit"),
+            ]
+        } else {
+            &[
+                ("q", "quit"),
+                ("?", "help"),
+                ("Tab", "pane"),
+                ("Up/Down", "move"),
+                ("s/S", "sort"),
+                ("/", "filter"),
+                ("p", "pause"),
+                ("Enter", "details"),
+                ("w", "window"),
+            ]
+        };
+        for (k, what) in hints {
+            parts.push(((*k).into(), theme.key()));
+            parts.push((format!(" {what}  "), Style::new()));
+        }
+    }
+    let refs: Vec<(&str, Style)> = parts.iter().map(|(t, s)| (t.as_str(), *s)).collect();
+    spans(buf, area, area.y, area.x, &refs);
+}

@@ -1,0 +1,362 @@
+//! Snapshot tests of the terminal view: floors built from feed fixtures
+//! (tests/resources/ui/*.jsonl, with config.toml's thresholds), rendered
+//! through ratatui's TestBackend at a fixed `now`; each expected screen is a
+//! `.snap` file beside the feeds.
+
+use std::path::{Path, PathBuf};
+
+use queuetop::app::replay_all;
+use queuetop::config;
+use queuetop::dialect::DialectKind;
+use queuetop::feed::LinkState;
+use queuetop::floor::{Floor, WindowKind};
+use queuetop::monitor::{Monitor, SourceInfo, SourceKind};
+use queuetop::time::Ts;
+use queuetop::ui::input::Action;
+use queuetop::ui::run::{Options, View, draw};
+use queuetop::ui::theme::Theme;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier};
+
+fn dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/resources/ui")
+}
+
+struct Case {
+    monitor: Monitor,
+    view: View,
+    opts: Options,
+    local: Ts,
+}
+
+fn case(feed: &str, kind: SourceKind) -> Case {
+    let text = std::fs::read_to_string(dir().join("config.toml")).expect("config");
+    let file = config::parse(&text).expect("config parses");
+    let metrics = config::metrics(&file, None).expect("metrics");
+    let target = match kind {
+        SourceKind::Url => "wss://events.example.com/v1/floor".to_string(),
+        SourceKind::Demo => "seed 7".to_string(),
+        SourceKind::Replay => format!("{feed}.jsonl"),
+    };
+    let mut monitor = Monitor::new(
+        Floor::new(metrics.settings),
+        SourceInfo { kind, target },
+        DialectKind::Native.make(),
+    );
+    let input = std::fs::File::open(dir().join(format!("{feed}.jsonl"))).expect("feed");
+    replay_all(&mut monitor, std::io::BufReader::new(input), 1 << 20).expect("replay");
+    monitor.set_link(LinkState::Connected);
+    let local = monitor.floor.now();
+    let opts = Options {
+        theme: Theme::new(true, false),
+        max_fps: 20,
+        bell: false,
+        mouse: false,
+        alerts: metrics.alerts,
+        stale_after: 5_000,
+        window: WindowKind::Rolling,
+        wall_clock: kind != SourceKind::Replay,
+        speed: (kind == SourceKind::Replay).then(|| "10".to_string()),
+    };
+    Case {
+        monitor,
+        view: View::new(WindowKind::Rolling),
+        opts,
+        local,
+    }
+}
+
+impl Case {
+    fn keys(&mut self, actions: &[Action]) -> &mut Self {
+        for a in actions {
+            self.view.state.apply(*a);
+        }
+        self
+    }
+
+    fn render(&mut self, w: u16, h: u16) -> Terminal<TestBackend> {
+        self.view.look(&mut self.monitor, &self.opts, self.local);
+        let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+        let area = Rect::new(0, 0, w, h);
+        // Build twice: the first build settles the selection on a row.
+        for _ in 0..2 {
+            if let Some(scene) = self
+                .view
+                .scene(&mut self.monitor, &self.opts, self.local, area)
+            {
+                draw(&mut t, &scene, self.opts.theme).expect("draw");
+            }
+        }
+        t
+    }
+}
+
+fn screen(t: &Terminal<TestBackend>) -> String {
+    t.backend().to_string()
+}
+
+macro_rules! snap {
+    ($name:expr, $value:expr) => {
+        insta::with_settings!({snapshot_path => "resources/ui", prepend_module_to_snapshot => false}, {
+            insta::assert_snapshot!($name, $value);
+        });
+    };
+}
+
+/// The cell where `text` starts on screen.
+fn find(buf: &Buffer, text: &str) -> Option<(u16, u16)> {
+    for y in 0..buf.area.height {
+        let line: String = (0..buf.area.width)
+            .map(|x| buf[(x, y)].symbol().to_string())
+            .collect();
+        if let Some(i) = line.find(text) {
+            let col = line[..i].chars().count() as u16;
+            return Some((col, y));
+        }
+    }
+    None
+}
+
+#[test]
+fn normal_floor() {
+    let mut c = case("normal", SourceKind::Url);
+    let t = c.render(80, 24);
+    let s = screen(&t);
+    assert!(s.contains("Billing"), "{s}");
+    assert!(
+        !s.contains('‼') && !s.contains("REPLAY"),
+        "a calm live floor: {s}"
+    );
+    snap!("normal_80x24", s);
+    snap!("normal_160x48", screen(&c.render(160, 48)));
+}
+
+#[test]
+fn alerts_warning_and_critical() {
+    let mut c = case("alerts", SourceKind::Url);
+    let t = c.render(160, 48);
+    let buf = t.backend().buffer();
+    // Support: 5 waiting (> 4) and 3m00s (> 2m): critical, with the symbol.
+    let (x, y) = find(buf, "3m00s‼").expect("critical longest wait");
+    assert_eq!(buf[(x, y)].bg, Color::Red);
+    let (x, y) = find(buf, "3!").expect("billing waiting warning");
+    assert_eq!(buf[(x, y)].bg, Color::Yellow);
+    let s = screen(&t);
+    assert!(
+        s.contains("Sales: service level 0.0% warning (target 80%)"),
+        "{s}"
+    );
+    assert!(s.contains("critical (over 2m00s)"), "{s}");
+    snap!("alerts_160x48", s);
+    snap!("alerts_80x24", screen(&c.render(80, 24)));
+}
+
+#[test]
+fn no_color_keeps_alerts_visible_without_colour() {
+    let mut c = case("alerts", SourceKind::Replay);
+    c.opts.theme = Theme::new(false, false);
+    let t = c.render(80, 24);
+    let buf = t.backend().buffer();
+    for cell in buf.content() {
+        assert_eq!(
+            (cell.fg, cell.bg),
+            (Color::Reset, Color::Reset),
+            "no colour at all"
+        );
+    }
+    let (x, y) = find(buf, "3m00s‼").expect("critical longest wait");
+    assert!(
+        buf[(x, y)]
+            .modifier
+            .contains(Modifier::BOLD | Modifier::UNDERLINED)
+    );
+    let (x, y) = find(buf, "REPLAY").expect("label");
+    assert!(
+        buf[(x, y)].modifier.contains(Modifier::REVERSED),
+        "label in reverse video"
+    );
+    snap!("no_color_80x24", screen(&t));
+}
+
+#[test]
+fn ascii_mode_uses_only_ascii() {
+    let mut c = case("alerts", SourceKind::Url);
+    c.opts.theme = Theme::new(true, true);
+    let plain = |t: &Terminal<TestBackend>| {
+        for cell in t.backend().buffer().content() {
+            // Names from the feed may be any script; drawing must be ASCII.
+            let sym = cell.symbol();
+            assert!(
+                sym.is_ascii() || sym.chars().all(char::is_alphanumeric),
+                "non-ASCII drawing character {sym:?}"
+            );
+        }
+    };
+    let t = c.render(100, 30);
+    plain(&t);
+    let s = screen(&t);
+    assert!(s.contains("3m00s!!") && s.contains("-- Queues"), "{s}");
+    c.keys(&[Action::Help]);
+    let t = c.render(100, 30);
+    plain(&t);
+    snap!("ascii_help_100x30", screen(&t));
+}
+
+#[test]
+fn help_overlay() {
+    let mut c = case("normal", SourceKind::Url);
+    c.keys(&[Action::Help]);
+    let s = screen(&c.render(80, 24));
+    assert!(
+        s.contains("Keys (Esc closes)") && s.contains("reverse the sort"),
+        "{s}"
+    );
+    snap!("help_80x24", s);
+}
+
+#[test]
+fn queue_details() {
+    let mut c = case("alerts", SourceKind::Url);
+    // Sort by waiting (most first): support is on top.
+    c.keys(&[Action::Sort]);
+    c.render(80, 24);
+    c.keys(&[Action::Enter]);
+    let s = screen(&c.render(80, 24));
+    assert!(
+        s.contains("Queue Technical support, second line (support)"),
+        "{s}"
+    );
+    assert!(s.contains("w0") && s.contains("3m00s"), "{s}");
+    snap!("details_queue_80x24", s);
+    c.keys(&[Action::Back]);
+    assert!(c.view.state.details.is_none());
+}
+
+#[test]
+fn agent_details() {
+    let mut c = case("normal", SourceKind::Url);
+    c.keys(&[Action::NextPane]);
+    c.render(160, 48);
+    c.keys(&[Action::Down, Action::Down, Action::Enter]);
+    let s = screen(&c.render(160, 48));
+    assert!(s.contains("Agent "), "{s}");
+    assert!(s.contains("Recent states"), "{s}");
+    snap!("details_agent_160x48", s);
+}
+
+#[test]
+fn filter_active() {
+    let mut c = case("normal", SourceKind::Url);
+    c.keys(&[
+        Action::StartFilter,
+        Action::FilterChar('s'),
+        Action::FilterChar('u'),
+        Action::FilterChar('p'),
+    ]);
+    let s = screen(&c.render(80, 24));
+    assert!(s.contains("Queues 1 of 4"), "{s}");
+    assert!(s.contains("Élodie") && !s.contains("Kim Park"), "{s}");
+    assert!(
+        s.contains("Agents 3 of 8") && s.contains("TOTAL (all)"),
+        "{s}"
+    );
+    assert!(s.contains("filter: sup_"), "{s}");
+    snap!("filter_80x24", s);
+}
+
+#[test]
+fn paused_freezes_the_figures() {
+    let mut c = case("normal", SourceKind::Url);
+    c.keys(&[Action::Pause]);
+    let t = c.render(80, 24);
+    let s = screen(&t);
+    assert!(s.contains("PAUSED"), "{s}");
+    snap!("paused_80x24", s);
+}
+
+#[test]
+fn reconnecting_with_countdown() {
+    let mut c = case("normal", SourceKind::Url);
+    let next = c.local.0 + 4_200;
+    c.monitor.set_link(LinkState::Reconnecting {
+        attempt: 3,
+        next_try_ms: next,
+        last_error: "connection refused\u{1b}[2J".into(),
+    });
+    let s = screen(&c.render(80, 24));
+    assert!(
+        s.contains("RECONNECTING in 5s (attempt 3: connection refused[2J)"),
+        "{s}"
+    );
+    assert!(
+        s.contains("connection lost: connection refused[2J"),
+        "logged: {s}"
+    );
+    snap!("reconnecting_80x24", s);
+}
+
+#[test]
+fn stale_feed_says_so() {
+    let mut c = case("normal", SourceKind::Url);
+    c.local = c.local.plus(12_000);
+    let s = screen(&c.render(80, 24));
+    assert!(
+        s.contains("STALE") && s.contains("last event 12s ago"),
+        "{s}"
+    );
+}
+
+#[test]
+fn demo_and_replay_labels() {
+    let mut c = case("normal", SourceKind::Demo);
+    let s = screen(&c.render(80, 24));
+    assert!(s.starts_with("\" DEMO "), "{s}");
+    snap!("demo_80x24", s);
+    let mut c = case("normal", SourceKind::Replay);
+    let s = screen(&c.render(80, 24));
+    assert!(s.contains(" REPLAY ") && s.contains("playing x10"), "{s}");
+    c.monitor.set_link(LinkState::Ended);
+    let s = screen(&c.render(80, 24));
+    assert!(s.contains(" REPLAY ") && s.contains("ended"), "{s}");
+    snap!("replay_ended_80x24", s);
+}
+
+#[test]
+fn too_small_never_panics_and_keeps_the_label() {
+    let mut c = case("normal", SourceKind::Replay);
+    for (w, h) in [(1, 1), (10, 3), (80, 0), (0, 24), (39, 24), (80, 9)] {
+        let t = c.render(w, h);
+        if w > 0 && h > 0 {
+            // The label comes first, whatever the size.
+            assert_eq!(t.backend().buffer()[(0, 0)].symbol(), "R", "{w}x{h}");
+        }
+    }
+    snap!("too_small_10x3", screen(&c.render(10, 3)));
+    snap!("too_small_39x12", screen(&c.render(39, 12)));
+}
+
+#[test]
+fn window_flips_to_today() {
+    let mut c = case("normal", SourceKind::Url);
+    c.keys(&[Action::Window]);
+    let s = screen(&c.render(80, 24));
+    assert!(s.contains("window today (9h20m)"), "{s}");
+}
+
+#[test]
+fn hostile_strings_are_stripped_on_screen() {
+    let mut c = case("hostile", SourceKind::Url);
+    let t = c.render(100, 30);
+    for cell in t.backend().buffer().content() {
+        assert!(
+            !cell.symbol().chars().any(queuetop::text::is_unsafe),
+            "{:?}",
+            cell.symbol()
+        );
+    }
+    let s = screen(&t);
+    assert!(s.contains("Eve]0;pwned[31mRed1mXZ"), "{s}");
+}
