@@ -1,0 +1,45 @@
+//! Decode + apply throughput of a realistic stream: 5,000 agents, 200
+//! queues, 1,000,000 events, one event a frame, through the same path as a
+//! replay (`Monitor::replay_frame`: decode, advance the clock, apply).
+//!
+//!     cargo bench --bench decode_apply
+
+mod stream;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use queuetop::dialect::DialectKind;
+use queuetop::floor::{Floor, Settings};
+use queuetop::monitor::{Monitor, SourceInfo, SourceKind};
+
+fn monitor() -> Monitor {
+    let source = SourceInfo {
+        kind: SourceKind::Replay,
+        target: "bench".into(),
+    };
+    Monitor::new(
+        Floor::new(Settings::default()),
+        source,
+        DialectKind::Native.make(),
+    )
+}
+
+fn decode_apply(c: &mut Criterion) {
+    let frames = stream::generate(&stream::BENCH);
+    let mut group = c.benchmark_group("decode_apply");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(frames.len() as u64));
+    group.bench_function("5000_agents_200_queues_1M_events", |b| {
+        b.iter(|| {
+            let mut m = monitor();
+            for f in &frames {
+                m.replay_frame(f);
+            }
+            assert_eq!(m.floor.counts().rejected, 0);
+            m.floor.counts().events
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, decode_apply);
+criterion_main!(benches);

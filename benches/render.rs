@@ -1,0 +1,99 @@
+//! Rendering costs: time per frame on a big floor (5,000 agents, 200 queues
+//! at 160x48, sorting and filtering included), and bytes written to the
+//! terminal per second on a steady floor (50 agents, ticking timers, at
+//! 120x40) through CrosstermBackend and ratatui's diffing, with timers
+//! ticking and with nothing changing.
+//!
+//!     cargo bench --bench render
+
+mod support;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use queuetop::floor::WindowKind;
+use queuetop::ui::build::{Context, build};
+use queuetop::ui::columns::AgentCol;
+use queuetop::ui::run::draw;
+use queuetop::ui::state::UiState;
+use queuetop::ui::watch::Watch;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::layout::Rect;
+use support::{bytes_per_second, floor, options};
+
+/// A benchmark case: its name, and how it sets the view up.
+type Case = (&'static str, fn(&mut UiState));
+
+fn big_floor(c: &mut Criterion) {
+    let mut m = floor(5_000, 200);
+    let opts = options();
+    let mut watch = Watch::default();
+    watch.observe(&m, &opts.alerts, WindowKind::Rolling);
+    let area = Rect::new(0, 0, 160, 48);
+    let local = m.floor.now();
+    let ctx = Context {
+        theme: opts.theme,
+        alerts: &opts.alerts,
+        stale_after: 5_000,
+        local,
+        speed: None,
+    };
+    let mut term = Terminal::new(TestBackend::new(160, 48)).unwrap();
+    let mut group = c.benchmark_group("frame_5000_agents_200_queues_160x48");
+    let cases: [Case; 3] = [
+        ("default_sort", |_| {}),
+        ("sort_by_name_reversed", |st| {
+            st.agent_sort.col = AgentCol::Name;
+            st.agent_sort.reversed = true;
+        }),
+        ("filter_away", |st| {
+            st.filter = "away".into();
+            st.filter_lc = "away".into();
+        }),
+    ];
+    for (name, setup) in cases {
+        let mut st = UiState::new(WindowKind::Rolling);
+        setup(&mut st);
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let scene = build(&mut m, &mut st, &watch, &ctx, area);
+                draw(&mut term, &scene, opts.theme).unwrap();
+            })
+        });
+    }
+    group.finish();
+    let mut st = UiState::new(WindowKind::Rolling);
+    c.bench_function("build_only_5000_agents", |b| {
+        b.iter(|| build(&mut m, &mut st, &watch, &ctx, area))
+    });
+    let scene = build(&mut m, &mut st, &watch, &ctx, area);
+    c.bench_function("draw_only_160x48", |b| {
+        b.iter(|| draw(&mut term, &scene, opts.theme).unwrap())
+    });
+    let (counts, _) = m.floor.agent_counts();
+    c.bench_function("queue_views_200", |b| {
+        b.iter(|| {
+            m.floor
+                .queue_ids()
+                .map(|q| m.floor.queue_view(q, WindowKind::Rolling, &counts).waiting)
+                .sum::<usize>()
+        })
+    });
+    c.bench_function("agent_counts_5000", |b| b.iter(|| m.floor.agent_counts()));
+    // The watcher runs on every change too (alerts, logins, sparklines).
+    c.bench_function("watch_5000_agents_200_queues", |b| {
+        b.iter(|| watch.observe(&m, &opts.alerts, WindowKind::Rolling))
+    });
+}
+
+fn bytes(c: &mut Criterion) {
+    let ticking = bytes_per_second(60, true);
+    let idle = bytes_per_second(60, false);
+    println!("bytes/s at 120x40, 50 agents, timers ticking: {ticking:.0}");
+    println!("bytes/s at 120x40, 50 agents, nothing changing: {idle:.0}");
+    c.bench_function("one_second_of_ticks_50_agents_120x40", |b| {
+        b.iter(|| bytes_per_second(1, true))
+    });
+}
+
+criterion_group!(benches, big_floor, bytes);
+criterion_main!(benches);
