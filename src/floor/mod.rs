@@ -71,7 +71,13 @@ pub struct Floor {
     customers: Customers,
     window: Window,
     counts: FeedCounts,
-    last_seq: Option<u64>,
+    /// The highest `seq` of an applied event: a `seq` at or below it is a
+    /// duplicate (feed-v1: "seq <= last applied").
+    last_applied_seq: Option<u64>,
+    /// The highest `seq` that arrived at all (applied, unknown or refused):
+    /// a jump past it is a gap. A refused event's `seq` is not a gap, yet
+    /// it was never applied, so a corrected resend of it still applies.
+    last_seen_seq: Option<u64>,
     latest_event: Option<Ts>,
     resyncing: bool,
 }
@@ -96,7 +102,8 @@ impl Floor {
                 settings.track_today,
             ),
             counts: FeedCounts::default(),
-            last_seq: None,
+            last_applied_seq: None,
+            last_seen_seq: None,
             latest_event: None,
             resyncing: false,
             settings,
@@ -168,19 +175,19 @@ impl Floor {
     /// A caller that moves time by events asks first, so that a duplicate
     /// moves nothing.
     pub fn is_duplicate(&self, seq: Option<u64>) -> bool {
-        matches!((seq, self.last_seq), (Some(s), Some(last)) if s <= last)
+        matches!((seq, self.last_applied_seq), (Some(s), Some(last)) if s <= last)
     }
 
     /// Notes a `seq` that arrived, whether or not its event is applied:
-    /// a forward jump is a gap.
+    /// a forward jump past every `seq` seen so far is a gap.
     fn note_seq(&mut self, seq: Option<u64>) {
         let Some(seq) = seq else { return };
-        match self.last_seq {
+        match self.last_seen_seq {
             Some(last) if seq <= last => return,
             Some(last) if seq > last + 1 => self.counts.gaps += 1,
             _ => {}
         }
-        self.last_seq = Some(seq);
+        self.last_seen_seq = Some(seq);
     }
 
     /// Applies one event at its own `ts`. Duplicates by `seq` are dropped.
@@ -190,6 +197,9 @@ impl Floor {
             return;
         }
         self.note_seq(ev.seq);
+        if ev.seq.is_some() {
+            self.last_applied_seq = ev.seq;
+        }
         self.counts.events += 1;
         self.latest_event = Some(self.latest_event.map_or(ev.ts, |t| t.max(ev.ts)));
         self.apply_kind(ev);
@@ -197,7 +207,8 @@ impl Floor {
 
     /// A new connection starts its own `seq` numbering.
     pub fn reset_sequence(&mut self) {
-        self.last_seq = None;
+        self.last_applied_seq = None;
+        self.last_seen_seq = None;
     }
 
     /// After a reconnect the live state may be stale until a snapshot comes.
