@@ -322,10 +322,14 @@ impl Floor {
         };
         let changed = match &mut self.contacts[key].phase {
             Phase::Connected {
-                held, hold_since, ..
+                answered,
+                held,
+                hold_since,
+                ..
             } => match (*hold_since, on) {
+                // A hold stamped before the answer counts from the answer.
                 (None, true) => {
-                    *hold_since = Some(ts);
+                    *hold_since = Some(ts.max(*answered));
                     true
                 }
                 (Some(since), false) => {
@@ -406,7 +410,7 @@ impl Floor {
         else {
             return;
         };
-        let hold = hold_as_of(held, hold_since, ts);
+        let hold = hold_as_of(answered, held, hold_since, ts);
         let talk = ts.since(answered) - hold;
         let kind = SampleKind::Segment {
             agent: Some(agent),

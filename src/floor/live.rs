@@ -236,7 +236,9 @@ impl Contact {
     }
 }
 
-/// Hold time of a connected phase as of `at`.
-pub fn hold_as_of(held: Millis, hold_since: Option<Ts>, at: Ts) -> Millis {
-    held + hold_since.map_or(0, |h| at.since(h))
+/// Hold time of a segment answered at `answered`, as of `at`. A feed with
+/// its holds stamped out of order could claim more hold than the segment
+/// lasted: hold never exceeds the segment, so talk is never negative.
+pub fn hold_as_of(answered: Ts, held: Millis, hold_since: Option<Ts>, at: Ts) -> Millis {
+    (held + hold_since.map_or(0, |h| at.since(h))).min(at.since(answered))
 }

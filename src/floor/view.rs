@@ -314,7 +314,7 @@ impl Floor {
                     queue: queue.map(|q| &*self.queues[q.0 as usize].id),
                     channel: c.channel.as_ref().map_or("voice", |ch| ch.as_str()),
                     talk: self.now.since(answered)
-                        - hold_as_of(held, hold_since, self.now).min(self.now.since(answered)),
+                        - hold_as_of(answered, held, hold_since, self.now),
                     on_hold: hold_since.is_some(),
                 }),
                 Phase::Waiting { .. } => None,
