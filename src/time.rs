@@ -14,9 +14,11 @@ pub type Millis = i64;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Ts(pub i64);
 
-/// The latest instant we accept from a feed (9999-12-31T23:59:59.999Z).
-/// Bounding it keeps every subtraction between two instants far from overflow.
-pub const MAX_TS: i64 = 253_402_300_799_999;
+/// The latest instant we accept from a feed: 9999-12-30T22:00:00Z, the
+/// end of the range the time library can print. Bounding it keeps every
+/// subtraction between two instants far from overflow, and an instant we
+/// accept as epoch milliseconds can always be shown as RFC 3339.
+pub const MAX_TS: i64 = 253_402_207_200_000;
 
 impl Ts {
     pub const fn from_millis(ms: i64) -> Self {
@@ -44,9 +46,18 @@ impl Ts {
     /// Parses an RFC 3339 timestamp (`2026-11-23T09:00:03.250Z`, any offset).
     /// Sub-millisecond digits are truncated.
     pub fn parse_rfc3339(s: &str) -> Option<Ts> {
-        // jiff also accepts a few ISO 8601 forms beyond RFC 3339 (a space for
-        // `T`, lowercase `z`); accepting them is harmless and user-friendly.
-        let t = jiff::Timestamp::from_str(s).ok()?;
+        // RFC 3339's shape is checked here (jiff alone would also take ISO
+        // 8601's other forms, such as `+0100` or `+24:00`); jiff then checks
+        // the calendar and does the arithmetic.
+        let fraction = rfc3339_fraction(s.as_bytes())?;
+        let t = match fraction {
+            // jiff reads at most nanoseconds; RFC 3339 allows any precision.
+            Some((start, end)) if end - start > 9 => {
+                let cut = format!("{}{}", &s[..start + 9], &s[end..]);
+                jiff::Timestamp::from_str(&cut).ok()?
+            }
+            _ => jiff::Timestamp::from_str(s).ok()?,
+        };
         let ms = t.as_millisecond();
         (0..=MAX_TS).contains(&ms).then_some(Ts(ms))
     }
@@ -55,6 +66,52 @@ impl Ts {
     pub fn from_epoch_millis(ms: i64) -> Option<Ts> {
         (0..=MAX_TS).contains(&ms).then_some(Ts(ms))
     }
+}
+
+/// Checks the shape `YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM)` (RFC 3339
+/// section 5.6; `t`, `z` and a space for `T` are allowed, as its notes say).
+/// Returns the byte range of the fraction's digits, if any.
+fn rfc3339_fraction(b: &[u8]) -> Option<Option<(usize, usize)>> {
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+    let two = |i: usize| -> Option<u8> {
+        digits(i..i + 2).then(|| (b[i] - b'0') * 10 + (b[i + 1] - b'0'))
+    };
+    let shape = digits(0..4)
+        && b.get(4) == Some(&b'-')
+        && digits(5..7)
+        && b.get(7) == Some(&b'-')
+        && digits(8..10)
+        && matches!(b.get(10), Some(b'T' | b't' | b' '))
+        && digits(11..13)
+        && b.get(13) == Some(&b':')
+        && digits(14..16)
+        && b.get(16) == Some(&b':')
+        && digits(17..19);
+    if !shape {
+        return None;
+    }
+    let mut i = 19;
+    let mut fraction = None;
+    if b.get(i) == Some(&b'.') {
+        let start = i + 1;
+        i = start;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        if i == start {
+            return None;
+        }
+        fraction = Some((start, i));
+    }
+    let zone_ok = match &b[i..] {
+        [b'Z' | b'z'] => true,
+        [b'+' | b'-', _, _, b':', _, _] => {
+            two(i + 1).is_some_and(|h| h <= 23) && two(i + 4).is_some_and(|m| m <= 59)
+        }
+        _ => false,
+    };
+    zone_ok.then_some(fraction)
 }
 
 impl fmt::Display for Ts {
@@ -136,7 +193,37 @@ mod tests {
             Some(Ts(1_795_424_400_000))
         );
         assert_eq!(Ts::parse_rfc3339("yesterday"), None);
+        // Any precision; digits past the millisecond are dropped.
+        assert_eq!(
+            Ts::parse_rfc3339("1970-01-01T00:00:01.2509876543210Z"),
+            Some(Ts(1250))
+        );
+        assert_eq!(Ts::parse_rfc3339("1970-01-01 00:00:01z"), Some(Ts(1000)));
+        // ISO 8601 forms that are not RFC 3339.
+        for bad in [
+            "2026-11-23T09:00:20+24:00",
+            "2026-11-23T09:00:20+01:60",
+            "2026-11-23T09:00:20+0100",
+            "2026-11-23T09:00:20+01",
+            "20261123T090020Z",
+            "2026-11-23T09:00:20,5Z",
+            "2026-11-23T09:00:20.Z",
+            "2026-11-23T09:00Z",
+            "2026-11-23T09:00:20",
+            "2026-11-23T09:00:20Zjunk",
+        ] {
+            assert_eq!(Ts::parse_rfc3339(bad), None, "{bad}");
+        }
         assert_eq!(Ts::parse_rfc3339("1969-12-31T23:59:59Z"), None);
+    }
+
+    #[test]
+    fn the_last_instant_accepted_is_the_same_either_way() {
+        let last = Ts::parse_rfc3339("9999-12-30T22:00:00Z");
+        assert_eq!(last, Ts::from_epoch_millis(MAX_TS));
+        assert_eq!(Ts(MAX_TS).to_string(), "9999-12-30T22:00:00Z");
+        assert_eq!(Ts::parse_rfc3339("9999-12-30T22:00:00.001Z"), None);
+        assert_eq!(Ts::from_epoch_millis(MAX_TS + 1), None);
     }
 
     #[test]
