@@ -2,7 +2,8 @@
 //!
 //! Lines are read with a hard size limit (a line longer than the frame limit
 //! is refused and skipped, never buffered whole), CRLF endings are accepted,
-//! blank lines are skipped, and a line that is not UTF-8 is a refused frame,
+//! a UTF-8 byte order mark at the start of the file is dropped (editors on
+//! Windows write one), blank lines are skipped, and a line that is not UTF-8 is a refused frame,
 //! like any other bad input. Only a read error stops a replay.
 
 mod play;
@@ -52,7 +53,8 @@ impl<R: BufRead> LineReader<R> {
                     None => (chunk.len(), false),
                 };
                 if !too_long {
-                    if buf.len() + take > self.max {
+                    // One byte more than the limit, for a CR before the LF.
+                    if buf.len() + take > self.max.saturating_add(1) {
                         too_long = true;
                         buf = Vec::new();
                     } else {
@@ -68,11 +70,14 @@ impl<R: BufRead> LineReader<R> {
                 return Ok(None);
             }
             self.line_no += 1;
-            if too_long {
-                return Ok(Some(Line::TooLong));
-            }
             if buf.last() == Some(&b'\r') {
                 buf.pop();
+            }
+            if self.line_no == 1 && buf.starts_with(b"\xEF\xBB\xBF") {
+                buf.drain(..3);
+            }
+            if too_long || buf.len() > self.max {
+                return Ok(Some(Line::TooLong));
             }
             if buf.iter().all(|b| b.is_ascii_whitespace()) {
                 continue;
@@ -105,6 +110,30 @@ mod tests {
             vec![
                 Line::Frame("{\"a\":1}".into()),
                 Line::Frame("{\"b\":2}".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn a_byte_order_mark_opens_the_file_not_a_frame() {
+        assert_eq!(
+            lines(b"\xEF\xBB\xBF{\"a\":1}\n\xEF\xBB\xBF{\"b\":2}\n", 100),
+            vec![
+                Line::Frame("{\"a\":1}".into()),
+                // Only at the start of the file: later, it is in the frame.
+                Line::Frame("\u{feff}{\"b\":2}".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn the_limit_is_on_the_frame_not_its_line_ending() {
+        assert_eq!(
+            lines(b"12345\r\n123456\r\n12345\n", 5),
+            vec![
+                Line::Frame("12345".into()),
+                Line::TooLong,
+                Line::Frame("12345".into())
             ]
         );
     }
