@@ -16,15 +16,26 @@ fn main() -> ExitCode {
             // One clear line naming the flag, not a page of usage.
             let rendered = e.render().to_string();
             let first = rendered.lines().next().unwrap_or("error: bad command line");
-            eprintln!("{first} (queuetop --help lists every option)");
+            eprintln!("{} (queuetop --help lists every option)", shown(first));
             return ExitCode::from(2);
         }
     };
     match app::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("queuetop: {}", e.message());
+            eprintln!("queuetop: {}", shown(e.message()));
             ExitCode::from(e.exit_code() as u8)
         }
     }
+}
+
+/// An error message may quote a file name or value from the command line:
+/// its control characters are dropped, line by line, before it reaches the
+/// terminal.
+fn shown(message: &str) -> String {
+    message
+        .split('\n')
+        .map(|line| queuetop::text::strip(line.into()))
+        .collect::<Vec<_>>()
+        .join("\n")
 }

@@ -37,6 +37,16 @@ pub struct SourceInfo {
     pub target: String,
 }
 
+impl SourceInfo {
+    /// The target comes from the command line or config, which may be a
+    /// file name or URL with control characters in it: shown stripped, like
+    /// everything else that reaches the screen.
+    pub fn new(kind: SourceKind, target: &str) -> Self {
+        let target = crate::text::strip(std::borrow::Cow::Borrowed(target)).into_owned();
+        SourceInfo { kind, target }
+    }
+}
+
 /// Events per second over the last few seconds (local time).
 #[derive(Debug, Default, Clone)]
 pub struct RateMeter {

@@ -70,10 +70,7 @@ impl Source {
                 .unwrap_or_else(|| default_speed.to_string());
             let speed = parse_speed(&speed_text)?;
             open_replay(path)?;
-            let info = SourceInfo {
-                kind: SourceKind::Replay,
-                target: path.display().to_string(),
-            };
+            let info = SourceInfo::new(SourceKind::Replay, &path.display().to_string());
             return Ok(Source {
                 kind: Kind::Replay {
                     path: path.clone(),
@@ -86,10 +83,7 @@ impl Source {
         }
         if src.demo {
             let seed = src.seed.unwrap_or(demo::DEFAULT_SEED);
-            let info = SourceInfo {
-                kind: SourceKind::Demo,
-                target: format!("seed {seed}"),
-            };
+            let info = SourceInfo::new(SourceKind::Demo, &format!("seed {seed}"));
             return Ok(Source {
                 kind: Kind::Demo { seed },
                 info,
@@ -116,10 +110,7 @@ impl Source {
         let link = Live::Ws(
             WsTransport::new(&cfg).map_err(|e| AppError::Usage(format!("{url_flag}: {e}")))?,
         );
-        let info = SourceInfo {
-            kind: SourceKind::Url,
-            target: feed::target::redact(&cfg.url),
-        };
+        let info = SourceInfo::new(SourceKind::Url, &feed::target::redact(&cfg.url));
         Ok(Source {
             kind: Kind::Live { link, cfg },
             info,
@@ -263,10 +254,7 @@ fn ami(src: &SourceArgs, cfg: FeedConfig, r: &Resolved, url_flag: &str) -> AppRe
     };
     let transport = AmiTransport::new(target, secret, ami_cfg);
     use feed::link::Transport;
-    let info = SourceInfo {
-        kind: SourceKind::Url,
-        target: transport.describe(),
-    };
+    let info = SourceInfo::new(SourceKind::Url, &transport.describe());
     Ok(Source {
         kind: Kind::Live {
             link: Live::Ami(transport),

@@ -181,6 +181,55 @@ fn text_format_has_both_tables() {
 }
 
 #[test]
+fn text_format_marks_nulls_and_never_echoes_control_characters() {
+    let dir = tempfile::tempdir().unwrap();
+    // A file name can carry escape sequences too; it is shown stripped.
+    let feed = dir.path().join("evil\u{1b}]0;pwned\u{7}\u{1b}[2J.jsonl");
+    std::fs::write(
+        &feed,
+        concat!(
+            r#"{"type":"agent.state","ts":0,"agent_id":"a1","state":"available","queues":["q"]}"#,
+            "\n",
+            r#"{"type":"contact.queued","ts":1000,"contact_id":"c1","queue":"q"}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    let f = feed.to_str().unwrap();
+    let out = run(&["snapshot", "--replay", f, "--format", "text"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        !text.contains('\u{1b}') && !text.contains('\u{7}'),
+        "{text:?}"
+    );
+    assert!(text.contains("evil]0;pwned[2J.jsonl"), "{text}");
+    // No queue.info and no agent name: `-`, as where the JSON has null.
+    let row = |first: &str| {
+        text.lines()
+            .find(|l| l.starts_with(first))
+            .unwrap_or_else(|| panic!("no {first} row in {text}"))
+            .split_whitespace()
+            .nth(1)
+            .map(str::to_string)
+    };
+    assert_eq!(row("q ").as_deref(), Some("-"), "{text}");
+    assert_eq!(row("a1 ").as_deref(), Some("-"), "{text}");
+
+    let missing = dir.path().join("gone\u{1b}[2J.jsonl");
+    let out = run(&["snapshot", "--replay", missing.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("gone[2J.jsonl") && !err.contains('\u{1b}'),
+        "{err:?}"
+    );
+    let out = run(&["snapshot", "--replay", f, "--window", "\u{1b}[2Jsoon"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!stderr(&out).contains('\u{1b}'), "{:?}", stderr(&out));
+}
+
+#[test]
 fn window_flag_sets_the_window() {
     let feed = resource("sample-day.jsonl");
     let out = run(&[

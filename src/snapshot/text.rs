@@ -114,7 +114,10 @@ pub fn render_text(s: &Snapshot) -> String {
         .collect::<Vec<_>>(),
     ];
     for q in &s.queues {
-        let mut row = vec![q.queue.clone(), q.name.clone().unwrap_or_default()];
+        let mut row = vec![
+            q.queue.clone(),
+            q.name.clone().unwrap_or_else(|| "-".into()),
+        ];
         row.extend(figure_cells(&q.figures));
         rows.push(row);
     }
@@ -152,7 +155,7 @@ pub fn render_text(s: &Snapshot) -> String {
             .join(", ");
         rows.push(vec![
             a.agent_id.clone(),
-            a.name.clone().unwrap_or_default(),
+            a.name.clone().unwrap_or_else(|| "-".into()),
             state,
             format!("{:.0}", a.state_for_s),
             a.queues.join(","),
