@@ -152,12 +152,14 @@ impl Settings {
         self.queues.get(queue)
     }
 
-    /// The effective service-level threshold of a queue.
+    /// The effective service-level threshold of a queue: metrics.md's
+    /// "config, then `queue.info`, then default 20 s", where the config is
+    /// `[queues.ID]` then `[defaults]` (as for alerts).
     pub fn sl_threshold(&self, queue: &str, from_feed: Option<Millis>) -> Millis {
         self.policy(queue)
             .and_then(|p| p.sl_threshold)
-            .or(from_feed)
             .or(self.defaults.sl_threshold)
+            .or(from_feed)
             .unwrap_or(DEFAULT_SL_THRESHOLD)
     }
 
@@ -224,9 +226,11 @@ mod tests {
     fn threshold_chain() {
         let mut s = Settings::default();
         assert_eq!(s.sl_threshold("q", None), 20_000);
+        assert_eq!(s.sl_threshold("q", Some(10_000)), 10_000);
+        // The config, [defaults] included, comes before the feed.
         s.defaults.sl_threshold = Some(30_000);
         assert_eq!(s.sl_threshold("q", None), 30_000);
-        assert_eq!(s.sl_threshold("q", Some(10_000)), 10_000);
+        assert_eq!(s.sl_threshold("q", Some(10_000)), 30_000);
         s.queues.insert(
             "q".into(),
             QueuePolicy {
