@@ -3,7 +3,7 @@
 
 use super::Floor;
 use super::live::{Channel, Contact, ContactKey, Phase, hold_as_of};
-use super::sample::{AgentIdx, QueueIdx, Sample, SampleKind, WaitClass, dur};
+use super::sample::{AgentIdx, QueueIdx, Sample, SampleKind, WaitClass, WaitEnd, dur};
 use crate::protocol::{AgentState, Event, EventKind};
 use crate::time::{Millis, Ts};
 
@@ -78,12 +78,13 @@ impl Floor {
         let key = match self.contact_index.get(id).copied() {
             Some(key) => {
                 match self.contacts[key].phase {
-                    // The same queue again while still waiting is a repeat of
-                    // the event, not a new wait.
-                    Phase::Waiting { queue: q0, .. } if q0 == q => return self.ignored(),
+                    // Re-queued while waiting, elsewhere or in the same queue
+                    // (feed-v1: "again for the same contact ... starts a new
+                    // wait"): the old wait ends, neither answered nor
+                    // abandoned. An exact repeat of an event is caught by
+                    // its `seq`, not here.
                     Phase::Waiting { queue: q0, since } => {
-                        // Re-queued elsewhere: the old wait ends, neither answered nor abandoned.
-                        self.end_wait(key, q0, since, ts, None);
+                        self.end_wait(key, q0, since, ts, WaitEnd::Left);
                     }
                     // Stamped at or before the answer: this is the contact's
                     // own queueing, arriving late, not a transfer.
@@ -173,7 +174,7 @@ impl Floor {
             Some(q),
             SampleKind::Wait {
                 wait,
-                answered: true,
+                end: WaitEnd::Answered,
                 class,
             },
         );
@@ -234,7 +235,7 @@ impl Floor {
         };
         let queue = match self.contacts[key].phase {
             Phase::Waiting { queue, since } => {
-                self.end_wait(key, queue, since, ts, Some(true));
+                self.end_wait(key, queue, since, ts, WaitEnd::Answered);
                 let c = &mut self.contacts[key];
                 if c.is_voice() && !c.responded {
                     c.responded = true;
@@ -303,13 +304,15 @@ impl Floor {
             self.finished.insert(id, ts);
             let kind = SampleKind::Wait {
                 wait: None,
-                answered: false,
+                end: WaitEnd::Abandoned,
                 class: WaitClass::default(),
             };
             return self.sample(ts, None, kind);
         };
         match self.contacts[key].phase {
-            Phase::Waiting { queue, since } => self.end_wait(key, queue, since, ts, Some(false)),
+            Phase::Waiting { queue, since } => {
+                self.end_wait(key, queue, since, ts, WaitEnd::Abandoned)
+            }
             // The customer left a conversation already under way: it is over.
             Phase::Connected { .. } => self.end_segment(key, ts),
         }
@@ -358,11 +361,22 @@ impl Floor {
             return;
         };
         let queue = self.contacts[key].queue();
-        match self.contacts[key].phase {
-            Phase::Waiting { queue, since } => self.end_wait(key, queue, since, ts, None),
-            Phase::Connected { .. } => self.end_segment(key, ts),
-        }
-        if let Some(r) = resolved {
+        let segment_ended = match self.contacts[key].phase {
+            Phase::Waiting { queue, since } => {
+                self.end_wait(key, queue, since, ts, WaitEnd::Left);
+                false
+            }
+            Phase::Connected { .. } => {
+                self.end_segment(key, ts);
+                true
+            }
+        };
+        // FCR is over "contacts ended in the window", which metrics.md
+        // defines as segments: a contact that ends while waiting ended no
+        // segment, so its `resolved` counts nowhere.
+        if let Some(r) = resolved
+            && segment_ended
+        {
             let first_contact = r && !self.contacts[key].repeat;
             self.sample(ts, queue, SampleKind::Resolution { first_contact });
         }
@@ -373,27 +387,16 @@ impl Floor {
         self.contact_index.get(id).copied()
     }
 
-    /// Ends a contact's wait at `ts`: it leaves its queue, and an answer
-    /// (`Some(true)`) or an abandon (`Some(false)`) is counted; a move
-    /// elsewhere or an end while waiting (`None`) is neither.
-    fn end_wait(
-        &mut self,
-        key: ContactKey,
-        queue: QueueIdx,
-        since: Ts,
-        ts: Ts,
-        outcome: Option<bool>,
-    ) {
+    /// Ends a contact's wait at `ts`: it leaves its queue, and the wait is
+    /// counted by how it ended.
+    fn end_wait(&mut self, key: ContactKey, queue: QueueIdx, since: Ts, ts: Ts, end: WaitEnd) {
         self.queues[queue.0 as usize].waiting.remove(&(since, key));
-        if let Some(answered) = outcome {
-            let wait = Some(dur(ts.since(since)));
-            let kind = SampleKind::Wait {
-                wait,
-                answered,
-                class: WaitClass::default(),
-            };
-            self.sample(ts, Some(queue), kind);
-        }
+        let kind = SampleKind::Wait {
+            wait: Some(dur(ts.since(since))),
+            end,
+            class: WaitClass::default(),
+        };
+        self.sample(ts, Some(queue), kind);
     }
 
     /// Ends the contact's segment with its agent at `ts`: the agent lets go

@@ -35,12 +35,12 @@ pub struct Sample {
 pub enum SampleKind {
     /// A `contact.queued` event.
     Entered,
-    /// A wait that ended in an answer or an abandon. `wait` is `None` for an
-    /// abandon of a contact we never saw queued. `class` is decided when the
-    /// sample enters the window, from the queue's rules at that time.
+    /// A wait that ended. `wait` is `None` for an abandon of a contact we
+    /// never saw queued. `class` is decided when the sample enters the
+    /// window, from the queue's rules at that time.
     Wait {
         wait: Option<u64>,
-        answered: bool,
+        end: WaitEnd,
         class: WaitClass,
     },
     /// A contact's time with one agent (a segment) ended.
@@ -55,6 +55,17 @@ pub enum SampleKind {
     FirstResponse { ms: u64 },
     /// A `contact.ended` carrying `resolved`.
     Resolution { first_contact: bool },
+}
+
+/// How a wait ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WaitEnd {
+    Answered,
+    Abandoned,
+    /// Neither: the contact was queued again (elsewhere or in the same
+    /// queue) or ended while waiting. Such a wait counts only in the
+    /// `removed` service level's "all waits that ended".
+    Left,
 }
 
 /// How a wait counts for service level and abandon rate.
@@ -74,12 +85,12 @@ pub struct WaitRules {
 }
 
 impl WaitRules {
-    pub fn classify(&self, wait: Option<u64>, answered: bool) -> WaitClass {
+    pub fn classify(&self, wait: Option<u64>, end: WaitEnd) -> WaitClass {
         match wait {
             None => WaitClass::default(),
             Some(w) => WaitClass {
                 within: (w as Millis) <= self.threshold,
-                short: !answered && (w as Millis) < self.short_abandon,
+                short: end == WaitEnd::Abandoned && (w as Millis) < self.short_abandon,
             },
         }
     }
@@ -97,6 +108,8 @@ pub struct Agg {
     /// Abandons that count for SL and abandon rate (not short).
     pub abandoned_counted: i64,
     pub abandoned_counted_within: i64,
+    /// Waits that ended neither answered nor abandoned.
+    pub left: i64,
     /// Segments ended.
     pub ended: i64,
     pub talk: i64,
@@ -113,7 +126,7 @@ impl Agg {
             SampleKind::Entered => self.entered += sign,
             SampleKind::Wait {
                 wait,
-                answered: true,
+                end: WaitEnd::Answered,
                 class,
             } => {
                 self.answered += sign;
@@ -121,7 +134,10 @@ impl Agg {
                 self.answered_within += sign * class.within as i64;
             }
             SampleKind::Wait {
-                answered: false,
+                end: WaitEnd::Left, ..
+            } => self.left += sign,
+            SampleKind::Wait {
+                end: WaitEnd::Abandoned,
                 class,
                 ..
             } => {

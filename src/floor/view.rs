@@ -57,7 +57,11 @@ impl Figures {
         let counted = a.answered + a.abandoned_counted;
         let service_level = match formula {
             SlFormula::Answered => pct(a.answered_within, counted),
-            SlFormula::Removed => pct(a.answered_within + a.abandoned_counted_within, counted),
+            // "over all waits that ended": moves and ends while waiting too.
+            SlFormula::Removed => pct(
+                a.answered_within + a.abandoned_counted_within,
+                counted + a.left,
+            ),
             SlFormula::Asterisk => pct(a.answered_within, a.answered),
         };
         Figures {

@@ -130,18 +130,13 @@ impl Window {
         let today_start = self.today_counts_from();
         let (rolling, today, rules) = (&mut self.rolling, &mut self.today, &self.rules);
         let mut reclassify = |s: &mut Sample| {
-            let SampleKind::Wait {
-                wait,
-                answered,
-                class,
-            } = s.kind
-            else {
+            let SampleKind::Wait { wait, end, class } = s.kind else {
                 return;
             };
             let Some(r) = s.queue.and_then(|q| rules.get(q.0 as usize)) else {
                 return;
             };
-            let new = r.classify(wait, answered);
+            let new = r.classify(wait, end);
             if new == class {
                 return;
             }
@@ -151,7 +146,7 @@ impl Window {
             }
             s.kind = SampleKind::Wait {
                 wait,
-                answered,
+                end,
                 class: new,
             };
             rolling.apply(s, 1);
@@ -171,16 +166,9 @@ impl Window {
         if sample.ts > self.now {
             sample.ts = self.now;
         }
-        if let SampleKind::Wait {
-            wait,
-            answered,
-            class,
-        } = &mut sample.kind
-        {
+        if let SampleKind::Wait { wait, end, class } = &mut sample.kind {
             let rules = sample.queue.and_then(|q| self.rules.get(q.0 as usize));
-            *class = rules
-                .map(|r| r.classify(*wait, *answered))
-                .unwrap_or_default();
+            *class = rules.map(|r| r.classify(*wait, *end)).unwrap_or_default();
         }
         if sample.ts >= self.today_counts_from() {
             self.today.apply(&sample, 1);
@@ -272,7 +260,7 @@ impl Window {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::floor::sample::{QueueIdx, WaitClass};
+    use crate::floor::sample::{QueueIdx, WaitClass, WaitEnd};
 
     fn entered(ts: i64) -> Sample {
         Sample {
@@ -344,7 +332,7 @@ mod tests {
             queue: Some(QueueIdx(0)),
             kind: SampleKind::Wait {
                 wait: Some(ms),
-                answered: true,
+                end: WaitEnd::Answered,
                 class: WaitClass::default(),
             },
         };
