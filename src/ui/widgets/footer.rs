@@ -32,18 +32,27 @@ pub fn render(scene: &Scene, theme: Theme, area: Rect, buf: &mut Buffer) {
             ]
         } else {
             &[
+                // Most needed first: a narrow screen keeps the first ones.
                 ("q", "quit"),
                 ("?", "help"),
                 ("Tab", "pane"),
-                ("Up/Down", "move"),
                 ("s/S", "sort"),
                 ("/", "filter"),
                 ("p", "pause"),
                 ("Enter", "details"),
+                ("Up/Down", "move"),
                 ("w", "window"),
             ]
         };
+        // Whole hints only: one cut in half ("Enter detai") helps nobody,
+        // and `?` lists every key anyway.
+        let mut used: usize = parts.iter().map(|(t, _)| t.chars().count()).sum();
         for (k, what) in hints {
+            let width = k.chars().count() + 1 + what.chars().count();
+            if used + width > area.width as usize {
+                break;
+            }
+            used += width + 2;
             parts.push(((*k).into(), theme.key()));
             parts.push((format!(" {what}  "), Style::new()));
         }
