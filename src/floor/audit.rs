@@ -14,6 +14,7 @@ fn non_negative(a: &Agg, scope: &str) -> Result<(), String> {
         ("abandoned", a.abandoned),
         ("abandoned_counted", a.abandoned_counted),
         ("abandoned_counted_within", a.abandoned_counted_within),
+        ("left", a.left),
         ("ended", a.ended),
         ("talk", a.talk),
         ("hold", a.hold),
@@ -59,6 +60,14 @@ impl Floor {
         }
         let mut connected = 0;
         for a in &self.agents {
+            // The details view lists changes of what was shown: the same
+            // state from the same instant twice is not a change.
+            if a.history.windows(2).any(|w| w[0] == w[1]) {
+                return Err(format!(
+                    "agent {} has a repeated state in its history",
+                    a.id
+                ));
+            }
             for key in &a.contacts {
                 let c = self
                     .contacts

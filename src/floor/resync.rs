@@ -24,16 +24,18 @@ impl Floor {
         for q in &mut self.queues {
             q.waiting.clear();
         }
-        let mut was_on_contact = Vec::with_capacity(self.agents.len());
-        for a in &mut self.agents {
-            was_on_contact.push((a.present && !a.contacts.is_empty()).then_some(a.shown_since));
-            a.contacts.clear();
-        }
+        // What each agent was shown as, read before its contacts are
+        // cleared (without them an agent on contact reads as its own state).
         let previous: Vec<(bool, DisplayState)> = self
             .agents
             .iter()
             .map(|a| (a.present, a.display()))
             .collect();
+        let mut was_on_contact = Vec::with_capacity(self.agents.len());
+        for a in &mut self.agents {
+            was_on_contact.push((a.present && !a.contacts.is_empty()).then_some(a.shown_since));
+            a.contacts.clear();
+        }
         for a in &mut self.agents {
             a.present = false;
         }
@@ -179,7 +181,9 @@ impl Floor {
                     .unwrap_or(ts),
                 _ => sa.since,
             };
-            if !was_present || was_shown != shown || agent.shown_since != since {
+            let changed = !was_present || was_shown != shown || agent.shown_since != since;
+            // Back after a snapshot that left it out, as it was: no change.
+            if changed && agent.history.last() != Some(&(since, shown)) {
                 agent.shown_since = since;
                 if agent.history.len() == super::live::AGENT_HISTORY {
                     agent.history.remove(0);
