@@ -77,6 +77,18 @@ impl Tmux {
         String::from_utf8_lossy(&o.stdout).to_string()
     }
 
+    /// The pid of queuetop: the child of the pane's shell.
+    fn program_pid(&self) -> String {
+        let shell = self.query("#{pane_pid}");
+        let child = Command::new("pgrep")
+            .args(["-P", &shell])
+            .output()
+            .expect("pgrep");
+        let pid = String::from_utf8_lossy(&child.stdout).trim().to_string();
+        assert!(!pid.is_empty(), "queuetop's pid");
+        pid
+    }
+
     fn keys(&self, keys: &[&str]) {
         let mut args = vec!["-L", self.socket.as_str(), "send-keys"];
         args.extend_from_slice(keys);
@@ -219,13 +231,7 @@ fn signals_restore_the_terminal() {
         let dir = tempfile::tempdir().expect("tempdir");
         let t = Tmux::start(&sig.to_lowercase(), &command(&dir.path().join("q.log")));
         t.wait_for("the floor", |s| s.contains("Technical supp"));
-        let shell = t.query("#{pane_pid}");
-        let child = Command::new("pgrep")
-            .args(["-P", &shell])
-            .output()
-            .expect("pgrep");
-        let pid = String::from_utf8_lossy(&child.stdout).trim().to_string();
-        assert!(!pid.is_empty(), "queuetop's pid");
+        let pid = t.program_pid();
         let k = Command::new("kill")
             .args([&format!("-{sig}"), &pid])
             .status()
@@ -248,13 +254,7 @@ fn a_vanished_terminal_ends_the_program() {
     let dir = tempfile::tempdir().expect("tempdir");
     let t = Tmux::start("gone", &command(&dir.path().join("q.log")));
     t.wait_for("the floor", |s| s.contains("Technical supp"));
-    let shell = t.query("#{pane_pid}");
-    let child = Command::new("pgrep")
-        .args(["-P", &shell])
-        .output()
-        .expect("pgrep");
-    let pid = String::from_utf8_lossy(&child.stdout).trim().to_string();
-    assert!(!pid.is_empty(), "queuetop's pid");
+    let pid = t.program_pid();
     drop(t); // kills the tmux server: the terminal is gone
     let alive = |pid: &str| {
         std::fs::read_to_string(format!("/proc/{pid}/stat"))
