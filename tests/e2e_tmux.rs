@@ -206,6 +206,17 @@ fn keys_work_and_the_terminal_is_restored() {
     t.keys(&["Enter", "Escape"]);
     t.wait_for("filter cleared", |s| s.contains("Queues 4 "));
 
+    // A resize applies at once, and the key after it is not lost (crossterm
+    // once swallowed a key that arrived while a resize was still unread).
+    let o = t.run(&["resize-window", "-x", "80", "-y", "24"]);
+    assert!(o.status.success(), "resize-window: {o:?}");
+    t.wait_for("the 80x24 layout", |s| {
+        s.lines().count() <= 24
+            && s.lines().all(|l| l.chars().count() <= 80)
+            && s.contains("Queues 4 ")
+    });
+    std::thread::sleep(Duration::from_millis(300));
+
     // q quits; the terminal is as it was: main screen, cooked mode, echo.
     t.keys(&["q"]);
     let s = t.wait_for("exit", |s| s.contains("EXITED") && s.contains("canon"));

@@ -188,7 +188,13 @@ pub fn run<W: Write>(
             tracing::info!("the terminal hung up; leaving");
             return Ok(());
         }
-        if input == super::terminal::Input::Ready && event::poll(Duration::ZERO)? {
+        // crossterm is asked on every pass, not only when the terminal has
+        // bytes: it learns of a resize from a signal, and when that resize
+        // is still unread as a key arrives, it returns the resize and loses
+        // the key's readiness (its poll is edge-triggered), so the key sat
+        // unread until the next one. Reading the resize within a pass of it
+        // keeps the two apart.
+        if event::poll(Duration::ZERO)? {
             loop {
                 let ev = event::read()?;
                 if let Some(a) = input::map(&ev, view.state.filter_editing) {
