@@ -16,14 +16,17 @@ fn main() -> ExitCode {
             // One clear line naming the flag, not a page of usage.
             let rendered = e.render().to_string();
             let first = rendered.lines().next().unwrap_or("error: bad command line");
-            eprintln!("{} (queuetop --help lists every option)", shown(first));
+            say(&format!(
+                "{} (queuetop --help lists every option)",
+                shown(first)
+            ));
             return ExitCode::from(2);
         }
     };
     match app::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("queuetop: {}", shown(e.message()));
+            say(&format!("queuetop: {}", shown(e.message())));
             ExitCode::from(e.exit_code() as u8)
         }
     }
@@ -38,4 +41,11 @@ fn shown(message: &str) -> String {
         .map(|line| queuetop::text::strip(line.into()))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// Writes one line to stderr. After an SSH drop stderr is a dead terminal:
+/// `eprintln!` would panic there, so a failed write is let go.
+fn say(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{line}");
 }

@@ -279,4 +279,8 @@ fn a_vanished_terminal_ends_the_program() {
         let _ = Command::new("kill").args(["-9", &pid]).status();
         panic!("queuetop (pid {pid}) kept running after its terminal was gone");
     }
+    // It left quietly: nothing panicked writing to the dead terminal.
+    let log = std::fs::read_to_string(dir.path().join("q.log")).unwrap_or_default();
+    assert!(log.contains("leaving"), "{log}");
+    assert!(!log.contains("panic"), "{log}");
 }

@@ -262,7 +262,14 @@ pub fn start(monitor: Arc<Mutex<Monitor>>, opts: Options, source: SourceTask) ->
     rt.spawn(source);
     let result = {
         let (mut terminal, _guard) = super::terminal::setup(opts.mouse)?;
-        run(&mut terminal, monitor, opts, &stop)
+        let result = run(&mut terminal, monitor, opts, &stop);
+        // Dropped with its cursor hidden, ratatui's Terminal shows it and
+        // eprintln!s any failure, a panic when stderr is a terminal that has
+        // hung up. There is nothing left to restore on such a terminal.
+        if terminal.show_cursor().is_err() {
+            std::mem::forget(terminal);
+        }
+        result
         // `_guard` restores the terminal here, also on an error.
     };
     super::terminal::restore();
