@@ -5,7 +5,7 @@ mod common;
 
 use base64::Engine;
 use common::{ConnectProxy, Ev, Rec, Server, spawn_client, spawn_client_env};
-use queuetop::feed::{FeedConfig, LinkState};
+use queuetop::feed::FeedConfig;
 
 fn cfg(url: String) -> FeedConfig {
     let mut c = FeedConfig::new(url);
@@ -85,18 +85,10 @@ async fn a_refused_tunnel_is_a_clear_reason() {
     c.proxy = Some(proxy.addr.to_string());
     let rec = Rec::default();
     let client = spawn_client(c, rec.clone());
-    rec.until("a failure", |e| {
-        e.iter()
-            .any(|e| matches!(e, Ev::State(LinkState::Reconnecting { .. })))
-    })
-    .await;
-    let states = rec.states();
-    let Some(LinkState::Reconnecting { last_error, .. }) = states.last() else {
-        panic!("{states:?}")
-    };
+    let last_error = rec.first_failure().await;
     assert_eq!(
         last_error,
-        &format!("proxy {} refused the tunnel: 502 Bad Gateway", proxy.addr)
+        format!("proxy {} refused the tunnel: 502 Bad Gateway", proxy.addr)
     );
     client.abort();
 }

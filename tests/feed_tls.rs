@@ -9,7 +9,7 @@ mod common;
 use std::sync::Arc;
 
 use common::{Acceptor, ConnectProxy, Ev, Io, Rec, Server, ServerOpts, spawn_client};
-use queuetop::feed::{FeedConfig, LinkState};
+use queuetop::feed::FeedConfig;
 use rcgen::{
     BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair, KeyUsagePurpose,
 };
@@ -113,15 +113,7 @@ async fn an_unknown_ca_is_refused_with_a_clear_reason() {
     let dir = tempfile::tempdir().unwrap();
     let rec = Rec::default();
     let client = spawn_client(cfg_with_ca(&server, &other.ca_pem, &dir), rec.clone());
-    rec.until("a failure", |e| {
-        e.iter()
-            .any(|e| matches!(e, Ev::State(LinkState::Reconnecting { .. })))
-    })
-    .await;
-    let states = rec.states();
-    let Some(LinkState::Reconnecting { last_error, .. }) = states.last() else {
-        panic!("{states:?}")
-    };
+    let last_error = rec.first_failure().await;
     assert!(
         last_error.starts_with("TLS: invalid peer certificate"),
         "{last_error}"

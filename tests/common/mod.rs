@@ -106,6 +106,21 @@ impl Rec {
             panic!("timed out waiting for {what}; got {:#?}", self.events());
         }
     }
+
+    /// Waits for the client to give up on a connection; its error, as the
+    /// header would show it.
+    pub async fn first_failure(&self) -> String {
+        self.until("a failure", |e| {
+            e.iter()
+                .any(|e| matches!(e, Ev::State(LinkState::Reconnecting { .. })))
+        })
+        .await;
+        let states = self.states();
+        let Some(LinkState::Reconnecting { last_error, .. }) = states.last() else {
+            panic!("{states:?}")
+        };
+        last_error.clone()
+    }
 }
 
 impl FeedSink for Rec {
