@@ -7,9 +7,9 @@
 mod stream;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use queuetop::dialect::DialectKind;
-use queuetop::floor::{Floor, Settings};
-use queuetop::monitor::{Monitor, SourceInfo, SourceKind};
+use queuetop_engine::dialect::DialectKind;
+use queuetop_engine::floor::{Floor, Settings};
+use queuetop_engine::monitor::{Monitor, SourceInfo, SourceKind};
 
 fn monitor() -> Monitor {
     let source = SourceInfo {

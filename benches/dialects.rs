@@ -5,16 +5,16 @@
 //! `cargo bench --bench dialects`
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use queuetop::dialect::DialectKind;
-use queuetop::floor::{Floor, Settings};
-use queuetop::monitor::{Monitor, SourceInfo, SourceKind};
+use queuetop_engine::dialect::DialectKind;
+use queuetop_engine::floor::{Floor, Settings};
+use queuetop_engine::monitor::{Monitor, SourceInfo, SourceKind};
 use serde_json::json;
 
 const CALLS: usize = 2_000;
 const T0: i64 = 1_795_424_400_000;
 
 fn iso(ms: i64) -> String {
-    queuetop::time::Ts(ms).to_string()
+    queuetop_engine::time::Ts(ms).to_string()
 }
 
 /// (at, kind, call, agent) steps of one synthetic floor, in time order.

@@ -10,11 +10,12 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use futures_util::SinkExt;
-use queuetop::dialect::{DialectKind, Signal};
-use queuetop::feed::{self, FeedConfig, FeedSink, LinkState, LocalClock, MonitorSink, WsTransport};
-use queuetop::floor::{Floor, Settings};
-use queuetop::monitor::{Monitor, SourceInfo, SourceKind};
-use queuetop::protocol::RejectKind;
+use queuetop_engine::dialect::{DialectKind, Signal};
+use queuetop_engine::floor::{Floor, Settings};
+use queuetop_engine::health::LinkState;
+use queuetop_engine::monitor::{Monitor, SourceInfo, SourceKind};
+use queuetop_engine::protocol::RejectKind;
+use queuetop_feed::{FeedConfig, FeedSink, LocalClock, MonitorSink, WsTransport};
 use tokio::net::TcpListener;
 use tokio::sync::{Notify, mpsc};
 use tokio_tungstenite::tungstenite::Message;
@@ -163,7 +164,7 @@ fn bench_case(c: &mut Criterion, name: &str, per_frame: u64) {
         target: target.clone(),
         done: done.clone(),
     };
-    let client = rt.spawn(feed::serve(
+    let client = rt.spawn(queuetop_feed::serve(
         transport,
         cfg.rules(),
         sink,
@@ -235,7 +236,7 @@ fn apply_only(c: &mut Criterion) {
                     next_event += ROUND;
                     let start = Instant::now();
                     for f in &frames {
-                        m.live_frame(f, queuetop::time::Ts(now_ms()));
+                        m.live_frame(f, queuetop_engine::time::Ts(now_ms()));
                     }
                     total += start.elapsed();
                 }

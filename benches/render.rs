@@ -9,12 +9,12 @@
 mod support;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use queuetop::floor::WindowKind;
-use queuetop::ui::build::{Context, build};
-use queuetop::ui::columns::AgentCol;
-use queuetop::ui::run::draw;
-use queuetop::ui::state::UiState;
-use queuetop::ui::watch::Watch;
+use queuetop_engine::floor::WindowKind;
+use queuetop_tui::build::{Context, build};
+use queuetop_tui::columns::AgentCol;
+use queuetop_tui::run::draw;
+use queuetop_tui::state::UiState;
+use queuetop_tui::watch::Watch;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;

@@ -5,17 +5,16 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::cli::{Cli, Command, Format, Options, SnapshotArgs, SourceArgs};
-use crate::config::{self, ConfigError, ConfigFile, Metrics, WindowChoice};
-use crate::dialect::{DialectKind, DialectSetup};
-use crate::feed::{self, LinkState};
-use crate::floor::WindowKind;
-use crate::monitor::Monitor;
-use crate::protocol::RejectKind;
-use crate::replay::{Line, LineReader};
-use crate::snapshot;
 use crate::source::{self, Source};
-use crate::time::{Ts, parse_duration};
-use crate::ui;
+use crate::view;
+use queuetop_engine::config::{self, ConfigError, ConfigFile, Metrics};
+use queuetop_engine::dialect::{DialectKind, DialectSetup};
+use queuetop_engine::floor::WindowKind;
+use queuetop_engine::health::LinkState;
+use queuetop_engine::monitor::Monitor;
+use queuetop_engine::snapshot;
+use queuetop_engine::time::{Ts, parse_duration};
+use queuetop_feed as feed;
 
 /// How a run ends badly: exit status 2 for usage and config, 1 at run time.
 #[derive(Debug)]
@@ -98,13 +97,6 @@ pub fn dialect_setup(file: &ConfigFile) -> DialectSetup {
     }
 }
 
-pub fn window_kind(w: WindowChoice) -> WindowKind {
-    match w {
-        WindowChoice::Rolling(_) => WindowKind::Rolling,
-        WindowChoice::Today => WindowKind::Today,
-    }
-}
-
 /// Replay speed: a positive factor, or `max` (None).
 pub fn parse_speed(s: &str) -> AppResult<Option<f64>> {
     if s == "max" {
@@ -154,8 +146,11 @@ fn view_command(cli: Cli) -> AppResult<()> {
     let r = resolve(&cli.source, &cli.options)?;
     init_log(log_path(&cli.options, &r.file).as_deref())?;
     let timing = config::feed_timing(&r.file.feed)?;
-    let (theme, max_fps, bell) =
-        ui::run::Options::display(&r.file.display, cli.options.no_color, cli.options.ascii);
+    let (theme, max_fps, bell) = queuetop_tui::run::Options::display(
+        &r.file.display,
+        cli.options.no_color,
+        cli.options.ascii,
+    );
     let source = Source::choose(&cli.source, &cli.options, &r, "1")?;
     // The view can flip between the rolling window and today: keep both.
     let monitor = Arc::new(Mutex::new(source.monitor(&r, &cli.options, true)?));
@@ -165,19 +160,19 @@ fn view_command(cli: Cli) -> AppResult<()> {
     };
     let wall_clock = source.wall_clock();
     let task = source.task(monitor.clone(), timing.max_frame_bytes)?;
-    let opts = ui::run::Options {
+    let opts = queuetop_tui::run::Options {
         theme,
         max_fps,
         bell,
         mouse: true,
         alerts: r.metrics.alerts,
         stale_after: timing.stale_after,
-        window: window_kind(r.metrics.window),
+        window: r.metrics.window.kind(),
         wall_clock,
         speed,
     };
     let result =
-        ui::run::start(monitor.clone(), opts, task).map_err(|e| AppError::Runtime(e.to_string()));
+        view::start(monitor.clone(), opts, task).map_err(|e| AppError::Runtime(e.to_string()));
     lock(&monitor).flush_recording();
     result
 }
@@ -190,7 +185,7 @@ fn lock(m: &Mutex<Monitor>) -> std::sync::MutexGuard<'_, Monitor> {
 fn snapshot_command(args: SnapshotArgs) -> AppResult<()> {
     let r = resolve(&args.source, &args.options)?;
     init_log(log_path(&args.options, &r.file).as_deref())?;
-    let kind = window_kind(r.metrics.window);
+    let kind = r.metrics.window.kind();
     let timing = config::feed_timing(&r.file.feed)?;
     let after = match &args.after {
         Some(s) => parse_duration(s).ok().filter(|ms| *ms > 0).ok_or_else(|| {
@@ -208,7 +203,7 @@ fn snapshot_command(args: SnapshotArgs) -> AppResult<()> {
     {
         // As fast as possible, on this thread: no runtime needed.
         let file = source::open_replay(path)?;
-        replay_all(
+        queuetop_engine::replay::apply_all(
             &mut monitor,
             std::io::BufReader::new(file),
             timing.max_frame_bytes,
@@ -288,26 +283,5 @@ fn print_snapshot(snap: &snapshot::Snapshot, format: Format) -> AppResult<()> {
         // The reader went away (`| head`): nothing more to say.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(AppError::Runtime(format!("cannot print the snapshot: {e}"))),
-    }
-}
-
-/// Applies a whole replay file as fast as possible.
-pub fn replay_all(
-    monitor: &mut Monitor,
-    input: impl std::io::BufRead,
-    max_line: usize,
-) -> Result<(), String> {
-    let mut lines = LineReader::new(input, max_line);
-    loop {
-        match lines.next_line() {
-            Ok(None) => {
-                monitor.floor.settle();
-                return Ok(());
-            }
-            Ok(Some(Line::Frame(text))) => monitor.replay_frame(&text),
-            Ok(Some(Line::TooLong)) => monitor.refused(RejectKind::TooLarge, monitor.floor.now()),
-            Ok(Some(Line::NotUtf8)) => monitor.refused(RejectKind::NotUtf8, monitor.floor.now()),
-            Err(e) => return Err(format!("line {}: {e}", lines.line_no + 1)),
-        }
     }
 }

@@ -38,7 +38,7 @@ fn main() -> ExitCode {
 fn shown(message: &str) -> String {
     message
         .split('\n')
-        .map(|line| queuetop::text::strip(line.into()))
+        .map(|line| queuetop_engine::text::strip(line.into()))
         .collect::<Vec<_>>()
         .join("\n")
 }

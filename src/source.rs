@@ -9,14 +9,14 @@ use std::time::Duration;
 
 use crate::app::{AppError, AppResult, NO_SOURCE_HELP, Resolved, dialect_setup, parse_speed};
 use crate::cli::{Options, SourceArgs};
-use crate::config;
 use crate::demo;
-use crate::dialect::DialectKind;
-use crate::feed::ami::{AmiConfig, AmiTarget, AmiTransport};
-use crate::feed::{self, FeedConfig, LocalClock, MonitorSink, WsTransport};
-use crate::floor::Floor;
-use crate::monitor::{Monitor, Recorder, SourceInfo, SourceKind};
-use crate::replay;
+use queuetop_engine::config;
+use queuetop_engine::dialect::DialectKind;
+use queuetop_engine::floor::Floor;
+use queuetop_engine::monitor::{Monitor, Recorder, SourceInfo, SourceKind};
+use queuetop_feed as feed;
+use queuetop_feed::ami::{AmiConfig, AmiTarget, AmiTransport};
+use queuetop_feed::{FeedConfig, LocalClock, MonitorSink, WsTransport};
 
 /// A task that writes into the monitor until its source has no more.
 pub type SourceTask = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
@@ -164,7 +164,9 @@ impl Source {
                 let file = open_replay(&path)?;
                 Box::pin(async move {
                     let input = std::io::BufReader::new(file);
-                    if let Err(e) = replay::play(monitor.clone(), input, speed, max_line).await {
+                    if let Err(e) =
+                        feed::replay::play(monitor.clone(), input, speed, max_line).await
+                    {
                         let why = format!("--replay {}: {e}", path.display());
                         tracing::error!("{why}");
                         monitor.lock().unwrap_or_else(|p| p.into_inner()).failure = Some(why);
@@ -176,10 +178,10 @@ impl Source {
                 let rules = cfg.rules();
                 match link {
                     Live::Ws(t) => Box::pin(async move {
-                        feed::serve(t, rules, sink, LocalClock::System).await;
+                        queuetop_feed::serve(t, rules, sink, LocalClock::System).await;
                     }),
                     Live::Ami(t) => Box::pin(async move {
-                        feed::serve(t, rules, sink, LocalClock::System).await;
+                        queuetop_feed::serve(t, rules, sink, LocalClock::System).await;
                     }),
                 }
             }
@@ -196,7 +198,7 @@ impl Source {
                 let cfg = demo_feed_config(format!("ws://{addr}"));
                 match WsTransport::new(&cfg) {
                     Ok(t) => {
-                        feed::serve(
+                        queuetop_feed::serve(
                             t,
                             cfg.rules(),
                             MonitorSink::new(monitor),

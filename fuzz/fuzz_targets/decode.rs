@@ -6,8 +6,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use queuetop::floor::{Floor, Settings};
-use queuetop::protocol::{Decoded, decode_frame};
+use queuetop_engine::floor::{Floor, Settings};
+use queuetop_engine::protocol::{Decoded, decode_frame};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
@@ -24,6 +24,6 @@ fuzz_target!(|data: &[u8]| {
     if let Err(e) = floor.audit() {
         panic!("invariant broken: {e}");
     }
-    let _ = floor.queue_views(queuetop::floor::WindowKind::Rolling);
-    let _ = floor.agent_views(queuetop::floor::WindowKind::Today);
+    let _ = floor.queue_views(queuetop_engine::floor::WindowKind::Rolling);
+    let _ = floor.agent_views(queuetop_engine::floor::WindowKind::Today);
 });

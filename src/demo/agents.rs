@@ -11,8 +11,8 @@ use rand::seq::SliceRandom;
 use super::dist;
 use super::roster::{AGENTS, AgentSpec, Medium, QUEUES, queue_index};
 use super::sim::{Action, Sim};
-use crate::protocol::{AgentState, EventKind};
-use crate::time::{Millis, Ts};
+use queuetop_engine::protocol::{AgentState, EventKind};
+use queuetop_engine::time::{Millis, Ts};
 
 const MINUTE: f64 = 60.0;
 /// After wrap-up, this share of agents does a few minutes of follow-up

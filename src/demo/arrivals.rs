@@ -9,7 +9,7 @@
 
 use super::dist::{self, DemoRng};
 use super::roster::QUEUES;
-use crate::time::Millis;
+use queuetop_engine::time::Millis;
 
 const HOUR: Millis = 3_600_000;
 const DAY: Millis = 24 * HOUR;

@@ -10,8 +10,8 @@ use std::collections::VecDeque;
 use super::dist;
 use super::roster::{Dur, MAX_WAITING, Medium, QUEUES};
 use super::sim::{Action, Sim};
-use crate::protocol::EventKind;
-use crate::time::Ts;
+use queuetop_engine::protocol::EventKind;
+use queuetop_engine::time::Ts;
 
 /// Share of new contacts from a customer seen lately (besides the
 /// unresolved ones who come back).

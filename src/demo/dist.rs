@@ -7,7 +7,7 @@ use rand::{RngExt, SeedableRng};
 use rand_distr::{Distribution, Exp, LogNormal};
 
 use super::roster::Dur;
-use crate::time::Millis;
+use queuetop_engine::time::Millis;
 
 /// The generator: PCG is small, fast and has a stable, documented output
 /// for a given seed, unlike `StdRng`, whose algorithm may change.

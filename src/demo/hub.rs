@@ -19,7 +19,7 @@ use tokio_tungstenite::tungstenite::Utf8Bytes;
 
 use super::sim::Sim;
 use super::wire::encode;
-use crate::time::{Millis, Ts};
+use queuetop_engine::time::{Millis, Ts};
 
 /// How much past a new client is sent (the default rolling window).
 pub const HISTORY: Millis = 15 * 60_000;

@@ -23,7 +23,7 @@ use tokio_tungstenite::{WebSocketStream, accept_async_with_config};
 
 use super::hub::Hub;
 use super::sim::{Sim, WARM_UP};
-use crate::time::Ts;
+use queuetop_engine::time::Ts;
 
 /// The seed when none is given: the same demo day every time.
 pub const DEFAULT_SEED: u64 = 1;
@@ -230,7 +230,7 @@ async fn send_all(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::{Decoded, Event, EventKind, decode_frame};
+    use queuetop_engine::protocol::{Decoded, Event, EventKind, decode_frame};
     use tokio_tungstenite::{MaybeTlsStream, connect_async};
 
     type Client = WebSocketStream<MaybeTlsStream<TcpStream>>;

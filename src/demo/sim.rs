@@ -15,8 +15,8 @@ use super::arrivals::{Arrivals, DAY_OFFSET_AT_START, DRIFT_EVERY};
 use super::contacts::Contact;
 use super::dist::{self, DemoRng};
 use super::roster::{AGENTS, QUEUES};
-use crate::protocol::{Event, EventKind};
-use crate::time::{Millis, Ts};
+use queuetop_engine::protocol::{Event, EventKind};
+use queuetop_engine::time::{Millis, Ts};
 
 /// A heartbeat goes out this often (feed-v1 asks for at least every 15 s).
 pub const HEARTBEAT_EVERY: Millis = 5_000;

@@ -4,10 +4,10 @@
 use super::contacts::{Phase, contact_id};
 use super::roster::QUEUES;
 use super::sim::Sim;
-use crate::protocol::{
+use queuetop_engine::protocol::{
     AgentState, Event, EventKind, FloorSnapshot, SnapAgent, SnapContact, SnapQueue, SnapWaiting,
 };
-use crate::time::Millis;
+use queuetop_engine::time::Millis;
 
 impl Sim {
     /// A `snapshot` event of the floor as of [`Sim::now`]: who waits where

@@ -4,7 +4,7 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use queuetop::protocol::{Decoded, EventKind, decode_frame};
+use queuetop_engine::protocol::{Decoded, EventKind, decode_frame};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Command;
 use tokio_tungstenite::connect_async;

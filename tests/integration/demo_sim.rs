@@ -5,9 +5,9 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use queuetop::demo::roster::{AGENTS, QUEUES};
 use queuetop::demo::{Sim, WARM_UP, encode};
-use queuetop::floor::{DisplayState, Floor, Settings, WindowKind};
-use queuetop::protocol::{Decoded, Event, EventKind, decode_frame};
-use queuetop::time::Ts;
+use queuetop_engine::floor::{DisplayState, Floor, Settings, WindowKind};
+use queuetop_engine::protocol::{Decoded, Event, EventKind, decode_frame};
+use queuetop_engine::time::Ts;
 
 const HOUR: i64 = 3_600_000;
 
@@ -329,7 +329,7 @@ fn compare(a: &Floor, b: &Floor) -> usize {
             va.id
         );
         assert_eq!(va.queues, vb.queues);
-        let contacts = |v: &queuetop::floor::AgentView<'_>| {
+        let contacts = |v: &queuetop_engine::floor::AgentView<'_>| {
             v.contacts
                 .iter()
                 .map(|c| (c.id.to_string(), c.queue.map(str::to_string), c.on_hold))

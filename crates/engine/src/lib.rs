@@ -1,24 +1,21 @@
-//! queuetop: a terminal live queue monitor for contact centers.
+//! queuetop's engine: everything that is true of a contact center's floor,
+//! with no network, terminal or wall clock in it.
 //!
-//! Data flows one way: a source (the [`feed`] client, a [`replay`] file, the
-//! demo) delivers frames; a [`dialect`] decodes them into [`protocol`]
-//! events; events change the [`floor`] inside the [`monitor`]; the floor is
-//! read as figures by the [`snapshot`] printer and the terminal view.
+//! Data flows one way: frames (text, from whatever source) are decoded by a
+//! [`dialect`] into [`protocol`] events; events change the [`floor`] held by
+//! a [`monitor`] (with the source's [`health`] and the feed's [`clock`]); the
+//! floor is read as figures by the [`snapshot`] printer and by the terminal
+//! view (another crate). Time is always passed in.
 
-pub mod app;
-pub mod cli;
 pub mod clock;
 pub mod config;
-pub mod demo;
 pub mod diag;
 pub mod dialect;
-pub mod feed;
 pub mod floor;
+pub mod health;
 pub mod monitor;
 pub mod protocol;
 pub mod replay;
 pub mod snapshot;
-pub mod source;
 pub mod text;
 pub mod time;
-pub mod ui;

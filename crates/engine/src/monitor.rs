@@ -7,8 +7,8 @@ use std::io::Write;
 use crate::clock::FeedClock;
 use crate::diag::RejectLog;
 use crate::dialect::{Dialect, Signal};
-use crate::feed::LinkState;
 use crate::floor::Floor;
+use crate::health::LinkState;
 use crate::protocol::{Decoded, RejectKind};
 use crate::time::{Millis, Ts};
 
@@ -110,6 +110,13 @@ impl Recorder {
     pub fn flush(&mut self) {
         let _ = self.out.flush();
     }
+}
+
+/// Takes the shared monitor's lock. A panic elsewhere while it was held
+/// leaves the floor as consistent as each event left it, so the lock's
+/// poison is ignored: a monitor that keeps showing beats one that stops.
+pub fn lock(m: &std::sync::Mutex<Monitor>) -> std::sync::MutexGuard<'_, Monitor> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 pub struct Monitor {

@@ -6,10 +6,6 @@
 //! Windows write one), blank lines are skipped, and a line that is not UTF-8 is a refused frame,
 //! like any other bad input. Only a read error stops a replay.
 
-mod play;
-
-pub use play::{Pacer, play};
-
 use std::io::{self, BufRead};
 
 /// One line of a replay file.
@@ -147,4 +143,48 @@ mod tests {
             vec![Line::TooLong, Line::NotUtf8, Line::Frame("ok".into())]
         );
     }
+}
+
+/// Whether a file has more to apply after [`apply_lines`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Progress {
+    More,
+    Done,
+}
+
+/// Applies up to `max_frames` lines of a recording to the monitor on the
+/// events' own time. A line too long or not UTF-8 is a refused frame; only
+/// a read error stops early (the error names the line).
+pub fn apply_lines<R: BufRead>(
+    monitor: &mut crate::monitor::Monitor,
+    lines: &mut LineReader<R>,
+    max_frames: usize,
+) -> Result<Progress, String> {
+    use crate::protocol::RejectKind;
+    for _ in 0..max_frames {
+        let line = lines
+            .next_line()
+            .map_err(|e| format!("line {}: {e}", lines.line_no + 1))?;
+        let now = monitor.floor.now();
+        match line {
+            None => return Ok(Progress::Done),
+            Some(Line::Frame(text)) => monitor.replay_frame(&text),
+            Some(Line::TooLong) => monitor.refused(RejectKind::TooLarge, now),
+            Some(Line::NotUtf8) => monitor.refused(RejectKind::NotUtf8, now),
+        }
+    }
+    Ok(Progress::More)
+}
+
+/// Applies a whole recording at once (`--speed max`, tests, `snapshot`),
+/// then settles the floor at the last event's time.
+pub fn apply_all(
+    monitor: &mut crate::monitor::Monitor,
+    input: impl BufRead,
+    max_line: usize,
+) -> Result<(), String> {
+    let mut lines = LineReader::new(input, max_line);
+    while apply_lines(monitor, &mut lines, usize::MAX)? == Progress::More {}
+    monitor.floor.settle();
+    Ok(())
 }

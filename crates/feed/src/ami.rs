@@ -28,7 +28,7 @@ use tokio::sync::mpsc;
 use super::Secret;
 use super::error::LinkError;
 use super::link::{Link, Received, Transport};
-use crate::protocol::RejectKind;
+use queuetop_engine::protocol::RejectKind;
 
 /// Longest line we keep (AMI lines are short; variables can be long).
 pub const MAX_LINE: usize = 8 * 1024;
@@ -234,7 +234,7 @@ impl<R: AsyncRead + Unpin> BlockReader<R> {
             Some(Line::Text(t)) if t.starts_with("Asterisk Call Manager/") => Ok(t),
             Some(Line::Text(t)) => Err(AmiError::Protocol(format!(
                 "not an AMI server (banner {:?})",
-                crate::text::excerpt(&t)
+                queuetop_engine::text::excerpt(&t)
             ))),
             Some(Line::TooLong) => Err(AmiError::Protocol("banner too long".into())),
             None => Err(AmiError::Protocol("closed before the banner".into())),
@@ -375,7 +375,7 @@ impl AmiLink {
                 break;
             }
             let msg = block.get("Message").unwrap_or("no reason given");
-            return Err(AmiError::Auth(crate::text::excerpt(msg)));
+            return Err(AmiError::Auth(queuetop_engine::text::excerpt(msg)));
         }
         let (tx, rx) = mpsc::channel(1024);
         let reader_task = tokio::spawn(read_blocks(reader, tx));

@@ -7,7 +7,7 @@
 use std::borrow::Cow;
 use std::io;
 
-use crate::protocol::RejectKind;
+use queuetop_engine::protocol::RejectKind;
 
 /// Longest reason we keep (it goes into the header line).
 const MAX_REASON: usize = 100;
@@ -83,8 +83,8 @@ pub fn io_reason(e: &io::Error) -> String {
 /// Reasons may quote the server (a close reason): keep them short and free
 /// of control characters.
 fn clean(s: String) -> String {
-    let s = crate::text::strip(Cow::Owned(s));
-    crate::text::truncate(s, MAX_REASON).into_owned()
+    let s = queuetop_engine::text::strip(Cow::Owned(s));
+    queuetop_engine::text::truncate(s, MAX_REASON).into_owned()
 }
 
 #[cfg(test)]

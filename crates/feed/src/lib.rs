@@ -19,7 +19,7 @@
 //! - [`ws`]: the WebSocket transport, built from [`target`] (the URL),
 //!   [`proxy`] (HTTP CONNECT tunnels, `HTTPS_PROXY`, `NO_PROXY`) and [`tls`]
 //!   (rustls, the system's roots and an optional CA file).
-//! - [`sink`]: the [`FeedSink`] that feeds a shared [`Monitor`](crate::monitor::Monitor).
+//! - [`sink`]: the [`FeedSink`] that feeds a shared [`Monitor`](queuetop_engine::monitor::Monitor).
 //! - [`setup`]: [`FeedConfig`] from the config file and the command line.
 //!
 //! Another transport (an Asterisk AMI line protocol over plain TCP, say)
@@ -37,6 +37,7 @@ pub mod clock;
 pub mod error;
 pub mod link;
 pub mod proxy;
+pub mod replay;
 pub mod setup;
 pub mod sink;
 pub mod supervisor;
@@ -53,8 +54,9 @@ pub use link::{Link, Received, Transport};
 pub use sink::MonitorSink;
 pub use ws::WsTransport;
 
-use crate::dialect::Signal;
-use crate::protocol::RejectKind;
+use queuetop_engine::dialect::Signal;
+use queuetop_engine::health::LinkState;
+use queuetop_engine::protocol::RejectKind;
 
 /// Everything the client needs to connect. Built from the config and the
 /// command line by [`setup::feed_config`]; the token is already resolved.
@@ -81,7 +83,7 @@ pub struct FeedConfig {
 impl FeedConfig {
     /// A config for `url` with every default (config.example.toml).
     pub fn new(url: impl Into<String>) -> Self {
-        let d = crate::config::FeedTiming::default();
+        let d = queuetop_engine::config::FeedTiming::default();
         let ms = |m: i64| Duration::from_millis(m.max(0) as u64);
         FeedConfig {
             url: url.into(),
@@ -113,32 +115,6 @@ impl std::fmt::Debug for Secret {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Secret(..)")
     }
-}
-
-/// The connection as the header shows it.
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
-pub enum LinkState {
-    /// The first connection attempt is under way.
-    #[default]
-    Connecting,
-    Connected,
-    /// The link failed; the next attempt is at `next_try_ms` (our wall clock,
-    /// epoch ms). Once that has passed, that attempt is under way and the
-    /// state stays until it succeeds or fails.
-    Reconnecting {
-        /// Failures in a row.
-        attempt: u32,
-        next_try_ms: i64,
-        last_error: String,
-    },
-    /// The server refused our credentials (401/403, or a 4xxx close). The
-    /// client keeps trying (tokens rotate).
-    AuthFailed {
-        detail: String,
-        next_try_ms: i64,
-    },
-    /// The source has nothing more to give (a replay at its end).
-    Ended,
 }
 
 /// Where the client delivers what it receives. `local_ms` is our wall

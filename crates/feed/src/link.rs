@@ -7,7 +7,7 @@ use std::future::Future;
 use std::ops::Deref;
 
 use super::error::LinkError;
-use crate::protocol::RejectKind;
+use queuetop_engine::protocol::RejectKind;
 
 /// One thing read from a link.
 #[derive(Debug)]

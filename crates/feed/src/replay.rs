@@ -13,11 +13,11 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use super::{Line, LineReader};
-use crate::feed::LinkState;
-use crate::monitor::Monitor;
-use crate::protocol::{Decoded, RejectKind};
-use crate::time::Ts;
+use queuetop_engine::health::LinkState;
+use queuetop_engine::monitor::{Monitor, lock};
+use queuetop_engine::protocol::{Decoded, RejectKind};
+use queuetop_engine::replay::{Line, LineReader, Progress, apply_lines};
+use queuetop_engine::time::Ts;
 
 /// How often the floor's clock is moved on while waiting for an event.
 const TICK: Duration = Duration::from_millis(200);
@@ -57,10 +57,6 @@ impl Pacer {
     }
 }
 
-fn lock(m: &Mutex<Monitor>) -> std::sync::MutexGuard<'_, Monitor> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
-}
-
 /// Plays `input` into the monitor. `speed` is a factor, or `None` for `max`
 /// (everything at once, in batches). Ends with the link `Ended`; only a read
 /// error stops it early.
@@ -95,26 +91,10 @@ async fn play_max<R: BufRead>(
     monitor: &Mutex<Monitor>,
     lines: &mut LineReader<R>,
 ) -> Result<(), String> {
-    loop {
-        {
-            let mut m = lock(monitor);
-            for _ in 0..MAX_BATCH {
-                match next(lines)? {
-                    None => return Ok(()),
-                    Some(Line::Frame(text)) => m.replay_frame(&text),
-                    Some(Line::TooLong) => {
-                        let now = m.floor.now();
-                        m.refused(RejectKind::TooLarge, now)
-                    }
-                    Some(Line::NotUtf8) => {
-                        let now = m.floor.now();
-                        m.refused(RejectKind::NotUtf8, now)
-                    }
-                }
-            }
-        }
+    while apply_lines(&mut lock(monitor), lines, MAX_BATCH)? == Progress::More {
         tokio::task::yield_now().await;
     }
+    Ok(())
 }
 
 async fn play_paced<R: BufRead>(
@@ -169,8 +149,8 @@ async fn play_paced<R: BufRead>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::floor::Floor;
-    use crate::monitor::{SourceInfo, SourceKind};
+    use queuetop_engine::floor::Floor;
+    use queuetop_engine::monitor::{SourceInfo, SourceKind};
 
     fn monitor() -> Arc<Mutex<Monitor>> {
         Arc::new(Mutex::new(Monitor::new(
@@ -179,7 +159,7 @@ mod tests {
                 kind: SourceKind::Replay,
                 target: "t".into(),
             },
-            crate::dialect::DialectKind::Native.make(),
+            queuetop_engine::dialect::DialectKind::Native.make(),
         )))
     }
 

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use super::{FeedConfig, Secret};
-use crate::config::{self, FeedSection};
+use queuetop_engine::config::{self, FeedSection};
 
 /// What the command line says about the feed.
 #[derive(Clone, Copy, Debug, Default)]

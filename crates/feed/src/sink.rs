@@ -4,11 +4,12 @@
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use super::{FeedSink, LinkState};
-use crate::dialect::Signal;
-use crate::monitor::Monitor;
-use crate::protocol::RejectKind;
-use crate::time::Ts;
+use super::FeedSink;
+use queuetop_engine::dialect::Signal;
+use queuetop_engine::health::LinkState;
+use queuetop_engine::monitor::Monitor;
+use queuetop_engine::protocol::RejectKind;
+use queuetop_engine::time::Ts;
 
 #[derive(Clone)]
 pub struct MonitorSink {

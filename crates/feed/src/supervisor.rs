@@ -10,12 +10,13 @@ use std::time::Duration;
 
 use tokio::time::{Instant, MissedTickBehavior, sleep, timeout};
 
+use super::FeedSink;
 use super::backoff::{Backoff, STABLE_AFTER};
 use super::clock::LocalClock;
 use super::error::LinkError;
 use super::link::{Link, Received, Transport};
-use super::{FeedSink, LinkState};
-use crate::dialect::Signal;
+use queuetop_engine::dialect::Signal;
+use queuetop_engine::health::LinkState;
 
 /// The liveness rules, the same for every transport.
 #[derive(Clone, Debug)]

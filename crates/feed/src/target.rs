@@ -71,7 +71,7 @@ pub fn redact(s: &str) -> String {
             .next()
             .unwrap_or_default()
             .chars()
-            .filter(|c| !crate::text::is_unsafe(*c))
+            .filter(|c| !queuetop_engine::text::is_unsafe(*c))
             .take(200)
             .collect(),
     }

@@ -24,7 +24,7 @@ use super::link::{Link, Received, Transport};
 use super::proxy::{self, Proxy};
 use super::target::Target;
 use super::tls;
-use crate::protocol::RejectKind;
+use queuetop_engine::protocol::RejectKind;
 
 /// Headers the WebSocket handshake sets itself; a config may not replace them.
 const RESERVED: [&str; 6] = [

@@ -9,8 +9,8 @@
 use std::collections::HashMap;
 
 use super::log::{LogEntry, Severity};
-use crate::config::Thresholds;
-use crate::time::{Millis, Ts, human};
+use queuetop_engine::config::Thresholds;
+use queuetop_engine::time::{Millis, Ts, human};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Default, Hash)]
 pub enum Level {

@@ -14,12 +14,12 @@ use super::model::*;
 use super::state::{Target, UiState};
 use super::theme::Theme;
 use super::watch::Watch;
-use crate::config::Alerts;
-use crate::feed::LinkState;
-use crate::floor::{AgentIdx, AgentView, DisplayState, Floor, QueueView, WindowKind};
-use crate::monitor::{Monitor, SourceKind};
-use crate::snapshot::feed_state;
-use crate::time::{Millis, Ts, human};
+use queuetop_engine::config::Alerts;
+use queuetop_engine::floor::{AgentIdx, AgentView, DisplayState, Floor, QueueView, WindowKind};
+use queuetop_engine::health::LinkState;
+use queuetop_engine::monitor::{Monitor, SourceKind};
+use queuetop_engine::snapshot::feed_state;
+use queuetop_engine::time::{Millis, Ts, human};
 
 /// What the builder needs besides the monitor and the UI state.
 #[derive(Clone, Debug)]

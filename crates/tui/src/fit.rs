@@ -10,7 +10,7 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// Strips control characters, C1 codes and bidi overrides.
 pub fn clean(s: &str) -> Cow<'_, str> {
-    crate::text::strip(Cow::Borrowed(s))
+    queuetop_engine::text::strip(Cow::Borrowed(s))
 }
 
 /// Display width in terminal columns.

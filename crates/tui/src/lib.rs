@@ -4,7 +4,7 @@
 //! [`watch`] follows the floor between frames (alerts, logins, link), and
 //! [`build`] turns the monitor and the state into a [`model::Scene`] under
 //! the monitor's lock; [`widgets`] then draw the scene with the lock
-//! released. [`run`] is the loop; [`terminal`] sets the terminal up and
+//! released. The loop lives in the binary; [`terminal`] sets the terminal up and
 //! always puts it back.
 
 pub mod alerts;

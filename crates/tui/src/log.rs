@@ -2,7 +2,7 @@
 
 use std::collections::VecDeque;
 
-use crate::time::Ts;
+use queuetop_engine::time::Ts;
 
 /// How many entries the log keeps; older ones fall off.
 pub const LOG_CAPACITY: usize = 500;

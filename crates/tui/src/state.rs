@@ -5,7 +5,7 @@
 
 use super::columns::{AgentCol, QueueCol};
 use super::input::Action;
-use crate::floor::WindowKind;
+use queuetop_engine::floor::WindowKind;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Pane {
@@ -217,7 +217,7 @@ impl UiState {
             Action::StartFilter => self.filter_editing = true,
             Action::FilterChar(c) => {
                 // Bounded: a filter is a few letters, not a paste of a novel.
-                if self.filter.chars().count() < 64 && !crate::text::is_unsafe(c) {
+                if self.filter.chars().count() < 64 && !queuetop_engine::text::is_unsafe(c) {
                     let mut f = self.filter.clone();
                     f.push(c);
                     self.set_filter(f);

@@ -7,7 +7,7 @@
 //! flag that ends the loop (which then drops the guard).
 
 use std::io::{self, BufWriter, Stdout, Write};
-use std::sync::Arc;
+
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crossterm::cursor::{Hide, Show};
@@ -121,31 +121,4 @@ pub fn setup(mouse: bool) -> io::Result<(Tty, Guard)> {
         io::stdout(),
     )))?;
     Ok((terminal, guard))
-}
-
-/// Raises the returned flag on SIGTERM, SIGHUP (the SSH link dropped) or
-/// SIGINT (raw mode turns Ctrl-C into a key, but `kill -INT` still comes
-/// as a signal). The loop sees the flag within one frame and exits through
-/// the same path as `q`.
-pub fn stop_on_signals(rt: &tokio::runtime::Handle) -> io::Result<Arc<AtomicBool>> {
-    use tokio::signal::unix::{SignalKind, signal};
-    let flag = Arc::new(AtomicBool::new(false));
-    let _enter = rt.enter();
-    for kind in [
-        SignalKind::terminate(),
-        SignalKind::hangup(),
-        SignalKind::interrupt(),
-    ] {
-        // Registered here, before the loop starts, so that no signal
-        // arriving early falls through to the default action.
-        let mut s = signal(kind)?;
-        let flag = flag.clone();
-        rt.spawn(async move {
-            if s.recv().await.is_some() {
-                tracing::info!("signal {kind:?}: leaving");
-                flag.store(true, Ordering::SeqCst);
-            }
-        });
-    }
-    Ok(flag)
 }

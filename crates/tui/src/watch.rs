@@ -8,11 +8,11 @@ use std::collections::{HashMap, VecDeque};
 use super::alerts::{AlertTracker, Crossings, Observed};
 use super::fit::clean;
 use super::log::{EventLog, LogEntry, Severity};
-use crate::config::Alerts;
-use crate::feed::LinkState;
-use crate::floor::{DisplayState, WindowKind};
-use crate::monitor::{Monitor, SourceKind};
-use crate::time::{Ts, human};
+use queuetop_engine::config::Alerts;
+use queuetop_engine::floor::{DisplayState, WindowKind};
+use queuetop_engine::health::LinkState;
+use queuetop_engine::monitor::{Monitor, SourceKind};
+use queuetop_engine::time::{Ts, human};
 
 /// Seconds of waiting counts a sparkline covers.
 pub const SPARK_SECONDS: usize = 300;

@@ -71,6 +71,16 @@ pub enum WindowChoice {
     Today,
 }
 
+impl WindowChoice {
+    /// Which of the floor's windows the figures are read from.
+    pub fn kind(self) -> crate::floor::WindowKind {
+        match self {
+            WindowChoice::Rolling(_) => crate::floor::WindowKind::Rolling,
+            WindowChoice::Today => crate::floor::WindowKind::Today,
+        }
+    }
+}
+
 /// Parses `--window` / `window`: a positive duration or `today`.
 pub fn parse_window(s: &str) -> Result<WindowChoice, String> {
     if s.trim() == "today" {
@@ -336,7 +346,7 @@ mod tests {
 
     #[test]
     fn example_config_parses_and_resolves() {
-        let text = include_str!("../../config.example.toml");
+        let text = include_str!("../../../../config.example.toml");
         let file = parse(text).unwrap();
         let m = metrics(&file, None).unwrap();
         assert!(m.settings.queues.contains_key("billing"));

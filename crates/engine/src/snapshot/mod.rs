@@ -7,8 +7,8 @@ use serde::Serialize;
 
 pub use text::render_text;
 
-use crate::feed::LinkState;
 use crate::floor::{AgentCounts, DisplayState, Figures, QueueView, WindowKind};
+use crate::health::LinkState;
 use crate::monitor::Monitor;
 use crate::time::{Millis, Ts, secs};
 

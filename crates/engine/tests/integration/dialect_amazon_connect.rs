@@ -8,10 +8,10 @@
 //! EventBridge envelope included. One `CONNECTED_TO_AGENT` uses `AgentInfo`,
 //! as some of Amazon's samples do; the last frame is an array of two records.
 
-mod dialect_common;
+use crate::dialect_common;
 
 use dialect_common::*;
-use queuetop::dialect::DialectKind;
+use queuetop_engine::dialect::DialectKind;
 use serde_json::{Value, json};
 
 const T0: i64 = 1_795_424_400_000; // 2026-11-23T09:00:00Z
@@ -49,16 +49,6 @@ fn replayed_day_gives_the_expected_snapshot() {
         (&json!("away"), &json!("Lunch"))
     );
     assert_eq!(snap["feed"]["rejected"], 0);
-}
-
-#[test]
-fn the_binary_replays_amazon_connect_end_to_end() {
-    let v = run_binary(
-        DialectKind::AmazonConnect,
-        "amazon-connect",
-        "queue-day.jsonl",
-    );
-    assert_eq!(v, expected("amazon-connect", "queue-day.snapshot.json"));
 }
 
 fn agent_event(kind: &str, at: &str, status: (&str, &str), contacts: Value) -> String {

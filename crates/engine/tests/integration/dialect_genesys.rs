@@ -9,12 +9,12 @@
 //! `.presence`, `.routingStatus`; `channel.metadata` heartbeats and
 //! `v2.system.socket_closing`.
 
-mod dialect_common;
+use crate::dialect_common;
 
 use dialect_common::*;
-use queuetop::dialect::{DialectKind, DialectSetup, Signal};
-use queuetop::protocol::Decoded;
-use queuetop::time::Ts;
+use queuetop_engine::dialect::{DialectKind, DialectSetup, Signal};
+use queuetop_engine::protocol::Decoded;
+use queuetop_engine::time::Ts;
 use serde_json::json;
 
 #[test]
@@ -44,12 +44,6 @@ fn replayed_day_gives_the_expected_snapshot() {
         (&json!("away"), &json!("Meal"))
     );
     assert_eq!(snap["feed"]["unknown"], 1, "the subscribe answer");
-}
-
-#[test]
-fn the_binary_replays_genesys_end_to_end() {
-    let v = run_binary(DialectKind::Genesys, "genesys", "queue-day.jsonl");
-    assert_eq!(v, expected("genesys", "queue-day.snapshot.json"));
 }
 
 #[test]

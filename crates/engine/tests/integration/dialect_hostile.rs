@@ -2,9 +2,9 @@
 //! objects (with the platforms' own keys mixed in), arrays, envelopes.
 
 use proptest::prelude::*;
-use queuetop::dialect::DialectKind;
-use queuetop::floor::{Floor, Settings};
-use queuetop::monitor::{Monitor, SourceInfo, SourceKind};
+use queuetop_engine::dialect::DialectKind;
+use queuetop_engine::floor::{Floor, Settings};
+use queuetop_engine::monitor::{Monitor, SourceInfo, SourceKind};
 use serde_json::{Map, Value};
 
 const KEYS: &[&str] = &[
@@ -117,9 +117,12 @@ fn all_dialects(frames: &[String]) {
         };
         let mut m = Monitor::new(Floor::new(Settings::default()), source, kind.make());
         for (i, f) in frames.iter().enumerate() {
-            m.live_frame(f, queuetop::time::Ts(1_795_424_400_000 + i as i64 * 1000));
+            m.live_frame(
+                f,
+                queuetop_engine::time::Ts(1_795_424_400_000 + i as i64 * 1000),
+            );
             m.replay_frame(f);
-            let line = m.dialect_mut().record_line(f, queuetop::time::Ts(5));
+            let line = m.dialect_mut().record_line(f, queuetop_engine::time::Ts(5));
             // A recording line is one line, and for the platforms one JSON object.
             assert!(
                 !line.contains('\n') && !line.contains('\r'),

@@ -8,10 +8,10 @@
 //! https://www.twilio.com/docs/events/event-types/taskrouter/task and
 //! .../reservation, .../task-queue, .../worker).
 
-mod dialect_common;
+use crate::dialect_common;
 
 use dialect_common::*;
-use queuetop::dialect::DialectKind;
+use queuetop_engine::dialect::DialectKind;
 use serde_json::json;
 
 const T0: i64 = 1_795_424_400_000; // 2026-11-23T09:00:00Z
@@ -49,12 +49,6 @@ fn replayed_day_gives_the_expected_snapshot() {
         (&json!("away"), &json!("Break"))
     );
     assert_eq!(snap["feed"]["rejected"], 0);
-}
-
-#[test]
-fn the_binary_replays_twilio_end_to_end() {
-    let v = run_binary(DialectKind::Twilio, "twilio", "queue-day.jsonl");
-    assert_eq!(v, expected("twilio", "queue-day.snapshot.json"));
 }
 
 #[test]

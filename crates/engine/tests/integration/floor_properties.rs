@@ -2,11 +2,11 @@
 //! no negative counts, and a batch equal to its events applied one by one.
 
 use proptest::prelude::*;
-use queuetop::app::replay_all;
-use queuetop::dialect::DialectKind;
-use queuetop::floor::{Floor, Settings, WindowKind};
-use queuetop::monitor::{Monitor, SourceInfo, SourceKind};
-use queuetop::snapshot;
+use queuetop_engine::dialect::DialectKind;
+use queuetop_engine::floor::{Floor, Settings, WindowKind};
+use queuetop_engine::monitor::{Monitor, SourceInfo, SourceKind};
+use queuetop_engine::replay::apply_all;
+use queuetop_engine::snapshot;
 use serde_json::{Value, json};
 
 const T0: i64 = 1_795_424_400_000;
@@ -84,7 +84,7 @@ fn monitor() -> Monitor {
 
 fn snapshot_of(lines: &str) -> (Monitor, Value) {
     let mut m = monitor();
-    replay_all(&mut m, lines.as_bytes(), 1 << 20).expect("in-memory replay");
+    apply_all(&mut m, lines.as_bytes(), 1 << 20).expect("in-memory replay");
     let v =
         serde_json::to_value(snapshot::build(&m, WindowKind::Rolling, None, 5_000)).expect("json");
     (m, v)
@@ -128,7 +128,7 @@ proptest! {
     fn arbitrary_bytes_never_panic(lines in prop::collection::vec(prop::collection::vec(any::<u8>(), 0..200), 0..20)) {
         let input: Vec<u8> = lines.join(&b'\n');
         let mut m = monitor();
-        replay_all(&mut m, input.as_slice(), 1 << 20).expect("in-memory replay");
+        apply_all(&mut m, input.as_slice(), 1 << 20).expect("in-memory replay");
         prop_assert_eq!(m.floor.audit(), Ok(()));
     }
 }

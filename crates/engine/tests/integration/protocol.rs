@@ -2,8 +2,8 @@
 
 use std::borrow::Cow;
 
-use queuetop::protocol::{AgentState, Decoded, Event, EventKind, RejectKind, decode_frame};
-use queuetop::time::Ts;
+use queuetop_engine::protocol::{AgentState, Decoded, Event, EventKind, RejectKind, decode_frame};
+use queuetop_engine::time::Ts;
 
 fn decode(frame: &str) -> Vec<Decoded<'_>> {
     let mut out = Vec::new();

@@ -5,15 +5,15 @@
 
 use std::path::{Path, PathBuf};
 
-use queuetop::app::{replay_all, window_kind};
-use queuetop::config;
-use queuetop::floor::Floor;
-use queuetop::monitor::{Monitor, SourceInfo, SourceKind};
-use queuetop::snapshot;
+use queuetop_engine::config;
+use queuetop_engine::floor::Floor;
+use queuetop_engine::monitor::{Monitor, SourceInfo, SourceKind};
+use queuetop_engine::replay::apply_all;
+use queuetop_engine::snapshot;
 use serde_json::Value;
 
 fn dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/resources/scenarios")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/resources/scenarios")
 }
 
 fn run(feed: &Path) -> Value {
@@ -30,18 +30,12 @@ fn run(feed: &Path) -> Value {
     let mut m = Monitor::new(
         Floor::new(metrics.settings),
         source,
-        queuetop::dialect::DialectKind::Native.make(),
+        queuetop_engine::dialect::DialectKind::Native.make(),
     );
     let input = std::io::BufReader::new(std::fs::File::open(feed).expect("feed"));
-    replay_all(&mut m, input, 1 << 20).expect("replay");
-    m.set_link(queuetop::feed::LinkState::Ended);
-    serde_json::to_value(snapshot::build(
-        &m,
-        window_kind(metrics.window),
-        None,
-        5_000,
-    ))
-    .expect("json")
+    apply_all(&mut m, input, 1 << 20).expect("replay");
+    m.set_link(queuetop_engine::health::LinkState::Ended);
+    serde_json::to_value(snapshot::build(&m, metrics.window.kind(), None, 5_000)).expect("json")
 }
 
 /// Checks that every key of `want` is in `got` with an equal value; numbers

@@ -6,17 +6,20 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use queuetop::dialect::{DialectKind, Signal};
-use queuetop::feed::ami::{AmiConfig, AmiTarget, AmiTransport};
-use queuetop::feed::supervisor::Rules;
-use queuetop::feed::{FeedSink, LinkState, LocalClock, Secret};
-use queuetop::floor::{Floor, Settings};
-use queuetop::monitor::{Monitor, SourceInfo, SourceKind};
-use queuetop::protocol::RejectKind;
-use queuetop::time::Ts;
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-use tokio::net::{TcpListener, TcpStream};
+use queuetop_engine::dialect::{DialectKind, Signal};
+use queuetop_engine::floor::{Floor, Settings};
+use queuetop_engine::health::LinkState;
+use queuetop_engine::monitor::{Monitor, SourceInfo, SourceKind};
+use queuetop_engine::protocol::RejectKind;
+use queuetop_engine::time::Ts;
+use queuetop_feed::ami::{AmiConfig, AmiTarget, AmiTransport};
+use queuetop_feed::supervisor::Rules;
+use queuetop_feed::{FeedSink, LocalClock, Secret};
+use tokio::io::AsyncWriteExt;
+use tokio::net::TcpListener;
 use tokio::sync::mpsc;
+
+use crate::ami_server::{greet, pong_forever, read_block};
 
 #[derive(Debug, Clone, PartialEq)]
 enum Seen {
@@ -63,7 +66,7 @@ async fn run(target: AmiTarget, secret: Secret, sink: Sink) {
         Duration::from_millis(600),
         Duration::from_secs(2),
     );
-    queuetop::feed::serve(
+    queuetop_feed::serve(
         AmiTransport::new(target, secret, cfg),
         rules,
         sink,
@@ -82,83 +85,6 @@ fn monitor() -> Arc<Mutex<Monitor>> {
         source,
         DialectKind::Asterisk.make(),
     )))
-}
-
-/// Reads one AMI block (until a blank line) from the client.
-async fn read_block(r: &mut BufReader<tokio::net::tcp::OwnedReadHalf>) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    loop {
-        let mut line = String::new();
-        if r.read_line(&mut line).await.unwrap_or(0) == 0 {
-            return out;
-        }
-        let line = line.trim_end();
-        if line.is_empty() {
-            if out.is_empty() {
-                continue;
-            }
-            return out;
-        }
-        if let Some((k, v)) = line.split_once(": ") {
-            out.push((k.to_string(), v.to_string()));
-        }
-    }
-}
-
-fn field<'a>(b: &'a [(String, String)], k: &str) -> Option<&'a str> {
-    b.iter().find(|(x, _)| x == k).map(|(_, v)| v.as_str())
-}
-
-/// Banner and login; answers as the secret deserves. Returns the halves
-/// when logged in.
-async fn greet(
-    s: TcpStream,
-    secret: &str,
-) -> Option<(
-    BufReader<tokio::net::tcp::OwnedReadHalf>,
-    tokio::net::tcp::OwnedWriteHalf,
-)> {
-    let (r, mut w) = s.into_split();
-    let mut r = BufReader::new(r);
-    w.write_all(b"Asterisk Call Manager/9.0.0\r\n").await.ok()?;
-    let login = read_block(&mut r).await;
-    assert_eq!(field(&login, "Action"), Some("Login"));
-    assert_eq!(field(&login, "Username"), Some("queuetop"));
-    let id = field(&login, "ActionID").unwrap_or("").to_string();
-    if field(&login, "Secret") != Some(secret) {
-        let msg =
-            format!("Response: Error\r\nActionID: {id}\r\nMessage: Authentication failed\r\n\r\n");
-        w.write_all(msg.as_bytes()).await.ok()?;
-        return None;
-    }
-    let ok = format!(
-        "Response: Success\r\nActionID: {id}\r\nMessage: Authentication accepted\r\n\r\n\
-         Event: FullyBooted\r\nPrivilege: system,all\r\nStatus: Fully Booted\r\n\r\n"
-    );
-    w.write_all(ok.as_bytes()).await.ok()?;
-    Some((r, w))
-}
-
-/// Answers pings with pongs until the client goes away.
-async fn pong_forever(
-    mut r: BufReader<tokio::net::tcp::OwnedReadHalf>,
-    mut w: tokio::net::tcp::OwnedWriteHalf,
-) {
-    loop {
-        let b = read_block(&mut r).await;
-        if b.is_empty() {
-            return;
-        }
-        if field(&b, "Action") == Some("Ping") {
-            let id = field(&b, "ActionID").unwrap_or("");
-            let msg = format!(
-                "Response: Success\r\nActionID: {id}\r\nPing: Pong\r\nTimestamp: 1795424400.000000\r\n\r\n"
-            );
-            if w.write_all(msg.as_bytes()).await.is_err() {
-                return;
-            }
-        }
-    }
 }
 
 async fn next(rx: &mut mpsc::UnboundedReceiver<Seen>, want: impl Fn(&Seen) -> bool) -> Seen {
@@ -330,71 +256,4 @@ async fn a_silent_server_is_dropped_after_the_idle_timeout() {
     assert!(last_error.contains("idle"), "{last_error}");
     client.abort();
     server.abort();
-}
-
-/// The binary end to end: `snapshot --url ami://...` logs in with the
-/// secret from the environment and reads the floor through the dialect.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_binary_reads_an_ami_server_directly() {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let server = tokio::spawn(async move {
-        loop {
-            let Ok((s, _)) = listener.accept().await else {
-                return;
-            };
-            tokio::spawn(async move {
-                let Some((r, mut w)) = greet(s, "s3cret").await else {
-                    return;
-                };
-                let join = "Event: QueueCallerJoin\r\nUniqueid: 1795424410.1\r\nQueue: support\r\nCallerIDNum: 5551234\r\nPosition: 1\r\nCount: 1\r\n\r\n";
-                let _ = w.write_all(join.as_bytes()).await;
-                pong_forever(r, w).await;
-            });
-        }
-    });
-    let url = format!("ami://queuetop@127.0.0.1:{port}");
-    let out = tokio::task::spawn_blocking(move || {
-        std::process::Command::new(env!("CARGO_BIN_EXE_queuetop"))
-            .args([
-                "snapshot",
-                "--url",
-                &url,
-                "--token-env",
-                "QT_AMI_SECRET",
-                "--after",
-                "1500ms",
-            ])
-            .env("QT_AMI_SECRET", "s3cret")
-            .env("XDG_CONFIG_HOME", env!("CARGO_MANIFEST_DIR"))
-            .output()
-            .expect("run queuetop")
-    })
-    .await
-    .unwrap();
-    server.abort();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{stderr}");
-    assert!(!stderr.contains("s3cret"));
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
-    assert_eq!(v["source"]["kind"], "url");
-    assert_eq!(
-        v["source"]["target"],
-        format!("ami://queuetop@127.0.0.1:{port}")
-    );
-    assert_eq!(v["feed"]["state"], "connected");
-    assert_eq!(v["totals"]["waiting"], 1);
-    assert_eq!(v["queues"][0]["queue"], "support");
-}
-
-/// An ami:// feed without a secret is a command-line error (exit 2).
-#[test]
-fn an_ami_url_needs_a_secret() {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_queuetop"))
-        .args(["snapshot", "--url", "ami://queuetop@127.0.0.1:5038"])
-        .env("XDG_CONFIG_HOME", env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("run queuetop");
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("AMI secret"));
 }

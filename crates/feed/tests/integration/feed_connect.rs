@@ -1,13 +1,14 @@
 //! Connecting: what arrives at the server, pings both ways, refused credentials.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 
 use futures_util::SinkExt;
 
 use common::{Ev, Rec, Server, ServerOpts, spawn_client};
-use queuetop::feed::{FeedConfig, LinkState, Secret};
+use queuetop_engine::health::LinkState;
+use queuetop_feed::{FeedConfig, Secret};
 use tokio_tungstenite::tungstenite::Message;
 
 fn cfg(url: String) -> FeedConfig {

@@ -1,16 +1,16 @@
 //! Hostile and odd frames, and a feed whose clock is not ours, through the
 //! client into a real Monitor.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 
 use common::{Ev, Rec, Server, Tee, monitor, queued, spawn_client_clock};
-use queuetop::feed::{FeedConfig, LocalClock, MonitorSink};
-use queuetop::floor::WindowKind;
-use queuetop::protocol::RejectKind;
-use queuetop::snapshot;
-use queuetop::time::Ts;
+use queuetop_engine::floor::WindowKind;
+use queuetop_engine::protocol::RejectKind;
+use queuetop_engine::snapshot;
+use queuetop_engine::time::Ts;
+use queuetop_feed::{FeedConfig, LocalClock, MonitorSink};
 
 #[tokio::test(start_paused = true)]
 async fn bad_frames_are_counted_and_nothing_else_is_lost() {

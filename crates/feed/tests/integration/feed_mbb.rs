@@ -1,11 +1,12 @@
 //! Make-before-break: the server announces it will close the socket; the
 //! client opens the next connection first and switches once it is up.
 
-mod common;
+use crate::common;
 
 use common::{Ev, Rec, Server, spawn_client};
 use futures_util::SinkExt;
-use queuetop::feed::{FeedConfig, LinkState};
+use queuetop_engine::health::LinkState;
+use queuetop_feed::FeedConfig;
 use tokio_tungstenite::tungstenite::Message;
 
 #[tokio::test(start_paused = true)]

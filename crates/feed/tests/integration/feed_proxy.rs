@@ -1,11 +1,11 @@
 //! HTTP CONNECT proxies: from the config, from the environment, NO_PROXY,
 //! and a proxy that refuses.
 
-mod common;
+use crate::common;
 
 use base64::Engine;
 use common::{ConnectProxy, Ev, Rec, Server, spawn_client, spawn_client_env};
-use queuetop::feed::FeedConfig;
+use queuetop_feed::FeedConfig;
 
 fn cfg(url: String) -> FeedConfig {
     let mut c = FeedConfig::new(url);

@@ -1,14 +1,15 @@
 //! Reconnecting: after a drop, a close, a server restart, and an idle link;
 //! backoff between attempts; the subscribe message sent again every time.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 
 use common::{Ev, Rec, Server};
-use queuetop::feed::backoff::Backoff;
-use queuetop::feed::supervisor::supervise;
-use queuetop::feed::{FeedConfig, LinkState, LocalClock, WsTransport};
+use queuetop_engine::health::LinkState;
+use queuetop_feed::backoff::Backoff;
+use queuetop_feed::supervisor::supervise;
+use queuetop_feed::{FeedConfig, LocalClock, WsTransport};
 
 const SUB: &str = r#"{"op":"subscribe"}"#;
 

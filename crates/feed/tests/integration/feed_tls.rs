@@ -4,12 +4,12 @@
 //! paused clock may jump past the handshake timeouts while both TLS ends
 //! are busy on the one test thread.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 
 use common::{Acceptor, ConnectProxy, Ev, Io, Rec, Server, ServerOpts, spawn_client};
-use queuetop::feed::FeedConfig;
+use queuetop_feed::FeedConfig;
 use rcgen::{
     BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair, KeyUsagePurpose,
 };

@@ -5,9 +5,9 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 
 use super::{spans, title_line};
-use crate::ui::fit;
-use crate::ui::model::{Cell, DetailsScene};
-use crate::ui::theme::Theme;
+use crate::fit;
+use crate::model::{Cell, DetailsScene};
+use crate::theme::Theme;
 
 /// One line of the scrolling part.
 enum Line<'a> {

@@ -5,11 +5,11 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 
 use super::{spans, title_line};
-use crate::ui::alerts::Level;
-use crate::ui::fit;
-use crate::ui::log::Severity;
-use crate::ui::model::Scene;
-use crate::ui::theme::Theme;
+use crate::alerts::Level;
+use crate::fit;
+use crate::log::Severity;
+use crate::model::Scene;
+use crate::theme::Theme;
 
 fn mark(s: Severity, theme: Theme) -> (&'static str, Style) {
     match s {

@@ -5,8 +5,8 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 
 use super::spans;
-use crate::ui::model::Scene;
-use crate::ui::theme::Theme;
+use crate::model::Scene;
+use crate::theme::Theme;
 
 pub fn render(scene: &Scene, theme: Theme, area: Rect, buf: &mut Buffer) {
     if area.height == 0 {

@@ -6,10 +6,10 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 
 use super::spans;
-use crate::ui::alerts::Level;
-use crate::ui::fit;
-use crate::ui::model::HeaderScene;
-use crate::ui::theme::Theme;
+use crate::alerts::Level;
+use crate::fit;
+use crate::model::HeaderScene;
+use crate::theme::Theme;
 
 pub fn render(h: &HeaderScene, theme: Theme, area: Rect, buf: &mut Buffer) {
     if area.height == 0 {

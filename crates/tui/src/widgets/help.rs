@@ -6,9 +6,9 @@ use ratatui::style::Style;
 use ratatui::widgets::{Block, Borders, Clear, Widget};
 
 use super::spans;
-use crate::ui::alerts::Level;
-use crate::ui::input::KEYS;
-use crate::ui::theme::Theme;
+use crate::alerts::Level;
+use crate::input::KEYS;
+use crate::theme::Theme;
 
 pub fn render(theme: Theme, area: Rect, buf: &mut Buffer) {
     let legend: Vec<(String, String)> = vec![

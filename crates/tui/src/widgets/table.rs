@@ -6,10 +6,10 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 
 use super::title_line;
-use crate::ui::columns::{ColumnSpec, fit as fit_columns};
-use crate::ui::fit;
-use crate::ui::model::{Row, TableScene};
-use crate::ui::theme::Theme;
+use crate::columns::{ColumnSpec, fit as fit_columns};
+use crate::fit;
+use crate::model::{Row, TableScene};
+use crate::theme::Theme;
 
 #[allow(clippy::too_many_arguments)]
 pub fn render<C: Copy + PartialEq>(
@@ -158,7 +158,7 @@ pub fn sparkline(samples: &[u32], width: usize, theme: Theme) -> String {
     if width == 0 || samples.is_empty() {
         return " ".repeat(width);
     }
-    let per = crate::ui::watch::SPARK_SECONDS.div_ceil(width).max(1);
+    let per = crate::watch::SPARK_SECONDS.div_ceil(width).max(1);
     let buckets: Vec<u32> = samples
         .rchunks(per)
         .take(width)

@@ -12,15 +12,15 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use proptest::prelude::*;
-use queuetop::dialect::DialectKind;
-use queuetop::feed::LinkState;
-use queuetop::floor::{Floor, WindowKind};
-use queuetop::monitor::{Monitor, SourceInfo, SourceKind};
-use queuetop::protocol::{AgentState, Event, EventKind};
-use queuetop::time::Ts;
-use queuetop::ui::input::Action;
-use queuetop::ui::run::{Options, View, draw};
-use queuetop::ui::theme::Theme;
+use queuetop_engine::dialect::DialectKind;
+use queuetop_engine::floor::{Floor, WindowKind};
+use queuetop_engine::health::LinkState;
+use queuetop_engine::monitor::{Monitor, SourceInfo, SourceKind};
+use queuetop_engine::protocol::{AgentState, Event, EventKind};
+use queuetop_engine::time::Ts;
+use queuetop_tui::input::Action;
+use queuetop_tui::run::{Options, View, draw};
+use queuetop_tui::theme::Theme;
 use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
@@ -166,7 +166,7 @@ fn check(out: &[u8]) -> Result<(), String> {
             if matches!(fin, 'h' | 'l') && params != "?25" {
                 return Err(format!("mode change {params}{fin}"));
             }
-        } else if queuetop::text::is_unsafe(c) {
+        } else if queuetop_engine::text::is_unsafe(c) {
             return Err(format!("raw control {:?} in the output", c));
         }
     }

@@ -5,16 +5,16 @@
 
 use std::path::{Path, PathBuf};
 
-use queuetop::app::replay_all;
-use queuetop::config;
-use queuetop::dialect::DialectKind;
-use queuetop::feed::LinkState;
-use queuetop::floor::{Floor, WindowKind};
-use queuetop::monitor::{Monitor, SourceInfo, SourceKind};
-use queuetop::time::Ts;
-use queuetop::ui::input::Action;
-use queuetop::ui::run::{Options, View, draw};
-use queuetop::ui::theme::Theme;
+use queuetop_engine::config;
+use queuetop_engine::dialect::DialectKind;
+use queuetop_engine::floor::{Floor, WindowKind};
+use queuetop_engine::health::LinkState;
+use queuetop_engine::monitor::{Monitor, SourceInfo, SourceKind};
+use queuetop_engine::replay::apply_all;
+use queuetop_engine::time::Ts;
+use queuetop_tui::input::Action;
+use queuetop_tui::run::{Options, View, draw};
+use queuetop_tui::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
@@ -22,7 +22,7 @@ use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier};
 
 fn dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/resources/ui")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/resources/ui")
 }
 
 struct Case {
@@ -47,7 +47,7 @@ fn case(feed: &str, kind: SourceKind) -> Case {
         DialectKind::Native.make(),
     );
     let input = std::fs::File::open(dir().join(format!("{feed}.jsonl"))).expect("feed");
-    replay_all(&mut monitor, std::io::BufReader::new(input), 1 << 20).expect("replay");
+    apply_all(&mut monitor, std::io::BufReader::new(input), 1 << 20).expect("replay");
     monitor.set_link(LinkState::Connected);
     let local = monitor.floor.now();
     let opts = Options {
@@ -100,7 +100,7 @@ fn screen(t: &Terminal<TestBackend>) -> String {
 
 macro_rules! snap {
     ($name:expr, $value:expr) => {
-        insta::with_settings!({snapshot_path => "resources/ui", prepend_module_to_snapshot => false}, {
+        insta::with_settings!({snapshot_path => "../../../../tests/resources/ui", prepend_module_to_snapshot => false}, {
             insta::assert_snapshot!($name, $value);
         });
     };
@@ -352,7 +352,7 @@ fn hostile_strings_are_stripped_on_screen() {
     let t = c.render(100, 30);
     for cell in t.backend().buffer().content() {
         assert!(
-            !cell.symbol().chars().any(queuetop::text::is_unsafe),
+            !cell.symbol().chars().any(queuetop_engine::text::is_unsafe),
             "{:?}",
             cell.symbol()
         );

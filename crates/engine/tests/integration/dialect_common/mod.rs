@@ -4,19 +4,19 @@
 
 use std::path::PathBuf;
 
-use queuetop::app::replay_all;
-use queuetop::dialect::{Dialect, DialectKind};
-use queuetop::feed::LinkState;
-use queuetop::floor::{Floor, Settings, WindowKind};
-use queuetop::monitor::{Monitor, SourceInfo, SourceKind};
-use queuetop::protocol::{Decoded, EventKind};
-use queuetop::snapshot;
-use queuetop::time::Ts;
+use queuetop_engine::dialect::{Dialect, DialectKind};
+use queuetop_engine::floor::{Floor, Settings, WindowKind};
+use queuetop_engine::health::LinkState;
+use queuetop_engine::monitor::{Monitor, SourceInfo, SourceKind};
+use queuetop_engine::protocol::{Decoded, EventKind};
+use queuetop_engine::replay::apply_all;
+use queuetop_engine::snapshot;
+use queuetop_engine::time::Ts;
 use serde_json::Value;
 
 pub fn resource(platform: &str, file: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/resources/dialects")
+        .join("../../tests/resources/dialects")
         .join(platform)
         .join(file)
 }
@@ -31,7 +31,7 @@ pub fn replay(kind: DialectKind, platform: &str, file: &str) -> Value {
     };
     let mut m = Monitor::new(Floor::new(Settings::default()), source, kind.make());
     let f = std::fs::File::open(&path).expect("fixture");
-    replay_all(&mut m, std::io::BufReader::new(f), 1 << 20).expect("replay");
+    apply_all(&mut m, std::io::BufReader::new(f), 1 << 20).expect("replay");
     m.set_link(LinkState::Ended);
     let snap = snapshot::build(&m, WindowKind::Rolling, None, 5_000);
     serde_json::from_str(&snapshot::render_json(&snap)).expect("json")
@@ -40,26 +40,6 @@ pub fn replay(kind: DialectKind, platform: &str, file: &str) -> Value {
 pub fn expected(platform: &str, file: &str) -> Value {
     let text = std::fs::read_to_string(resource(platform, file)).expect("expected snapshot");
     serde_json::from_str(&text).expect("expected json")
-}
-
-/// Runs the real binary: `queuetop snapshot --replay F --dialect D --format json`.
-pub fn run_binary(kind: DialectKind, platform: &str, file: &str) -> Value {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_queuetop"))
-        .args(["snapshot", "--replay"])
-        .arg(resource(platform, file))
-        .args(["--dialect", kind.name(), "--format", "json"])
-        .env_remove("XDG_CONFIG_HOME")
-        .env("HOME", env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("run queuetop");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let mut v: Value = serde_json::from_slice(&out.stdout).expect("json output");
-    v["source"]["target"] = Value::String(file.to_string());
-    v
 }
 
 pub fn queue<'v>(snap: &'v Value, id: &str) -> &'v Value {

@@ -7,9 +7,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
-use queuetop::dialect::Signal;
-use queuetop::feed::{self, FeedConfig, FeedSink, LinkState, LocalClock, WsTransport};
-use queuetop::protocol::RejectKind;
+use queuetop_engine::dialect::Signal;
+use queuetop_engine::health::LinkState;
+use queuetop_engine::protocol::RejectKind;
+use queuetop_feed::{FeedConfig, FeedSink, LocalClock, WsTransport};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Notify, mpsc};
@@ -161,7 +162,7 @@ pub fn spawn_client_env(
     let transport = WsTransport::with_env(&cfg, env).expect("valid config");
     let rules = cfg.rules();
     tokio::spawn(async move {
-        feed::serve(transport, rules, sink, LocalClock::tokio_anchored()).await;
+        queuetop_feed::serve(transport, rules, sink, LocalClock::tokio_anchored()).await;
     })
 }
 
@@ -394,10 +395,10 @@ pub fn ev(json: &str) -> String {
 
 // ---------------------------------------------------------------- a monitor
 
-use queuetop::dialect::DialectKind;
-use queuetop::feed::MonitorSink;
-use queuetop::floor::{Floor, Settings};
-use queuetop::monitor::{Monitor, SourceInfo, SourceKind};
+use queuetop_engine::dialect::DialectKind;
+use queuetop_engine::floor::{Floor, Settings};
+use queuetop_engine::monitor::{Monitor, SourceInfo, SourceKind};
+use queuetop_feed::MonitorSink;
 
 pub fn monitor() -> Arc<Mutex<Monitor>> {
     Arc::new(Mutex::new(Monitor::new(
@@ -442,7 +443,7 @@ pub fn spawn_client_clock(
     let transport = WsTransport::with_env(&cfg, &|_| None).expect("valid config");
     let rules = cfg.rules();
     tokio::spawn(async move {
-        feed::serve(transport, rules, sink, clock).await;
+        queuetop_feed::serve(transport, rules, sink, clock).await;
     })
 }
 

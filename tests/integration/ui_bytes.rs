@@ -3,7 +3,7 @@
 //! changes, and little when only timers tick (a slow SSH link must keep up).
 //! Byte counts are deterministic; timings live in benches/render.rs.
 
-#[path = "../benches/support/mod.rs"]
+#[path = "../../benches/support/mod.rs"]
 mod support;
 
 #[test]

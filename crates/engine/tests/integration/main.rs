@@ -1,0 +1,13 @@
+//! The engine's integration tests: the protocol, the scenarios (data under
+//! tests/resources at the repository root), the floor's properties and the
+//! dialects, all through the public API with time passed in.
+
+mod dialect_amazon_connect;
+mod dialect_asterisk;
+mod dialect_common;
+mod dialect_genesys;
+mod dialect_hostile;
+mod dialect_twilio;
+mod floor_properties;
+mod protocol;
+mod scenarios;

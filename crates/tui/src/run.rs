@@ -1,0 +1,236 @@
+//! The loop: input, a look at the monitor, and a frame when something
+//! visible changed, at most `max_fps` times a second.
+//!
+//! The monitor is shared with the source task, which writes into it as
+//! events arrive. The loop holds the lock only to look (generation, clock)
+//! and to build the visible part of the scene; drawing to the terminal,
+//! which may block on a slow SSH link, happens with the lock released, so
+//! an event flood never stalls input and a stalled terminal never stalls
+//! the feed.
+
+use std::io::{self, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crossterm::event;
+use ratatui::Terminal;
+use ratatui::backend::{Backend, CrosstermBackend};
+use ratatui::layout::Rect;
+
+use crate::build::{Context, build};
+use crate::input;
+use crate::model::Scene;
+use crate::state::UiState;
+use crate::theme::{Theme, no_color_env};
+use crate::watch::Watch;
+use crate::widgets;
+use queuetop_engine::config::{Alerts, DisplaySection};
+use queuetop_engine::floor::WindowKind;
+use queuetop_engine::monitor::{Monitor, lock};
+use queuetop_engine::time::{Millis, Ts};
+
+/// How the view looks and behaves: `[display]` with the flags winning.
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub theme: Theme,
+    pub max_fps: u32,
+    pub bell: bool,
+    pub mouse: bool,
+    pub alerts: Alerts,
+    pub stale_after: Millis,
+    pub window: WindowKind,
+    /// Live sources: the floor's timers follow our wall clock (corrected by
+    /// the feed's offset). A replay drives the floor's time itself.
+    pub wall_clock: bool,
+    /// A replay's speed, for the header.
+    pub speed: Option<String>,
+}
+
+impl Options {
+    /// `--no-color` / `--ascii` win over the config; `NO_COLOR` (any
+    /// non-empty value) turns colour off too.
+    pub fn display(
+        section: &DisplaySection,
+        no_color_flag: bool,
+        ascii_flag: bool,
+    ) -> (Theme, u32, bool) {
+        let color = !(no_color_flag || section.no_color.unwrap_or(false) || no_color_env());
+        let ascii = ascii_flag || section.ascii.unwrap_or(false);
+        let fps = section.max_fps.unwrap_or(20).clamp(1, 60);
+        (Theme::new(color, ascii), fps, section.bell.unwrap_or(false))
+    }
+}
+
+pub fn wall_ms() -> Ts {
+    let ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0);
+    Ts(ms)
+}
+
+/// Draws a scene on any backend (the loop, the tests and the benchmarks).
+pub fn draw<B: Backend>(
+    terminal: &mut Terminal<B>,
+    scene: &Scene,
+    theme: Theme,
+) -> Result<(), B::Error> {
+    terminal.draw(|f| widgets::render(scene, theme, f.buffer_mut()))?;
+    Ok(())
+}
+
+/// The view's state between frames.
+pub struct View {
+    pub state: UiState,
+    pub watch: Watch,
+    last_scene: Option<Scene>,
+    last_generation: Option<u64>,
+    last_feed_second: i64,
+    last_wall_second: i64,
+}
+
+impl View {
+    pub fn new(window: WindowKind) -> Self {
+        View {
+            state: UiState::new(window),
+            watch: Watch::default(),
+            last_scene: None,
+            last_generation: None,
+            last_feed_second: i64::MIN,
+            last_wall_second: i64::MIN,
+        }
+    }
+
+    /// Looks at the monitor: moves live time on, feeds the watchers.
+    /// Returns (something visible may have changed, ring the bell).
+    pub fn look(&mut self, m: &mut Monitor, opts: &Options, local: Ts) -> (bool, bool) {
+        if opts.wall_clock {
+            m.tick(local);
+        }
+        let feed_second = m.floor.now().0.div_euclid(1000);
+        // Header timers (last event, reconnect countdown) tick on our clock.
+        let wall_second = if opts.wall_clock {
+            local.0.div_euclid(1000)
+        } else {
+            0
+        };
+        let changed = self.last_generation != Some(m.generation)
+            || feed_second != self.last_feed_second
+            || wall_second != self.last_wall_second;
+        if !changed {
+            return (false, false);
+        }
+        self.last_generation = Some(m.generation);
+        self.last_feed_second = feed_second;
+        self.last_wall_second = wall_second;
+        let bell = self.watch.observe(m, &opts.alerts, self.state.window);
+        (true, bell)
+    }
+
+    /// Builds the scene for `area`; `None` when it equals the one on screen.
+    pub fn scene(
+        &mut self,
+        m: &mut Monitor,
+        opts: &Options,
+        local: Ts,
+        area: Rect,
+    ) -> Option<Scene> {
+        let ctx = Context {
+            theme: opts.theme,
+            alerts: &opts.alerts,
+            stale_after: opts.stale_after,
+            local: if opts.wall_clock {
+                local
+            } else {
+                m.floor.now()
+            },
+            speed: opts.speed.clone(),
+        };
+        let scene = build(m, &mut self.state, &self.watch, &ctx, area);
+        if self.last_scene.as_ref() == Some(&scene) {
+            return None;
+        }
+        self.last_scene = Some(scene.clone());
+        Some(scene)
+    }
+}
+
+/// Runs the view until `q`, Ctrl-C or `stop`.
+pub fn run<W: Write>(
+    terminal: &mut Terminal<CrosstermBackend<W>>,
+    monitor: Arc<Mutex<Monitor>>,
+    opts: Options,
+    stop: &AtomicBool,
+) -> io::Result<()> {
+    let frame_gap = Duration::from_secs(1) / opts.max_fps.max(1);
+    // How often the loop looks at the monitor when no key comes.
+    let look_gap = frame_gap.min(Duration::from_millis(100));
+    let mut view = View::new(opts.window);
+    let mut dirty = true;
+    let mut pending = true;
+    let mut last_draw: Option<Instant> = None;
+    loop {
+        if stop.load(Ordering::SeqCst) || view.state.quit {
+            return Ok(());
+        }
+        let wait = match last_draw {
+            Some(t) if pending || dirty => frame_gap.saturating_sub(t.elapsed()).min(look_gap),
+            _ => look_gap,
+        };
+        let input = crate::terminal::wait_input(wait)?;
+        if input == crate::terminal::Input::HungUp {
+            tracing::info!("the terminal hung up; leaving");
+            return Ok(());
+        }
+        // crossterm is asked on every pass, not only when the terminal has
+        // bytes: it learns of a resize from a signal, and when that resize
+        // is still unread as a key arrives, it returns the resize and loses
+        // the key's readiness (its poll is edge-triggered), so the key sat
+        // unread until the next one. Reading the resize within a pass of it
+        // keeps the two apart.
+        if event::poll(Duration::ZERO)? {
+            loop {
+                let ev = event::read()?;
+                if let Some(a) = input::map(&ev, view.state.filter_editing) {
+                    dirty |= view.state.apply(a);
+                }
+                if view.state.quit || !event::poll(Duration::ZERO)? {
+                    break;
+                }
+            }
+            if view.state.quit {
+                return Ok(());
+            }
+        }
+        let local = wall_ms();
+        let may_draw = last_draw.is_none_or(|t| t.elapsed() >= frame_gap);
+        let size = terminal.size()?;
+        let area = Rect::new(0, 0, size.width, size.height);
+        let (scene, bell) = {
+            let mut m = lock(&monitor);
+            let (changed, bell) = view.look(&mut m, &opts, local);
+            pending |= changed;
+            let wanted = dirty || (pending && !view.state.paused);
+            let scene = if wanted && may_draw {
+                dirty = false;
+                pending = false;
+                Some(view.scene(&mut m, &opts, local, area))
+            } else {
+                None
+            };
+            (scene, bell)
+        };
+        if let Some(scene) = scene {
+            last_draw = Some(Instant::now());
+            if let Some(scene) = scene {
+                draw(terminal, &scene, opts.theme)?;
+            }
+        }
+        if bell && opts.bell {
+            let w = terminal.backend_mut();
+            w.write_all(b"\x07")?;
+            Write::flush(w)?;
+        }
+    }
+}

@@ -1,0 +1,12 @@
+//! The `queuetop` program: the command line, the plan it resolves to, the
+//! commands, and the simulated contact center of `--demo`.
+//!
+//! The engine (`queuetop-engine`), the sources (`queuetop-feed`) and the
+//! terminal view (`queuetop-tui`) are crates of their own under `crates/`;
+//! this crate wires them together and is the only one that knows them all.
+
+pub mod app;
+pub mod cli;
+pub mod demo;
+pub mod source;
+pub mod view;

@@ -1,0 +1,11 @@
+//! The program's integration tests: the command line, the demo, bytes sent
+//! to a terminal, and the real binary end to end in tmux.
+
+mod cli;
+mod demo_cli;
+mod demo_server;
+mod demo_sim;
+mod dialect_cli;
+mod e2e_tmux;
+mod feed_cli;
+mod ui_bytes;
