@@ -5,6 +5,7 @@
 //! events; events change the [`floor`] inside the [`monitor`]; the floor is
 //! read as figures by the [`snapshot`] printer and the terminal view.
 
+pub mod alert;
 pub mod app;
 pub mod cli;
 pub mod clock;
