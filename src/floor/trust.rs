@@ -123,41 +123,6 @@ fn grow(mut u: Uncertainty, at: Ts, why: Doubt) -> Uncertainty {
     u
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rolling_doubt_lasts_one_window_after_the_last_one() {
-        let mut t = Trust::default();
-        t.note(Ts(10_000), Doubt::Gap, 60_000, Ts(0));
-        assert_eq!(t.rolling(Ts(10_000), 60_000).unwrap().since, Ts(10_000));
-        // A second doubt inside the window extends the stretch, same start.
-        t.note(Ts(40_000), Doubt::Dropped, 60_000, Ts(0));
-        let u = t.rolling(Ts(69_999), 60_000).unwrap();
-        assert_eq!((u.since, u.last), (Ts(10_000), Ts(40_000)));
-        assert!(u.reasons.gap && u.reasons.dropped && !u.reasons.resync);
-        assert!(t.rolling(Ts(99_999), 60_000).is_some());
-        // (now - W, now] no longer holds 40 000.
-        assert!(t.rolling(Ts(100_000), 60_000).is_none());
-        // A later doubt starts a new stretch with only its own reason.
-        t.note(Ts(200_000), Doubt::Resync, 60_000, Ts(0));
-        let u = t.rolling(Ts(200_000), 60_000).unwrap();
-        assert_eq!(u.since, Ts(200_000));
-        assert_eq!(u.reasons.words().collect::<Vec<_>>(), vec!["resync"]);
-    }
-
-    #[test]
-    fn today_doubt_lasts_until_the_next_day_start() {
-        let mut t = Trust::default();
-        t.note(Ts(5_000), Doubt::Gap, 1_000, Ts(0));
-        assert_eq!(t.today(Ts(0)).unwrap().since, Ts(5_000));
-        assert!(t.today(Ts(86_400_000)).is_none());
-        t.note(Ts(86_400_500), Doubt::Gap, 1_000, Ts(86_400_000));
-        assert_eq!(t.today(Ts(86_400_000)).unwrap().since, Ts(86_400_500));
-    }
-}
-
 impl super::Floor {
     /// Records a doubt at the floor's `now`.
     pub(super) fn doubt(&mut self, why: Doubt) {
@@ -200,5 +165,40 @@ impl super::Floor {
     pub fn window_seen(&self) -> Millis {
         let w = self.window.width();
         self.trust.started().map_or(0, |s| self.now.since(s).min(w))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rolling_doubt_lasts_one_window_after_the_last_one() {
+        let mut t = Trust::default();
+        t.note(Ts(10_000), Doubt::Gap, 60_000, Ts(0));
+        assert_eq!(t.rolling(Ts(10_000), 60_000).unwrap().since, Ts(10_000));
+        // A second doubt inside the window extends the stretch, same start.
+        t.note(Ts(40_000), Doubt::Dropped, 60_000, Ts(0));
+        let u = t.rolling(Ts(69_999), 60_000).unwrap();
+        assert_eq!((u.since, u.last), (Ts(10_000), Ts(40_000)));
+        assert!(u.reasons.gap && u.reasons.dropped && !u.reasons.resync);
+        assert!(t.rolling(Ts(99_999), 60_000).is_some());
+        // (now - W, now] no longer holds 40 000.
+        assert!(t.rolling(Ts(100_000), 60_000).is_none());
+        // A later doubt starts a new stretch with only its own reason.
+        t.note(Ts(200_000), Doubt::Resync, 60_000, Ts(0));
+        let u = t.rolling(Ts(200_000), 60_000).unwrap();
+        assert_eq!(u.since, Ts(200_000));
+        assert_eq!(u.reasons.words().collect::<Vec<_>>(), vec!["resync"]);
+    }
+
+    #[test]
+    fn today_doubt_lasts_until_the_next_day_start() {
+        let mut t = Trust::default();
+        t.note(Ts(5_000), Doubt::Gap, 1_000, Ts(0));
+        assert_eq!(t.today(Ts(0)).unwrap().since, Ts(5_000));
+        assert!(t.today(Ts(86_400_000)).is_none());
+        t.note(Ts(86_400_500), Doubt::Gap, 1_000, Ts(86_400_000));
+        assert_eq!(t.today(Ts(86_400_000)).unwrap().since, Ts(86_400_500));
     }
 }
