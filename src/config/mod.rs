@@ -350,6 +350,8 @@ mod tests {
         let m = metrics(&file, None).unwrap();
         assert!(m.settings.queues.contains_key("billing"));
         feed_timing(&file.feed).unwrap();
+        let r = rules(&file).unwrap();
+        assert_eq!(&*r.agents.reasons[0].0, "away_s:lunch");
     }
 
     #[test]
