@@ -7,6 +7,7 @@
 //! floor is read as figures by the [`snapshot`] printer and by the terminal
 //! view (another crate). Time is always passed in.
 
+pub mod alert;
 pub mod clock;
 pub mod config;
 pub mod diag;

@@ -48,6 +48,68 @@ pub struct ConfigFile {
     pub queues: BTreeMap<String, QueueSection>,
     #[serde(default)]
     pub display: DisplaySection,
+    /// Agent alert rules (docs/alerts.md).
+    #[serde(default)]
+    pub agents: AgentsSection,
+    /// Alert timing defaults and feed health rules (docs/alerts.md).
+    #[serde(default)]
+    pub alerts: AlertsSection,
+    /// Where each line of the text began, to name lines in later errors.
+    #[serde(skip)]
+    pub line_starts: Vec<usize>,
+}
+
+/// One alert rule as written: `{ warn = 60, crit = 180, for = "30s" }`.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSection {
+    pub warn: Option<f64>,
+    pub crit: Option<f64>,
+    /// Must hold this long before firing.
+    #[serde(rename = "for")]
+    pub hold: Option<Dur>,
+    /// Must be clear this long before returning.
+    pub clear_for: Option<Dur>,
+    /// Clear means back past the threshold by this much (rule's unit).
+    pub clear_margin: Option<f64>,
+    /// `off = true` turns a rule from `[defaults]` off for one queue.
+    pub off: Option<bool>,
+}
+
+pub type RuleKey = Option<toml::Spanned<RuleSection>>;
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgentsSection {
+    pub wrap_up_s: RuleKey,
+    pub busy_s: RuleKey,
+    pub away_s: RuleKey,
+    pub on_hold_s: RuleKey,
+    pub talk_s: RuleKey,
+    pub ghost_s: RuleKey,
+    /// Per away reason, e.g. `lunch = { warn = 3600 }`: replaces `away_s`.
+    #[serde(default)]
+    pub away_reasons: BTreeMap<String, toml::Spanned<RuleSection>>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AlertsSection {
+    /// Default `for` of every rule.
+    #[serde(rename = "for")]
+    pub hold: Option<Dur>,
+    /// Default `clear_for` of every rule.
+    pub clear_for: Option<Dur>,
+    #[serde(default)]
+    pub feed: FeedAlertsSection,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeedAlertsSection {
+    pub stale_s: RuleKey,
+    pub disconnected_s: RuleKey,
+    pub resync_s: RuleKey,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -84,6 +146,17 @@ pub struct QueueSection {
     pub longest_wait_crit_s: Option<f64>,
     pub waiting_warn: Option<u32>,
     pub waiting_crit: Option<u32>,
+    // Alert rules as tables (docs/alerts.md). The flat keys above stay and
+    // set the warn/crit of the first three.
+    pub longest_wait_s: RuleKey,
+    pub waiting: RuleKey,
+    pub service_level_pct: RuleKey,
+    pub abandon_rate_pct: RuleKey,
+    pub asa_s: RuleKey,
+    pub entered: RuleKey,
+    pub no_agent_waiting: RuleKey,
+    pub wait_forecast_s: RuleKey,
+    pub agents_short: RuleKey,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -1,12 +1,17 @@
 //! Configuration: the TOML file, merged with the command line (which wins),
 //! checked once, and turned into the typed settings each part needs.
 
+mod alerts;
 mod file;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-pub use file::{ConfigFile, DisplaySection, Dur, FeedSection, QueueSection};
+pub use alerts::rules;
+pub use file::{
+    AgentsSection, AlertsSection, ConfigFile, DisplaySection, Dur, FeedAlertsSection, FeedSection,
+    QueueSection, RuleSection,
+};
 
 use crate::floor::{DayStart, QueuePolicy, Settings, SlFormula};
 use crate::time::{Millis, parse_duration};
@@ -36,7 +41,7 @@ pub fn load(path: &Path) -> Result<ConfigFile, ConfigError> {
 
 /// Parses config text. An error reads `line N: <what is wrong>`.
 pub fn parse(text: &str) -> Result<ConfigFile, ConfigError> {
-    toml::from_str(text).map_err(|e| {
+    let mut file: ConfigFile = toml::from_str(text).map_err(|e| {
         // 1-based line of the span's start: newlines before it, plus one.
         let line = e.span().map(|s| {
             text.as_bytes()[..s.start.min(text.len())]
@@ -50,7 +55,11 @@ pub fn parse(text: &str) -> Result<ConfigFile, ConfigError> {
             Some(n) => err(format!("line {n}: {msg}")),
             None => err(msg),
         }
-    })
+    })?;
+    file.line_starts = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    Ok(file)
 }
 
 /// The default config location: `$XDG_CONFIG_HOME/queuetop/config.toml`
@@ -351,6 +360,8 @@ mod tests {
         let m = metrics(&file, None).unwrap();
         assert!(m.settings.queues.contains_key("billing"));
         feed_timing(&file.feed).unwrap();
+        let r = rules(&file).unwrap();
+        assert_eq!(&*r.agents.reasons[0].0, "away_s:lunch");
     }
 
     #[test]

@@ -9,12 +9,14 @@
 
 mod apply;
 mod audit;
+mod facts;
 mod histogram;
 mod live;
 mod memory;
 mod resync;
 mod sample;
 mod settings;
+mod trust;
 mod view;
 mod window;
 
@@ -26,9 +28,11 @@ use slab::Slab;
 use crate::protocol::{Decoded, Event};
 use crate::time::Ts;
 
+pub use facts::AgentFacts;
 pub use live::{Channel, DisplayState};
 pub use sample::{AgentIdx, QueueIdx};
 pub use settings::{DEFAULT_SL_THRESHOLD, DayStart, Limits, QueuePolicy, Settings, SlFormula};
+pub use trust::{Doubt, DoubtReasons, Uncertainty};
 pub use view::{
     AgentCounts, AgentView, ContactView, Figures, Frt, QueueView, WaitingView, WindowKind,
 };
@@ -80,6 +84,8 @@ pub struct Floor {
     last_seen_seq: Option<u64>,
     latest_event: Option<Ts>,
     resyncing: bool,
+    /// Doubts that make window figures uncertain (gaps, resyncs, drops).
+    trust: trust::Trust,
 }
 
 impl Floor {
@@ -106,6 +112,7 @@ impl Floor {
             last_seen_seq: None,
             latest_event: None,
             resyncing: false,
+            trust: trust::Trust::default(),
             settings,
         };
         // Queues named in the config are shown even before the feed names them.
@@ -146,6 +153,7 @@ impl Floor {
     pub fn advance(&mut self, now: Ts) {
         if now > self.now {
             self.now = now;
+            self.trust.note_start(now);
             self.window.advance(now);
             self.customers.prune(now);
         }
@@ -153,6 +161,7 @@ impl Floor {
 
     /// Takes one decoder outcome: applies an event, counts the rest.
     pub fn ingest(&mut self, decoded: &Decoded<'_>) {
+        let before = self.doubt_counters();
         match decoded {
             Decoded::Event(ev) => self.apply(ev),
             Decoded::Unknown { seq } => {
@@ -164,6 +173,7 @@ impl Floor {
                 self.note_seq(r.seq);
             }
         }
+        self.doubt_from(before);
     }
 
     /// Counts a frame refused before decoding (binary, oversized, not UTF-8).
@@ -192,6 +202,7 @@ impl Floor {
 
     /// Applies one event at its own `ts`. Duplicates by `seq` are dropped.
     pub fn apply(&mut self, ev: &Event<'_>) {
+        let before = self.doubt_counters();
         if self.is_duplicate(ev.seq) {
             self.counts.duplicates += 1;
             return;
@@ -203,6 +214,12 @@ impl Floor {
         self.counts.events += 1;
         self.latest_event = Some(self.latest_event.map_or(ev.ts, |t| t.max(ev.ts)));
         self.apply_kind(ev);
+        self.doubt_from(before);
+        // A snapshot replacing state we already held may have skipped
+        // outcomes we never counted; the very first one replaces nothing.
+        if matches!(ev.kind, crate::protocol::EventKind::Snapshot(_)) && self.counts.events > 1 {
+            self.doubt(Doubt::Resync);
+        }
     }
 
     /// A new connection starts its own `seq` numbering.
@@ -214,6 +231,7 @@ impl Floor {
     /// After a reconnect the live state may be stale until a snapshot comes.
     pub fn begin_resync(&mut self) {
         self.resyncing = true;
+        self.doubt(Doubt::Resync);
     }
 
     /// `resync_grace` passed without a snapshot: trust the events we have.
