@@ -1,137 +1,22 @@
-//! Wiring: command line + config file -> a source, a floor, and what to do
-//! with them (the terminal view, a snapshot, or the demo server).
+//! The commands: the terminal view, a snapshot, the demo server. Each takes
+//! the command line, resolves it with the config into a plan, and runs.
 
-use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use crate::cli::{Cli, Command, Format, Options, SnapshotArgs, SourceArgs};
-use crate::source::{self, Source};
+use crate::cli::{Cli, Command, Format, SnapshotArgs};
+use crate::error::{AppError, AppResult};
+use crate::logging::{init_log, log_path};
+use crate::plan::resolve;
+use crate::source::{self, Source, SourceFailure};
 use crate::view;
-use queuetop_engine::config::{self, ConfigError, ConfigFile, Metrics};
-use queuetop_engine::dialect::{DialectKind, DialectSetup};
+use queuetop_engine::config;
 use queuetop_engine::floor::WindowKind;
 use queuetop_engine::health::LinkState;
-use queuetop_engine::monitor::Monitor;
+use queuetop_engine::monitor::lock;
 use queuetop_engine::snapshot;
 use queuetop_engine::time::{Ts, parse_duration};
 use queuetop_feed as feed;
-
-/// How a run ends badly: exit status 2 for usage and config, 1 at run time.
-#[derive(Debug)]
-pub enum AppError {
-    Usage(String),
-    Runtime(String),
-}
-
-impl AppError {
-    pub fn exit_code(&self) -> i32 {
-        match self {
-            AppError::Usage(_) => 2,
-            AppError::Runtime(_) => 1,
-        }
-    }
-
-    pub fn message(&self) -> &str {
-        match self {
-            AppError::Usage(m) | AppError::Runtime(m) => m,
-        }
-    }
-}
-
-impl From<ConfigError> for AppError {
-    fn from(e: ConfigError) -> Self {
-        AppError::Usage(e.0)
-    }
-}
-
-pub type AppResult<T> = Result<T, AppError>;
-
-pub const NO_SOURCE_HELP: &str = "no feed to show: give one with --url wss://HOST/PATH (or [feed] url in the config file), \
-     play a recording with --replay FILE, or try the built-in demo with --demo";
-
-/// The config file and the metrics settings, with the command line applied.
-pub struct Resolved {
-    pub file: ConfigFile,
-    pub metrics: Metrics,
-    pub dialect: DialectKind,
-}
-
-pub fn resolve(source: &SourceArgs, options: &Options) -> AppResult<Resolved> {
-    let file = match &options.config {
-        Some(p) => config::load(p)?,
-        None => match config::default_path() {
-            Some(p) => config::load(&p)?,
-            None => ConfigFile::default(),
-        },
-    };
-    let metrics = config::metrics(&file, options.window.as_deref())?;
-    let dialect_name = source
-        .dialect
-        .as_deref()
-        .or(file.feed.dialect.as_deref())
-        .unwrap_or("native");
-    let dialect = DialectKind::parse(dialect_name).ok_or_else(|| {
-        let flag = if source.dialect.is_some() {
-            "--dialect"
-        } else {
-            "key `feed.dialect`"
-        };
-        AppError::Usage(format!(
-            "{flag}: '{dialect_name}' is not one of {}",
-            DialectKind::names()
-        ))
-    })?;
-    Ok(Resolved {
-        file,
-        metrics,
-        dialect,
-    })
-}
-
-/// What the dialect needs from the config: the queues it names, and
-/// whether it sets its own subscribe message.
-pub fn dialect_setup(file: &ConfigFile) -> DialectSetup {
-    DialectSetup {
-        queues: file.queues.keys().cloned().collect(),
-        subscribe_configured: file.feed.subscribe.is_some(),
-    }
-}
-
-/// Replay speed: a positive factor, or `max` (None).
-pub fn parse_speed(s: &str) -> AppResult<Option<f64>> {
-    if s == "max" {
-        return Ok(None);
-    }
-    match s.parse::<f64>() {
-        Ok(f) if f.is_finite() && f > 0.0 => Ok(Some(f)),
-        _ => Err(AppError::Usage(format!(
-            "--speed: '{s}' is not a positive factor or `max`"
-        ))),
-    }
-}
-
-/// Sets up the log file, if any. Diagnostics never go to the terminal.
-pub fn init_log(path: Option<&Path>) -> AppResult<()> {
-    let Some(path) = path else { return Ok(()) };
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .map_err(|e| AppError::Usage(format!("--log {}: {e}", path.display())))?;
-    let _ = tracing_subscriber::fmt()
-        .with_writer(std::sync::Mutex::new(file))
-        .with_ansi(false)
-        .with_max_level(tracing::Level::INFO)
-        .try_init();
-    Ok(())
-}
-
-fn log_path(options: &Options, file: &ConfigFile) -> Option<PathBuf> {
-    options
-        .log
-        .clone()
-        .or_else(|| file.display.log.as_ref().map(PathBuf::from))
-}
+use queuetop_feed::sink::Recording;
 
 pub fn run(cli: Cli) -> AppResult<()> {
     match cli.command {
@@ -153,13 +38,14 @@ fn view_command(cli: Cli) -> AppResult<()> {
     );
     let source = Source::choose(&cli.source, &cli.options, &r, "1")?;
     // The view can flip between the rolling window and today: keep both.
-    let monitor = Arc::new(Mutex::new(source.monitor(&r, &cli.options, true)?));
+    let monitor = Arc::new(Mutex::new(source.monitor(&r, true)?));
     let speed = match &source.kind {
         source::Kind::Replay { speed_text, .. } => Some(speed_text.clone()),
         _ => None,
     };
     let wall_clock = source.wall_clock();
-    let task = source.task(monitor.clone(), timing.max_frame_bytes)?;
+    let recording = source.recording(&r, &cli.options)?;
+    let task = source.task(monitor.clone(), timing.max_frame_bytes, recording.clone())?;
     let opts = queuetop_tui::run::Options {
         theme,
         max_fps,
@@ -173,12 +59,16 @@ fn view_command(cli: Cli) -> AppResult<()> {
     };
     let result =
         view::start(monitor.clone(), opts, task).map_err(|e| AppError::Runtime(e.to_string()));
-    lock(&monitor).flush_recording();
+    flush(recording.as_ref());
     result
 }
 
-fn lock(m: &Mutex<Monitor>) -> std::sync::MutexGuard<'_, Monitor> {
-    m.lock().unwrap_or_else(PoisonError::into_inner)
+/// Writes out what the recording still buffers (the sink flushes nothing
+/// per frame, to keep the feed fast).
+fn flush(recording: Option<&Recording>) {
+    if let Some(r) = recording {
+        r.lock().unwrap_or_else(PoisonError::into_inner).flush();
+    }
 }
 
 /// `queuetop snapshot`: run the source, then print every figure once.
@@ -196,7 +86,8 @@ fn snapshot_command(args: SnapshotArgs) -> AppResult<()> {
         None => 5_000,
     };
     let source = Source::choose(&args.source, &args.options, &r, "max")?;
-    let mut monitor = source.monitor(&r, &args.options, kind == WindowKind::Today)?;
+    let mut monitor = source.monitor(&r, kind == WindowKind::Today)?;
+    let recording = source.recording(&r, &args.options)?;
     if let source::Kind::Replay {
         path, speed: None, ..
     } = &source.kind
@@ -218,16 +109,15 @@ fn snapshot_command(args: SnapshotArgs) -> AppResult<()> {
     let is_replay = !source.wall_clock();
     let target = source.info.target.clone();
     let shared = Arc::new(Mutex::new(monitor));
-    let task = source.task(shared.clone(), timing.max_frame_bytes)?;
+    let task = source.task(shared.clone(), timing.max_frame_bytes, recording.clone())?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| AppError::Runtime(format!("cannot start the runtime: {e}")))?;
-    runtime.block_on(async {
+    let failure = runtime.block_on(async {
         if is_replay {
             // A paced replay runs to the end of its file.
-            task.await;
-            return;
+            return task.await.err();
         }
         let client = tokio::spawn(task);
         let end = tokio::time::Instant::now() + std::time::Duration::from_millis(after as u64);
@@ -239,14 +129,18 @@ fn snapshot_command(args: SnapshotArgs) -> AppResult<()> {
             }
         }
         client.abort();
+        match client.await {
+            Ok(Err(failure)) => Some(failure),
+            _ => None,
+        }
     });
     drop(runtime);
+    flush(recording.as_ref());
+    if let Some(SourceFailure(why)) = failure {
+        return Err(AppError::Runtime(why));
+    }
     let mut m = lock(&shared);
-    m.flush_recording();
     if is_replay {
-        if let Some(why) = m.failure.take() {
-            return Err(AppError::Runtime(why));
-        }
         return print_snapshot(
             &snapshot::build(&m, kind, None, timing.stale_after),
             args.format,

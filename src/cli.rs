@@ -1,5 +1,5 @@
 //! The command line (cli.md). Parsing only: checking values and merging
-//! with the config happens in [`crate::app`].
+//! with the config happens in [`crate::plan`].
 
 use std::path::PathBuf;
 

@@ -8,5 +8,8 @@
 pub mod app;
 pub mod cli;
 pub mod demo;
+pub mod error;
+pub mod logging;
+pub mod plan;
 pub mod source;
 pub mod view;

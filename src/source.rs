@@ -5,21 +5,30 @@
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
-use crate::app::{AppError, AppResult, NO_SOURCE_HELP, Resolved, dialect_setup, parse_speed};
 use crate::cli::{Options, SourceArgs};
 use crate::demo;
+use crate::error::{AppError, AppResult};
+use crate::plan::{NO_SOURCE_HELP, Resolved, dialect_setup, parse_speed};
 use queuetop_engine::config;
 use queuetop_engine::dialect::DialectKind;
 use queuetop_engine::floor::Floor;
-use queuetop_engine::monitor::{Monitor, Recorder, SourceInfo, SourceKind};
+use queuetop_engine::monitor::{Monitor, SourceInfo, SourceKind};
 use queuetop_feed as feed;
 use queuetop_feed::ami::{AmiConfig, AmiTarget, AmiTransport};
+use queuetop_feed::record::Recorder;
+use queuetop_feed::sink::Recording;
 use queuetop_feed::{FeedConfig, LocalClock, MonitorSink, WsTransport};
 
+/// Why a source stopped for good before its end (a replay file that could
+/// not be read, a demo that could not start). Live feeds never stop: they
+/// reconnect.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceFailure(pub String);
+
 /// A task that writes into the monitor until its source has no more.
-pub type SourceTask = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
+pub type SourceTask =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), SourceFailure>> + Send>>;
 
 /// How a live source connects.
 #[allow(clippy::large_enum_variant)]
@@ -121,18 +130,18 @@ impl Source {
     /// The monitor this source feeds. `track_today` keeps the day's sums
     /// too (the view can flip to them; a snapshot of the rolling window
     /// does not need them).
-    pub fn monitor(
-        &self,
-        r: &Resolved,
-        options: &Options,
-        track_today: bool,
-    ) -> AppResult<Monitor> {
+    pub fn monitor(&self, r: &Resolved, track_today: bool) -> AppResult<Monitor> {
         let timing = config::feed_timing(&r.file.feed)?;
         let mut settings = r.metrics.settings.clone();
         settings.track_today = track_today;
         let dialect = self.dialect.make_with(&dialect_setup(&r.file));
         let mut m = Monitor::new(Floor::new(settings), self.info.clone(), dialect);
         m.resync_grace = timing.resync_grace;
+        Ok(m)
+    }
+
+    /// The `--record` file (or key `feed.record`), opened for appending.
+    pub fn recording(&self, r: &Resolved, options: &Options) -> AppResult<Option<Recording>> {
         let record = options
             .record
             .clone()
@@ -145,9 +154,9 @@ impl Source {
             }
             let rec = Recorder::create(&path)
                 .map_err(|e| AppError::Usage(format!("--record {}: {e}", path.display())))?;
-            m.record_to(rec);
+            return Ok(Some(Arc::new(Mutex::new(rec))));
         }
-        Ok(m)
+        Ok(None)
     }
 
     /// Whether the floor's time follows our wall clock (live and demo) or
@@ -158,56 +167,45 @@ impl Source {
 
     /// The task that feeds `monitor`. A replay ends at the end of its
     /// file; a live source or the demo runs until the task is dropped.
-    pub fn task(self, monitor: Arc<Mutex<Monitor>>, max_line: usize) -> AppResult<SourceTask> {
+    pub fn task(
+        self,
+        monitor: Arc<Mutex<Monitor>>,
+        max_line: usize,
+        recording: Option<Recording>,
+    ) -> AppResult<SourceTask> {
         Ok(match self.kind {
             Kind::Replay { path, speed, .. } => {
                 let file = open_replay(&path)?;
                 Box::pin(async move {
                     let input = std::io::BufReader::new(file);
-                    if let Err(e) =
-                        feed::replay::play(monitor.clone(), input, speed, max_line).await
-                    {
-                        let why = format!("--replay {}: {e}", path.display());
-                        tracing::error!("{why}");
-                        monitor.lock().unwrap_or_else(|p| p.into_inner()).failure = Some(why);
-                    }
+                    feed::replay::play(monitor, input, speed, max_line)
+                        .await
+                        .map_err(|e| SourceFailure(format!("--replay {}: {e}", path.display())))
                 })
             }
             Kind::Live { link, cfg } => {
-                let sink = MonitorSink::new(monitor);
+                let sink = MonitorSink::new(monitor).recording_to(recording);
                 let rules = cfg.rules();
                 match link {
                     Live::Ws(t) => Box::pin(async move {
-                        queuetop_feed::serve(t, rules, sink, LocalClock::System).await;
+                        match queuetop_feed::serve(t, rules, sink, LocalClock::System).await {}
                     }),
                     Live::Ami(t) => Box::pin(async move {
-                        queuetop_feed::serve(t, rules, sink, LocalClock::System).await;
+                        match queuetop_feed::serve(t, rules, sink, LocalClock::System).await {}
                     }),
                 }
             }
             Kind::Demo { seed } => Box::pin(async move {
                 // The demo is served on a loopback port and read through the
                 // same client as a real feed, so it exercises the same path.
-                let (addr, _server) = match demo::serve_in_process(seed, 1.0).await {
-                    Ok(s) => s,
-                    Err(e) => {
-                        tracing::error!("cannot serve the demo: {e}");
-                        return;
-                    }
-                };
+                let (addr, _server) = demo::serve_in_process(seed, 1.0)
+                    .await
+                    .map_err(|e| SourceFailure(format!("cannot serve the demo: {e}")))?;
                 let cfg = demo_feed_config(format!("ws://{addr}"));
-                match WsTransport::new(&cfg) {
-                    Ok(t) => {
-                        queuetop_feed::serve(
-                            t,
-                            cfg.rules(),
-                            MonitorSink::new(monitor),
-                            LocalClock::System,
-                        )
-                        .await;
-                    }
-                    Err(e) => tracing::error!("cannot reach the demo: {e}"),
-                }
+                let t = WsTransport::new(&cfg)
+                    .map_err(|e| SourceFailure(format!("cannot reach the demo: {e}")))?;
+                let sink = MonitorSink::new(monitor).recording_to(recording);
+                match queuetop_feed::serve(t, cfg.rules(), sink, LocalClock::System).await {}
             }),
         })
     }
@@ -215,15 +213,8 @@ impl Source {
 
 /// The demo's own feed settings: loopback, no proxy, no token.
 fn demo_feed_config(url: String) -> FeedConfig {
-    let timing = config::FeedTiming::default();
-    let ms = |m: i64| Duration::from_millis(m as u64);
     FeedConfig {
         proxy: Some(String::new()),
-        connect_timeout: ms(timing.connect_timeout),
-        ping_interval: ms(timing.ping_interval),
-        idle_timeout: ms(timing.idle_timeout),
-        max_frame_bytes: timing.max_frame_bytes,
-        max_message_bytes: timing.max_message_bytes,
         ..FeedConfig::new(url)
     }
 }

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use queuetop_engine::monitor::Monitor;
 use queuetop_tui::run::{Options, run};
 
-use crate::source::SourceTask;
+use crate::source::{SourceFailure, SourceTask};
 
 /// Runs the view over a source: a tokio runtime for the source and the
 /// signals, the terminal for the screen, and the loop on this thread.
@@ -27,7 +27,11 @@ pub fn start(monitor: Arc<Mutex<Monitor>>, opts: Options, source: SourceTask) ->
         .thread_name("queuetop-source")
         .build()?;
     let stop = stop_on_signals(rt.handle())?;
-    rt.spawn(source);
+    rt.spawn(async move {
+        if let Err(SourceFailure(why)) = source.await {
+            tracing::error!("{why}");
+        }
+    });
     let result = {
         let (mut terminal, _guard) = queuetop_tui::terminal::setup(opts.mouse)?;
         let result = run(&mut terminal, monitor, opts, &stop);

@@ -1,7 +1,8 @@
 //! `queuetop serve-demo`: the demo floor as a WebSocket feed for any client.
 
-use crate::app::{AppError, AppResult, init_log};
 use crate::cli::ServeDemoArgs;
+use crate::error::{AppError, AppResult};
+use crate::logging::init_log;
 
 use super::server::{DEFAULT_SEED, serve};
 use super::sim::MAX_RATE;

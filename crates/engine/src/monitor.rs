@@ -2,8 +2,6 @@
 //! doing. The feed task writes here (under a lock) as frames arrive; the
 //! screen and the snapshot printer read it. Time comes in from outside.
 
-use std::io::Write;
-
 use crate::clock::FeedClock;
 use crate::diag::RejectLog;
 use crate::dialect::{Dialect, Signal};
@@ -81,37 +79,6 @@ impl RateMeter {
     }
 }
 
-/// Appends received frames to a file, one a line (`--record`).
-pub struct Recorder {
-    out: std::io::BufWriter<std::fs::File>,
-}
-
-impl Recorder {
-    pub fn create(path: &std::path::Path) -> std::io::Result<Self> {
-        let f = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)?;
-        Ok(Recorder {
-            out: std::io::BufWriter::new(f),
-        })
-    }
-
-    fn write(&mut self, line: &str) {
-        let ok = self
-            .out
-            .write_all(line.as_bytes())
-            .and_then(|_| self.out.write_all(b"\n"));
-        if let Err(e) = ok {
-            tracing::error!("recording failed: {e}");
-        }
-    }
-
-    pub fn flush(&mut self) {
-        let _ = self.out.flush();
-    }
-}
-
 /// Takes the shared monitor's lock. A panic elsewhere while it was held
 /// leaves the floor as consistent as each event left it, so the lock's
 /// poison is ignored: a monitor that keeps showing beats one that stops.
@@ -133,11 +100,8 @@ pub struct Monitor {
     /// Bumped on every change, so the screen knows when to redraw.
     pub generation: u64,
     pub resync_grace: Millis,
-    /// Why the source stopped early (a replay file that could not be read).
-    pub failure: Option<String>,
     resync_started: Option<Ts>,
     dialect: Box<dyn Dialect>,
-    recorder: Option<Recorder>,
     rejects: RejectLog,
 }
 
@@ -155,16 +119,17 @@ impl Monitor {
             rate: RateMeter::default(),
             generation: 0,
             resync_grace: 10_000,
-            failure: None,
             resync_started: None,
             dialect,
-            recorder: None,
             rejects: RejectLog::default(),
         }
     }
 
-    pub fn record_to(&mut self, recorder: Recorder) {
-        self.recorder = Some(recorder);
+    /// The line `--record` keeps for a live frame arriving at `local`: the
+    /// frame, stamped by the dialect when its events carry no time of their
+    /// own. Call it before [`Monitor::live_frame`] (the clock as it was).
+    pub fn record_line(&self, text: &str, local: Ts) -> String {
+        self.dialect.record_line(text, self.clock.feed_now(local))
     }
 
     pub fn dialect_mut(&mut self) -> &mut dyn Dialect {
@@ -175,9 +140,6 @@ impl Monitor {
     /// the feed's clock from it, apply it at the feed's `now`.
     pub fn live_frame(&mut self, text: &str, local: Ts) -> Signal {
         self.last_frame_local = Some(local);
-        if let Some(r) = &mut self.recorder {
-            r.write(&self.dialect.record_line(text, self.clock.feed_now(local)));
-        }
         let received = self.clock.feed_now(local);
         let (floor, clock, rejects) = (&mut self.floor, &mut self.clock, &mut self.rejects);
         let mut applied = 0;
@@ -264,12 +226,6 @@ impl Monitor {
             self.floor.end_resync();
             self.resync_started = None;
             self.generation += 1;
-        }
-    }
-
-    pub fn flush_recording(&mut self) {
-        if let Some(r) = &mut self.recorder {
-            r.flush();
         }
     }
 }

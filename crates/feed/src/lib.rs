@@ -37,6 +37,7 @@ pub mod clock;
 pub mod error;
 pub mod link;
 pub mod proxy;
+pub mod record;
 pub mod replay;
 pub mod setup;
 pub mod sink;

@@ -5,25 +5,39 @@
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use super::FeedSink;
+use crate::record::Recorder;
 use queuetop_engine::dialect::Signal;
 use queuetop_engine::health::LinkState;
-use queuetop_engine::monitor::Monitor;
+use queuetop_engine::monitor::{Monitor, lock};
 use queuetop_engine::protocol::RejectKind;
 use queuetop_engine::time::Ts;
+
+/// A recording shared by the sink (which writes) and the program (which
+/// flushes it on the way out). Its lock is not the monitor's.
+pub type Recording = Arc<Mutex<Recorder>>;
 
 #[derive(Clone)]
 pub struct MonitorSink {
     monitor: Arc<Mutex<Monitor>>,
+    recording: Option<Recording>,
 }
 
 impl MonitorSink {
     pub fn new(monitor: Arc<Mutex<Monitor>>) -> Self {
-        MonitorSink { monitor }
+        MonitorSink {
+            monitor,
+            recording: None,
+        }
+    }
+
+    /// Keeps every received frame in `recording` too.
+    pub fn recording_to(mut self, recording: Option<Recording>) -> Self {
+        self.recording = recording;
+        self
     }
 
     fn lock(&self) -> MutexGuard<'_, Monitor> {
-        // A panic elsewhere must not take the feed down with it.
-        self.monitor.lock().unwrap_or_else(PoisonError::into_inner)
+        lock(&self.monitor)
     }
 }
 
@@ -33,7 +47,21 @@ impl FeedSink for MonitorSink {
     }
 
     fn frame(&mut self, text: &str, local_ms: i64) -> Signal {
-        self.lock().live_frame(text, Ts(local_ms))
+        let local = Ts(local_ms);
+        let Some(recording) = &self.recording else {
+            return self.lock().live_frame(text, local);
+        };
+        let (signal, line) = {
+            let mut m = self.lock();
+            let line = m.record_line(text, local);
+            (m.live_frame(text, local), line)
+        };
+        // The monitor's lock is released: the disk may take its time.
+        recording
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .write(&line);
+        signal
     }
 
     fn refused(&mut self, why: RejectKind, local_ms: i64) {
