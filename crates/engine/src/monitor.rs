@@ -146,7 +146,7 @@ impl Monitor {
         let signal = self.dialect.decode(text, received, &mut |d: Decoded<'_>| {
             match &d {
                 // A duplicate is dropped whole: it teaches nothing of the clock.
-                Decoded::Event(ev) if !floor.is_duplicate(ev.seq) => {
+                Decoded::Event(ev) if !floor.is_duplicate(ev) => {
                     clock.observe(local, ev.ts);
                     floor.advance(clock.feed_now(local));
                     applied += 1;
@@ -195,10 +195,11 @@ impl Monitor {
         self.generation += 1;
     }
 
-    /// A new connection is up: its `seq` numbering starts afresh and, after
-    /// a reconnect, the live state is suspect until a snapshot arrives.
+    /// A new connection is up. Its `seq` numbering goes on from the last
+    /// one (it belongs to the feed, so a server replaying from an earlier
+    /// point has its repeats dropped); after a reconnect the live state is
+    /// suspect until a snapshot arrives.
     pub fn connected(&mut self, local: Ts) {
-        self.floor.reset_sequence();
         if self.connected_once {
             self.reconnects += 1;
             self.floor.begin_resync();
@@ -235,7 +236,7 @@ impl Monitor {
 /// whether an event was applied.
 fn replay_item(floor: &mut Floor, rejects: &mut RejectLog, d: &Decoded<'_>) -> bool {
     let applied = match d {
-        Decoded::Event(ev) if !floor.is_duplicate(ev.seq) => {
+        Decoded::Event(ev) if !floor.is_duplicate(ev) => {
             floor.advance(ev.ts);
             true
         }

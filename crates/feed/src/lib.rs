@@ -35,6 +35,7 @@ pub mod ami;
 pub mod backoff;
 pub mod clock;
 pub mod error;
+mod head;
 pub mod link;
 pub mod proxy;
 pub mod record;

@@ -20,6 +20,7 @@ use tokio_tungstenite::tungstenite::{Error as WsError, Message, Utf8Bytes};
 
 use super::FeedConfig;
 use super::error::LinkError;
+use super::head;
 use super::link::{Link, Received, Transport};
 use super::proxy::{self, Proxy};
 use super::target::Target;
@@ -178,7 +179,9 @@ impl Transport for WsTransport {
     type Link = WsLink;
 
     async fn connect(&self) -> Result<WsLink, LinkError> {
-        let stream = self.open_stream().await?;
+        // The answer is gathered whole first: a head trickled in many small
+        // reads is limited by the timeout below, not by a count of reads.
+        let stream: Box<dyn Io> = Box::new(head::GatherHead::new(self.open_stream().await?));
         let request = self.request()?;
         let (ws, _response) = timeout(
             self.connect_timeout,
@@ -224,7 +227,10 @@ fn handshake_error(e: WsError) -> LinkError {
         }
         WsError::Io(e) => LinkError::io(&e, "in the WebSocket handshake"),
         WsError::Protocol(p) => LinkError::new(format!("WebSocket handshake: {p}")),
-        WsError::Capacity(_) => LinkError::new("WebSocket handshake: answer too large"),
+        WsError::Capacity(_) | WsError::AttackAttempt => {
+            LinkError::new("WebSocket handshake: answer too large")
+        }
+        WsError::HttpFormat(_) => LinkError::new("WebSocket handshake: answer is not valid HTTP"),
         _ => LinkError::new("WebSocket handshake failed"),
     }
 }

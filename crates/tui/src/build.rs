@@ -313,8 +313,10 @@ fn header(m: &mut Monitor, st: &UiState, ctx: &Context<'_>) -> HeaderScene {
         rate: m.rate.per_second(rate_clock),
         window,
         // The feed's clock differs from ours: say so, timers are corrected.
+        // Same meaning and sign as the snapshot's `clock_offset_s`: our
+        // clock minus the feed's (+ when the feed is behind us).
         offset: (offset.abs() > 2000).then(|| {
-            let sign = if offset > 0 { "-" } else { "+" };
+            let sign = if offset > 0 { "+" } else { "-" };
             format!("{sign}{:.1}s", offset.abs() as f64 / 1000.0)
         }),
         rejected: counts.rejected,

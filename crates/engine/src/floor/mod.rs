@@ -25,7 +25,7 @@ use std::collections::HashMap;
 use foldhash::fast::RandomState;
 use slab::Slab;
 
-use crate::protocol::{Decoded, Event};
+use crate::protocol::{Decoded, Event, EventKind};
 use crate::time::Ts;
 
 pub use facts::AgentFacts;
@@ -83,6 +83,9 @@ pub struct Floor {
     /// it was never applied, so a corrected resend of it still applies.
     last_seen_seq: Option<u64>,
     latest_event: Option<Ts>,
+    /// `now` came from [`Floor::advance`] before any event: a guess that
+    /// nothing has aged on yet.
+    guessed_now: bool,
     resyncing: bool,
     /// Doubts that make window figures uncertain (gaps, resyncs, drops).
     trust: trust::Trust,
@@ -111,6 +114,7 @@ impl Floor {
             last_applied_seq: None,
             last_seen_seq: None,
             latest_event: None,
+            guessed_now: false,
             resyncing: false,
             trust: trust::Trust::default(),
             settings,
@@ -149,8 +153,18 @@ impl Floor {
         self.window.settle();
     }
 
-    /// Moves time forward: window samples age out, timers tick. Never back.
+    /// Moves time forward: window samples age out, timers tick. Never back,
+    /// once an event has been applied. Before the first one the caller's
+    /// `now` is only a guess (a live caller learns the feed's clock from
+    /// events and has to tick on its own clock until then): it is shown, but
+    /// nothing ages on it, and the first event's time replaces it even when
+    /// it is earlier (a feed whose clock is behind ours).
     pub fn advance(&mut self, now: Ts) {
+        if self.latest_event.is_none() {
+            self.now = now;
+            self.guessed_now = true;
+            return;
+        }
         if now > self.now {
             self.now = now;
             self.trust.note_start(now);
@@ -181,11 +195,12 @@ impl Floor {
         self.counts.rejected += 1;
     }
 
-    /// Whether an event with this `seq` would be dropped as already applied.
-    /// A caller that moves time by events asks first, so that a duplicate
-    /// moves nothing.
-    pub fn is_duplicate(&self, seq: Option<u64>) -> bool {
-        matches!((seq, self.last_applied_seq), (Some(s), Some(last)) if s <= last)
+    /// Whether this event would be dropped as already applied. A caller
+    /// that moves time by events asks first, so that a duplicate moves
+    /// nothing. A snapshot is never one: it starts a new numbering.
+    pub fn is_duplicate(&self, ev: &Event<'_>) -> bool {
+        !matches!(ev.kind, EventKind::Snapshot(_))
+            && matches!((ev.seq, self.last_applied_seq), (Some(s), Some(last)) if s <= last)
     }
 
     /// Notes a `seq` that arrived, whether or not its event is applied:
@@ -203,15 +218,29 @@ impl Floor {
     /// Applies one event at its own `ts`. Duplicates by `seq` are dropped.
     pub fn apply(&mut self, ev: &Event<'_>) {
         let before = self.doubt_counters();
-        if self.is_duplicate(ev.seq) {
+        if self.is_duplicate(ev) {
             self.counts.duplicates += 1;
             return;
+        }
+        if let EventKind::Snapshot(_) = ev.kind {
+            // feed-v1: `seq` belongs to the feed and survives reconnects;
+            // only a snapshot starts a new numbering (a restarted server
+            // counting from 1 again). Its own `seq` is the new baseline, or
+            // with none, the next event's.
+            self.last_applied_seq = None;
+            self.last_seen_seq = None;
         }
         self.note_seq(ev.seq);
         if ev.seq.is_some() {
             self.last_applied_seq = ev.seq;
         }
         self.counts.events += 1;
+        if std::mem::take(&mut self.guessed_now) {
+            // The time so far was a guess; from here on it is the feed's.
+            self.trust.note_start(self.now);
+            self.window.advance(self.now);
+            self.customers.prune(self.now);
+        }
         self.latest_event = Some(self.latest_event.map_or(ev.ts, |t| t.max(ev.ts)));
         self.apply_kind(ev);
         self.doubt_from(before);
@@ -220,12 +249,6 @@ impl Floor {
         if matches!(ev.kind, crate::protocol::EventKind::Snapshot(_)) && self.counts.events > 1 {
             self.doubt(Doubt::Resync);
         }
-    }
-
-    /// A new connection starts its own `seq` numbering.
-    pub fn reset_sequence(&mut self) {
-        self.last_applied_seq = None;
-        self.last_seen_seq = None;
     }
 
     /// After a reconnect the live state may be stale until a snapshot comes.

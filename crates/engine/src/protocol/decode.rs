@@ -108,7 +108,9 @@ impl Reject {
 ///
 /// The frame is parsed once. Its events are handed on only once the whole
 /// frame proved to be JSON: a frame that is not (a batch cut short, say) is
-/// one rejection, and nothing of it is applied.
+/// one rejection, and nothing of it is applied. A frame that is JSON but
+/// holds a value the one pass cannot read (a number out of range) is read
+/// again item by item, so that only that item is refused.
 pub fn decode_frame<'a>(frame: &'a str, mut out: impl FnMut(Decoded<'a>)) {
     let mut de = serde_json::Deserializer::from_str(frame);
     let mut items: SmallVec<[Decoded<'a>; 1]> = SmallVec::new();
@@ -118,7 +120,7 @@ pub fn decode_frame<'a>(frame: &'a str, mut out: impl FnMut(Decoded<'a>)) {
     };
     match seed.deserialize(&mut de).and_then(|()| de.end()) {
         Ok(()) => items.into_iter().for_each(out),
-        Err(_) => out(Decoded::Rejected(Reject::new(RejectKind::NotJson, frame))),
+        Err(_) => super::salvage::decode_items(frame, &mut out),
     }
 }
 
@@ -173,8 +175,8 @@ impl<'de> Visitor<'de> for FrameSeed<'_, 'de> {
 }
 
 /// One item of a batch: decoded at once.
-struct ItemSeed<'a> {
-    frame: &'a str,
+pub(super) struct ItemSeed<'a> {
+    pub(super) frame: &'a str,
 }
 
 impl<'de> DeserializeSeed<'de> for ItemSeed<'de> {

@@ -6,6 +6,7 @@
 
 mod decode;
 mod event;
+mod salvage;
 mod slots;
 
 pub use decode::{Decoded, Reject, RejectKind, decode_frame};

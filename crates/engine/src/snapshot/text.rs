@@ -9,14 +9,21 @@ fn num(v: Option<f64>) -> String {
     v.map_or_else(|| "-".to_string(), |v| format!("{v:.1}"))
 }
 
-/// Left-aligns the first `left` columns, right-aligns the rest.
+/// A cell's width in terminal columns, as the view measures it: a CJK
+/// letter or an emoji takes two, a combining or zero-width mark none.
+fn width(cell: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(cell)
+}
+
+/// Left-aligns the first `left` columns, right-aligns the rest, padding by
+/// display width (not by characters) so that columns line up on screen.
 fn table(out: &mut String, rows: &[Vec<String>], left: usize) {
     let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
     let widths: Vec<usize> = (0..cols)
         .map(|c| {
             rows.iter()
                 .filter_map(|r| r.get(c))
-                .map(|s| s.chars().count())
+                .map(|s| width(s.as_str()))
                 .max()
                 .unwrap_or(0)
         })
@@ -27,7 +34,7 @@ fn table(out: &mut String, rows: &[Vec<String>], left: usize) {
             if c > 0 {
                 line.push_str("  ");
             }
-            let pad = widths[c] - cell.chars().count();
+            let pad = widths[c].saturating_sub(width(cell));
             if c < left {
                 line.push_str(cell);
                 line.push_str(&" ".repeat(pad));
