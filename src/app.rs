@@ -40,7 +40,7 @@ fn view_command(cli: Cli) -> AppResult<()> {
     // The view can flip between the rolling window and today: keep both.
     let monitor = Arc::new(Mutex::new(source.monitor(&r, true)?));
     let speed = match &source.kind {
-        source::Kind::Replay { speed_text, .. } => Some(speed_text.clone()),
+        source::Spec::Replay { speed_text, .. } => Some(speed_text.clone()),
         _ => None,
     };
     let wall_clock = source.wall_clock();
@@ -88,7 +88,7 @@ fn snapshot_command(args: SnapshotArgs) -> AppResult<()> {
     let source = Source::choose(&args.source, &args.options, &r, "max")?;
     let mut monitor = source.monitor(&r, kind == WindowKind::Today)?;
     let recording = source.recording(&r, &args.options)?;
-    if let source::Kind::Replay {
+    if let source::Spec::Replay {
         path, speed: None, ..
     } = &source.kind
     {

@@ -1,4 +1,4 @@
-//! The command line (cli.md). Parsing only: checking values and merging
+//! The command line (docs/snapshot.md). Parsing only: checking values and merging
 //! with the config happens in [`crate::plan`].
 
 use std::path::PathBuf;

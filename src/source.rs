@@ -39,7 +39,7 @@ pub enum Live {
 
 // Built once per run: the size of its largest variant costs nothing.
 #[allow(clippy::large_enum_variant)]
-pub enum Kind {
+pub enum Spec {
     /// A recording; `speed` `None` is `max`.
     Replay {
         path: PathBuf,
@@ -58,7 +58,7 @@ pub enum Kind {
 /// A source, checked and ready to start: every problem with the command
 /// line or config shows up here, before any terminal is taken.
 pub struct Source {
-    pub kind: Kind,
+    pub kind: Spec,
     pub info: SourceInfo,
     pub dialect: DialectKind,
 }
@@ -81,7 +81,7 @@ impl Source {
             open_replay(path)?;
             let info = SourceInfo::new(SourceKind::Replay, &path.display().to_string());
             return Ok(Source {
-                kind: Kind::Replay {
+                kind: Spec::Replay {
                     path: path.clone(),
                     speed,
                     speed_text,
@@ -94,7 +94,7 @@ impl Source {
             let seed = src.seed.unwrap_or(demo::DEFAULT_SEED);
             let info = SourceInfo::new(SourceKind::Demo, &format!("seed {seed}"));
             return Ok(Source {
-                kind: Kind::Demo { seed },
+                kind: Spec::Demo { seed },
                 info,
                 dialect: DialectKind::Native,
             });
@@ -121,7 +121,7 @@ impl Source {
         );
         let info = SourceInfo::new(SourceKind::Url, &feed::target::redact(&cfg.url));
         Ok(Source {
-            kind: Kind::Live { link, cfg },
+            kind: Spec::Live { link, cfg },
             info,
             dialect: r.dialect,
         })
@@ -147,7 +147,7 @@ impl Source {
             .clone()
             .or_else(|| r.file.feed.record.as_ref().map(PathBuf::from));
         if let Some(path) = record {
-            if matches!(self.kind, Kind::Replay { .. }) {
+            if matches!(self.kind, Spec::Replay { .. }) {
                 return Err(AppError::Usage(
                     "--record: only a live feed or the demo can be recorded".into(),
                 ));
@@ -162,7 +162,7 @@ impl Source {
     /// Whether the floor's time follows our wall clock (live and demo) or
     /// the events' own (a replay).
     pub fn wall_clock(&self) -> bool {
-        !matches!(self.kind, Kind::Replay { .. })
+        !matches!(self.kind, Spec::Replay { .. })
     }
 
     /// The task that feeds `monitor`. A replay ends at the end of its
@@ -174,7 +174,7 @@ impl Source {
         recording: Option<Recording>,
     ) -> AppResult<SourceTask> {
         Ok(match self.kind {
-            Kind::Replay { path, speed, .. } => {
+            Spec::Replay { path, speed, .. } => {
                 let file = open_replay(&path)?;
                 Box::pin(async move {
                     let input = std::io::BufReader::new(file);
@@ -183,7 +183,7 @@ impl Source {
                         .map_err(|e| SourceFailure(format!("--replay {}: {e}", path.display())))
                 })
             }
-            Kind::Live { link, cfg } => {
+            Spec::Live { link, cfg } => {
                 let sink = MonitorSink::new(monitor).recording_to(recording);
                 let rules = cfg.rules();
                 match link {
@@ -195,7 +195,7 @@ impl Source {
                     }),
                 }
             }
-            Kind::Demo { seed } => Box::pin(async move {
+            Spec::Demo { seed } => Box::pin(async move {
                 // The demo is served on a loopback port and read through the
                 // same client as a real feed, so it exercises the same path.
                 let (addr, _server) = demo::serve_in_process(seed, 1.0)
@@ -249,7 +249,7 @@ fn ami(src: &SourceArgs, cfg: FeedConfig, r: &Resolved, url_flag: &str) -> AppRe
     use feed::link::Transport;
     let info = SourceInfo::new(SourceKind::Url, &transport.describe());
     Ok(Source {
-        kind: Kind::Live {
+        kind: Spec::Live {
             link: Live::Ami(transport),
             cfg,
         },

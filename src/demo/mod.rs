@@ -8,6 +8,7 @@
 
 mod agents;
 mod arrivals;
+mod catch_up;
 pub mod command;
 mod contacts;
 mod dist;
@@ -15,7 +16,6 @@ mod hub;
 pub mod roster;
 pub mod server;
 mod sim;
-mod snapshot;
 pub mod wire;
 
 pub use server::{DEFAULT_SEED, serve, serve_in_process};

@@ -48,17 +48,17 @@ const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// the monotonic clock, so `ts` never goes back when the system clock is
 /// stepped (and tokio's paused clock drives it in tests).
 #[derive(Clone, Copy, Debug)]
-pub struct Clock {
+pub struct SimClock {
     base_ms: i64,
     base: Instant,
 }
 
-impl Clock {
-    pub fn start() -> Clock {
+impl SimClock {
+    pub fn start() -> SimClock {
         let base_ms = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
-        Clock {
+        SimClock {
             base_ms,
             base: Instant::now(),
         }
@@ -74,7 +74,7 @@ impl Clock {
 /// (which also ends every client's connection). The floor is warmed up
 /// first, so the first client already sees a busy floor.
 pub async fn serve(listener: TcpListener, seed: u64, rate: f64) {
-    let clock = Clock::start();
+    let clock = SimClock::start();
     // Warm up through the hub, so the warm-up is the history new clients get.
     let now = clock.now();
     let hub = Arc::new(Hub::new(Sim::new(seed, now.minus(WARM_UP), rate), BACKLOG));
@@ -124,7 +124,7 @@ impl Throttle {
 
 /// Accepts clients and, with a clock, advances the hub every [`TICK`].
 /// Without one, whoever holds the hub moves it (tests).
-pub(super) async fn run(listener: TcpListener, hub: Arc<Hub>, clock: Option<Clock>) {
+pub(super) async fn run(listener: TcpListener, hub: Arc<Hub>, clock: Option<SimClock>) {
     let mut ticker = tokio::time::interval(TICK);
     ticker.set_missed_tick_behavior(MissedTickBehavior::Skip);
     let mut clients = JoinSet::new();
@@ -338,7 +338,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn the_ticker_keeps_the_floor_at_the_clock() {
-        let clock = Clock::start();
+        let clock = SimClock::start();
         let opened = clock.now();
         let hub = Arc::new(Hub::new(Sim::new(1, opened, 1.0), 64));
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await.unwrap();

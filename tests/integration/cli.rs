@@ -67,7 +67,7 @@ fn snapshot_replay_prints_cli_md_json() {
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let v: Value = serde_json::from_slice(&out.stdout).expect("valid JSON on stdout");
-    // Key order as cli.md gives it.
+    // Key order as docs/snapshot.md gives it.
     assert_eq!(
         keys(&v),
         [

@@ -1,6 +1,6 @@
 //! The feed's clock, estimated from our own.
 //!
-//! feed-v1.md: the offset between our clock and the feed's is the minimum of
+//! docs/protocol.md: the offset between our clock and the feed's is the minimum of
 //! `receive_time - ts` over a recent window (the minimum removes network
 //! delay), and live timers tick as `local_now - offset`. One bad timestamp
 //! must not throw every timer off, so per-second minima that sit far below

@@ -8,7 +8,7 @@
 
 use std::borrow::Cow;
 
-/// Most bytes an id or a display name may have (feed-v1.md, Common fields).
+/// Most bytes an id or a display name may have (docs/protocol.md, Common fields).
 pub const MAX_ID_BYTES: usize = 256;
 pub const MAX_NAME_BYTES: usize = 256;
 

@@ -1,5 +1,5 @@
 //! A replay as a live source: frames from a file, applied as the file's own
-//! clock says, scaled by the speed (feed-v1.md, Time).
+//! clock says, scaled by the speed (docs/protocol.md, Time).
 //!
 //! Each frame is decoded once (a dialect may keep state between frames and
 //! must never see a frame twice); its events are kept, owned, until virtual

@@ -1,4 +1,4 @@
-//! Alerts (metrics.md, Alerts): thresholds from the config and a queue's
+//! Alerts (docs/metrics.md, Alerts): thresholds from the config and a queue's
 //! figures in, levels out; and the crossings and returns between two looks,
 //! as event log entries. Pure: no clock, no terminal.
 //!

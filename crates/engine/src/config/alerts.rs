@@ -112,7 +112,7 @@ fn table(q: &QueueSection, r: QueueRule) -> &RuleKey {
     }
 }
 
-/// The flat keys of the first three rules (metrics.md, Alerts), as a table.
+/// The flat keys of the first three rules (docs/metrics.md, Alerts), as a table.
 fn flat(q: &QueueSection, r: QueueRule) -> (Option<f64>, Option<f64>, &'static str) {
     match r {
         QueueRule::LongestWait => (

@@ -175,7 +175,7 @@ fn queue_policy(key: &str, q: &QueueSection) -> Result<QueuePolicy, ConfigError>
     })
 }
 
-/// Alert thresholds of one queue (metrics.md, Alerts); `None` means no alert.
+/// Alert thresholds of one queue (docs/metrics.md, Alerts); `None` means no alert.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Thresholds {
     pub longest_wait_warn: Option<Millis>,
@@ -280,7 +280,7 @@ pub fn metrics(file: &ConfigFile, window_flag: Option<&str>) -> Result<Metrics, 
     })
 }
 
-/// Feed timing and limits, with their defaults (feed-v1.md, issue list).
+/// Feed timing and limits, with their defaults (docs/protocol.md, issue list).
 #[derive(Clone, Debug, PartialEq)]
 pub struct FeedTiming {
     pub connect_timeout: Millis,

@@ -1,5 +1,5 @@
-//! How each event changes the floor (feed-v1.md's "effect" column, with
-//! metrics.md's rules for what each change counts).
+//! How each event changes the floor (docs/protocol.md's "effect" column, with
+//! docs/metrics.md's rules for what each change counts).
 
 use super::Floor;
 use super::live::{Channel, Contact, ContactKey, Phase, hold_as_of};
@@ -371,7 +371,7 @@ impl Floor {
                 true
             }
         };
-        // FCR is over "contacts ended in the window", which metrics.md
+        // FCR is over "contacts ended in the window", which docs/metrics.md
         // defines as segments: a contact that ends while waiting ended no
         // segment, so its `resolved` counts nowhere.
         if let Some(r) = resolved

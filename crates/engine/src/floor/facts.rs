@@ -45,7 +45,7 @@ impl Floor {
     }
 
     /// The longest talk time and the longest hold in progress among an
-    /// agent's contacts, as of now (metrics.md `talk_s`; a hold counts from
+    /// agent's contacts, as of now (docs/metrics.md `talk_s`; a hold counts from
     /// its start).
     pub fn agent_contact_times(&self, a: AgentIdx) -> (Millis, Option<Millis>) {
         let Some(agent) = self.agents.get(a.0 as usize) else {

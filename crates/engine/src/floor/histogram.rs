@@ -6,7 +6,7 @@
 //! each remembers the sum of its values: a percentile is the mean of the
 //! bucket holding the nearest-rank sample. That is exact whenever the bucket
 //! holds one distinct value and never off by more than the bucket's width,
-//! well inside metrics.md's max(1 s, 2 %).
+//! well inside docs/metrics.md's max(1 s, 2 %).
 
 use std::collections::BTreeMap;
 

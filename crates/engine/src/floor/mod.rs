@@ -1,5 +1,5 @@
 //! The floor model: the live state of a contact center and every figure of
-//! metrics.md, fed with decoded events.
+//! docs/metrics.md, fed with decoded events.
 //!
 //! It knows nothing of sockets, terminals or the wall clock. The caller moves
 //! time forward with [`Floor::advance`] and applies events with

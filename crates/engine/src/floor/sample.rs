@@ -1,6 +1,6 @@
 //! Window samples and the running sums built from them.
 //!
-//! Every window figure of metrics.md is a count, a sum or a percentile over
+//! Every window figure of docs/metrics.md is a count, a sum or a percentile over
 //! samples, each stamped with the `ts` of the event that completed it. The
 //! sums here are kept incrementally: a sample is added when it enters the
 //! window and subtracted when it leaves, so asking for figures costs nothing

@@ -10,7 +10,7 @@ use crate::time::{Millis, Ts};
 /// Service level when no config or `queue.info` sets a threshold.
 pub const DEFAULT_SL_THRESHOLD: Millis = 20_000;
 
-/// How `service_level_pct` is computed (metrics.md, `sl_formula`).
+/// How `service_level_pct` is computed (docs/metrics.md, `sl_formula`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum SlFormula {
     /// Answered within T over answered + abandoned (Twilio Flex, Genesys Cloud).
@@ -152,7 +152,7 @@ impl Settings {
         self.queues.get(queue)
     }
 
-    /// The effective service-level threshold of a queue: metrics.md's
+    /// The effective service-level threshold of a queue: docs/metrics.md's
     /// "config, then `queue.info`, then default 20 s", where the config is
     /// `[queues.ID]` then `[defaults]` (as for alerts).
     pub fn sl_threshold(&self, queue: &str, from_feed: Option<Millis>) -> Millis {

@@ -1,4 +1,4 @@
-//! Reading the floor: the figures of metrics.md, per queue, per agent and in
+//! Reading the floor: the figures of docs/metrics.md, per queue, per agent and in
 //! total, computed from the live state and the window sums. The snapshot
 //! command and the screen both read through here, so they always agree.
 
@@ -28,7 +28,7 @@ pub struct Frt {
 }
 
 /// The window figures of one scope. Durations in milliseconds; `None` where
-/// metrics.md says null (a mean or a percentage of nothing).
+/// docs/metrics.md says null (a mean or a percentage of nothing).
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Figures {
     pub entered: i64,

@@ -1,4 +1,4 @@
-//! The typed events of feed-v1.md. Strings borrow from the frame when they can
+//! The typed events of docs/protocol.md. Strings borrow from the frame when they can
 //! (`Cow`), and have already been sanitized and length-checked.
 
 use std::borrow::Cow;

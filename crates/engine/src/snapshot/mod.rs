@@ -1,4 +1,4 @@
-//! The snapshot: every figure at one instant, as cli.md's JSON (and as
+//! The snapshot: every figure at one instant, as docs/snapshot.md's JSON (and as
 //! tables for people). Built from the same floor views the screen draws.
 
 mod text;
@@ -28,7 +28,7 @@ fn s_opt(ms: Option<f64>) -> Option<f64> {
     ms.map(s)
 }
 
-/// Percentages are given to one decimal, as in cli.md's example.
+/// Percentages are given to one decimal, as in docs/snapshot.md's example.
 fn pct(p: Option<f64>) -> Option<f64> {
     p.map(|p| round_to(p, 1))
 }
@@ -110,7 +110,7 @@ pub struct FrtJson {
     pub p90: Option<f64>,
 }
 
-/// The figures every scope has, in cli.md's order.
+/// The figures every scope has, in docs/snapshot.md's order.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct FiguresJson {
     pub waiting: usize,

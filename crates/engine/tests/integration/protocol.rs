@@ -1,4 +1,4 @@
-//! The feed-v1 decoder against the letter of feed-v1.md.
+//! The feed-v1 decoder against the letter of docs/protocol.md.
 
 use std::borrow::Cow;
 
