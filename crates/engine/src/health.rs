@@ -26,3 +26,65 @@ pub enum LinkState {
     /// The source has nothing more to give (a replay at its end).
     Ended,
 }
+
+/// How the feed is doing, as one word in the snapshot (`feed.state`) and
+/// one label in the header: the link's state, refined by what arrives on
+/// it (a connected link whose events stopped is stale; one waiting for a
+/// snapshot after a reconnect is resyncing).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FeedHealth {
+    Connecting,
+    Connected,
+    Resyncing,
+    Stale,
+    Reconnecting,
+    AuthFailed,
+    Ended,
+}
+
+impl FeedHealth {
+    /// The word the JSON snapshot uses (docs/snapshot.md).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FeedHealth::Connecting => "connecting",
+            FeedHealth::Connected => "connected",
+            FeedHealth::Resyncing => "resyncing",
+            FeedHealth::Stale => "stale",
+            FeedHealth::Reconnecting => "reconnecting",
+            FeedHealth::AuthFailed => "auth_failed",
+            FeedHealth::Ended => "ended",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FeedHealth;
+
+    const ALL: [FeedHealth; 7] = [
+        FeedHealth::Connecting,
+        FeedHealth::Connected,
+        FeedHealth::Resyncing,
+        FeedHealth::Stale,
+        FeedHealth::Reconnecting,
+        FeedHealth::AuthFailed,
+        FeedHealth::Ended,
+    ];
+
+    /// Scripts read `feed.state`: every word is documented, and no two
+    /// states share one.
+    #[test]
+    fn every_state_word_is_distinct_and_documented() {
+        let doc = include_str!("../../../docs/snapshot.md");
+        let mut words: Vec<&str> = ALL.iter().map(|h| h.as_str()).collect();
+        for w in &words {
+            assert!(
+                doc.contains(&format!("`{w}`")),
+                "docs/snapshot.md lacks `{w}`"
+            );
+        }
+        words.sort();
+        words.dedup();
+        assert_eq!(words.len(), ALL.len());
+    }
+}

@@ -6,7 +6,7 @@ use crate::clock::FeedClock;
 use crate::diag::RejectLog;
 use crate::dialect::{Dialect, Signal};
 use crate::floor::Floor;
-use crate::health::LinkState;
+use crate::health::{FeedHealth, LinkState};
 use crate::protocol::{Decoded, RejectKind};
 use crate::time::{Millis, Ts};
 
@@ -207,6 +207,27 @@ impl Monitor {
         }
         self.connected_once = true;
         self.generation += 1;
+    }
+
+    /// How the feed is doing at `local_now` (our wall clock; `None` for a
+    /// replay, whose time is the events' own): stale once nothing has
+    /// arrived for longer than `stale_after`.
+    pub fn health(&self, local_now: Option<Ts>, stale_after: Millis) -> FeedHealth {
+        match &self.link {
+            LinkState::Connecting => FeedHealth::Connecting,
+            LinkState::Reconnecting { .. } => FeedHealth::Reconnecting,
+            LinkState::AuthFailed { .. } => FeedHealth::AuthFailed,
+            LinkState::Ended => FeedHealth::Ended,
+            LinkState::Connected if self.floor.resyncing() => FeedHealth::Resyncing,
+            LinkState::Connected => {
+                let last = self.last_event_local.or(self.last_frame_local);
+                match (local_now, last) {
+                    (Some(now), Some(last)) if now.since(last) > stale_after => FeedHealth::Stale,
+                    (Some(_), None) => FeedHealth::Stale,
+                    _ => FeedHealth::Connected,
+                }
+            }
+        }
     }
 
     pub fn set_link(&mut self, state: LinkState) {

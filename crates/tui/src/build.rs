@@ -16,9 +16,9 @@ use super::theme::Theme;
 use super::watch::Watch;
 use queuetop_engine::config::Alerts;
 use queuetop_engine::floor::{AgentIdx, AgentView, DisplayState, Floor, QueueView, WindowKind};
+use queuetop_engine::health::FeedHealth;
 use queuetop_engine::health::LinkState;
 use queuetop_engine::monitor::{Monitor, SourceKind};
-use queuetop_engine::snapshot::feed_state;
 use queuetop_engine::time::{Millis, Ts, human};
 
 /// What the builder needs besides the monitor and the UI state.
@@ -281,9 +281,9 @@ fn header(m: &mut Monitor, st: &UiState, ctx: &Context<'_>) -> HeaderScene {
             let speed = ctx.speed.as_deref().unwrap_or("1");
             (format!("playing x{speed}"), Level::Ok)
         }
-        LinkState::Connected => match feed_state(m, Some(ctx.local), ctx.stale_after) {
-            "stale" => ("STALE".to_string(), Level::Crit),
-            "resyncing" => ("resyncing".to_string(), Level::Warn),
+        LinkState::Connected => match m.health(Some(ctx.local), ctx.stale_after) {
+            FeedHealth::Stale => ("STALE".to_string(), Level::Crit),
+            FeedHealth::Resyncing => ("resyncing".to_string(), Level::Warn),
             _ => ("connected".to_string(), Level::Ok),
         },
     };

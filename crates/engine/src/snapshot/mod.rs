@@ -8,7 +8,6 @@ use serde::Serialize;
 pub use text::render_text;
 
 use crate::floor::{AgentCounts, DisplayState, Figures, QueueView, WindowKind};
-use crate::health::LinkState;
 use crate::monitor::Monitor;
 use crate::time::{Millis, Ts, secs};
 
@@ -189,25 +188,6 @@ pub struct AgentJson {
     pub att_s: Option<f64>,
 }
 
-/// The feed's state word for the snapshot and the header.
-pub fn feed_state(m: &Monitor, local_now: Option<Ts>, stale_after: Millis) -> &'static str {
-    match &m.link {
-        LinkState::Connecting => "connecting",
-        LinkState::Reconnecting { .. } => "reconnecting",
-        LinkState::AuthFailed { .. } => "auth_failed",
-        LinkState::Ended => "ended",
-        LinkState::Connected if m.floor.resyncing() => "resyncing",
-        LinkState::Connected => {
-            let last = m.last_event_local.or(m.last_frame_local);
-            match (local_now, last) {
-                (Some(now), Some(last)) if now.since(last) > stale_after => "stale",
-                (Some(_), None) => "stale",
-                _ => "connected",
-            }
-        }
-    }
-}
-
 /// Builds the snapshot. `local_now` is our wall clock for a live source
 /// (None for a replay, whose time is the events' own).
 pub fn build(
@@ -273,7 +253,7 @@ pub fn build(
             target: m.source.target.clone(),
         },
         feed: FeedJson {
-            state: feed_state(m, local_now, stale_after).to_string(),
+            state: m.health(local_now, stale_after).as_str().to_string(),
             events: counts_f.events,
             rejected: counts_f.rejected,
             unknown: counts_f.unknown,
