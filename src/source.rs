@@ -17,6 +17,7 @@ use queuetop_engine::monitor::{Monitor, SourceInfo, SourceKind};
 use queuetop_feed as feed;
 use queuetop_feed::ami::{AmiConfig, AmiTarget, AmiTransport};
 use queuetop_feed::record::Recorder;
+use queuetop_feed::scheme::Scheme;
 use queuetop_feed::sink::Recording;
 use queuetop_feed::{FeedConfig, LocalClock, MonitorSink, WsTransport};
 
@@ -113,8 +114,16 @@ impl Source {
         } else {
             "key `feed.url`"
         };
-        if cfg.url.starts_with("ami://") {
-            return ami(src, cfg, r, url_flag);
+        match Scheme::of(&cfg.url) {
+            Some(Scheme::Ami) => return ami(src, cfg, r, url_flag),
+            Some(Scheme::WebSocket) => {}
+            None => {
+                return Err(AppError::Usage(format!(
+                    "{url_flag}: '{}' must start with {}",
+                    feed::target::redact(&cfg.url),
+                    Scheme::prefixes()
+                )));
+            }
         }
         let link = Live::Ws(
             WsTransport::new(&cfg).map_err(|e| AppError::Usage(format!("{url_flag}: {e}")))?,

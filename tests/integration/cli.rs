@@ -369,3 +369,15 @@ fn help_and_version_exit_zero() {
     let o = run(&["--version"]);
     assert!(o.status.success());
 }
+
+/// The URL's scheme picks the transport; one it does not know is a bad
+/// command line that lists the ones it does.
+#[test]
+fn an_unknown_url_scheme_names_the_known_ones() {
+    let o = run(&["snapshot", "--url", "http://feeds.example.com/floor"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(e.contains("--url"), "{e}");
+    assert!(e.contains("ws://, wss:// or ami://"), "{e}");
+    assert_eq!(e.lines().count(), 1, "{e}");
+}

@@ -48,7 +48,9 @@ impl AmiTarget {
     /// in the URL is refused: it would sit in argv and in shell history.
     pub fn parse(url: &str) -> Result<AmiTarget, String> {
         let rest = url
-            .strip_prefix("ami://")
+            .get(..6)
+            .filter(|p| p.eq_ignore_ascii_case("ami://"))
+            .map(|_| &url[6..])
             .ok_or_else(|| format!("'{url}' is not an ami:// URL"))?;
         let rest = rest.trim_end_matches('/');
         let (user, hostport) = rest

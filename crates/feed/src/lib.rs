@@ -40,6 +40,7 @@ pub mod link;
 pub mod proxy;
 pub mod record;
 pub mod replay;
+pub mod scheme;
 pub mod setup;
 pub mod sink;
 pub mod supervisor;
