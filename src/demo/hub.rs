@@ -18,7 +18,7 @@ use tokio::sync::broadcast;
 use tokio_tungstenite::tungstenite::Utf8Bytes;
 
 use super::sim::Sim;
-use super::wire::encode;
+use queuetop_engine::protocol::encode;
 use queuetop_engine::time::{Millis, Ts};
 
 /// How much past a new client is sent (the default rolling window).

@@ -16,8 +16,7 @@ mod hub;
 pub mod roster;
 pub mod server;
 mod sim;
-pub mod wire;
 
+pub use queuetop_engine::protocol::encode;
 pub use server::{DEFAULT_SEED, serve, serve_in_process};
 pub use sim::{HEARTBEAT_EVERY, MAX_RATE, Sim, WARM_UP};
-pub use wire::encode;

@@ -5,10 +5,12 @@
 //! this module sees one protocol.
 
 mod decode;
+mod encode;
 mod event;
 mod salvage;
 mod slots;
 
 pub use decode::{Decoded, Reject, RejectKind, decode_frame};
 pub(crate) use decode::{MAX_AGENT_QUEUES, clean_id, clean_name, raw_str};
+pub use encode::encode;
 pub use event::*;

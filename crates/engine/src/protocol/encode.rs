@@ -5,8 +5,8 @@
 
 use serde::Serialize;
 
-use queuetop_engine::protocol::{Event, EventKind, FloorSnapshot};
-use queuetop_engine::time::{Millis, Ts};
+use crate::protocol::{Event, EventKind, FloorSnapshot};
+use crate::time::{Millis, Ts};
 
 /// One event as a feed-v1 JSON object, on one line.
 pub fn encode(ev: &Event<'_>) -> String {
@@ -256,7 +256,7 @@ fn snapshot<'e>(snap: &'e FloorSnapshot<'_>) -> Body<'e> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use queuetop_engine::protocol::{
+    use crate::protocol::{
         AgentState, Decoded, SnapAgent, SnapContact, SnapQueue, SnapWaiting, decode_frame,
     };
 
