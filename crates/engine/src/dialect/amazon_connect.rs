@@ -21,6 +21,7 @@ use smallvec::SmallVec;
 
 use super::Signal;
 use super::json::Obj;
+use super::ledger::{Agents, Contacts, EmptyQueues, QueueNames, Queueing};
 use super::memo::{DEFAULT_CAP, Memo};
 use super::platform::{Out, Platform, Sent, owned};
 use crate::protocol::{AgentState, EventKind, RejectKind, clean_id};
@@ -54,33 +55,54 @@ impl Leg {
 
 #[derive(Debug, Default)]
 struct AgentMem {
-    /// State, reason, name and queues as last sent.
-    sent: Option<Sent>,
+    /// The agent's contacts (their own ids, not linked) as last seen.
     legs: SmallVec<[(Box<str>, Leg); 2]>,
-}
-
-#[derive(Debug, Default)]
-struct ContactMem {
-    queue: Option<Box<str>>,
-    agent: Option<Box<str>>,
-    ended: bool,
 }
 
 pub struct AmazonConnect {
     agents: Memo<AgentMem>,
-    contacts: Memo<ContactMem>,
-    /// Queue names already announced with `queue.info`.
-    queue_names: Memo<Box<str>>,
+    sent: Agents,
+    contacts: Contacts,
+    queue_names: QueueNames,
 }
 
 impl Default for AmazonConnect {
     fn default() -> Self {
         AmazonConnect {
             agents: Memo::new(DEFAULT_CAP),
-            contacts: Memo::new(DEFAULT_CAP),
-            queue_names: Memo::new(10_000),
+            sent: Agents::default(),
+            contacts: Contacts::default(),
+            queue_names: QueueNames::default(),
         }
     }
+}
+
+/// An agent's personal queue (`.../queue/agent/ID`): Connect gives every
+/// agent one, for transfers to that agent. It is not a queue a supervisor
+/// watches, so it is neither a queue row nor in any agent's queue list.
+fn is_agent_queue(arn: &str) -> bool {
+    arn.contains("/queue/agent/")
+}
+
+/// The status an `AgentStatus` names. AWS's own samples and real records
+/// often carry only `Name` (no `Type`): "Available" is Connect's routable
+/// default and "Offline" its offline one; any other name is a custom
+/// (not routable) status.
+fn status_state(status: &Obj<'_>) -> Option<AgentState> {
+    match status.str("Type").as_deref() {
+        Some("OFFLINE") => return Some(AgentState::Offline),
+        Some("CUSTOM") => return Some(AgentState::Away),
+        Some("ROUTABLE") => return Some(AgentState::Available),
+        _ => {}
+    }
+    let name = status.name("Name")?;
+    Some(if name.eq_ignore_ascii_case("available") {
+        AgentState::Available
+    } else if name.eq_ignore_ascii_case("offline") {
+        AgentState::Offline
+    } else {
+        AgentState::Away
+    })
 }
 
 impl Platform for AmazonConnect {
@@ -142,6 +164,27 @@ fn channel(s: &str) -> Cow<'static, str> {
 }
 
 impl AmazonConnect {
+    /// The contact a Connect contact belongs to: the first of its chain of
+    /// transfers (`initialContactId`, else the contact `previousContactId`
+    /// belongs to). The contact is linked as that contact's newest leg.
+    fn contact_of<'b>(
+        &mut self,
+        o: &Obj<'b>,
+        leg: &Cow<'b, str>,
+        initial: &str,
+        previous: &str,
+    ) -> Cow<'b, str> {
+        let first = o
+            .opt_id(initial, "contact_id")
+            .ok()
+            .flatten()
+            .or_else(|| o.opt_id(previous, "contact_id").ok().flatten());
+        match first {
+            Some(f) => self.contacts.link(leg, f),
+            None => self.contacts.root(leg.clone()),
+        }
+    }
+
     fn agent_event<'b>(
         &mut self,
         msg: &Obj<'b>,
@@ -163,7 +206,7 @@ impl AmazonConnect {
 
         // Contacts first: an answer must precede the wrap-up it leads to.
         let mut legs: SmallVec<[(Box<str>, Leg); 2]> = SmallVec::new();
-        let mut current: Vec<(Obj<'b>, Leg)> = Vec::new();
+        let mut current: Vec<(Obj<'b>, Cow<'b, str>, Leg)> = Vec::new();
         for raw in snap
             .arr("Contacts")
             .unwrap_or_default()
@@ -176,7 +219,7 @@ impl AmazonConnect {
             };
             let leg = Leg::parse(c.str("State").as_deref().unwrap_or(""));
             legs.push((cid.as_ref().into(), leg));
-            current.push((c, leg));
+            current.push((c, cid, leg));
         }
         let first_sight = self.agents.get(&agent).is_none();
         let prev_legs = self
@@ -184,13 +227,11 @@ impl AmazonConnect {
             .get(&agent)
             .map(|m| m.legs.clone())
             .unwrap_or_default();
-        for (c, leg) in &current {
-            let Ok(cid) = c.id("ContactId", "contact_id") else {
-                continue;
-            };
+        for (c, leg_id, leg) in &current {
+            let contact = self.contact_of(c, leg_id, "InitialContactId", "PreviousContactId");
             let prev = prev_legs
                 .iter()
-                .find(|(k, _)| k.as_ref() == cid.as_ref())
+                .find(|(k, _)| k.as_ref() == leg_id.as_ref())
                 .map(|(_, l)| *l);
             let at = c
                 .ts("StateStartTimestamp")
@@ -205,34 +246,29 @@ impl AmazonConnect {
                     .filter(|t| *t <= ts)
                     .unwrap_or(at);
                 if let Some(q) = c.obj("Queue")
+                    && let Some(arn) = q.text("ARN")
+                    && !is_agent_queue(&arn)
                     && let Ok(queue) = id_from_arn(&q, "ARN", "queue")
                 {
                     self.announce_queue(&queue, q.name("Name"), ts, out);
                     if let Some(qt) = c.ts("QueueTimestamp").filter(|t| *t <= connected) {
                         let channel = c.str("Channel").map(|s| channel(&s));
-                        self.queued(cid.clone(), queue, channel, qt, out);
+                        self.queued(contact.clone(), leg_id, queue, channel, qt, out);
                     }
                 }
-                self.answered(cid.clone(), agent.clone(), connected, out);
+                self.contacts
+                    .answered(contact.clone(), agent.clone(), connected, out);
             }
             match (prev, leg) {
-                (Some(Leg::Connected), Leg::OnHold) | (None | Some(Leg::Other), Leg::OnHold) => {
-                    out.event(
-                        at,
-                        EventKind::Hold {
-                            contact: cid.clone(),
-                        },
-                    );
+                (Some(Leg::Connected) | None | Some(Leg::Other), Leg::OnHold) => {
+                    self.contacts.hold(contact.clone(), true, at, out);
                 }
                 (Some(Leg::OnHold), Leg::Connected) => {
-                    out.event(
-                        at,
-                        EventKind::Resumed {
-                            contact: cid.clone(),
-                        },
-                    );
+                    self.contacts.hold(contact.clone(), false, at, out);
                 }
-                (Some(p), Leg::AfterWork) if p.talking() => self.ended(cid.clone(), at, out),
+                (Some(p), Leg::AfterWork) if p.talking() => {
+                    self.contacts.leg_ended(contact.clone(), leg_id, at, out);
+                }
                 _ => {}
             }
         }
@@ -240,28 +276,21 @@ impl AmazonConnect {
         // while connected ended then (no after-contact work).
         for (k, l) in &prev_legs {
             if l.talking() && !legs.iter().any(|(c, _)| c == k) {
-                self.ended(owned(k), ts, out);
+                let contact = self.contacts.root(owned(k));
+                self.contacts.leg_ended(contact, k, ts, out);
             }
         }
 
+        let status = snap.obj("AgentStatus").unwrap_or_default();
         let state = if kind == "LOGOUT" {
             AgentState::Offline
         } else if legs.iter().any(|(_, l)| *l == Leg::AfterWork) {
             AgentState::WrapUp
         } else {
-            let status = snap.obj("AgentStatus").unwrap_or_default();
-            match status.str("Type").as_deref() {
-                Some("OFFLINE") => AgentState::Offline,
-                Some("CUSTOM") => AgentState::Away,
-                Some("ROUTABLE") => AgentState::Available,
-                // No snapshot (a bare LOGIN): logged in, status not known yet.
-                _ => match self.agents.get(&agent).and_then(|m| m.sent.as_ref()) {
-                    Some(s) => s.state,
-                    None => AgentState::Available,
-                },
-            }
+            // No snapshot (a bare LOGIN): logged in, status not known yet.
+            status_state(&status)
+                .unwrap_or_else(|| self.sent.state_or(&agent, AgentState::Available))
         };
-        let status = snap.obj("AgentStatus").unwrap_or_default();
         let reason = if state == AgentState::Away {
             status.name("Name").map(|n| Box::<str>::from(n.as_ref()))
         } else {
@@ -280,6 +309,7 @@ impl AmazonConnect {
                 .into_boxed_str()
         });
         let mut queues: Vec<Box<str>> = Vec::new();
+        let mut has_profile = false;
         if let Some(profile) = config.obj("RoutingProfile") {
             for raw in profile
                 .arr("InboundQueues")
@@ -287,7 +317,11 @@ impl AmazonConnect {
                 .into_iter()
                 .take(crate::protocol::MAX_AGENT_QUEUES)
             {
+                has_profile = true;
                 let Ok(q) = Obj::from_raw(raw) else { continue };
+                if q.text("ARN").is_some_and(|a| is_agent_queue(&a)) {
+                    continue;
+                }
                 let Ok(id) = id_from_arn(&q, "ARN", "queue") else {
                     continue;
                 };
@@ -305,34 +339,20 @@ impl AmazonConnect {
         } else {
             ts
         };
-        let mem = self.agents.entry(&agent, AgentMem::default);
-        mem.legs = legs;
+        self.agents.entry(&agent, AgentMem::default).legs = legs;
+        let last = self.sent.last(&agent);
         // A snapshot without a routing profile keeps the queues we know.
-        if queues.is_empty()
-            && let Some(Sent { queues: q, .. }) = &mem.sent
-        {
-            queues = q.clone();
+        if !has_profile && let Some(s) = last {
+            queues = s.queues.clone();
         }
-        let name = name.or_else(|| mem.sent.as_ref().and_then(|s| s.name.clone()));
-        let sent = Some(Sent {
+        let name = name.or_else(|| last.and_then(|s| s.name.clone()));
+        let now = Sent {
             state,
-            reason: reason.clone(),
-            name: name.clone(),
-            queues: queues.clone(),
-        });
-        if mem.sent != sent {
-            mem.sent = sent;
-            out.event(
-                state_ts,
-                EventKind::AgentState {
-                    agent,
-                    state,
-                    name: name.map(|n| owned(&n)),
-                    queues: Some(queues.iter().map(|q| owned(q)).collect()),
-                    reason: reason.map(|r| owned(&r)),
-                },
-            );
-        }
+            reason,
+            name,
+            queues,
+        };
+        self.sent.send(agent, now, EmptyQueues::Send, state_ts, out);
         if out.events == before {
             // Nothing changed (a HEART_BEAT): still a sign of life and a clock sample.
             out.event(ts, EventKind::Heartbeat);
@@ -340,6 +360,11 @@ impl AmazonConnect {
         Ok(())
     }
 
+    /// One contact event. EventBridge does not deliver a contact's events
+    /// in order, but each later event repeats what the earlier ones said
+    /// (`queueInfo.enqueueTimestamp`, `agentInfo.connectedToAgentTimestamp`):
+    /// every event first sends what it implies and was not yet sent, at the
+    /// times it carries, so the figures do not depend on the order.
     fn contact_event<'b>(
         &mut self,
         d: &Obj<'b>,
@@ -347,50 +372,80 @@ impl AmazonConnect {
         out: &mut Out<'_, 'b>,
     ) -> Result<(), RejectKind> {
         let kind = d.str("eventType").ok_or(RejectKind::Missing("eventType"))?;
-        let contact = d.id("contactId", "contact_id")?;
+        let leg = d.id("contactId", "contact_id")?;
+        let known = [
+            "QUEUED",
+            "CONNECTED_TO_AGENT",
+            "DISCONNECTED",
+            "INITIATED",
+            "CONNECTED_TO_SYSTEM",
+            "CONTACT_DATA_UPDATED",
+            "COMPLETED",
+            "AMD_DISABLED",
+        ];
+        if !known.contains(&kind.as_ref()) {
+            out.unknown();
+            return Ok(());
+        }
+        let contact = self.contact_of(d, &leg, "initialContactId", "previousContactId");
         let queue_info = d.obj("queueInfo");
         let agent_info = d.obj("agentInfo");
-        match kind.as_ref() {
-            "QUEUED" => {
-                let q = queue_info.ok_or(RejectKind::Missing("queueInfo"))?;
-                let queue = id_from_arn(&q, "queueArn", "queue")?;
-                let ts = q.ts("enqueueTimestamp").unwrap_or(at);
-                let channel = d.str("channel").map(|s| channel(&s.to_ascii_uppercase()));
-                self.queued(contact, queue, channel, ts, out);
-            }
-            "CONNECTED_TO_AGENT" => {
-                let a = agent_info.ok_or(RejectKind::Missing("agentInfo"))?;
-                let agent = id_from_arn(&a, "agentArn", "agent_id")?;
-                let ts = a.ts("connectedToAgentTimestamp").unwrap_or(at);
-                self.answered(contact, agent, ts, out);
-            }
-            "DISCONNECTED" => {
-                let ts = d.ts("disconnectTimestamp").unwrap_or(at);
-                let mem = self.contacts.get(&contact);
-                if mem.is_some_and(|m| m.ended) {
-                    return Ok(());
-                }
-                let answered = mem.is_some_and(|m| m.agent.is_some())
-                    || agent_info
-                        .as_ref()
-                        .is_some_and(|a| a.has("connectedToAgentTimestamp"));
-                let queued = mem.is_some_and(|m| m.queue.is_some())
-                    || queue_info
-                        .as_ref()
-                        .is_some_and(|q| q.has("enqueueTimestamp"));
-                if !answered && queued {
-                    self.contacts.entry(&contact, ContactMem::default).ended = true;
-                    out.event(ts, EventKind::Abandoned { contact });
-                } else {
-                    self.ended(contact, ts, out);
+        let disconnected = kind == "DISCONNECTED";
+        if kind == "QUEUED" && queue_info.is_none() {
+            return Err(RejectKind::Missing("queueInfo"));
+        }
+        if kind == "CONNECTED_TO_AGENT" && agent_info.is_none() {
+            return Err(RejectKind::Missing("agentInfo"));
+        }
+        // The queueing this event shows: on QUEUED itself (its time may stand
+        // in for a missing enqueue time), or repeated on a later event.
+        let mut enqueued = None;
+        if let Some(q) = &queue_info {
+            let agent_queue = q.str("queueType").as_deref() == Some("AGENT")
+                || q.text("queueArn").is_some_and(|a| is_agent_queue(&a));
+            let ts = q
+                .ts("enqueueTimestamp")
+                .or((kind == "QUEUED").then_some(at));
+            if kind == "QUEUED" || q.has("queueArn") {
+                let queue = id_from_arn(q, "queueArn", "queue");
+                match (queue, ts) {
+                    (Ok(queue), Some(ts)) if !agent_queue => enqueued = Some((queue, ts)),
+                    (Err(e), _) if kind == "QUEUED" => return Err(e),
+                    _ => {}
                 }
             }
-            "INITIATED"
-            | "CONNECTED_TO_SYSTEM"
-            | "CONTACT_DATA_UPDATED"
-            | "COMPLETED"
-            | "AMD_DISABLED" => {}
-            _ => out.unknown(),
+        }
+        let channel = d.str("channel").map(|s| channel(&s.to_ascii_uppercase()));
+        if let Some((queue, ts)) = enqueued.clone() {
+            self.queued(contact.clone(), &leg, queue, channel, ts, out);
+        }
+        if let Some(a) = &agent_info {
+            let ts = a
+                .ts("connectedToAgentTimestamp")
+                .or((kind == "CONNECTED_TO_AGENT").then_some(at));
+            match (id_from_arn(a, "agentArn", "agent_id"), ts) {
+                (Ok(agent), Some(ts)) => {
+                    self.contacts.answered(contact.clone(), agent, ts, out);
+                }
+                (Err(e), _) if kind == "CONNECTED_TO_AGENT" => return Err(e),
+                _ => {}
+            }
+        }
+        if disconnected {
+            let ts = d.ts("disconnectTimestamp").unwrap_or(at);
+            // An older leg of a transferred contact disconnects when the
+            // next leg takes over: that leg's queueing ends the segment.
+            if !self.contacts.is_current_leg(&contact, &leg) {
+                return Ok(());
+            }
+            let rec = self.contacts.get(&contact);
+            let queued = rec.is_some_and(|r| r.queue.is_some());
+            let answered = rec.is_some_and(|r| r.agent.is_some());
+            if queued && !answered {
+                self.contacts.abandoned(contact, ts, out);
+            } else {
+                self.contacts.ended(contact, ts, out);
+            }
         }
         Ok(())
     }
@@ -398,56 +453,25 @@ impl AmazonConnect {
     fn queued<'b>(
         &mut self,
         contact: Cow<'b, str>,
+        leg: &str,
         queue: Cow<'b, str>,
         channel: Option<Cow<'b, str>>,
         ts: Ts,
         out: &mut Out<'_, 'b>,
     ) {
-        let m = self.contacts.entry(&contact, ContactMem::default);
-        if m.ended || m.queue.as_deref() == Some(queue.as_ref()) {
+        // A repeat of this leg's own queueing, late, changes nothing; one
+        // from an earlier leg than the newest is old news.
+        if !self.contacts.is_current_leg(&contact, leg) {
             return;
         }
-        m.queue = Some(queue.as_ref().into());
-        m.agent = None;
-        out.event(
-            ts,
-            EventKind::Queued {
-                contact,
-                queue,
-                channel,
-                customer: None,
-            },
-        );
-    }
-
-    fn answered<'b>(
-        &mut self,
-        contact: Cow<'b, str>,
-        agent: Cow<'b, str>,
-        ts: Ts,
-        out: &mut Out<'_, 'b>,
-    ) {
-        let m = self.contacts.entry(&contact, ContactMem::default);
-        if m.ended || m.agent.as_deref() == Some(agent.as_ref()) {
-            return;
-        }
-        m.agent = Some(agent.as_ref().into());
-        out.event(ts, EventKind::Answered { contact, agent });
-    }
-
-    fn ended<'b>(&mut self, contact: Cow<'b, str>, ts: Ts, out: &mut Out<'_, 'b>) {
-        let m = self.contacts.entry(&contact, ContactMem::default);
-        if m.ended {
-            return;
-        }
-        m.ended = true;
-        out.event(
-            ts,
-            EventKind::Ended {
-                contact,
-                resolved: None,
-            },
-        );
+        let q = Queueing {
+            contact,
+            leg: Some(leg.into()),
+            queue,
+            channel,
+            customer: None,
+        };
+        let _ = self.contacts.queued(q, ts, out);
     }
 
     fn announce_queue<'b>(
@@ -458,17 +482,6 @@ impl AmazonConnect {
         out: &mut Out<'_, 'b>,
     ) {
         let Some(name) = name else { return };
-        if self.queue_names.get(id).map(|n| n.as_ref()) == Some(name.as_ref()) {
-            return;
-        }
-        *self.queue_names.entry(id, || "".into()) = name.as_ref().into();
-        out.event(
-            ts,
-            EventKind::QueueInfo {
-                queue: owned(id),
-                name: Some(name),
-                sl_threshold: None,
-            },
-        );
+        self.queue_names.announce(owned(id), name, ts, out);
     }
 }

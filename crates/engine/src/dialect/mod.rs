@@ -9,6 +9,7 @@ mod amazon_connect;
 mod asterisk;
 mod genesys;
 mod json;
+mod ledger;
 mod memo;
 mod native;
 mod platform;
