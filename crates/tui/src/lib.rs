@@ -12,6 +12,7 @@ pub mod build;
 pub mod columns;
 pub mod fit;
 pub mod input;
+pub mod keys;
 pub mod layout;
 pub mod log;
 pub mod model;
