@@ -10,7 +10,8 @@ mod support;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use queuetop_engine::floor::WindowKind;
-use queuetop_tui::build::{Context, build};
+use queuetop_engine::monitor::Monitor;
+use queuetop_tui::build::{Context, build, prepare};
 use queuetop_tui::columns::AgentCol;
 use queuetop_tui::run::draw;
 use queuetop_tui::state::UiState;
@@ -23,8 +24,22 @@ use support::{bytes_per_second, floor, options};
 /// A benchmark case: its name, and how it sets the view up.
 type Case = (&'static str, fn(&mut UiState));
 
+/// A frame's whole build: sort and filter, reconcile the UI state, format.
+fn frame(
+    m: &Monitor,
+    st: &mut UiState,
+    watch: &Watch,
+    ctx: &Context<'_>,
+    area: Rect,
+) -> queuetop_tui::model::Scene {
+    let f = prepare(m, st, watch, ctx, area);
+    st.reconcile(&f.facts);
+    build(m, st, f, watch, ctx)
+}
+
 fn big_floor(c: &mut Criterion) {
     let mut m = floor(5_000, 200);
+    m.floor.settle();
     let opts = options();
     let mut watch = Watch::default();
     watch.observe(&m, &opts.alerts, WindowKind::Rolling);
@@ -55,7 +70,7 @@ fn big_floor(c: &mut Criterion) {
         setup(&mut st);
         group.bench_function(name, |b| {
             b.iter(|| {
-                let scene = build(&mut m, &mut st, &watch, &ctx, area);
+                let scene = frame(&m, &mut st, &watch, &ctx, area);
                 draw(&mut term, &scene, opts.theme).unwrap();
             })
         });
@@ -63,9 +78,9 @@ fn big_floor(c: &mut Criterion) {
     group.finish();
     let mut st = UiState::new(WindowKind::Rolling);
     c.bench_function("build_only_5000_agents", |b| {
-        b.iter(|| build(&mut m, &mut st, &watch, &ctx, area))
+        b.iter(|| frame(&m, &mut st, &watch, &ctx, area))
     });
-    let scene = build(&mut m, &mut st, &watch, &ctx, area);
+    let scene = frame(&m, &mut st, &watch, &ctx, area);
     c.bench_function("draw_only_160x48", |b| {
         b.iter(|| draw(&mut term, &scene, opts.theme).unwrap())
     });

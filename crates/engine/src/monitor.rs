@@ -72,10 +72,18 @@ impl RateMeter {
         }
     }
 
-    /// Events in the last whole second.
-    pub fn per_second(&mut self, local: Ts) -> u64 {
-        self.roll(local);
-        self.last_second
+    /// Events in the last whole second before `local`'s. Read without
+    /// rolling, so a view can read it through a shared reference: what a
+    /// roll to `local` would leave in `last_second`.
+    pub fn per_second(&self, local: Ts) -> u64 {
+        let s = local.0.div_euclid(1000);
+        if s == self.second {
+            self.last_second
+        } else if s == self.second + 1 {
+            self.this_second
+        } else {
+            0
+        }
     }
 }
 
@@ -269,4 +277,28 @@ fn replay_item(floor: &mut Floor, rejects: &mut RejectLog, d: &Decoded<'_>) -> b
     };
     floor.ingest(d);
     applied
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_rate_is_the_last_whole_second_read_without_rolling() {
+        let mut r = RateMeter::default();
+        r.add(3, Ts(10_100));
+        r.add(2, Ts(10_900));
+        // Within the second being counted: the one before had nothing.
+        assert_eq!(r.per_second(Ts(10_950)), 0);
+        // The next second: the five just counted.
+        assert_eq!(r.per_second(Ts(11_000)), 5);
+        assert_eq!(r.per_second(Ts(11_999)), 5);
+        // Reading did not roll: a later add in 11 still sees the five.
+        r.add(1, Ts(11_500));
+        assert_eq!(r.per_second(Ts(11_600)), 5);
+        assert_eq!(r.per_second(Ts(12_000)), 1);
+        // A second or more with nothing, or a clock gone back: nothing.
+        assert_eq!(r.per_second(Ts(13_000)), 0);
+        assert_eq!(r.per_second(Ts(9_000)), 0);
+    }
 }

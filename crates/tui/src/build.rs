@@ -1,4 +1,7 @@
-//! Builds a [`Scene`] from the monitor and the UI state, under the lock:
+//! Builds a [`Scene`] from the monitor and the UI state, under the lock, in
+//! three steps: [`prepare`] sorts and filters (reading only), the UI state
+//! reconciles its selection with the result, and [`build`] formats (reading
+//! only). Sorting and filtering
 //! sorting and filtering look at every queue and agent cheaply, but rows are
 //! formatted only for what fits on screen.
 
@@ -9,13 +12,15 @@ use ratatui::layout::Rect;
 use super::alerts::{Level, Observed, levels};
 use super::columns::{AgentCol, QueueCol};
 use super::fit::{clean, contains_ci};
-use super::layout::plan;
+use super::layout::{Plan, plan};
 use super::model::*;
-use super::state::{Target, UiState};
+use super::state::{ListFacts, Pane, Target, UiState};
 use super::theme::Theme;
 use super::watch::Watch;
 use queuetop_engine::config::Alerts;
-use queuetop_engine::floor::{AgentIdx, AgentView, DisplayState, Floor, QueueView, WindowKind};
+use queuetop_engine::floor::{
+    AgentCounts, AgentIdx, AgentView, DisplayState, Floor, QueueView, WindowKind,
+};
 use queuetop_engine::health::FeedHealth;
 use queuetop_engine::health::LinkState;
 use queuetop_engine::monitor::{Monitor, SourceKind};
@@ -36,16 +41,33 @@ pub struct Context<'a> {
 /// Most rows a details section lists (a queue may hold thousands waiting).
 const DETAIL_ROWS: usize = 500;
 
-pub fn build(
-    m: &mut Monitor,
-    st: &mut UiState,
+/// A frame's lists, filtered and sorted from the monitor and the UI state
+/// (and nothing written back): what [`UiState::reconcile`] needs to keep the
+/// selection and scrolls in range, and what [`build`] then formats.
+pub struct Frame<'m> {
+    pub facts: ListFacts,
+    plan: Plan,
+    queues: Vec<QueueView<'m>>,
+    all_queues: usize,
+    total_counts: AgentCounts,
+    /// The visible stretch of the agents' order only.
+    agents: Vec<AgentIdx>,
+    shown_agents: usize,
+    all_agents: usize,
+    details: Option<DetailsScene>,
+}
+
+/// Sorts and filters the lists for `area`. Where the selections land needs
+/// the sorted lists, so it is worked out here; the UI state takes it in
+/// [`UiState::reconcile`]. Expects a settled floor ([`Floor::settle`]).
+pub fn prepare<'m>(
+    m: &'m Monitor,
+    st: &UiState,
     watch: &Watch,
     ctx: &Context<'_>,
     area: Rect,
-) -> Scene {
+) -> Frame<'m> {
     let kind = st.window;
-    m.floor.settle();
-    let header = header(m, st, ctx);
     let floor = &m.floor;
     let (per_queue, total_counts) = floor.agent_counts();
 
@@ -68,31 +90,8 @@ pub fn build(
         .id
         .as_deref()
         .and_then(|id| queues.iter().position(|v| v.id == id));
-    st.queues.settle(queues.len(), found, plan.queue_rows());
-    st.queues.id = queues.get(st.queues.index).map(|v| v.id.to_string());
-    let queue_rows = queues
-        .iter()
-        .enumerate()
-        .skip(st.queues.offset)
-        .take(plan.queue_rows())
-        .map(|(i, v)| {
-            let mut row = queue_row(v, ctx.alerts, ctx.theme);
-            row.selected = i == st.queues.index && st.focus == super::state::Pane::Queues;
-            row.spark = watch
-                .spark(v.id)
-                .map(|r| r.iter().copied().collect())
-                .unwrap_or_default();
-            row
-        })
-        .collect();
-    let totals = floor.totals(kind, total_counts);
-    let mut totals_row = queue_row(&totals, &Alerts::default(), ctx.theme);
-    // The totals are the whole floor's, filter or not: say so.
-    totals_row.cells[QueueCol::Name.index()] = Cell::plain(if st.filter_lc.is_empty() {
-        "TOTAL"
-    } else {
-        "TOTAL (all)"
-    });
+    let mut queue_pos = st.queues.settled(queues.len(), found, plan.queue_rows());
+    queue_pos.id = queues.get(queue_pos.index).map(|v| v.id.to_string());
 
     // Agents: cheap keys for all, then only the visible stretch of the
     // order is put in place (a selection, not a full sort), and views are
@@ -122,8 +121,8 @@ pub fn build(
             let k = (agent_key(floor, a, col), a);
             keyed.iter().filter(|x| order(x, &k).is_lt()).count()
         });
-    st.agents.settle(keyed.len(), found, plan.agent_rows());
-    let lo = st.agents.offset.min(keyed.len());
+    let mut agent_pos = st.agents.settled(keyed.len(), found, plan.agent_rows());
+    let lo = agent_pos.offset.min(keyed.len());
     let hi = (lo + plan.agent_rows()).min(keyed.len());
     if lo > 0 && lo < keyed.len() {
         keyed.select_nth_unstable_by(lo, order);
@@ -132,61 +131,121 @@ pub fn build(
         keyed[lo..].select_nth_unstable_by(hi - lo, order);
     }
     keyed[lo..hi].sort_unstable_by(order);
-    st.agents.id = keyed
-        .get(st.agents.index)
-        .filter(|_| (lo..hi).contains(&st.agents.index))
-        .map(|(_, a)| floor.agent_brief(*a).0.to_string())
-        .or_else(|| st.agents.id.clone());
+    if let Some((_, a)) = keyed
+        .get(agent_pos.index)
+        .filter(|_| (lo..hi).contains(&agent_pos.index))
+    {
+        agent_pos.id = Some(floor.agent_brief(*a).0.to_string());
+    }
     let shown_agents = keyed.len();
-    let agents: Vec<AgentIdx> = keyed.iter().map(|(_, a)| *a).collect();
+    let agents: Vec<AgentIdx> = keyed[lo..hi].iter().map(|(_, a)| *a).collect();
+
+    // Details: of what Enter asked for (the selection just worked out), or
+    // of what is open.
+    let opened = match st.focus {
+        Pane::Queues => queue_pos.id.clone().map(Target::Queue),
+        Pane::Agents => agent_pos.id.clone().map(Target::Agent),
+        Pane::Log => None,
+    };
+    let target = if st.open_details {
+        opened.as_ref()
+    } else {
+        st.details.as_ref().map(|d| &d.target)
+    };
+    let details = target.map(|t| details(floor, kind, t, 0, ctx));
+    let details_lines = details
+        .as_ref()
+        .map(|d| d.sections.iter().map(|s| s.rows.len() + 2).sum());
+
+    Frame {
+        facts: ListFacts {
+            queues: queue_pos,
+            agents: agent_pos,
+            opened,
+            details_lines,
+            log_len: watch.log.len(),
+            log_rows: plan.log_rows(),
+        },
+        plan,
+        queues,
+        all_queues,
+        total_counts,
+        agents,
+        shown_agents,
+        all_agents,
+        details,
+    }
+}
+
+/// Formats the scene from a reconciled UI state: reads only.
+pub fn build(
+    m: &Monitor,
+    st: &UiState,
+    frame: Frame<'_>,
+    watch: &Watch,
+    ctx: &Context<'_>,
+) -> Scene {
+    let kind = st.window;
+    let header = header(m, st, ctx);
+    let floor = &m.floor;
+    let Frame {
+        plan,
+        queues,
+        all_queues,
+        total_counts,
+        agents,
+        shown_agents,
+        all_agents,
+        details,
+        ..
+    } = frame;
+
+    let queue_rows = queues
+        .iter()
+        .enumerate()
+        .skip(st.queues.offset)
+        .take(plan.queue_rows())
+        .map(|(i, v)| {
+            let mut row = queue_row(v, ctx.alerts, ctx.theme);
+            row.selected = i == st.queues.index && st.focus == Pane::Queues;
+            row.spark = watch
+                .spark(v.id)
+                .map(|r| r.iter().copied().collect())
+                .unwrap_or_default();
+            row
+        })
+        .collect();
+    let totals = floor.totals(kind, total_counts);
+    let mut totals_row = queue_row(&totals, &Alerts::default(), ctx.theme);
+    // The totals are the whole floor's, filter or not: say so.
+    totals_row.cells[QueueCol::Name.index()] = Cell::plain(if st.filter_lc.is_empty() {
+        "TOTAL"
+    } else {
+        "TOTAL (all)"
+    });
+
     let agent_rows = agents
         .iter()
         .enumerate()
-        .skip(st.agents.offset)
-        .take(plan.agent_rows())
         .map(|(i, a)| {
             let v = floor.agent_view(*a, kind);
             let mut row = agent_row(&v, ctx.theme);
-            row.selected = i == st.agents.index && st.focus == super::state::Pane::Agents;
+            row.selected = st.agents.offset + i == st.agents.index && st.focus == Pane::Agents;
             row
         })
         .collect();
 
-    if std::mem::take(&mut st.open_details) {
-        let target = match st.focus {
-            super::state::Pane::Queues => st.queues.id.clone().map(Target::Queue),
-            super::state::Pane::Agents => st.agents.id.clone().map(Target::Agent),
-            super::state::Pane::Log => None,
-        };
-        st.details = target.map(|target| super::state::Details { target, scroll: 0 });
-    }
-
     // The log: the visible entries only.
-    let log_rows = plan.log_rows();
-    st.log_visible = log_rows;
-    st.log_back = st
-        .log_back
-        .min(watch.log.len().saturating_sub(log_rows.max(1)));
     let tz = &floor.settings().day_start.tz;
     let log = watch
         .log
-        .window(st.log_back, log_rows)
+        .window(st.log_back, plan.log_rows())
         .map(|e| LogLine {
             time: clock(e.at, tz),
             severity: e.severity,
             text: clean(&e.text).into_owned(),
         })
         .collect();
-
-    let details = st
-        .details
-        .as_ref()
-        .map(|d| details(floor, kind, &d.target, d.scroll, ctx));
-    // Keep the scroll within what there is to see.
-    if let (Some(d), Some(sd)) = (&mut st.details, &details) {
-        let lines: usize = sd.sections.iter().map(|s| s.rows.len() + 2).sum();
-        d.scroll = d.scroll.min(lines.saturating_sub(1));
-    }
 
     Scene {
         plan,
@@ -196,7 +255,7 @@ pub fn build(
             totals: Some(totals_row),
             sort_col: st.queue_sort.col.index(),
             reversed: st.queue_sort.reversed,
-            focused: st.focus == super::state::Pane::Queues,
+            focused: st.focus == Pane::Queues,
             shown: queues.len(),
             total: all_queues,
             offset: st.queues.offset,
@@ -206,13 +265,13 @@ pub fn build(
             totals: None,
             sort_col: st.agent_sort.col.index(),
             reversed: st.agent_sort.reversed,
-            focused: st.focus == super::state::Pane::Agents,
+            focused: st.focus == Pane::Agents,
             shown: shown_agents,
             total: all_agents,
             offset: st.agents.offset,
         },
         log,
-        log_focused: st.focus == super::state::Pane::Log,
+        log_focused: st.focus == Pane::Log,
         log_back: st.log_back,
         log_len: watch.log.len(),
         details: details.map(|mut d| {
@@ -233,7 +292,7 @@ pub fn clock(ts: Ts, tz: &jiff::tz::TimeZone) -> String {
     }
 }
 
-fn header(m: &mut Monitor, st: &UiState, ctx: &Context<'_>) -> HeaderScene {
+fn header(m: &Monitor, st: &UiState, ctx: &Context<'_>) -> HeaderScene {
     let replay = m.source.kind == SourceKind::Replay;
     let floor_now = m.floor.now();
     let label = match m.source.kind {

@@ -1,7 +1,9 @@
-//! Keys and mouse to actions. One table, so the help overlay and the docs
-//! can list exactly what is bound.
+//! Keys and mouse to actions, looked up in the one table of bindings
+//! ([`crate::keys`]) that the help overlay and the docs list too.
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEventKind};
+
+use crate::keys::{BINDINGS, Does, Key};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Action {
@@ -30,80 +32,54 @@ pub enum Action {
     Redraw,
 }
 
-/// Every key, as the help overlay shows it.
-pub const KEYS: &[(&str, &str)] = &[
-    ("q, Ctrl-C", "quit"),
-    ("?", "this help (Esc or ? closes)"),
-    (
-        "Tab, Shift-Tab",
-        "next / previous pane (queues, agents, log)",
-    ),
-    (
-        "Up/Down, k/j",
-        "move the selection (scroll in the log and details)",
-    ),
-    ("PgUp/PgDn", "a page up / down"),
-    ("Home/End", "first / last row (oldest / newest log entry)"),
-    ("s", "sort by the next column of the focused table"),
-    ("S", "reverse the sort"),
-    ("/", "filter by name, queue or state; Enter keeps it"),
-    ("Esc", "close help, leave details, clear the filter"),
-    ("p", "pause the display (the feed is still applied)"),
-    ("Enter", "details of the selected queue or agent"),
-    ("w", "window: rolling / today"),
-    ("mouse wheel", "scroll the focused pane"),
-];
-
-/// Maps a terminal event to an action. While the filter is being typed,
+/// Maps a terminal event to an action, by the first row of
+/// [`BINDINGS`] that applies and binds it. While the filter is being typed,
 /// printable keys go into it.
 pub fn map(ev: &Event, filter_editing: bool) -> Option<Action> {
     match ev {
-        Event::Key(k) if k.kind != KeyEventKind::Release => map_key(k, filter_editing),
-        Event::Mouse(m) => match m.kind {
-            MouseEventKind::ScrollUp => Some(Action::Up),
-            MouseEventKind::ScrollDown => Some(Action::Down),
-            _ => None,
+        Event::Key(k) if k.kind != KeyEventKind::Release => {
+            match lookup(filter_editing, |key| matches_key(key, k))? {
+                Does::Act(a) => Some(a),
+                Does::Type => match k.code {
+                    KeyCode::Char(c) => Some(Action::FilterChar(c)),
+                    _ => None,
+                },
+            }
+        }
+        Event::Mouse(m) => match lookup(filter_editing, |key| {
+            matches!(
+                (key, m.kind),
+                (Key::WheelUp, MouseEventKind::ScrollUp)
+                    | (Key::WheelDown, MouseEventKind::ScrollDown)
+            )
+        })? {
+            Does::Act(a) => Some(a),
+            Does::Type => None,
         },
+        // Not a key: the terminal changed, so draw again at once.
         Event::Resize(..) | Event::FocusGained => Some(Action::Redraw),
         _ => None,
     }
 }
 
-fn map_key(k: &KeyEvent, filter_editing: bool) -> Option<Action> {
+fn lookup(filter_editing: bool, hit: impl Fn(Key) -> bool) -> Option<Does> {
+    BINDINGS
+        .iter()
+        .filter(|b| b.when.applies(filter_editing))
+        .flat_map(|b| b.map.iter().copied())
+        .find(|(key, _)| hit(*key))
+        .map(|(_, does)| does)
+}
+
+fn matches_key(key: Key, k: &KeyEvent) -> bool {
     let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
-    if ctrl && matches!(k.code, KeyCode::Char('c') | KeyCode::Char('C')) {
-        return Some(Action::Quit);
+    match (key, k.code) {
+        (Key::Char(want), KeyCode::Char(c)) => !ctrl && c == want,
+        (Key::Printable, KeyCode::Char(_)) => !ctrl,
+        (Key::Ctrl(want), KeyCode::Char(c)) => ctrl && c.to_ascii_lowercase() == want,
+        (Key::Code(want), code) => code == want,
+        _ => false,
     }
-    if filter_editing {
-        return match k.code {
-            KeyCode::Esc => Some(Action::Back),
-            KeyCode::Enter => Some(Action::FilterDone),
-            KeyCode::Backspace => Some(Action::FilterBackspace),
-            KeyCode::Char(c) if !ctrl => Some(Action::FilterChar(c)),
-            _ => None,
-        };
-    }
-    Some(match k.code {
-        KeyCode::Char('q') => Action::Quit,
-        KeyCode::Char('?') => Action::Help,
-        KeyCode::Tab => Action::NextPane,
-        KeyCode::BackTab => Action::PrevPane,
-        KeyCode::Up | KeyCode::Char('k') => Action::Up,
-        KeyCode::Down | KeyCode::Char('j') => Action::Down,
-        KeyCode::PageUp => Action::PageUp,
-        KeyCode::PageDown => Action::PageDown,
-        KeyCode::Home | KeyCode::Char('g') => Action::Home,
-        KeyCode::End | KeyCode::Char('G') => Action::End,
-        KeyCode::Char('s') => Action::Sort,
-        KeyCode::Char('S') => Action::Reverse,
-        KeyCode::Char('/') => Action::StartFilter,
-        KeyCode::Esc => Action::Back,
-        KeyCode::Char('p') => Action::Pause,
-        KeyCode::Enter => Action::Enter,
-        KeyCode::Char('w') => Action::Window,
-        KeyCode::Char('l') if ctrl => Action::Redraw,
-        _ => return None,
-    })
 }
 
 #[cfg(test)]
@@ -139,5 +115,28 @@ mod tests {
         );
         assert_eq!(map(&key(KeyCode::Char('x'), none), false), None);
         assert_eq!(map(&Event::Resize(10, 10), false), Some(Action::Redraw));
+        assert_eq!(
+            map(&key(KeyCode::Char('G'), KeyModifiers::SHIFT), false),
+            Some(Action::End)
+        );
+        assert_eq!(
+            map(&key(KeyCode::Char('g'), none), false),
+            Some(Action::Home)
+        );
+        assert_eq!(
+            map(&key(KeyCode::Char('l'), KeyModifiers::CONTROL), false),
+            Some(Action::Redraw)
+        );
+        assert_eq!(map(&key(KeyCode::Char('l'), none), false), None);
+        assert_eq!(
+            map(&key(KeyCode::Enter, none), true),
+            Some(Action::FilterDone)
+        );
+        assert_eq!(
+            map(&key(KeyCode::Backspace, none), true),
+            Some(Action::FilterBackspace)
+        );
+        assert_eq!(map(&key(KeyCode::Esc, none), true), Some(Action::Back));
+        assert_eq!(map(&key(KeyCode::Tab, none), true), None);
     }
 }

@@ -3,15 +3,17 @@
 //! State is kept apart from drawing: [`state`] holds what the person chose,
 //! [`watch`] follows the floor between frames (alerts, logins, link), and
 //! [`build`] turns the monitor and the state into a [`model::Scene`] under
-//! the monitor's lock; [`widgets`] then draw the scene with the lock
-//! released. The loop lives in the binary; [`terminal`] sets the terminal up and
-//! always puts it back.
+//! the monitor's lock (sort and filter, let the state reconcile its
+//! selection with the result, then format: the monitor is only read);
+//! [`widgets`] then draw the scene with the lock released. The loop lives
+//! in the binary; [`terminal`] sets the terminal up and always puts it back.
 
 pub mod alerts;
 pub mod build;
 pub mod columns;
 pub mod fit;
 pub mod input;
+pub mod keys;
 pub mod layout;
 pub mod log;
 pub mod model;

@@ -18,7 +18,7 @@ use ratatui::Terminal;
 use ratatui::backend::{Backend, CrosstermBackend};
 use ratatui::layout::Rect;
 
-use crate::build::{Context, build};
+use crate::build::{Context, build, prepare};
 use crate::input;
 use crate::model::Scene;
 use crate::state::UiState;
@@ -147,7 +147,13 @@ impl View {
             },
             speed: opts.speed.clone(),
         };
-        let scene = build(m, &mut self.state, &self.watch, &ctx, area);
+        // Settling is the floor's own bookkeeping, done before anything
+        // reads it; from here on the monitor is only read.
+        m.floor.settle();
+        let m: &Monitor = m;
+        let frame = prepare(m, &self.state, &self.watch, &ctx, area);
+        self.state.reconcile(&frame.facts);
+        let scene = build(m, &self.state, frame, &self.watch, &ctx);
         if self.last_scene.as_ref() == Some(&scene) {
             return None;
         }

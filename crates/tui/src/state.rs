@@ -62,6 +62,14 @@ impl ListPos {
         self.id = None;
     }
 
+    /// The position settled on a list of `len` rows, `found` being where the
+    /// followed id is now, scrolled so the selection is visible.
+    pub fn settled(&self, len: usize, found: Option<usize>, visible: usize) -> ListPos {
+        let mut p = self.clone();
+        p.settle(len, found, visible);
+        p
+    }
+
     /// Settles the position on a list of `len` rows, `found` being where the
     /// followed id is now, and scrolls so the selection is visible.
     pub fn settle(&mut self, len: usize, found: Option<usize>, visible: usize) {
@@ -125,7 +133,43 @@ pub struct UiState {
     pub quit: bool,
 }
 
+/// What a frame's lists came to ([`crate::build::prepare`]): where the
+/// selections settle (found from the sorted lists), what Enter would open,
+/// and how much there is to scroll through.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ListFacts {
+    pub queues: ListPos,
+    pub agents: ListPos,
+    /// The selection of the focused pane, for details asked for with Enter.
+    pub opened: Option<Target>,
+    /// Lines in the details shown, if any.
+    pub details_lines: Option<usize>,
+    pub log_len: usize,
+    pub log_rows: usize,
+}
+
 impl UiState {
+    /// Brings the selections, the details and the scrolls in line with the
+    /// lists as they are now; run before each build.
+    pub fn reconcile(&mut self, facts: &ListFacts) {
+        self.queues = facts.queues.clone();
+        self.agents = facts.agents.clone();
+        if std::mem::take(&mut self.open_details) {
+            self.details = facts
+                .opened
+                .clone()
+                .map(|target| Details { target, scroll: 0 });
+        }
+        self.log_visible = facts.log_rows;
+        self.log_back = self
+            .log_back
+            .min(facts.log_len.saturating_sub(facts.log_rows.max(1)));
+        // Keep the scroll within what there is to see.
+        if let (Some(d), Some(lines)) = (&mut self.details, facts.details_lines) {
+            d.scroll = d.scroll.min(lines.saturating_sub(1));
+        }
+    }
+
     pub fn new(window: WindowKind) -> Self {
         UiState {
             focus: Pane::Queues,
@@ -262,6 +306,33 @@ impl UiState {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reconcile_opens_details_and_clamps_the_scrolls() {
+        let mut s = UiState::new(WindowKind::Rolling);
+        s.open_details = true;
+        s.log_back = 50;
+        let mut facts = ListFacts {
+            opened: Some(Target::Queue("sales".into())),
+            details_lines: Some(12),
+            log_len: 30,
+            log_rows: 10,
+            ..ListFacts::default()
+        };
+        facts.queues.index = 3;
+        s.reconcile(&facts);
+        assert!(!s.open_details);
+        assert_eq!(s.queues.index, 3);
+        assert_eq!((s.log_back, s.log_visible), (20, 10));
+        let d = s.details.as_mut().expect("opened");
+        assert_eq!(d.target, Target::Queue("sales".into()));
+        d.scroll = 40;
+        // Open details stay open on what they show; the scroll is clamped.
+        facts.opened = Some(Target::Queue("other".into()));
+        s.reconcile(&facts);
+        let d = s.details.as_ref().expect("still open");
+        assert_eq!((&d.target, d.scroll), (&Target::Queue("sales".into()), 11));
+    }
 
     #[test]
     fn settle_follows_the_id_and_scrolls() {

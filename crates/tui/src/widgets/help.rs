@@ -7,8 +7,14 @@ use ratatui::widgets::{Block, Borders, Clear, Widget};
 
 use super::spans;
 use crate::alerts::Level;
-use crate::input::KEYS;
+use crate::keys::{BINDINGS, Binding, When};
 use crate::theme::Theme;
+
+/// The bindings that apply where help can be opened (not while a filter is
+/// being typed: there `?` is text).
+fn shown() -> impl Iterator<Item = &'static Binding> {
+    BINDINGS.iter().filter(|b| b.when != When::Filtering)
+}
 
 pub fn render(theme: Theme, area: Rect, buf: &mut Buffer) {
     let legend: Vec<(String, String)> = vec![
@@ -23,7 +29,7 @@ pub fn render(theme: Theme, area: Rect, buf: &mut Buffer) {
         (theme.hold_mark().to_string(), "contact on hold".into()),
         ("AWY".into(), "agents away or busy".into()),
     ];
-    let lines = KEYS.len() + legend.len() + 1;
+    let lines = shown().count() + legend.len() + 1;
     let w = area.width.saturating_sub(2).min(72);
     let h = area.height.min(lines as u16 + 2);
     let popup = Rect::new(
@@ -45,10 +51,9 @@ pub fn render(theme: Theme, area: Rect, buf: &mut Buffer) {
         popup.width.saturating_sub(2),
         popup.height.saturating_sub(2),
     );
-    let key_w = KEYS.iter().map(|(k, _)| k.len()).max().unwrap_or(0) + 2;
-    let rows = KEYS
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
+    let key_w = shown().map(|b| b.keys.len()).max().unwrap_or(0) + 2;
+    let rows = shown()
+        .map(|b| (b.keys.to_string(), b.description.to_string()))
         .chain(std::iter::once((String::new(), String::new())))
         .chain(legend);
     for (i, (k, v)) in rows.enumerate() {

@@ -214,6 +214,15 @@ fn help_overlay() {
         s.contains("Keys (Esc closes)") && s.contains("reverse the sort"),
         "{s}"
     );
+    // Every binding that can be pressed while help is reachable is listed.
+    for b in queuetop_tui::keys::BINDINGS {
+        if b.when != queuetop_tui::keys::When::Filtering {
+            assert!(
+                s.contains(b.keys) && s.contains(b.description),
+                "{b:?}\n{s}"
+            );
+        }
+    }
     snap!("help_80x24", s);
 }
 
