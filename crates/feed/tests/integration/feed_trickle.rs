@@ -72,10 +72,16 @@ async fn a_handshake_trickled_byte_by_byte_connects_within_the_timeout() {
     let rec = Rec::default();
     let start = Instant::now();
     let client = spawn_client(cfg, rec.clone());
-    rec.until("the frame after the handshake", |e| {
+    let heard = rec.until("the frame after the handshake", |e| {
         e.contains(&Ev::Frame("after the trickle".into()))
-    })
-    .await;
+    });
+    // Well past the timeout: a refused handshake fails here, not in minutes.
+    if tokio::time::timeout(Duration::from_secs(15), heard)
+        .await
+        .is_err()
+    {
+        panic!("not connected: {:?}", rec.events());
+    }
     let took = start.elapsed();
     assert_eq!(rec.connects(), 1, "{:?}", rec.events());
     // Far more writes than tungstenite's own guard allows (64 reads
