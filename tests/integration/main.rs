@@ -8,4 +8,6 @@ mod demo_sim;
 mod dialect_cli;
 mod e2e_tmux;
 mod feed_cli;
+mod snapshot_skew;
+mod snapshot_text;
 mod ui_bytes;

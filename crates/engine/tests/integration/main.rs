@@ -10,5 +10,6 @@ mod dialect_genesys;
 mod dialect_hostile;
 mod dialect_twilio;
 mod floor_properties;
+mod invisible;
 mod protocol;
 mod scenarios;

@@ -2,4 +2,5 @@
 //! TestBackend from recorded feeds, and hostile strings on screen.
 
 mod ui_escapes;
+mod ui_offset;
 mod ui_render;
