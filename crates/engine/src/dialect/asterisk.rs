@@ -107,8 +107,10 @@ impl Platform for Asterisk {
         received: Ts,
         out: &mut Out<'_, 'b>,
     ) -> Signal {
-        let ts = msg.ts("Timestamp").unwrap_or(received);
+        let stamped = msg.ts("Timestamp");
+        let ts = stamped.unwrap_or(received);
         self.flush_leaves(ts, out);
+        let before = out.events;
         let r = match msg.str("Event") {
             Some(ev) => self.event(&ev, msg, ts, out),
             None => match msg.str("Response") {
@@ -128,6 +130,17 @@ impl Platform for Asterisk {
                 None => Err(RejectKind::Missing("Event")),
             },
         };
+        // A real AMI stream is mostly messages that change no figure
+        // (AgentRingNoAnswer, a repeated QueueMemberStatus, Newexten, VarSet).
+        // Their Timestamp is still the feed's time: without a heartbeat the
+        // replay clock would stop at the last queue event, and every wait
+        // and timer would read short.
+        if r.is_ok()
+            && out.events == before
+            && let Some(at) = stamped
+        {
+            out.event(at, EventKind::Heartbeat);
+        }
         out.result(r, raw);
         Signal::None
     }

@@ -51,6 +51,10 @@ fn replayed_day_gives_the_expected_snapshot() {
     );
     assert_eq!(snap["feed"]["rejected"], 0);
     assert_eq!(snap["feed"]["unknown"], 1, "Newexten is not a queue event");
+    // 18 queue events plus a heartbeat for each timestamped message that
+    // maps to none: AgentCalled, the leave before the connect, AgentRingNoAnswer,
+    // the leave after the abandon, and the second of each hold/unhold pair.
+    assert_eq!(snap["feed"]["events"], 24);
 }
 
 /// AMI's own figures agree with ours: `AgentConnect.HoldTime` and
@@ -153,7 +157,11 @@ fn ring_no_answer_ms_and_queue_music_change_nothing() {
         ("Interface", "PJSIP/1"),
         ("RingTime", "15000"),
     ]);
-    assert_eq!(feed(d.as_mut(), &rna, T0 + 15_000), Outcome::default());
+    assert_eq!(
+        feed(d.as_mut(), &rna, T0 + 15_000),
+        Outcome::default(),
+        "no Timestamp: no clock"
+    );
     let moh = ami(&[("Event", "MusicOnHoldStart"), ("Uniqueid", "c1")]);
     assert_eq!(feed(d.as_mut(), &moh, T0 + 16_000), Outcome::default());
 }
@@ -294,4 +302,23 @@ fn malformed_ami_objects_are_counted() {
         T0,
     );
     assert_eq!(o.rejected, 1, "ids longer than 256 bytes are refused");
+}
+
+/// Fixture `replay-clock.jsonl`: one caller waits while the stream carries
+/// only messages that map to no feed-v1 event (AgentCalled,
+/// AgentRingNoAnswer, a repeated QueueMemberStatus, then Newexten and VarSet
+/// of another channel), each with its `Timestamp` (app_queue.c's events and
+/// the channel events of main/manager_channels.c). By hand: the last
+/// Timestamp is 10:01:40, the caller joined at 10:00:10, so now is 10:01:40
+/// and the longest wait 90 s (the clock used to stop at the join: 0 s).
+/// Events: one agent state, one queued, five heartbeats.
+#[test]
+fn every_timestamped_message_moves_the_replay_clock() {
+    let snap = replay(DialectKind::Asterisk, "asterisk", "replay-clock.jsonl");
+    assert_eq!(snap, expected("asterisk", "replay-clock.snapshot.json"));
+    assert_eq!(snap["now"], "2026-11-23T10:01:40Z");
+    assert_eq!(snap["totals"]["waiting"], 1);
+    assert_eq!(snap["totals"]["longest_wait_s"], 90.0);
+    assert_eq!(snap["feed"]["unknown"], 2, "Newexten and VarSet");
+    assert_eq!(agent(&snap, "PJSIP/1001")["state"], "available");
 }
