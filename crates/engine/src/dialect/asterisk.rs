@@ -10,10 +10,13 @@
 //!   stands in, and recordings keep it (see [`super::platform::record_line`]).
 //! - `QueueCallerLeave` is published *before* `AgentConnect` when a call is
 //!   answered (app_queue.c leaves the queue, then announces the connect), and
-//!   after `QueueCallerAbandon` when the caller hangs up. A leave on its own
-//!   (timeout, exit key, leavewhenempty) ends the wait, neither answered nor
-//!   abandoned. So a leave is held back for [`LEAVE_GRACE`]: a connect or an
-//!   abandon in that time decides it; otherwise the contact has ended.
+//!   after `QueueCallerAbandon` whenever the caller leaves unanswered other
+//!   than by the exit key (hang-up, queue timeout, leavewhenempty, withdraw:
+//!   all are abandons, and Asterisk counts them so). A leave on its own (the
+//!   exit key) ends the wait, neither answered nor abandoned. So a leave is
+//!   held back for [`LEAVE_GRACE`]: a connect or an abandon in that time
+//!   decides it; otherwise the contact has ended. The leave that follows an
+//!   abandon adds nothing.
 //! - `QueueCallerAbandon.HoldTime` is the seconds waited and
 //!   `AgentRingNoAnswer.RingTime` is milliseconds (the XML docs say both are
 //!   epoch times); queuetop computes waits itself and uses neither.
@@ -42,6 +45,8 @@ enum Phase {
     Waiting,
     /// Left the queue at this time; the reason is not known yet.
     Left(Ts),
+    /// Abandoned: the `QueueCallerLeave` app_queue.c sends next is no news.
+    Abandoned,
     Connected {
         agent_channel: Option<Box<str>>,
         held: bool,
@@ -192,7 +197,7 @@ impl Asterisk {
             self.leaves.push_back((contact.as_ref().into(), ts));
         } else if is(ev, "QueueCallerAbandon") {
             let contact = msg.id("Uniqueid", "contact_id")?;
-            self.calls.remove(&contact);
+            *self.calls.entry(&contact, || Phase::Abandoned) = Phase::Abandoned;
             out.event(ts, EventKind::Abandoned { contact });
         } else if is(ev, "AgentConnect") {
             let contact = msg.id("Uniqueid", "contact_id")?;

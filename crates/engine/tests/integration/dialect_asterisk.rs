@@ -51,10 +51,11 @@ fn replayed_day_gives_the_expected_snapshot() {
     );
     assert_eq!(snap["feed"]["rejected"], 0);
     assert_eq!(snap["feed"]["unknown"], 1, "Newexten is not a queue event");
-    // 18 queue events plus a heartbeat for each timestamped message that
-    // maps to none: AgentCalled, the leave before the connect, AgentRingNoAnswer,
-    // the leave after the abandon, and the second of each hold/unhold pair.
-    assert_eq!(snap["feed"]["events"], 24);
+    // 17 queue events (the leave after the abandon is no second end) plus a
+    // heartbeat for each timestamped message that maps to none: AgentCalled,
+    // the leave before the connect, AgentRingNoAnswer, the leave after the
+    // abandon, and the second of each hold/unhold pair.
+    assert_eq!(snap["feed"]["events"], 23);
 }
 
 /// AMI's own figures agree with ours: `AgentConnect.HoldTime` and
@@ -321,4 +322,38 @@ fn every_timestamped_message_moves_the_replay_clock() {
     assert_eq!(snap["totals"]["longest_wait_s"], 90.0);
     assert_eq!(snap["feed"]["unknown"], 2, "Newexten and VarSet");
     assert_eq!(agent(&snap, "PJSIP/1001")["state"], "available");
+}
+
+/// Fixture `leaves.jsonl`: the ways app_queue.c lets a caller out of the
+/// queue (queue_exec: queue timeout, leavewhenempty and withdraw call
+/// record_abandoned, which publishes QueueCallerAbandon, before leave_queue
+/// publishes QueueCallerLeave; the exit key publishes only the leave), and an
+/// answered call (leave, then AgentConnect). By hand, from 11:00:00: five
+/// entered (c1..c5), three abandoned (c2 at 30 s, c3 at 30 s, c1 at 60 s),
+/// c4 left by the exit key after 15 s (ended, neither answered nor
+/// abandoned), c5 answered after 8 s by Dana, talking 42 s at 11:02:00.
+#[test]
+fn an_abandon_and_its_leave_are_one_abandon_and_the_exit_key_a_leave() {
+    let snap = replay(DialectKind::Asterisk, "asterisk", "leaves.jsonl");
+    assert_eq!(snap, expected("asterisk", "leaves.snapshot.json"));
+    let t = &snap["totals"];
+    assert_eq!(t["entered"], 5);
+    assert_eq!(t["abandoned"], 3);
+    assert_eq!(t["answered"], 1);
+    assert_eq!(t["asa_s"], 8.0);
+    assert_eq!(t["waiting"], 0);
+    assert_eq!(agent(&snap, "PJSIP/1001")["contacts"][0]["talk_s"], 42.0);
+
+    let o = decode_fixture(DialectKind::Asterisk, "asterisk", "leaves.jsonl");
+    for abandoned in ["1795431600.1", "1795431600.2", "1795431600.3"] {
+        assert_eq!(count(&o, "contact.abandoned", abandoned), 1, "{abandoned}");
+        assert_eq!(count(&o, "contact.ended", abandoned), 0, "{abandoned}");
+    }
+    assert_eq!(count(&o, "contact.ended", "1795431600.4"), 1, "exit key");
+    assert_eq!(count(&o, "contact.abandoned", "1795431600.4"), 0);
+    assert_eq!(
+        count(&o, "contact.ended", "1795431600.5"),
+        0,
+        "still talking"
+    );
 }

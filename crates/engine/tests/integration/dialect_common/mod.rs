@@ -92,3 +92,25 @@ pub fn feed(d: &mut dyn Dialect, frame: &str, received: i64) -> Outcome {
 pub fn types(o: &Outcome) -> Vec<&str> {
     o.events.iter().map(|(t, _, _)| t.as_str()).collect()
 }
+
+/// Every event a fixture's lines decode to, fed in order to one dialect.
+pub fn decode_fixture(kind: DialectKind, platform: &str, file: &str) -> Outcome {
+    let text = std::fs::read_to_string(resource(platform, file)).expect("fixture");
+    let mut d = kind.make();
+    let mut all = Outcome::default();
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let o = feed(d.as_mut(), line, 0);
+        all.events.extend(o.events);
+        all.rejected += o.rejected;
+        all.unknown += o.unknown;
+    }
+    all
+}
+
+/// How many events of `type_name` the outcome holds for `who`.
+pub fn count(o: &Outcome, type_name: &str, who: &str) -> usize {
+    o.events
+        .iter()
+        .filter(|(t, w, _)| t == type_name && w == who)
+        .count()
+}
