@@ -37,6 +37,13 @@ use crate::time::{Millis, Ts};
 /// follow it before it counts as the end of the contact.
 pub const LEAVE_GRACE: Millis = 2_000;
 
+/// How long an `AgentComplete` with `Reason: transfer` waits for the
+/// caller's `QueueCallerJoin` in the next queue before it counts as the end
+/// of the contact (a transfer to a phone or an IVR, not a queue). The
+/// dialplan sends a blind-transferred caller to `Queue()` at once, unless it
+/// plays something first: ten seconds covers a short announcement.
+pub const TRANSFER_GRACE: Millis = 10_000;
+
 /// Most queues remembered per member.
 const MAX_MEMBER_QUEUES: usize = 64;
 
@@ -47,6 +54,9 @@ enum Phase {
     Left(Ts),
     /// Abandoned: the `QueueCallerLeave` app_queue.c sends next is no news.
     Abandoned,
+    /// The member transferred the caller at this time; a join of the same
+    /// `Uniqueid` in the next queue makes it a re-queue.
+    Transferred(Ts),
     Connected {
         agent_channel: Option<Box<str>>,
         held: bool,
@@ -91,6 +101,7 @@ pub struct Asterisk {
     agent_channels: Memo<Box<str>>,
     members: Memo<Member>,
     leaves: VecDeque<(Box<str>, Ts)>,
+    transfers: VecDeque<(Box<str>, Ts)>,
 }
 
 impl Default for Asterisk {
@@ -100,6 +111,7 @@ impl Default for Asterisk {
             agent_channels: Memo::new(DEFAULT_CAP),
             members: Memo::new(DEFAULT_CAP),
             leaves: VecDeque::new(),
+            transfers: VecDeque::new(),
         }
     }
 }
@@ -115,6 +127,7 @@ impl Platform for Asterisk {
         let stamped = msg.ts("Timestamp");
         let ts = stamped.unwrap_or(received);
         self.flush_leaves(ts, out);
+        self.flush_transfers(ts, out);
         let before = out.events;
         let r = match msg.str("Event") {
             Some(ev) => self.event(&ev, msg, ts, out),
@@ -224,6 +237,21 @@ impl Asterisk {
             }) = self.calls.remove(&contact)
             {
                 self.agent_channels.remove(&ch);
+            }
+            // A transfer (app_queue.c's blind and attended transfer handlers)
+            // is no end yet: a blind transfer to another queue brings the
+            // same caller channel back with a QueueCallerJoin, which feed-v1
+            // reads as a re-queue of the same contact (one first response).
+            if msg
+                .str("Reason")
+                .is_some_and(|r| r.eq_ignore_ascii_case("transfer"))
+            {
+                self.calls.entry(&contact, || Phase::Transferred(ts));
+                if self.transfers.len() >= DEFAULT_CAP {
+                    self.transfers.pop_front();
+                }
+                self.transfers.push_back((contact.as_ref().into(), ts));
+                return Ok(());
             }
             out.event(
                 ts,
@@ -369,6 +397,31 @@ impl Asterisk {
                 break;
             };
             if matches!(self.calls.get(&contact), Some(Phase::Left(t)) if *t == at) {
+                self.calls.remove(&contact);
+                out.event(
+                    at,
+                    EventKind::Ended {
+                        contact: owned(&contact),
+                        resolved: None,
+                    },
+                );
+            }
+        }
+    }
+}
+
+impl Asterisk {
+    /// Transfers older than [`TRANSFER_GRACE`] whose caller joined no queue:
+    /// the contact ended when the member transferred it.
+    fn flush_transfers<'b>(&mut self, now: Ts, out: &mut Out<'_, 'b>) {
+        while let Some((_, at)) = self.transfers.front() {
+            if now.since(*at) < TRANSFER_GRACE {
+                break;
+            }
+            let Some((contact, at)) = self.transfers.pop_front() else {
+                break;
+            };
+            if matches!(self.calls.get(&contact), Some(Phase::Transferred(t)) if *t == at) {
                 self.calls.remove(&contact);
                 out.event(
                     at,

@@ -357,3 +357,70 @@ fn an_abandon_and_its_leave_are_one_abandon_and_the_exit_key_a_leave() {
         "still talking"
     );
 }
+
+/// Fixture `blind-transfer.jsonl`: app_queue.c's blind-transfer path
+/// (handle_blind_transfer sends AgentComplete with `Reason: transfer`), then
+/// the same caller channel, same `Uniqueid`, runs `Queue()` for sales and
+/// joins it. By hand, from 12:00:00: joined support at 12:00:10, Dana
+/// answered at 12:00:16 (wait 6 s), transferred at 12:01:16 (talk 60 s);
+/// joined sales at 12:01:16, Lee answered at 12:01:40 (wait 24 s), the
+/// caller hung up at 12:03:10 (talk 90 s). One contact: one first response
+/// (6 s, from the first queueing to the first answer), one wait per queue.
+#[test]
+fn a_blind_transfer_to_a_queue_is_a_requeue_of_the_same_contact() {
+    let snap = replay(DialectKind::Asterisk, "asterisk", "blind-transfer.jsonl");
+    assert_eq!(snap, expected("asterisk", "blind-transfer.snapshot.json"));
+    let t = &snap["totals"];
+    assert_eq!(t["frt_s"]["count"], 1, "one first response");
+    assert_eq!(t["frt_s"]["avg"], 6.0);
+    let support = queue(&snap, "support");
+    let sales = queue(&snap, "sales");
+    assert_eq!(
+        (&support["entered"], &sales["entered"]),
+        (&1.into(), &1.into())
+    );
+    assert_eq!(support["asa_s"], 6.0);
+    assert_eq!(sales["asa_s"], 24.0);
+    assert_eq!(support["aht_s"], 60.0);
+    assert_eq!(sales["aht_s"], 90.0);
+    assert_eq!(agent(&snap, "PJSIP/1001")["handled"], 1);
+    assert_eq!(agent(&snap, "PJSIP/1002")["handled"], 1);
+
+    let o = decode_fixture(DialectKind::Asterisk, "asterisk", "blind-transfer.jsonl");
+    let uid = "1795435210.1";
+    assert_eq!(count(&o, "contact.queued", uid), 2);
+    assert_eq!(
+        count(&o, "contact.ended", uid),
+        1,
+        "only the caller's hang-up"
+    );
+}
+
+/// A transfer to a phone or an IVR brings no join: the contact ended when
+/// the member transferred it, once the grace has passed.
+#[test]
+fn a_transfer_out_of_the_queues_ends_the_contact_at_the_transfer() {
+    let mut d = DialectKind::Asterisk.make();
+    let msg = |ev: &str, extra: &[(&str, &str)]| {
+        let mut f = vec![("Event", ev), ("Uniqueid", "c1"), ("Queue", "q")];
+        f.extend_from_slice(extra);
+        ami(&f)
+    };
+    feed(d.as_mut(), &msg("QueueCallerJoin", &[]), T0);
+    feed(
+        d.as_mut(),
+        &msg("AgentConnect", &[("Interface", "PJSIP/1")]),
+        T0 + 5_000,
+    );
+    let xfer = msg(
+        "AgentComplete",
+        &[("Interface", "PJSIP/1"), ("Reason", "transfer")],
+    );
+    assert!(feed(d.as_mut(), &xfer, T0 + 60_000).events.is_empty());
+    let ping = ami(&[("Response", "Success"), ("Ping", "Pong")]);
+    assert_eq!(types(&feed(d.as_mut(), &ping, T0 + 65_000)), ["heartbeat"]);
+    assert_eq!(
+        feed(d.as_mut(), &ping, T0 + 70_000).events[0],
+        ("contact.ended".into(), "c1".into(), T0 + 60_000)
+    );
+}
