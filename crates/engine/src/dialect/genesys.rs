@@ -339,10 +339,13 @@ impl Genesys {
             let qid = clean_id(qid, "queue")?;
             if phase != Phase::Waiting || queue.as_deref() != Some(qid.as_ref()) {
                 let at = q.obj.ts("connectedTime").unwrap_or(received);
-                if phase == Phase::Connected {
-                    // Transferred back to a queue: the agent's part ended.
-                    self.agent_left(&conv, &parts, who.as_deref(), received, out);
-                }
+                // Transferred to a queue (a blind transfer: the agent's
+                // `endTime` is the new acd participant's `connectedTime`).
+                // feed-v1 reads the queued of a connected contact as a
+                // re-queue: it ends the agent's segment and starts the new
+                // wait, and the first response stays the first. An end sent
+                // first would make the floor drop the queued, stamped at
+                // that same instant, as stale, and the second leg with it.
                 out.event(
                     at,
                     EventKind::Queued {
