@@ -129,6 +129,14 @@ fn id_from_arn<'b>(
     clean_id(arn_id(s), field)
 }
 
+/// An agent's personal queue (`.../queue/agent/ID`, `"Name": null`): every
+/// agent has one, real routing profiles list it among their inbound
+/// queues, and it is where transfers to that agent wait. It is no queue a
+/// supervisor watches, so it is neither a queue row nor in the agent's list.
+fn is_agent_queue(o: &Obj<'_>, key: &str) -> bool {
+    o.text(key).is_some_and(|arn| arn.contains("/queue/agent/"))
+}
+
 fn channel(s: &str) -> Cow<'static, str> {
     match s {
         "VOICE" => Cow::Borrowed("voice"),
@@ -254,10 +262,19 @@ impl AmazonConnect {
                 Some("OFFLINE") => AgentState::Offline,
                 Some("CUSTOM") => AgentState::Away,
                 Some("ROUTABLE") => AgentState::Available,
-                // No snapshot (a bare LOGIN): logged in, status not known yet.
-                _ => match self.agents.get(&agent).and_then(|m| m.sent.as_ref()) {
-                    Some(s) => s.state,
-                    None => AgentState::Available,
+                // AWS's data model gives AgentStatus only ARN, Name and
+                // StartTimestamp, and real records often lack Type: the
+                // two system statuses are named Available and Offline,
+                // every other name is a custom (not routable) status.
+                _ => match status.name("Name") {
+                    Some(n) if n.eq_ignore_ascii_case("available") => AgentState::Available,
+                    Some(n) if n.eq_ignore_ascii_case("offline") => AgentState::Offline,
+                    Some(_) => AgentState::Away,
+                    // No snapshot (a bare LOGIN): logged in, status not known yet.
+                    None => match self.agents.get(&agent).and_then(|m| m.sent.as_ref()) {
+                        Some(s) => s.state,
+                        None => AgentState::Available,
+                    },
                 },
             }
         };
@@ -288,6 +305,9 @@ impl AmazonConnect {
                 .take(crate::protocol::MAX_AGENT_QUEUES)
             {
                 let Ok(q) = Obj::from_raw(raw) else { continue };
+                if is_agent_queue(&q, "ARN") {
+                    continue;
+                }
                 let Ok(id) = id_from_arn(&q, "ARN", "queue") else {
                     continue;
                 };
