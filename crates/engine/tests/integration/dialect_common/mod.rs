@@ -25,13 +25,18 @@ pub fn resource(platform: &str, file: &str) -> PathBuf {
 /// the file name (the path differs between machines).
 pub fn replay(kind: DialectKind, platform: &str, file: &str) -> Value {
     let path = resource(platform, file);
+    let f = std::fs::File::open(&path).expect("fixture");
+    replay_from(kind, file, std::io::BufReader::new(f))
+}
+
+/// The snapshot JSON of recorded lines replayed from any reader.
+pub fn replay_from(kind: DialectKind, target: &str, input: impl std::io::BufRead) -> Value {
     let source = SourceInfo {
         kind: SourceKind::Replay,
-        target: file.to_string(),
+        target: target.to_string(),
     };
     let mut m = Monitor::new(Floor::new(Settings::default()), source, kind.make());
-    let f = std::fs::File::open(&path).expect("fixture");
-    apply_all(&mut m, std::io::BufReader::new(f), 1 << 20).expect("replay");
+    apply_all(&mut m, input, 1 << 20).expect("replay");
     m.set_link(LinkState::Ended);
     let snap = snapshot::build(&m, WindowKind::Rolling, None, 5_000);
     serde_json::from_str(&snapshot::render_json(&snap)).expect("json")
