@@ -317,7 +317,23 @@ impl Genesys {
             let now_held = a.held() || parts.iter().filter(|p| is(p, "customer")).any(Part::held);
             let was_held = self.convs.get(&conv).is_some_and(|m| m.held);
             if now_held != was_held {
-                let at = a.obj.ts("startHoldTime").unwrap_or(received);
+                // Genesys puts `startHoldTime` on the media (`calls[]`), not
+                // on the participant; a late notification would otherwise
+                // move the hold's start to its arrival.
+                let at = if now_held {
+                    std::iter::once(a)
+                        .chain(parts.iter().filter(|p| is(p, "customer")))
+                        .find_map(|p| {
+                            p.media()
+                                .filter(|(m, _)| m.flag("held") == Some(true))
+                                .find_map(|(m, _)| m.ts("startHoldTime"))
+                                .or_else(|| p.obj.ts("startHoldTime"))
+                        })
+                        .filter(|t| *t <= received)
+                        .unwrap_or(received)
+                } else {
+                    received
+                };
                 let contact = conv.clone();
                 out.event(
                     at,

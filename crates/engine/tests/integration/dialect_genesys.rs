@@ -148,3 +148,20 @@ fn a_blind_transfer_keeps_its_second_leg() {
     assert_eq!(count(&o, "contact.queued", "conv-x"), 2);
     assert_eq!(count(&o, "contact.ended", "conv-x"), 1, "only the hang-up");
 }
+
+/// Fixture `call-hold.jsonl`: Genesys puts `startHoldTime` on the call
+/// (`participants[].calls[].startHoldTime`, QueueConversationEventTopicCall),
+/// not on the participant. The hold began at 12:01:00 and its notification
+/// arrived at 12:01:30; the resume arrived at 12:01:45 (the call says
+/// nothing of when the hold ended, so its arrival stands). By hand: hold
+/// 45 s (not the 15 s between the arrivals), connected 12:00:16 to 12:02:16
+/// (120 s), talk 75 s, AHT 120 s.
+#[test]
+fn hold_starts_at_the_calls_start_hold_time() {
+    let snap = replay(DialectKind::Genesys, "genesys", "call-hold.jsonl");
+    assert_eq!(snap, expected("genesys", "call-hold.snapshot.json"));
+    let t = &snap["totals"];
+    assert_eq!(t["avg_hold_s"], 45.0);
+    assert_eq!(t["att_s"], 75.0);
+    assert_eq!(t["aht_s"], 120.0);
+}
