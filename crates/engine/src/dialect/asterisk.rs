@@ -100,6 +100,11 @@ pub struct Asterisk {
     /// caller's `Uniqueid`: hold is announced on either channel.
     agent_channels: Memo<Box<str>>,
     members: Memo<Member>,
+    /// A caller's `Linkedid` to its `Uniqueid`: with Local-channel members
+    /// (FreePBX's default) hold is raised on channels that are neither the
+    /// caller's nor the connect's `DestUniqueid`, but all share the
+    /// caller's `Linkedid`.
+    linked: Memo<Box<str>>,
     leaves: VecDeque<(Box<str>, Ts)>,
     transfers: VecDeque<(Box<str>, Ts)>,
 }
@@ -110,6 +115,7 @@ impl Default for Asterisk {
             calls: Memo::new(DEFAULT_CAP),
             agent_channels: Memo::new(DEFAULT_CAP),
             members: Memo::new(DEFAULT_CAP),
+            linked: Memo::new(DEFAULT_CAP),
             leaves: VecDeque::new(),
             transfers: VecDeque::new(),
         }
@@ -185,6 +191,9 @@ impl Asterisk {
                 .flatten()
                 .filter(|c| !c.eq_ignore_ascii_case("<unknown>"));
             *self.calls.entry(&contact, || Phase::Waiting) = Phase::Waiting;
+            if let Ok(Some(linked)) = msg.opt_id("Linkedid", "Linkedid") {
+                *self.linked.entry(&linked, || contact.as_ref().into()) = contact.as_ref().into();
+            }
             out.event(
                 ts,
                 EventKind::Queued {
@@ -312,9 +321,21 @@ impl Asterisk {
     ) -> Result<(), RejectKind> {
         let uid = msg.id("Uniqueid", "contact_id")?;
         // The caller's channel, or the member's channel of a connected call.
+        // Or, failing both, the call the channel is linked to: a Local
+        // channel member's phone raises Hold, and music on hold lands on
+        // the Local `;2` half.
         let contact: Box<str> = match self.agent_channels.get(&uid) {
             Some(c) => c.clone(),
-            None => uid.as_ref().into(),
+            None if self.calls.get(&uid).is_some() => uid.as_ref().into(),
+            None => match msg
+                .opt_id("Linkedid", "Linkedid")
+                .ok()
+                .flatten()
+                .and_then(|l| self.linked.get(&l).cloned())
+            {
+                Some(c) => c,
+                None => uid.as_ref().into(),
+            },
         };
         // Music on hold also plays to callers waiting in the queue: only a
         // connected call can be put on hold.

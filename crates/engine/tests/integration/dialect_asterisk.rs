@@ -424,3 +424,21 @@ fn a_transfer_out_of_the_queues_ends_the_contact_at_the_transfer() {
         ("contact.ended".into(), "c1".into(), T0 + 60_000)
     );
 }
+
+/// Fixture `local-hold.jsonl`: a queue member reached through a Local
+/// channel (`Local/1001@from-queue/n`, FreePBX's default). The member's
+/// phone (`PJSIP/1001-...`) raises Hold and, because Local channels
+/// intercept music on hold (main/core_local.c), MusicOnHoldStart lands on
+/// the Local `;2` half; neither is the caller's `Uniqueid` nor the
+/// connect's `DestUniqueid` (the `;1` half), but all carry the caller's
+/// `Linkedid`. By hand: answered 12:00:16, held 12:01:00 to 12:01:30,
+/// ended 12:02:16: hold 30 s, talk 90 s, AHT 120 s.
+#[test]
+fn holds_on_local_channel_members_count() {
+    let snap = replay(DialectKind::Asterisk, "asterisk", "local-hold.jsonl");
+    assert_eq!(snap, expected("asterisk", "local-hold.snapshot.json"));
+    let t = &snap["totals"];
+    assert_eq!(t["avg_hold_s"], 30.0);
+    assert_eq!(t["att_s"], 90.0);
+    assert_eq!(t["aht_s"], 120.0);
+}
