@@ -10,10 +10,13 @@
 //!   stands in, and recordings keep it (see [`super::platform::record_line`]).
 //! - `QueueCallerLeave` is published *before* `AgentConnect` when a call is
 //!   answered (app_queue.c leaves the queue, then announces the connect), and
-//!   after `QueueCallerAbandon` when the caller hangs up. A leave on its own
-//!   (timeout, exit key, leavewhenempty) ends the wait, neither answered nor
-//!   abandoned. So a leave is held back for [`LEAVE_GRACE`]: a connect or an
-//!   abandon in that time decides it; otherwise the contact has ended.
+//!   after `QueueCallerAbandon` whenever the caller leaves unanswered other
+//!   than by the exit key (hang-up, queue timeout, leavewhenempty, withdraw:
+//!   all are abandons, and Asterisk counts them so). A leave on its own (the
+//!   exit key) ends the wait, neither answered nor abandoned. So a leave is
+//!   held back for [`LEAVE_GRACE`]: a connect or an abandon in that time
+//!   decides it; otherwise the contact has ended. The leave that follows an
+//!   abandon adds nothing.
 //! - `QueueCallerAbandon.HoldTime` is the seconds waited and
 //!   `AgentRingNoAnswer.RingTime` is milliseconds (the XML docs say both are
 //!   epoch times); queuetop computes waits itself and uses neither.
@@ -34,6 +37,13 @@ use crate::time::{Millis, Ts};
 /// follow it before it counts as the end of the contact.
 pub const LEAVE_GRACE: Millis = 2_000;
 
+/// How long an `AgentComplete` with `Reason: transfer` waits for the
+/// caller's `QueueCallerJoin` in the next queue before it counts as the end
+/// of the contact (a transfer to a phone or an IVR, not a queue). The
+/// dialplan sends a blind-transferred caller to `Queue()` at once, unless it
+/// plays something first: ten seconds covers a short announcement.
+pub const TRANSFER_GRACE: Millis = 10_000;
+
 /// Most queues remembered per member.
 const MAX_MEMBER_QUEUES: usize = 64;
 
@@ -42,6 +52,11 @@ enum Phase {
     Waiting,
     /// Left the queue at this time; the reason is not known yet.
     Left(Ts),
+    /// Abandoned: the `QueueCallerLeave` app_queue.c sends next is no news.
+    Abandoned,
+    /// The member transferred the caller at this time; a join of the same
+    /// `Uniqueid` in the next queue makes it a re-queue.
+    Transferred(Ts),
     Connected {
         agent_channel: Option<Box<str>>,
         held: bool,
@@ -85,7 +100,13 @@ pub struct Asterisk {
     /// caller's `Uniqueid`: hold is announced on either channel.
     agent_channels: Memo<Box<str>>,
     members: Memo<Member>,
+    /// A caller's `Linkedid` to its `Uniqueid`: with Local-channel members
+    /// (FreePBX's default) hold is raised on channels that are neither the
+    /// caller's nor the connect's `DestUniqueid`, but all share the
+    /// caller's `Linkedid`.
+    linked: Memo<Box<str>>,
     leaves: VecDeque<(Box<str>, Ts)>,
+    transfers: VecDeque<(Box<str>, Ts)>,
 }
 
 impl Default for Asterisk {
@@ -94,7 +115,9 @@ impl Default for Asterisk {
             calls: Memo::new(DEFAULT_CAP),
             agent_channels: Memo::new(DEFAULT_CAP),
             members: Memo::new(DEFAULT_CAP),
+            linked: Memo::new(DEFAULT_CAP),
             leaves: VecDeque::new(),
+            transfers: VecDeque::new(),
         }
     }
 }
@@ -107,8 +130,11 @@ impl Platform for Asterisk {
         received: Ts,
         out: &mut Out<'_, 'b>,
     ) -> Signal {
-        let ts = msg.ts("Timestamp").unwrap_or(received);
+        let stamped = msg.ts("Timestamp");
+        let ts = stamped.unwrap_or(received);
         self.flush_leaves(ts, out);
+        self.flush_transfers(ts, out);
+        let before = out.events;
         let r = match msg.str("Event") {
             Some(ev) => self.event(&ev, msg, ts, out),
             None => match msg.str("Response") {
@@ -128,6 +154,17 @@ impl Platform for Asterisk {
                 None => Err(RejectKind::Missing("Event")),
             },
         };
+        // A real AMI stream is mostly messages that change no figure
+        // (AgentRingNoAnswer, a repeated QueueMemberStatus, Newexten, VarSet).
+        // Their Timestamp is still the feed's time: without a heartbeat the
+        // replay clock would stop at the last queue event, and every wait
+        // and timer would read short.
+        if r.is_ok()
+            && out.events == before
+            && let Some(at) = stamped
+        {
+            out.event(at, EventKind::Heartbeat);
+        }
         out.result(r, raw);
         Signal::None
     }
@@ -154,6 +191,9 @@ impl Asterisk {
                 .flatten()
                 .filter(|c| !c.eq_ignore_ascii_case("<unknown>"));
             *self.calls.entry(&contact, || Phase::Waiting) = Phase::Waiting;
+            if let Ok(Some(linked)) = msg.opt_id("Linkedid", "Linkedid") {
+                *self.linked.entry(&linked, || contact.as_ref().into()) = contact.as_ref().into();
+            }
             out.event(
                 ts,
                 EventKind::Queued {
@@ -179,7 +219,7 @@ impl Asterisk {
             self.leaves.push_back((contact.as_ref().into(), ts));
         } else if is(ev, "QueueCallerAbandon") {
             let contact = msg.id("Uniqueid", "contact_id")?;
-            self.calls.remove(&contact);
+            *self.calls.entry(&contact, || Phase::Abandoned) = Phase::Abandoned;
             out.event(ts, EventKind::Abandoned { contact });
         } else if is(ev, "AgentConnect") {
             let contact = msg.id("Uniqueid", "contact_id")?;
@@ -206,6 +246,21 @@ impl Asterisk {
             }) = self.calls.remove(&contact)
             {
                 self.agent_channels.remove(&ch);
+            }
+            // A transfer (app_queue.c's blind and attended transfer handlers)
+            // is no end yet: a blind transfer to another queue brings the
+            // same caller channel back with a QueueCallerJoin, which feed-v1
+            // reads as a re-queue of the same contact (one first response).
+            if msg
+                .str("Reason")
+                .is_some_and(|r| r.eq_ignore_ascii_case("transfer"))
+            {
+                self.calls.entry(&contact, || Phase::Transferred(ts));
+                if self.transfers.len() >= DEFAULT_CAP {
+                    self.transfers.pop_front();
+                }
+                self.transfers.push_back((contact.as_ref().into(), ts));
+                return Ok(());
             }
             out.event(
                 ts,
@@ -266,9 +321,21 @@ impl Asterisk {
     ) -> Result<(), RejectKind> {
         let uid = msg.id("Uniqueid", "contact_id")?;
         // The caller's channel, or the member's channel of a connected call.
+        // Or, failing both, the call the channel is linked to: a Local
+        // channel member's phone raises Hold, and music on hold lands on
+        // the Local `;2` half.
         let contact: Box<str> = match self.agent_channels.get(&uid) {
             Some(c) => c.clone(),
-            None => uid.as_ref().into(),
+            None if self.calls.get(&uid).is_some() => uid.as_ref().into(),
+            None => match msg
+                .opt_id("Linkedid", "Linkedid")
+                .ok()
+                .flatten()
+                .and_then(|l| self.linked.get(&l).cloned())
+            {
+                Some(c) => c,
+                None => uid.as_ref().into(),
+            },
         };
         // Music on hold also plays to callers waiting in the queue: only a
         // connected call can be put on hold.
@@ -351,6 +418,31 @@ impl Asterisk {
                 break;
             };
             if matches!(self.calls.get(&contact), Some(Phase::Left(t)) if *t == at) {
+                self.calls.remove(&contact);
+                out.event(
+                    at,
+                    EventKind::Ended {
+                        contact: owned(&contact),
+                        resolved: None,
+                    },
+                );
+            }
+        }
+    }
+}
+
+impl Asterisk {
+    /// Transfers older than [`TRANSFER_GRACE`] whose caller joined no queue:
+    /// the contact ended when the member transferred it.
+    fn flush_transfers<'b>(&mut self, now: Ts, out: &mut Out<'_, 'b>) {
+        while let Some((_, at)) = self.transfers.front() {
+            if now.since(*at) < TRANSFER_GRACE {
+                break;
+            }
+            let Some((contact, at)) = self.transfers.pop_front() else {
+                break;
+            };
+            if matches!(self.calls.get(&contact), Some(Phase::Transferred(t)) if *t == at) {
                 self.calls.remove(&contact);
                 out.event(
                     at,

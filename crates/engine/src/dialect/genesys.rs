@@ -317,7 +317,23 @@ impl Genesys {
             let now_held = a.held() || parts.iter().filter(|p| is(p, "customer")).any(Part::held);
             let was_held = self.convs.get(&conv).is_some_and(|m| m.held);
             if now_held != was_held {
-                let at = a.obj.ts("startHoldTime").unwrap_or(received);
+                // Genesys puts `startHoldTime` on the media (`calls[]`), not
+                // on the participant; a late notification would otherwise
+                // move the hold's start to its arrival.
+                let at = if now_held {
+                    std::iter::once(a)
+                        .chain(parts.iter().filter(|p| is(p, "customer")))
+                        .find_map(|p| {
+                            p.media()
+                                .filter(|(m, _)| m.flag("held") == Some(true))
+                                .find_map(|(m, _)| m.ts("startHoldTime"))
+                                .or_else(|| p.obj.ts("startHoldTime"))
+                        })
+                        .filter(|t| *t <= received)
+                        .unwrap_or(received)
+                } else {
+                    received
+                };
                 let contact = conv.clone();
                 out.event(
                     at,
@@ -339,10 +355,13 @@ impl Genesys {
             let qid = clean_id(qid, "queue")?;
             if phase != Phase::Waiting || queue.as_deref() != Some(qid.as_ref()) {
                 let at = q.obj.ts("connectedTime").unwrap_or(received);
-                if phase == Phase::Connected {
-                    // Transferred back to a queue: the agent's part ended.
-                    self.agent_left(&conv, &parts, who.as_deref(), received, out);
-                }
+                // Transferred to a queue (a blind transfer: the agent's
+                // `endTime` is the new acd participant's `connectedTime`).
+                // feed-v1 reads the queued of a connected contact as a
+                // re-queue: it ends the agent's segment and starts the new
+                // wait, and the first response stays the first. An end sent
+                // first would make the floor drop the queued, stamped at
+                // that same instant, as stale, and the second leg with it.
                 out.event(
                     at,
                     EventKind::Queued {

@@ -204,3 +204,46 @@ fn malformed_and_unknown_records_are_counted() {
         }
     );
 }
+
+/// Fixture `agent-status.jsonl`: agent event stream records as AWS's
+/// "Agent event streams data model" page describes them: `AgentStatus` with
+/// `ARN`, `Name` and `StartTimestamp` only (no `Type`), and routing profiles
+/// whose `InboundQueues` list the agent's own queue
+/// (`.../queue/agent/<id>`, `"Name": null`). By hand at 10:06: Dana went on
+/// Break at 10:05 (away, 60 s), Lee is at Lunch since 10:00 (away, 360 s),
+/// Ana is Offline; the only queue is Billing, and it is each agent's only
+/// queue.
+#[test]
+fn status_names_decide_without_type_and_personal_queues_are_no_queues() {
+    let snap = replay(
+        DialectKind::AmazonConnect,
+        "amazon-connect",
+        "agent-status.jsonl",
+    );
+    assert_eq!(
+        snap,
+        expected("amazon-connect", "agent-status.snapshot.json")
+    );
+    let dana = agent(&snap, "agent-0101");
+    assert_eq!(
+        (&dana["state"], &dana["reason"]),
+        (&"away".into(), &"Break".into())
+    );
+    assert_eq!(dana["state_for_s"], 60.0);
+    let lee = agent(&snap, "agent-0102");
+    assert_eq!(
+        (&lee["state"], &lee["reason"]),
+        (&"away".into(), &"Lunch".into())
+    );
+    assert_eq!(agent(&snap, "agent-0103")["state"], "offline");
+    let queues: Vec<&str> = snap["queues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|q| q["queue"].as_str())
+        .collect();
+    assert_eq!(queues, ["q-billing-0001"]);
+    for a in snap["agents"].as_array().unwrap() {
+        assert_eq!(a["queues"], serde_json::json!(["q-billing-0001"]));
+    }
+}

@@ -51,6 +51,11 @@ fn replayed_day_gives_the_expected_snapshot() {
     );
     assert_eq!(snap["feed"]["rejected"], 0);
     assert_eq!(snap["feed"]["unknown"], 1, "Newexten is not a queue event");
+    // 17 queue events (the leave after the abandon is no second end) plus a
+    // heartbeat for each timestamped message that maps to none: AgentCalled,
+    // the leave before the connect, AgentRingNoAnswer, the leave after the
+    // abandon, and the second of each hold/unhold pair.
+    assert_eq!(snap["feed"]["events"], 23);
 }
 
 /// AMI's own figures agree with ours: `AgentConnect.HoldTime` and
@@ -153,7 +158,11 @@ fn ring_no_answer_ms_and_queue_music_change_nothing() {
         ("Interface", "PJSIP/1"),
         ("RingTime", "15000"),
     ]);
-    assert_eq!(feed(d.as_mut(), &rna, T0 + 15_000), Outcome::default());
+    assert_eq!(
+        feed(d.as_mut(), &rna, T0 + 15_000),
+        Outcome::default(),
+        "no Timestamp: no clock"
+    );
     let moh = ami(&[("Event", "MusicOnHoldStart"), ("Uniqueid", "c1")]);
     assert_eq!(feed(d.as_mut(), &moh, T0 + 16_000), Outcome::default());
 }
@@ -294,4 +303,142 @@ fn malformed_ami_objects_are_counted() {
         T0,
     );
     assert_eq!(o.rejected, 1, "ids longer than 256 bytes are refused");
+}
+
+/// Fixture `replay-clock.jsonl`: one caller waits while the stream carries
+/// only messages that map to no feed-v1 event (AgentCalled,
+/// AgentRingNoAnswer, a repeated QueueMemberStatus, then Newexten and VarSet
+/// of another channel), each with its `Timestamp` (app_queue.c's events and
+/// the channel events of main/manager_channels.c). By hand: the last
+/// Timestamp is 10:01:40, the caller joined at 10:00:10, so now is 10:01:40
+/// and the longest wait 90 s (the clock used to stop at the join: 0 s).
+/// Events: one agent state, one queued, five heartbeats.
+#[test]
+fn every_timestamped_message_moves_the_replay_clock() {
+    let snap = replay(DialectKind::Asterisk, "asterisk", "replay-clock.jsonl");
+    assert_eq!(snap, expected("asterisk", "replay-clock.snapshot.json"));
+    assert_eq!(snap["now"], "2026-11-23T10:01:40Z");
+    assert_eq!(snap["totals"]["waiting"], 1);
+    assert_eq!(snap["totals"]["longest_wait_s"], 90.0);
+    assert_eq!(snap["feed"]["unknown"], 2, "Newexten and VarSet");
+    assert_eq!(agent(&snap, "PJSIP/1001")["state"], "available");
+}
+
+/// Fixture `leaves.jsonl`: the ways app_queue.c lets a caller out of the
+/// queue (queue_exec: queue timeout, leavewhenempty and withdraw call
+/// record_abandoned, which publishes QueueCallerAbandon, before leave_queue
+/// publishes QueueCallerLeave; the exit key publishes only the leave), and an
+/// answered call (leave, then AgentConnect). By hand, from 11:00:00: five
+/// entered (c1..c5), three abandoned (c2 at 30 s, c3 at 30 s, c1 at 60 s),
+/// c4 left by the exit key after 15 s (ended, neither answered nor
+/// abandoned), c5 answered after 8 s by Dana, talking 42 s at 11:02:00.
+#[test]
+fn an_abandon_and_its_leave_are_one_abandon_and_the_exit_key_a_leave() {
+    let snap = replay(DialectKind::Asterisk, "asterisk", "leaves.jsonl");
+    assert_eq!(snap, expected("asterisk", "leaves.snapshot.json"));
+    let t = &snap["totals"];
+    assert_eq!(t["entered"], 5);
+    assert_eq!(t["abandoned"], 3);
+    assert_eq!(t["answered"], 1);
+    assert_eq!(t["asa_s"], 8.0);
+    assert_eq!(t["waiting"], 0);
+    assert_eq!(agent(&snap, "PJSIP/1001")["contacts"][0]["talk_s"], 42.0);
+
+    let o = decode_fixture(DialectKind::Asterisk, "asterisk", "leaves.jsonl");
+    for abandoned in ["1795431600.1", "1795431600.2", "1795431600.3"] {
+        assert_eq!(count(&o, "contact.abandoned", abandoned), 1, "{abandoned}");
+        assert_eq!(count(&o, "contact.ended", abandoned), 0, "{abandoned}");
+    }
+    assert_eq!(count(&o, "contact.ended", "1795431600.4"), 1, "exit key");
+    assert_eq!(count(&o, "contact.abandoned", "1795431600.4"), 0);
+    assert_eq!(
+        count(&o, "contact.ended", "1795431600.5"),
+        0,
+        "still talking"
+    );
+}
+
+/// Fixture `blind-transfer.jsonl`: app_queue.c's blind-transfer path
+/// (handle_blind_transfer sends AgentComplete with `Reason: transfer`), then
+/// the same caller channel, same `Uniqueid`, runs `Queue()` for sales and
+/// joins it. By hand, from 12:00:00: joined support at 12:00:10, Dana
+/// answered at 12:00:16 (wait 6 s), transferred at 12:01:16 (talk 60 s);
+/// joined sales at 12:01:16, Lee answered at 12:01:40 (wait 24 s), the
+/// caller hung up at 12:03:10 (talk 90 s). One contact: one first response
+/// (6 s, from the first queueing to the first answer), one wait per queue.
+#[test]
+fn a_blind_transfer_to_a_queue_is_a_requeue_of_the_same_contact() {
+    let snap = replay(DialectKind::Asterisk, "asterisk", "blind-transfer.jsonl");
+    assert_eq!(snap, expected("asterisk", "blind-transfer.snapshot.json"));
+    let t = &snap["totals"];
+    assert_eq!(t["frt_s"]["count"], 1, "one first response");
+    assert_eq!(t["frt_s"]["avg"], 6.0);
+    let support = queue(&snap, "support");
+    let sales = queue(&snap, "sales");
+    assert_eq!(
+        (&support["entered"], &sales["entered"]),
+        (&1.into(), &1.into())
+    );
+    assert_eq!(support["asa_s"], 6.0);
+    assert_eq!(sales["asa_s"], 24.0);
+    assert_eq!(support["aht_s"], 60.0);
+    assert_eq!(sales["aht_s"], 90.0);
+    assert_eq!(agent(&snap, "PJSIP/1001")["handled"], 1);
+    assert_eq!(agent(&snap, "PJSIP/1002")["handled"], 1);
+
+    let o = decode_fixture(DialectKind::Asterisk, "asterisk", "blind-transfer.jsonl");
+    let uid = "1795435210.1";
+    assert_eq!(count(&o, "contact.queued", uid), 2);
+    assert_eq!(
+        count(&o, "contact.ended", uid),
+        1,
+        "only the caller's hang-up"
+    );
+}
+
+/// A transfer to a phone or an IVR brings no join: the contact ended when
+/// the member transferred it, once the grace has passed.
+#[test]
+fn a_transfer_out_of_the_queues_ends_the_contact_at_the_transfer() {
+    let mut d = DialectKind::Asterisk.make();
+    let msg = |ev: &str, extra: &[(&str, &str)]| {
+        let mut f = vec![("Event", ev), ("Uniqueid", "c1"), ("Queue", "q")];
+        f.extend_from_slice(extra);
+        ami(&f)
+    };
+    feed(d.as_mut(), &msg("QueueCallerJoin", &[]), T0);
+    feed(
+        d.as_mut(),
+        &msg("AgentConnect", &[("Interface", "PJSIP/1")]),
+        T0 + 5_000,
+    );
+    let xfer = msg(
+        "AgentComplete",
+        &[("Interface", "PJSIP/1"), ("Reason", "transfer")],
+    );
+    assert!(feed(d.as_mut(), &xfer, T0 + 60_000).events.is_empty());
+    let ping = ami(&[("Response", "Success"), ("Ping", "Pong")]);
+    assert_eq!(types(&feed(d.as_mut(), &ping, T0 + 65_000)), ["heartbeat"]);
+    assert_eq!(
+        feed(d.as_mut(), &ping, T0 + 70_000).events[0],
+        ("contact.ended".into(), "c1".into(), T0 + 60_000)
+    );
+}
+
+/// Fixture `local-hold.jsonl`: a queue member reached through a Local
+/// channel (`Local/1001@from-queue/n`, FreePBX's default). The member's
+/// phone (`PJSIP/1001-...`) raises Hold and, because Local channels
+/// intercept music on hold (main/core_local.c), MusicOnHoldStart lands on
+/// the Local `;2` half; neither is the caller's `Uniqueid` nor the
+/// connect's `DestUniqueid` (the `;1` half), but all carry the caller's
+/// `Linkedid`. By hand: answered 12:00:16, held 12:01:00 to 12:01:30,
+/// ended 12:02:16: hold 30 s, talk 90 s, AHT 120 s.
+#[test]
+fn holds_on_local_channel_members_count() {
+    let snap = replay(DialectKind::Asterisk, "asterisk", "local-hold.jsonl");
+    assert_eq!(snap, expected("asterisk", "local-hold.snapshot.json"));
+    let t = &snap["totals"];
+    assert_eq!(t["avg_hold_s"], 30.0);
+    assert_eq!(t["att_s"], 90.0);
+    assert_eq!(t["aht_s"], 120.0);
 }

@@ -110,3 +110,58 @@ fn malformed_and_unknown_messages_are_counted() {
         1
     );
 }
+
+/// Fixture `blind-transfer.jsonl`: a blind transfer from Dana (support) to
+/// the sales queue, as the conversation topic shows it
+/// (QueueConversationEventTopicConversation): Dana's participant gets its
+/// `endTime` and `disconnectType: transfer`, and a new acd participant for
+/// sales is connected at that same instant; the snapshots then come on the
+/// sales queue's topic. By hand, from 12:00:00: acd support connected
+/// 12:00:10, Dana 12:00:16 (wait 6 s), transferred 12:01:16 (talk 60 s);
+/// acd sales 12:01:16, Lee 12:01:40 (wait 24 s), the customer hung up
+/// 12:03:10 (talk 90 s). One contact, one first response of 6 s.
+#[test]
+fn a_blind_transfer_keeps_its_second_leg() {
+    let snap = replay(DialectKind::Genesys, "genesys", "blind-transfer.jsonl");
+    assert_eq!(snap, expected("genesys", "blind-transfer.snapshot.json"));
+    let t = &snap["totals"];
+    assert_eq!(t["entered"], 2);
+    assert_eq!(t["answered"], 2);
+    assert_eq!(t["frt_s"]["count"], 1);
+    assert_eq!(t["frt_s"]["avg"], 6.0);
+    let support = queue(&snap, "qqqqqqqq-0000-0000-0000-000000support");
+    let sales = queue(&snap, "qqqqqqqq-0000-0000-0000-0000000sales");
+    assert_eq!(support["asa_s"], 6.0);
+    assert_eq!(sales["asa_s"], 24.0);
+    assert_eq!(support["aht_s"], 60.0);
+    assert_eq!(sales["aht_s"], 90.0);
+    assert_eq!(
+        agent(&snap, "uuuuuuuu-0000-0000-0000-00000000dana")["handled"],
+        1
+    );
+    assert_eq!(
+        agent(&snap, "uuuuuuuu-0000-0000-0000-000000000lee")["handled"],
+        1
+    );
+
+    let o = decode_fixture(DialectKind::Genesys, "genesys", "blind-transfer.jsonl");
+    assert_eq!(count(&o, "contact.queued", "conv-x"), 2);
+    assert_eq!(count(&o, "contact.ended", "conv-x"), 1, "only the hang-up");
+}
+
+/// Fixture `call-hold.jsonl`: Genesys puts `startHoldTime` on the call
+/// (`participants[].calls[].startHoldTime`, QueueConversationEventTopicCall),
+/// not on the participant. The hold began at 12:01:00 and its notification
+/// arrived at 12:01:30; the resume arrived at 12:01:45 (the call says
+/// nothing of when the hold ended, so its arrival stands). By hand: hold
+/// 45 s (not the 15 s between the arrivals), connected 12:00:16 to 12:02:16
+/// (120 s), talk 75 s, AHT 120 s.
+#[test]
+fn hold_starts_at_the_calls_start_hold_time() {
+    let snap = replay(DialectKind::Genesys, "genesys", "call-hold.jsonl");
+    assert_eq!(snap, expected("genesys", "call-hold.snapshot.json"));
+    let t = &snap["totals"];
+    assert_eq!(t["avg_hold_s"], 45.0);
+    assert_eq!(t["att_s"], 75.0);
+    assert_eq!(t["aht_s"], 120.0);
+}

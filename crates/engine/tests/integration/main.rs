@@ -8,6 +8,7 @@ mod dialect_asterisk;
 mod dialect_common;
 mod dialect_genesys;
 mod dialect_hostile;
+mod dialect_transfers;
 mod dialect_twilio;
 mod floor_properties;
 mod invisible;

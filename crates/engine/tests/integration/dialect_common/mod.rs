@@ -25,13 +25,18 @@ pub fn resource(platform: &str, file: &str) -> PathBuf {
 /// the file name (the path differs between machines).
 pub fn replay(kind: DialectKind, platform: &str, file: &str) -> Value {
     let path = resource(platform, file);
+    let f = std::fs::File::open(&path).expect("fixture");
+    replay_from(kind, file, std::io::BufReader::new(f))
+}
+
+/// The snapshot JSON of recorded lines replayed from any reader.
+pub fn replay_from(kind: DialectKind, target: &str, input: impl std::io::BufRead) -> Value {
     let source = SourceInfo {
         kind: SourceKind::Replay,
-        target: file.to_string(),
+        target: target.to_string(),
     };
     let mut m = Monitor::new(Floor::new(Settings::default()), source, kind.make());
-    let f = std::fs::File::open(&path).expect("fixture");
-    apply_all(&mut m, std::io::BufReader::new(f), 1 << 20).expect("replay");
+    apply_all(&mut m, input, 1 << 20).expect("replay");
     m.set_link(LinkState::Ended);
     let snap = snapshot::build(&m, WindowKind::Rolling, None, 5_000);
     serde_json::from_str(&snapshot::render_json(&snap)).expect("json")
@@ -91,4 +96,26 @@ pub fn feed(d: &mut dyn Dialect, frame: &str, received: i64) -> Outcome {
 
 pub fn types(o: &Outcome) -> Vec<&str> {
     o.events.iter().map(|(t, _, _)| t.as_str()).collect()
+}
+
+/// Every event a fixture's lines decode to, fed in order to one dialect.
+pub fn decode_fixture(kind: DialectKind, platform: &str, file: &str) -> Outcome {
+    let text = std::fs::read_to_string(resource(platform, file)).expect("fixture");
+    let mut d = kind.make();
+    let mut all = Outcome::default();
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let o = feed(d.as_mut(), line, 0);
+        all.events.extend(o.events);
+        all.rejected += o.rejected;
+        all.unknown += o.unknown;
+    }
+    all
+}
+
+/// How many events of `type_name` the outcome holds for `who`.
+pub fn count(o: &Outcome, type_name: &str, who: &str) -> usize {
+    o.events
+        .iter()
+        .filter(|(t, w, _)| t == type_name && w == who)
+        .count()
 }
