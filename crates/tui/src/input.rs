@@ -3,34 +3,8 @@
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEventKind};
 
+use crate::action::Action;
 use crate::keys::{BINDINGS, Does, Key};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Action {
-    Quit,
-    Help,
-    NextPane,
-    PrevPane,
-    Up,
-    Down,
-    PageUp,
-    PageDown,
-    Home,
-    End,
-    Sort,
-    Reverse,
-    StartFilter,
-    FilterChar(char),
-    FilterBackspace,
-    FilterDone,
-    /// Esc: close help, leave details, clear the filter (one at a time).
-    Back,
-    Pause,
-    Enter,
-    Window,
-    /// The terminal changed size: draw again at once.
-    Redraw,
-}
 
 /// Maps a terminal event to an action, by the first row of
 /// [`BINDINGS`] that applies and binds it. While the filter is being typed,

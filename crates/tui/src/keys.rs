@@ -2,7 +2,7 @@
 //! help overlay lists it, and a test holds docs/ui.md to it, so the three
 //! cannot drift apart again.
 
-use super::input::Action;
+use crate::action::Action;
 use crossterm::event::KeyCode;
 
 /// When a binding applies.

@@ -8,6 +8,7 @@
 //! [`widgets`] then draw the scene with the lock released. The loop lives
 //! in the binary; [`terminal`] sets the terminal up and always puts it back.
 
+pub mod action;
 pub mod alerts;
 pub mod build;
 pub mod columns;

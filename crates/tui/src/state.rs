@@ -4,7 +4,7 @@
 //! monitor and this state.
 
 use super::columns::{AgentCol, QueueCol};
-use super::input::Action;
+use crate::action::Action;
 use queuetop_engine::floor::WindowKind;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]

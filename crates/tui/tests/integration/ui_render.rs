@@ -12,7 +12,7 @@ use queuetop_engine::health::LinkState;
 use queuetop_engine::monitor::{Monitor, SourceInfo, SourceKind};
 use queuetop_engine::replay::apply_all;
 use queuetop_engine::time::Ts;
-use queuetop_tui::input::Action;
+use queuetop_tui::action::Action;
 use queuetop_tui::run::{Options, View, draw};
 use queuetop_tui::theme::Theme;
 use ratatui::Terminal;

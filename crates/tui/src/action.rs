@@ -1,0 +1,29 @@
+//! What a person asked the view to do, whatever key or gesture said it:
+//! the vocabulary shared by the key table, the input mapper and the state.
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    Quit,
+    Help,
+    NextPane,
+    PrevPane,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Home,
+    End,
+    Sort,
+    Reverse,
+    StartFilter,
+    FilterChar(char),
+    FilterBackspace,
+    FilterDone,
+    /// Esc: close help, leave details, clear the filter (one at a time).
+    Back,
+    Pause,
+    Enter,
+    Window,
+    /// The terminal changed size: draw again at once.
+    Redraw,
+}
