@@ -235,8 +235,8 @@ impl Default for Agents {
 pub(crate) enum EmptyQueues {
     /// An empty list is sent as `[]`: the agent serves no queue.
     Send,
-    /// An empty list is left out: the platform did not say.
-    #[allow(dead_code)] // for the dialects that learn queues as they go
+    /// An empty list is left out: the platform did not say (it is learnt
+    /// as the agent takes contacts).
     Omit,
 }
 
@@ -245,8 +245,7 @@ impl Agents {
         self.sent.get(agent)
     }
 
-    /// Sends `agent.state` if the state, reason, name or queues changed
-    /// (or `force`, for a rename the platform announced).
+    /// Sends `agent.state` if the state, reason, name or queues changed.
     pub fn send<'b>(
         &mut self,
         agent: Str<'b>,

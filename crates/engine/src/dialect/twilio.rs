@@ -20,9 +20,10 @@ use smallvec::SmallVec;
 
 use super::Signal;
 use super::json::Obj;
+use super::ledger::{Agents, Contacts, EmptyQueues, QueueNames, Queueing};
 use super::memo::{DEFAULT_CAP, Memo};
 use super::platform::{Out, Platform, Sent, owned};
-use crate::protocol::{AgentState, EventKind, MAX_AGENT_QUEUES, RejectKind, clean_id};
+use crate::protocol::{AgentState, MAX_AGENT_QUEUES, RejectKind, clean_id};
 use crate::time::Ts;
 
 /// `TaskAttributes` larger than this are not searched for the customer.
@@ -31,20 +32,12 @@ const MAX_ATTRIBUTES: usize = 64 * 1024;
 const PREFIX: &str = "com.twilio.taskrouter.";
 
 #[derive(Debug, Default)]
-struct TaskMem {
-    queue: Option<Box<str>>,
-    worker: Option<Box<str>>,
-    ended: bool,
-}
-
-#[derive(Debug, Default)]
 struct WorkerMem {
     activity: Option<(AgentState, Option<Box<str>>)>,
     name: Option<Box<str>>,
     queues: Vec<Box<str>>,
     /// Tasks this worker is wrapping up.
     wrapping: SmallVec<[Box<str>; 2]>,
-    sent: Option<Sent>,
 }
 
 impl WorkerMem {
@@ -58,18 +51,23 @@ impl WorkerMem {
     }
 }
 
+/// What TaskRouter told of its workers (activity, name, the queues learnt
+/// from accepted tasks, the tasks in wrap-up); what the floor was told of
+/// tasks, workers and queues is in the shared ledger.
 pub struct Twilio {
-    tasks: Memo<TaskMem>,
     workers: Memo<WorkerMem>,
-    queue_names: Memo<Box<str>>,
+    contacts: Contacts,
+    sent: Agents,
+    queue_names: QueueNames,
 }
 
 impl Default for Twilio {
     fn default() -> Self {
         Twilio {
-            tasks: Memo::new(DEFAULT_CAP),
             workers: Memo::new(DEFAULT_CAP),
-            queue_names: Memo::new(10_000),
+            contacts: Contacts::default(),
+            sent: Agents::default(),
+            queue_names: QueueNames::default(),
         }
     }
 }
@@ -160,7 +158,7 @@ impl Twilio {
             && let Some(name) = f.name("TaskQueueName")
             && let Ok(q) = clean_id(q, "queue")
         {
-            self.announce_queue(q, name, ts, out);
+            self.queue_names.announce(q, name, ts, out);
         }
         match ty.as_ref() {
             "task.created" | "task-queue.entered" | "task-queue.moved" => {
@@ -169,46 +167,34 @@ impl Twilio {
                     // A task not yet in a queue: its workflow will place it.
                     return Ok(());
                 };
-                let m = self.tasks.entry(&contact, TaskMem::default);
-                if m.ended || (m.worker.is_none() && m.queue.as_deref() == Some(queue.as_ref())) {
-                    return Ok(());
-                }
-                m.queue = Some(queue.as_ref().into());
-                m.worker = None;
                 let channel = f
                     .name("TaskChannelUniqueName")
                     .filter(|c| c.as_ref() != "default");
-                out.event(
-                    ts,
-                    EventKind::Queued {
-                        contact,
-                        queue,
-                        channel,
-                        customer: customer(f),
-                    },
-                );
+                let q = Queueing {
+                    contact,
+                    leg: None,
+                    queue,
+                    channel,
+                    customer: customer(f),
+                };
+                self.contacts.queued(q, ts, out);
             }
             "reservation.accepted" => {
                 let contact = sid(f, "TaskSid", "contact_id")?;
                 let agent = sid(f, "WorkerSid", "agent_id")?;
-                let m = self.tasks.entry(&contact, TaskMem::default);
-                if m.ended || m.worker.as_deref() == Some(agent.as_ref()) {
+                let queue = self
+                    .contacts
+                    .get(&contact)
+                    .and_then(|c| c.queue.clone())
+                    .or_else(|| {
+                        f.opt_id("TaskQueueSid", "queue")
+                            .ok()
+                            .flatten()
+                            .map(|q| q.as_ref().into())
+                    });
+                if !self.contacts.answered(contact, agent.clone(), ts, out) {
                     return Ok(());
                 }
-                m.worker = Some(agent.as_ref().into());
-                let queue = m.queue.clone().or_else(|| {
-                    f.opt_id("TaskQueueSid", "queue")
-                        .ok()
-                        .flatten()
-                        .map(|q| q.as_ref().into())
-                });
-                out.event(
-                    ts,
-                    EventKind::Answered {
-                        contact,
-                        agent: agent.clone(),
-                    },
-                );
                 let w = self.workers.entry(&agent, WorkerMem::default);
                 if let Some(q) = queue
                     && !w.queues.contains(&q)
@@ -220,21 +206,15 @@ impl Twilio {
             }
             "task.canceled" => {
                 let contact = sid(f, "TaskSid", "contact_id")?;
-                let m = self.tasks.entry(&contact, TaskMem::default);
-                if m.ended {
-                    return Ok(());
-                }
-                m.ended = true;
-                if m.worker.is_none() {
-                    out.event(ts, EventKind::Abandoned { contact });
+                // Canceled before a worker accepted it: the caller gave up.
+                if self
+                    .contacts
+                    .get(&contact)
+                    .is_none_or(|c| c.agent.is_none())
+                {
+                    self.contacts.abandoned(contact, ts, out);
                 } else {
-                    out.event(
-                        ts,
-                        EventKind::Ended {
-                            contact,
-                            resolved: None,
-                        },
-                    );
+                    self.contacts.ended(contact, ts, out);
                 }
             }
             "task.wrapup" | "reservation.wrapup" => {
@@ -308,18 +288,8 @@ impl Twilio {
         ts: Ts,
         out: &mut Out<'_, 'b>,
     ) -> Option<Box<str>> {
-        let m = self.tasks.entry(&contact, TaskMem::default);
-        let worker = m.worker.clone();
-        if !m.ended {
-            m.ended = true;
-            out.event(
-                ts,
-                EventKind::Ended {
-                    contact,
-                    resolved: None,
-                },
-            );
-        }
+        let worker = self.contacts.get(&contact).and_then(|c| c.agent.clone());
+        self.contacts.ended(contact, ts, out);
         worker
     }
 
@@ -330,46 +300,14 @@ impl Twilio {
             m.name = Some(n.as_ref().into());
         }
         let (state, reason) = m.state();
-        let sent = Some(Sent {
+        let now = Sent {
             state,
-            reason: reason.clone(),
+            reason,
             name: m.name.clone(),
             queues: m.queues.clone(),
-        });
-        if m.sent == sent {
-            return;
-        }
-        m.sent = sent;
-        out.event(
-            ts,
-            EventKind::AgentState {
-                agent,
-                state,
-                name: m.name.as_deref().map(owned),
-                queues: (!m.queues.is_empty()).then(|| m.queues.iter().map(|q| owned(q)).collect()),
-                reason: reason.map(|r| owned(&r)),
-            },
-        );
-    }
-
-    fn announce_queue<'b>(
-        &mut self,
-        id: Cow<'b, str>,
-        name: Cow<'b, str>,
-        ts: Ts,
-        out: &mut Out<'_, 'b>,
-    ) {
-        if self.queue_names.get(&id).map(|n| n.as_ref()) == Some(name.as_ref()) {
-            return;
-        }
-        *self.queue_names.entry(&id, || "".into()) = name.as_ref().into();
-        out.event(
-            ts,
-            EventKind::QueueInfo {
-                queue: id,
-                name: Some(name),
-                sl_threshold: None,
-            },
-        );
+        };
+        // TaskRouter never lists a worker's queues: an empty list means
+        // "none learnt yet", not "serves none".
+        self.sent.send(agent, now, EmptyQueues::Omit, ts, out);
     }
 }
