@@ -28,6 +28,7 @@ use smallvec::SmallVec;
 
 use super::Signal;
 use super::json::Obj;
+use super::ledger::{Agents, EmptyQueues};
 use super::memo::{DEFAULT_CAP, Memo};
 use super::platform::{Out, Platform, Sent, owned};
 use crate::protocol::{AgentState, EventKind, RejectKind};
@@ -71,8 +72,6 @@ struct Member {
     reason: Option<Box<str>>,
     /// AMI device state (`Status`): 0 unknown .. 8 on hold.
     status: u8,
-    /// The state last sent, with its reason and queues, to skip repeats.
-    sent: Option<Sent>,
 }
 
 impl Member {
@@ -100,6 +99,8 @@ pub struct Asterisk {
     /// caller's `Uniqueid`: hold is announced on either channel.
     agent_channels: Memo<Box<str>>,
     members: Memo<Member>,
+    /// Members' states as last sent.
+    sent: Agents,
     /// A caller's `Linkedid` to its `Uniqueid`: with Local-channel members
     /// (FreePBX's default) hold is raised on channels that are neither the
     /// caller's nor the connect's `DestUniqueid`, but all share the
@@ -115,6 +116,7 @@ impl Default for Asterisk {
             calls: Memo::new(DEFAULT_CAP),
             agent_channels: Memo::new(DEFAULT_CAP),
             members: Memo::new(DEFAULT_CAP),
+            sent: Agents::default(),
             linked: Memo::new(DEFAULT_CAP),
             leaves: VecDeque::new(),
             transfers: VecDeque::new(),
@@ -365,13 +367,9 @@ impl Asterisk {
         change: impl FnOnce(&mut Member, &Obj<'b>),
     ) -> Result<(), RejectKind> {
         let agent = msg.id("Interface", "agent_id")?;
-        let name = msg.name("MemberName");
         let m = self.members.entry(&agent, Member::default);
-        let renamed = name
-            .as_ref()
-            .is_some_and(|n| m.name.as_deref() != Some(n.as_ref()));
-        if renamed {
-            m.name = name.as_ref().map(|n| n.as_ref().into());
+        if let Some(n) = msg.name("MemberName") {
+            m.name = Some(n.as_ref().into());
         }
         change(m, msg);
         let state = m.state();
@@ -380,27 +378,15 @@ impl Asterisk {
         } else {
             None
         };
-        let sent = Some(Sent {
+        let now = Sent {
             state,
-            reason: reason.clone(),
+            reason,
             name: m.name.clone(),
             queues: m.queues.to_vec(),
-        });
-        if m.sent == sent && !renamed {
-            return Ok(());
-        }
-        m.sent = sent;
-        let queues = m.queues.iter().map(|q| owned(q)).collect();
-        out.event(
-            ts,
-            EventKind::AgentState {
-                agent,
-                state,
-                name,
-                queues: Some(queues),
-                reason: reason.map(|r| owned(&r)),
-            },
-        );
+        };
+        // QueueStatus and QueueMember* events list every queue of the
+        // member: an empty list is "in no queue" (and offline).
+        self.sent.send(agent, now, EmptyQueues::Send, ts, out);
         Ok(())
     }
 

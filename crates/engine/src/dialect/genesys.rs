@@ -20,6 +20,7 @@ use std::borrow::Cow;
 use smallvec::SmallVec;
 
 use super::json::Obj;
+use super::ledger::{Agents, EmptyQueues};
 use super::memo::{DEFAULT_CAP, Memo};
 use super::platform::{Out, Platform, Sent, owned};
 use super::{DialectSetup, Signal};
@@ -51,7 +52,6 @@ struct UserMem {
     queues: Vec<Box<str>>,
     /// Conversations whose wrap-up code this user still has to enter.
     wrapping: SmallVec<[Box<str>; 2]>,
-    sent: Option<Sent>,
 }
 
 impl UserMem {
@@ -79,6 +79,8 @@ pub struct Genesys {
     subscribe: Option<String>,
     convs: Memo<ConvMem>,
     users: Memo<UserMem>,
+    /// Users' states as last sent.
+    sent: Agents,
 }
 
 impl Default for Genesys {
@@ -102,6 +104,7 @@ impl Genesys {
             subscribe,
             convs: Memo::new(DEFAULT_CAP),
             users: Memo::new(DEFAULT_CAP),
+            sent: Agents::default(),
         }
     }
 }
@@ -567,25 +570,14 @@ impl Genesys {
     fn send_user<'b>(&mut self, user: Cow<'b, str>, ts: Ts, out: &mut Out<'_, 'b>) {
         let m = self.users.entry(&user, UserMem::default);
         let (state, reason) = m.state();
-        let sent = Some(Sent {
+        let now = Sent {
             state,
-            reason: reason.clone(),
+            reason,
             name: None,
             queues: m.queues.clone(),
-        });
-        if m.sent == sent {
-            return;
-        }
-        m.sent = sent;
-        out.event(
-            ts,
-            EventKind::AgentState {
-                agent: user,
-                state,
-                name: None,
-                queues: (!m.queues.is_empty()).then(|| m.queues.iter().map(|q| owned(q)).collect()),
-                reason: reason.map(|r| owned(&r)),
-            },
-        );
+        };
+        // Presence and routing events do not list queues: an empty list
+        // means "not told", not "serves none".
+        self.sent.send(user, now, EmptyQueues::Omit, ts, out);
     }
 }

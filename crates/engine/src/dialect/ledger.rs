@@ -12,6 +12,12 @@
 //!   only a change is sent.
 //! - [`QueueNames`]: a queue's name is announced once, and again only when
 //!   it changes.
+//!
+//! Every dialect sends agent states through [`Agents`]. Amazon Connect and
+//! Twilio keep their contacts in [`Contacts`]; Asterisk and Genesys keep a
+//! platform phase per call (Asterisk's join/leave/connect grace, Genesys's
+//! participant list diffing) whose steps are not the ledger's, so they hold
+//! their own per-call record.
 
 use std::borrow::Cow;
 
