@@ -21,6 +21,9 @@
 //!   (rustls, the system's roots and an optional CA file).
 //! - [`sink`]: the [`FeedSink`] that feeds a shared [`Monitor`](queuetop_engine::monitor::Monitor).
 //! - [`setup`]: [`FeedConfig`] from the config file and the command line.
+//! - [`broadcast`]: the other direction: a WebSocket server that broadcasts
+//!   one producer's frames to many clients (the demo serves its simulated
+//!   floor with it).
 //!
 //! Another transport (an Asterisk AMI line protocol over plain TCP, say)
 //! implements [`Transport`] and [`Link`] (a line or a message block is a
@@ -33,6 +36,7 @@
 
 pub mod ami;
 pub mod backoff;
+pub mod broadcast;
 pub mod clock;
 pub mod error;
 mod head;
