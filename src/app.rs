@@ -22,6 +22,8 @@ pub fn run(cli: Cli) -> AppResult<()> {
     match cli.command {
         Some(Command::Snapshot(args)) => snapshot_command(args),
         Some(Command::ServeDemo(args)) => crate::demo::command::serve_demo(args),
+        Some(Command::Completions(args)) => crate::generate::completions(args.shell),
+        Some(Command::Man) => crate::generate::man_page(),
         None => view_command(cli),
     }
 }

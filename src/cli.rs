@@ -28,6 +28,17 @@ pub enum Command {
     Snapshot(SnapshotArgs),
     /// Serve the built-in simulated contact center as a WebSocket feed.
     ServeDemo(ServeDemoArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), e.g. `queuetop man | man -l -`.
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Where events come from (one of; default: the config file's [feed]).

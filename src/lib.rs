@@ -9,6 +9,7 @@ pub mod app;
 pub mod cli;
 pub mod demo;
 pub mod error;
+pub mod generate;
 pub mod logging;
 pub mod plan;
 pub mod source;

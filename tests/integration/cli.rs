@@ -381,3 +381,73 @@ fn an_unknown_url_scheme_names_the_known_ones() {
     assert!(e.contains("ws://, wss:// or ami://"), "{e}");
     assert_eq!(e.lines().count(), 1, "{e}");
 }
+
+#[test]
+fn bash_loads_the_completion_script() {
+    let script = run(&["completions", "bash"]);
+    assert!(script.status.success(), "{}", stderr(&script));
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let file = dir.path().join("queuetop.bash");
+    std::fs::write(&file, &script.stdout).expect("write the script");
+    let out = Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "source '{}' && complete -p queuetop",
+            file.display()
+        ))
+        .output()
+        .expect("run bash");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("queuetop"), "{said}");
+    // Subcommands and flags are completed from the real command line.
+    let text = String::from_utf8_lossy(&script.stdout);
+    for word in ["snapshot", "serve-demo", "--replay", "--window"] {
+        assert!(text.contains(word), "no {word} in the script");
+    }
+}
+
+#[test]
+fn every_shell_gets_a_script() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let o = run(&["completions", shell]);
+        assert!(o.status.success(), "{shell}: {}", stderr(&o));
+        assert!(!o.stdout.is_empty(), "{shell}: empty script");
+    }
+    let o = run(&["completions", "tcsh"]);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "an unknown shell is a usage error"
+    );
+}
+
+#[test]
+fn the_manual_page_renders_with_every_command() {
+    let page = run(&["man"]);
+    assert!(page.status.success(), "{}", stderr(&page));
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let file = dir.path().join("queuetop.1");
+    std::fs::write(&file, &page.stdout).expect("write the page");
+    let out = Command::new("man")
+        .arg("-l")
+        .arg(&file)
+        .env("MANPAGER", "cat")
+        .env("MANWIDTH", "80")
+        .output()
+        .expect("man is installed (.ci/run installs man-db)");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    for word in [
+        "NAME",
+        "SYNOPSIS",
+        "--replay",
+        "queuetop-snapshot",
+        "queuetop-serve-demo",
+    ] {
+        assert!(
+            text.contains(word),
+            "no {word} in the rendered page:\n{text}"
+        );
+    }
+}
