@@ -155,3 +155,78 @@ pub fn collect<'a>(
             .collect(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use queuetop_engine::alert::Subject;
+    use queuetop_engine::alert::rule::{Level, QueueRule, RuleId};
+    use queuetop_engine::dialect::DialectKind;
+    use queuetop_engine::floor::{Floor, QueueIdx, Settings};
+    use queuetop_engine::monitor::{SourceInfo, SourceKind};
+
+    fn monitor() -> Monitor {
+        let mut m = Monitor::new(
+            Floor::new(Settings::default()),
+            SourceInfo::new(SourceKind::Replay, "day.jsonl"),
+            DialectKind::Native.make(),
+        );
+        m.replay_frame(r#"{"type":"contact.queued","ts":"2026-11-23T09:20:00Z","contact_id":"c1","queue":"bil\u001bling","channel":"voice"}"#);
+        m.replay_frame(r#"{"type":"agent.state","ts":"2026-11-23T09:20:30Z","agent_id":"a1","state":"available","queues":["bil\u001bling"]}"#);
+        m
+    }
+
+    fn look(agents: bool) -> Look {
+        Look {
+            window: WindowKind::Rolling,
+            wall_clock: false,
+            stale_after: 30_000,
+            agents,
+            site: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_replay_is_read_on_the_events_clock_and_ids_lose_control_characters() {
+        let m = monitor();
+        // Our wall clock is ignored for a replay.
+        let c = collect(&m, &look(true), Ts(0), std::iter::empty());
+        assert_eq!(c.queues.len(), 1);
+        assert_eq!(c.queues[0].0, "billing");
+        assert_eq!(c.queues[0].1.waiting, 1);
+        assert_eq!(c.queues[0].1.longest_wait, 30_000);
+        assert_eq!(c.feed.last_event_age, Some(0));
+        assert_eq!(c.feed.counts.events, 2);
+        assert_eq!(c.agents.len(), 1);
+        assert!(
+            collect(&m, &look(false), Ts(0), std::iter::empty())
+                .agents
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn active_alerts_are_copied_out() {
+        let m = monitor();
+        let active = Active {
+            rule: "longest_wait_s",
+            rule_id: RuleId::Queue(QueueRule::LongestWait),
+            subject: Subject::Queue(QueueIdx(0)),
+            subject_id: "bil\u{1b}ling",
+            level: Level::Warn,
+            since: Ts(0),
+            level_since: Ts(0),
+            value: Some(31.0),
+            threshold: Some(30.0),
+        };
+        let c = collect(&m, &look(false), Ts(0), [active]);
+        assert_eq!(
+            c.alerts,
+            [Alert {
+                rule: "longest_wait_s".into(),
+                subject: "billing".into(),
+                level: "warning",
+            }]
+        );
+    }
+}

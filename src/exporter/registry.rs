@@ -400,3 +400,128 @@ pub fn render(c: &Collected) -> String {
     let _ = encode(&mut out, &registry(c));
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exporter::collect::{Agent, Alert, Feed};
+    use queuetop_engine::floor::{AgentCounts, FeedCounts, Figures};
+
+    fn scope(waiting: usize, asa: Option<f64>) -> Scope {
+        Scope {
+            waiting,
+            longest_wait: 41_200,
+            sl_threshold: 20_000,
+            agents: AgentCounts([1, 2, 0, 0, 0, 0]),
+            figures: Figures {
+                asa,
+                service_level: Some(85.7),
+                ..Figures::default()
+            },
+        }
+    }
+
+    fn collected() -> Collected {
+        Collected {
+            site: String::new(),
+            source_kind: "replay",
+            window: 900_000,
+            feed: Feed {
+                health: FeedHealth::Stale,
+                connected: true,
+                counts: FeedCounts {
+                    events: 12,
+                    ..FeedCounts::default()
+                },
+                reconnects: 2,
+                last_event_age: None,
+                clock_offset: -1_500,
+            },
+            floor: scope(3, Some(12_500.0)),
+            queues: vec![("billing".into(), scope(1, None))],
+            agents: vec![Agent {
+                id: "a7".into(),
+                state: DisplayState::WrapUp,
+                state_for: 75_000,
+                handled: 6,
+            }],
+            alerts: vec![Alert {
+                rule: "longest_wait_s".into(),
+                subject: "billing".into(),
+                level: "critical",
+            }],
+        }
+    }
+
+    #[test]
+    fn base_units_and_undefined_figures_have_no_sample() {
+        let text = render(&collected());
+        for line in [
+            "queuetop_floor_asa_seconds{site=\"\"} 12.5",
+            "queuetop_queue_longest_wait_seconds{queue=\"billing\",site=\"\"} 41.2",
+            "queuetop_queue_service_level_ratio{queue=\"billing\",site=\"\"} 0.857",
+            "queuetop_queue_agents{queue=\"billing\",site=\"\",state=\"available\"} 2.0",
+            "queuetop_feed_events_total{site=\"\"} 12",
+            "queuetop_feed_reconnects_total{site=\"\"} 2",
+            "queuetop_feed_connected{site=\"\"} 1.0",
+            "queuetop_feed_state{site=\"\",state=\"stale\"} 1.0",
+            "queuetop_feed_clock_offset_seconds{site=\"\"} -1.5",
+            "queuetop_alert_active{rule=\"longest_wait_s\",subject=\"billing\",level=\"critical\",site=\"\"} 1.0",
+            "queuetop_agent_state_seconds{agent=\"a7\",site=\"\",state=\"wrap_up\"} 75.0",
+        ] {
+            assert!(text.lines().any(|l| l == line), "no `{line}` in:\n{text}");
+        }
+        // The queue's ASA is undefined: no sample, not a zero.
+        assert!(!text.contains("queuetop_queue_asa_seconds{"));
+        assert!(!text.contains("queuetop_feed_last_event_age_seconds{"));
+        assert!(text.contains("queuetop_feed_state{site=\"\",state=\"connected\"} 0.0"));
+    }
+
+    /// Every metric served is in docs/exporter.md, by its full name or, for
+    /// the per-scope figures, by its name after the scope's prefix.
+    #[test]
+    fn every_metric_is_documented() {
+        let doc = include_str!("../../docs/exporter.md");
+        let mut c = collected();
+        // Every figure defined, so that every metric has a sample.
+        c.feed.last_event_age = Some(1_000);
+        c.floor.figures = Figures {
+            asa: Some(1.0),
+            service_level: Some(1.0),
+            abandon_rate: Some(1.0),
+            att: Some(1.0),
+            avg_hold: Some(1.0),
+            aht: Some(1.0),
+            frt: queuetop_engine::floor::Frt {
+                count: 1,
+                avg: Some(1.0),
+                p50: Some(1.0),
+                p90: Some(1.0),
+            },
+            fcr: Some(1.0),
+            ..Figures::default()
+        };
+        let text = super::super::format::to_prometheus_text(&render(&c));
+        let mut names: Vec<&str> = text
+            .lines()
+            .filter_map(|l| l.strip_prefix("# TYPE "))
+            .filter_map(|l| l.split(' ').next())
+            .collect();
+        names.dedup();
+        let floor = names.iter().filter(|n| n.starts_with("queuetop_floor_"));
+        assert_eq!(floor.count(), FIGURES.len() + 1, "{names:?}");
+        let scoped =
+            |n: &&str| n.starts_with("queuetop_floor_") || n.starts_with("queuetop_queue_");
+        assert_eq!(names.iter().filter(|n| !scoped(n)).count(), 16, "{names:?}");
+        for name in names {
+            let short = name
+                .strip_prefix("queuetop_queue_")
+                .or_else(|| name.strip_prefix("queuetop_floor_"));
+            let documented = match short {
+                Some(s) => doc.contains(&format!("| `{s}` ")) || doc.contains(&format!("| `{s}{{")),
+                None => doc.contains(&format!("`{name}{{")),
+            };
+            assert!(documented, "docs/exporter.md lacks {name}");
+        }
+    }
+}
