@@ -1,14 +1,14 @@
 //! The commands: the terminal view, a snapshot, the demo server. Each takes
 //! the command line, resolves it with the config into a plan, and runs.
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 
 use crate::cli::{Cli, Command, Format, SnapshotArgs};
 use crate::error::{AppError, AppResult};
 use crate::exporter::{Exporter, Look};
 use crate::logging::{init_log, log_path};
 use crate::plan::resolve;
-use crate::source::{self, Source, SourceFailure};
+use crate::source::{self, Source, SourceFailure, flush};
 use crate::view;
 use queuetop_engine::config;
 use queuetop_engine::floor::WindowKind;
@@ -17,7 +17,6 @@ use queuetop_engine::monitor::lock;
 use queuetop_engine::snapshot;
 use queuetop_engine::time::{Ts, parse_duration};
 use queuetop_feed as feed;
-use queuetop_feed::sink::Recording;
 
 pub fn run(cli: Cli) -> AppResult<()> {
     match cli.command {
@@ -81,14 +80,6 @@ fn view_command(cli: Cli) -> AppResult<()> {
         .map_err(|e| AppError::Runtime(e.to_string()));
     flush(recording.as_ref());
     result
-}
-
-/// Writes out what the recording still buffers (the sink flushes nothing
-/// per frame, to keep the feed fast).
-pub(crate) fn flush(recording: Option<&Recording>) {
-    if let Some(r) = recording {
-        r.lock().unwrap_or_else(PoisonError::into_inner).flush();
-    }
 }
 
 /// `queuetop snapshot`: run the source, then print every figure once.

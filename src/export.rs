@@ -5,13 +5,12 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::app::flush;
 use crate::cli::ExportArgs;
 use crate::error::{AppError, AppResult};
 use crate::exporter::{Exporter, Look};
 use crate::logging::{init_log, log_path};
 use crate::plan::resolve;
-use crate::source::{Source, SourceFailure};
+use crate::source::{Source, SourceFailure, flush};
 use queuetop_engine::config;
 use queuetop_engine::floor::WindowKind;
 use queuetop_engine::monitor::lock;

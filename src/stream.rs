@@ -13,12 +13,11 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::app::flush;
 use crate::cli::{Format, SnapshotArgs};
 use crate::error::{AppError, AppResult};
 use crate::logging::{init_log, log_path};
 use crate::plan::resolve;
-use crate::source::{Source, SourceFailure};
+use crate::source::{Source, SourceFailure, flush};
 use queuetop_engine::config;
 use queuetop_engine::floor::WindowKind;
 use queuetop_engine::monitor::{Monitor, lock};
