@@ -443,3 +443,21 @@ fn a_real_prometheus_scrapes_the_same_figures() {
     close(got, snap["feed"]["events"].as_f64().unwrap(), "events");
     assert_eq!(query(prom_addr, "up{job=\"queuetop\"}", deadline), 1.0);
 }
+
+#[test]
+fn a_missing_or_taken_address_is_a_usage_error() {
+    let out = bin().args(["export", "--demo"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--metrics-listen"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let out = bin()
+        .args(["export", "--demo", "--metrics-listen", &addr])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(&format!("--metrics-listen {addr}")), "{err}");
+}
