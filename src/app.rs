@@ -1,13 +1,14 @@
 //! The commands: the terminal view, a snapshot, the demo server. Each takes
 //! the command line, resolves it with the config into a plan, and runs.
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 
 use crate::cli::{Cli, Command, Format, SnapshotArgs};
 use crate::error::{AppError, AppResult};
+use crate::exporter::{Exporter, Look};
 use crate::logging::{init_log, log_path};
 use crate::plan::resolve;
-use crate::source::{self, Source, SourceFailure};
+use crate::source::{self, Source, SourceFailure, flush};
 use crate::view;
 use queuetop_engine::config;
 use queuetop_engine::floor::WindowKind;
@@ -16,7 +17,6 @@ use queuetop_engine::monitor::lock;
 use queuetop_engine::snapshot;
 use queuetop_engine::time::{Ts, parse_duration};
 use queuetop_feed as feed;
-use queuetop_feed::sink::Recording;
 
 pub fn run(cli: Cli) -> AppResult<()> {
     match cli.command {
@@ -24,6 +24,7 @@ pub fn run(cli: Cli) -> AppResult<()> {
         Some(Command::ServeDemo(args)) => crate::demo::command::serve_demo(args),
         Some(Command::Completions(args)) => crate::generate::completions(args.shell),
         Some(Command::Man) => crate::generate::man_page(),
+        Some(Command::Export(args)) => crate::export::export_command(args),
         None => view_command(cli),
     }
 }
@@ -47,6 +48,24 @@ fn view_command(cli: Cli) -> AppResult<()> {
     };
     let wall_clock = source.wall_clock();
     let recording = source.recording(&r, &cli.options)?;
+    let exporter = match &cli.metrics.metrics_listen {
+        Some(addr) => {
+            let look = Look {
+                window: r.metrics.window.kind(),
+                wall_clock,
+                stale_after: timing.stale_after,
+                agents: cli.metrics.metrics_agents,
+                site: String::new(),
+            };
+            let e = Exporter::bind(addr, monitor.clone(), look)?;
+            if let Ok(a) = e.local_addr() {
+                // Not on stderr: that is the terminal the view draws on.
+                tracing::info!("serving metrics on http://{a}/metrics");
+            }
+            Some(e)
+        }
+        None => None,
+    };
     let task = source.task(monitor.clone(), timing.max_frame_bytes, recording.clone())?;
     let opts = queuetop_tui::run::Options {
         theme,
@@ -59,22 +78,17 @@ fn view_command(cli: Cli) -> AppResult<()> {
         wall_clock,
         speed,
     };
-    let result =
-        view::start(monitor.clone(), opts, task).map_err(|e| AppError::Runtime(e.to_string()));
+    let result = view::start(monitor.clone(), opts, task, exporter)
+        .map_err(|e| AppError::Runtime(e.to_string()));
     flush(recording.as_ref());
     result
 }
 
-/// Writes out what the recording still buffers (the sink flushes nothing
-/// per frame, to keep the feed fast).
-fn flush(recording: Option<&Recording>) {
-    if let Some(r) = recording {
-        r.lock().unwrap_or_else(PoisonError::into_inner).flush();
-    }
-}
-
 /// `queuetop snapshot`: run the source, then print every figure once.
 fn snapshot_command(args: SnapshotArgs) -> AppResult<()> {
+    if args.every.is_some() {
+        return crate::stream::stream_command(args);
+    }
     let r = resolve(&args.source, &args.options)?;
     init_log(log_path(&args.options, &r.file).as_deref())?;
     let kind = r.metrics.window.kind();

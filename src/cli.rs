@@ -20,6 +20,8 @@ pub struct Cli {
     pub source: SourceArgs,
     #[command(flatten)]
     pub options: Options,
+    #[command(flatten)]
+    pub metrics: MetricsArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -28,6 +30,8 @@ pub enum Command {
     Snapshot(SnapshotArgs),
     /// Serve the built-in simulated contact center as a WebSocket feed.
     ServeDemo(ServeDemoArgs),
+    /// No terminal UI: serve the figures to Prometheus until a signal.
+    Export(ExportArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(CompletionsArgs),
     /// Print the manual page (roff), e.g. `queuetop man | man -l -`.
@@ -39,6 +43,31 @@ pub struct CompletionsArgs {
     /// The shell to complete for.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+/// The Prometheus exporter (docs/exporter.md).
+#[derive(Debug, Args, Default, Clone)]
+pub struct MetricsArgs {
+    /// Serve the figures at http://ADDR/metrics (e.g. 127.0.0.1:9464; port 0 picks one).
+    #[arg(long, value_name = "ADDR")]
+    pub metrics_listen: Option<String>,
+    /// Also export one series per agent (one per agent and figure: mind the cardinality).
+    #[arg(long, requires = "metrics_listen")]
+    pub metrics_agents: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub source: SourceArgs,
+    #[command(flatten)]
+    pub options: Options,
+    /// Serve the figures at http://ADDR/metrics (e.g. 127.0.0.1:9464; port 0 picks one).
+    #[arg(long, value_name = "ADDR")]
+    pub metrics_listen: String,
+    /// Also export one series per agent (one per agent and figure: mind the cardinality).
+    #[arg(long)]
+    pub metrics_agents: bool,
 }
 
 /// Where events come from (one of; default: the config file's [feed]).
@@ -104,8 +133,14 @@ pub struct SnapshotArgs {
     #[command(flatten)]
     pub options: Options,
     /// For a live source: wait this long, then print (default 5s).
-    #[arg(long, value_name = "DUR")]
+    #[arg(long, value_name = "DUR", conflicts_with = "every")]
     pub after: Option<String>,
+    /// Print the figures every DUR (wall time), one JSON object a line, until --count or a signal.
+    #[arg(long, value_name = "DUR")]
+    pub every: Option<String>,
+    /// With --every: stop after N snapshots.
+    #[arg(long, value_name = "N", requires = "every", value_parser = clap::value_parser!(u64).range(1..))]
+    pub count: Option<u64>,
     #[arg(long, value_enum, default_value_t = Format::Json)]
     pub format: Format,
 }

@@ -15,10 +15,23 @@ fn main() -> ExitCode {
         Err(e) => {
             // One clear line naming the flag, not a page of usage.
             let rendered = e.render().to_string();
-            let first = rendered.lines().next().unwrap_or("error: bad command line");
+            let mut lines = rendered.lines();
+            let mut first = lines
+                .next()
+                .unwrap_or("error: bad command line")
+                .to_string();
+            // "required arguments were not provided:" names them on the
+            // indented lines after it: keep those on the one line.
+            if first.ends_with(':') {
+                let named: Vec<&str> = lines
+                    .take_while(|l| l.starts_with(' '))
+                    .map(str::trim)
+                    .collect();
+                first = format!("{first} {}", named.join(", "));
+            }
             say(&format!(
                 "{} (queuetop --help lists every option)",
-                shown(first)
+                shown(&first)
             ));
             return ExitCode::from(2);
         }

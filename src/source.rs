@@ -4,7 +4,7 @@
 //! start their source here, so every source behaves the same in both.
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::cli::{Options, SourceArgs};
 use crate::demo;
@@ -265,6 +265,14 @@ fn ami(src: &SourceArgs, cfg: FeedConfig, r: &Resolved, url_flag: &str) -> AppRe
         info,
         dialect,
     })
+}
+
+/// Writes out what the recording still buffers (the sink flushes nothing
+/// per frame, to keep the feed fast).
+pub fn flush(recording: Option<&Recording>) {
+    if let Some(r) = recording {
+        r.lock().unwrap_or_else(PoisonError::into_inner).flush();
+    }
 }
 
 /// Opens a replay file; a missing or unreadable one is a bad command line.

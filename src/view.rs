@@ -9,12 +9,19 @@ use std::sync::{Arc, Mutex};
 use queuetop_engine::monitor::Monitor;
 use queuetop_tui::run::{Options, run};
 
+use crate::exporter::Exporter;
 use crate::source::{SourceFailure, SourceTask};
 
 /// Runs the view over a source: a tokio runtime for the source and the
 /// signals, the terminal for the screen, and the loop on this thread.
 /// Whatever way the loop ends, the terminal is restored before returning.
-pub fn start(monitor: Arc<Mutex<Monitor>>, opts: Options, source: SourceTask) -> io::Result<()> {
+/// With `exporter`, the figures are served to Prometheus on the same runtime.
+pub fn start(
+    monitor: Arc<Mutex<Monitor>>,
+    opts: Options,
+    source: SourceTask,
+    exporter: Option<Exporter>,
+) -> io::Result<()> {
     use std::io::IsTerminal;
     if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
         return Err(io::Error::other(
@@ -32,6 +39,14 @@ pub fn start(monitor: Arc<Mutex<Monitor>>, opts: Options, source: SourceTask) ->
             tracing::error!("{why}");
         }
     });
+    if let Some(exporter) = exporter {
+        // Ends with the runtime, when the view does.
+        rt.spawn(async move {
+            if let Err(e) = exporter.run(std::future::pending()).await {
+                tracing::error!("the metrics server stopped: {e}");
+            }
+        });
+    }
     let result = {
         let (mut terminal, _guard) = queuetop_tui::terminal::setup(opts.mouse)?;
         let result = run(&mut terminal, monitor, opts, &stop);

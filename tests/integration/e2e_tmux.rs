@@ -284,3 +284,60 @@ fn a_vanished_terminal_ends_the_program() {
     assert!(log.contains("leaving"), "{log}");
     assert!(!log.contains("panic"), "{log}");
 }
+
+/// `--metrics-listen` on the view: the figures on screen are served to
+/// Prometheus too, and nothing about it reaches the screen (the address
+/// goes to the log).
+#[test]
+fn the_view_serves_metrics_alongside() {
+    use std::io::{Read, Write};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = dir.path().join("q.log");
+    // Prometheus-style setups choose the port; a free one, released for us.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let cmd = command(&log).replacen(
+        " --log ",
+        &format!(" --metrics-listen 127.0.0.1:{port} --log "),
+        1,
+    );
+    let t = Tmux::start("metrics", &cmd);
+    let s = t.wait_for("the floor", |s| {
+        s.contains("Technical supp") && s.contains("ended")
+    });
+    assert!(!s.contains("metrics"), "{s}");
+    let mut conn = std::net::TcpStream::connect(("127.0.0.1", port)).expect("the exporter listens");
+    write!(conn, "GET /metrics HTTP/1.0\r\n\r\n").unwrap();
+    let mut answer = String::new();
+    conn.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.0 200"), "{answer}");
+    assert!(
+        answer.contains("queuetop_feed_state{site=\"\",state=\"ended\"} 1"),
+        "{answer}"
+    );
+    // The same floor as a snapshot of the same replay.
+    let out = Command::new(env!("CARGO_BIN_EXE_queuetop"))
+        .env("XDG_CONFIG_HOME", "/nonexistent")
+        .args(["snapshot", "--replay"])
+        .arg(fixture("e2e.jsonl"))
+        .arg("--config")
+        .arg(fixture("config.toml"))
+        .output()
+        .unwrap();
+    let snap: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let waiting = snap["totals"]["waiting"].as_u64().unwrap();
+    assert!(
+        answer.contains(&format!("queuetop_floor_waiting{{site=\"\"}} {waiting}.0")),
+        "{answer}"
+    );
+    let logged = std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(
+        logged.contains(&format!(
+            "serving metrics on http://127.0.0.1:{port}/metrics"
+        )),
+        "{logged}"
+    );
+}

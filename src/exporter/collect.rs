@@ -1,0 +1,232 @@
+//! The figures a scrape exports, copied out of the monitor under its lock.
+//! Everything here is owned: the lock is released before anything is
+//! encoded.
+
+use queuetop_engine::alert::Active;
+use queuetop_engine::floor::{
+    AgentCounts, DisplayState, FeedCounts, Figures, QueueView, WindowKind,
+};
+use queuetop_engine::health::{FeedHealth, LinkState};
+use queuetop_engine::monitor::Monitor;
+use queuetop_engine::time::{Millis, Ts};
+
+/// How a scrape looks at the monitor: fixed for a run.
+#[derive(Clone, Debug)]
+pub struct Look {
+    pub window: WindowKind,
+    /// Whether the floor's time follows our wall clock (live and demo) or
+    /// the events' own (a replay), as [`crate::source::Source::wall_clock`].
+    pub wall_clock: bool,
+    pub stale_after: Millis,
+    /// Export one series per agent (off by default: cardinality).
+    pub agents: bool,
+    /// The `site` label of every series ("" until sites exist).
+    pub site: String,
+}
+
+/// One scope's figures: a queue, or the whole floor.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scope {
+    pub waiting: usize,
+    pub longest_wait: Millis,
+    pub sl_threshold: Millis,
+    pub agents: AgentCounts,
+    pub figures: Figures,
+}
+
+impl Scope {
+    fn of(v: &QueueView<'_>) -> Self {
+        Scope {
+            waiting: v.waiting,
+            longest_wait: v.longest_wait,
+            sl_threshold: v.sl_threshold,
+            agents: v.agents,
+            figures: v.figures.clone(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Feed {
+    pub health: FeedHealth,
+    /// The link is up (connected, also while stale or resyncing).
+    pub connected: bool,
+    pub counts: FeedCounts,
+    pub reconnects: u64,
+    pub last_event_age: Option<Millis>,
+    pub clock_offset: Millis,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Agent {
+    pub id: String,
+    pub state: DisplayState,
+    pub state_for: Millis,
+    pub handled: i64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Alert {
+    pub rule: String,
+    /// The queue or agent id; "" for the feed.
+    pub subject: String,
+    pub level: &'static str,
+}
+
+/// Everything one scrape exports.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Collected {
+    pub site: String,
+    pub source_kind: &'static str,
+    pub window: Millis,
+    pub feed: Feed,
+    pub floor: Scope,
+    /// By queue id, sorted.
+    pub queues: Vec<(String, Scope)>,
+    /// Empty unless [`Look::agents`].
+    pub agents: Vec<Agent>,
+    pub alerts: Vec<Alert>,
+}
+
+/// An id from the feed as a label value: control characters never reach
+/// the output (as in the JSON snapshot).
+fn shown(id: &str) -> String {
+    queuetop_engine::text::strip(std::borrow::Cow::Borrowed(id)).into_owned()
+}
+
+/// Copies the figures out of `m`. `local_now` is our wall clock, used for
+/// a live source only (a replay's time is the events' own, as in the
+/// snapshot). `alerts` are the alerts firing now.
+pub fn collect<'a>(
+    m: &Monitor,
+    look: &Look,
+    local_now: Ts,
+    alerts: impl IntoIterator<Item = Active<'a>>,
+) -> Collected {
+    let floor = &m.floor;
+    let local_now = look.wall_clock.then_some(local_now);
+    let (counts, total_counts) = floor.agent_counts();
+    let mut queues: Vec<(String, Scope)> = floor
+        .queue_ids()
+        .map(|q| floor.queue_view(q, look.window, &counts))
+        .map(|v| (shown(v.id), Scope::of(&v)))
+        .collect();
+    queues.sort_by(|a, b| a.0.cmp(&b.0));
+    let agents = if look.agents {
+        floor
+            .agent_ids()
+            .map(|a| floor.agent_view(a, look.window))
+            .map(|a| Agent {
+                id: shown(a.id),
+                state: a.state,
+                state_for: a.state_for,
+                handled: a.handled,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let last_event_age = match local_now {
+        Some(now) => m.last_event_local.map(|t| now.since(t)),
+        None => floor.latest_event().map(|t| floor.now().since(t)),
+    };
+    Collected {
+        site: look.site.clone(),
+        source_kind: m.source.kind.as_str(),
+        window: floor.window_span(look.window),
+        feed: Feed {
+            health: m.health(local_now, look.stale_after),
+            connected: m.link == LinkState::Connected,
+            counts: floor.counts(),
+            reconnects: m.reconnects,
+            last_event_age,
+            clock_offset: m.clock.offset(),
+        },
+        floor: Scope::of(&floor.totals(look.window, total_counts)),
+        queues,
+        agents,
+        alerts: alerts
+            .into_iter()
+            .map(|a| Alert {
+                rule: shown(a.rule),
+                subject: shown(a.subject_id),
+                level: a.level.as_str(),
+            })
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use queuetop_engine::alert::Subject;
+    use queuetop_engine::alert::rule::{Level, QueueRule, RuleId};
+    use queuetop_engine::dialect::DialectKind;
+    use queuetop_engine::floor::{Floor, QueueIdx, Settings};
+    use queuetop_engine::monitor::{SourceInfo, SourceKind};
+
+    fn monitor() -> Monitor {
+        let mut m = Monitor::new(
+            Floor::new(Settings::default()),
+            SourceInfo::new(SourceKind::Replay, "day.jsonl"),
+            DialectKind::Native.make(),
+        );
+        m.replay_frame(r#"{"type":"contact.queued","ts":"2026-11-23T09:20:00Z","contact_id":"c1","queue":"bil\u001bling","channel":"voice"}"#);
+        m.replay_frame(r#"{"type":"agent.state","ts":"2026-11-23T09:20:30Z","agent_id":"a1","state":"available","queues":["bil\u001bling"]}"#);
+        m
+    }
+
+    fn look(agents: bool) -> Look {
+        Look {
+            window: WindowKind::Rolling,
+            wall_clock: false,
+            stale_after: 30_000,
+            agents,
+            site: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_replay_is_read_on_the_events_clock_and_ids_lose_control_characters() {
+        let m = monitor();
+        // Our wall clock is ignored for a replay.
+        let c = collect(&m, &look(true), Ts(0), std::iter::empty());
+        assert_eq!(c.queues.len(), 1);
+        assert_eq!(c.queues[0].0, "billing");
+        assert_eq!(c.queues[0].1.waiting, 1);
+        assert_eq!(c.queues[0].1.longest_wait, 30_000);
+        assert_eq!(c.feed.last_event_age, Some(0));
+        assert_eq!(c.feed.counts.events, 2);
+        assert_eq!(c.agents.len(), 1);
+        assert!(
+            collect(&m, &look(false), Ts(0), std::iter::empty())
+                .agents
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn active_alerts_are_copied_out() {
+        let m = monitor();
+        let active = Active {
+            rule: "longest_wait_s",
+            rule_id: RuleId::Queue(QueueRule::LongestWait),
+            subject: Subject::Queue(QueueIdx(0)),
+            subject_id: "bil\u{1b}ling",
+            level: Level::Warn,
+            since: Ts(0),
+            level_since: Ts(0),
+            value: Some(31.0),
+            threshold: Some(30.0),
+        };
+        let c = collect(&m, &look(false), Ts(0), [active]);
+        assert_eq!(
+            c.alerts,
+            [Alert {
+                rule: "longest_wait_s".into(),
+                subject: "billing".into(),
+                level: "warning",
+            }]
+        );
+    }
+}

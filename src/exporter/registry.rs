@@ -1,0 +1,527 @@
+//! The registry of one scrape, built from a [`Collected`] copy and encoded
+//! by `prometheus-client` (OpenMetrics text). Conventions of the Prometheus
+//! ecosystem: base units (seconds; ratios 0-1), `_total` counters, labels
+//! `queue`, `site`, `state`. A figure that is undefined (a mean of nothing)
+//! has no sample rather than a made-up value. docs/exporter.md lists every
+//! metric.
+
+use std::sync::atomic::AtomicU64;
+
+use prometheus_client::encoding::text::encode;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::info::Info;
+use prometheus_client::registry::{Registry, Unit};
+use queuetop_engine::floor::DisplayState;
+use queuetop_engine::health::FeedHealth;
+
+use super::collect::{Collected, Scope};
+
+type Labels = Vec<(String, String)>;
+type GaugeFamily = Family<Labels, Gauge<f64, AtomicU64>>;
+type CounterFamily = Family<Labels, Counter<u64>>;
+
+/// Every feed state word, as `queuetop_feed_state{state}` lists them.
+const FEED_STATES: [FeedHealth; 7] = [
+    FeedHealth::Connecting,
+    FeedHealth::Connected,
+    FeedHealth::Resyncing,
+    FeedHealth::Stale,
+    FeedHealth::Reconnecting,
+    FeedHealth::AuthFailed,
+    FeedHealth::Ended,
+];
+
+/// The unit a figure is exported in (its name's suffix).
+#[derive(Clone, Copy)]
+enum Kind {
+    Count,
+    Seconds,
+    Ratio,
+}
+
+/// One figure of a scope: the name after `queuetop_queue_` or
+/// `queuetop_floor_`, its help, its unit and how to read it (in that unit).
+struct Figure {
+    name: &'static str,
+    help: &'static str,
+    kind: Kind,
+    read: fn(&Scope) -> Option<f64>,
+}
+
+fn seconds(ms: Option<f64>) -> Option<f64> {
+    ms.map(|ms| ms / 1000.0)
+}
+
+fn ratio(pct: Option<f64>) -> Option<f64> {
+    pct.map(|p| p / 100.0)
+}
+
+const FIGURES: &[Figure] = &[
+    Figure {
+        name: "waiting",
+        help: "Contacts waiting now",
+        kind: Kind::Count,
+        read: |s| Some(s.waiting as f64),
+    },
+    Figure {
+        name: "longest_wait",
+        help: "The longest wait of the contacts waiting now (0 when none waits)",
+        kind: Kind::Seconds,
+        read: |s| Some(s.longest_wait as f64 / 1000.0),
+    },
+    Figure {
+        name: "sl_threshold",
+        help: "The service level threshold: answered within this counts as in service",
+        kind: Kind::Seconds,
+        read: |s| Some(s.sl_threshold as f64 / 1000.0),
+    },
+    Figure {
+        name: "entered",
+        help: "Contacts that entered in the window (a gauge: the window rolls)",
+        kind: Kind::Count,
+        read: |s| Some(s.figures.entered as f64),
+    },
+    Figure {
+        name: "answered",
+        help: "Contacts answered in the window",
+        kind: Kind::Count,
+        read: |s| Some(s.figures.answered as f64),
+    },
+    Figure {
+        name: "abandoned",
+        help: "Contacts abandoned in the window",
+        kind: Kind::Count,
+        read: |s| Some(s.figures.abandoned as f64),
+    },
+    Figure {
+        name: "asa",
+        help: "Average speed of answer in the window",
+        kind: Kind::Seconds,
+        read: |s| seconds(s.figures.asa),
+    },
+    Figure {
+        name: "service_level",
+        help: "Service level in the window (0-1), by the scope's formula",
+        kind: Kind::Ratio,
+        read: |s| ratio(s.figures.service_level),
+    },
+    Figure {
+        name: "abandon",
+        help: "Abandon rate in the window (0-1)",
+        kind: Kind::Ratio,
+        read: |s| ratio(s.figures.abandon_rate),
+    },
+    Figure {
+        name: "att",
+        help: "Average talk time in the window",
+        kind: Kind::Seconds,
+        read: |s| seconds(s.figures.att),
+    },
+    Figure {
+        name: "avg_hold",
+        help: "Average hold time of handled contacts in the window",
+        kind: Kind::Seconds,
+        read: |s| seconds(s.figures.avg_hold),
+    },
+    Figure {
+        name: "aht",
+        help: "Average handle time (talk, hold and wrap-up) in the window",
+        kind: Kind::Seconds,
+        read: |s| seconds(s.figures.aht),
+    },
+    Figure {
+        name: "first_responses",
+        help: "First responses (chat, email) in the window",
+        kind: Kind::Count,
+        read: |s| Some(s.figures.frt.count as f64),
+    },
+    Figure {
+        name: "frt_avg",
+        help: "Average first response time in the window",
+        kind: Kind::Seconds,
+        read: |s| seconds(s.figures.frt.avg),
+    },
+    Figure {
+        name: "frt_p50",
+        help: "Median first response time in the window",
+        kind: Kind::Seconds,
+        read: |s| seconds(s.figures.frt.p50),
+    },
+    Figure {
+        name: "frt_p90",
+        help: "90th percentile of the first response time in the window",
+        kind: Kind::Seconds,
+        read: |s| seconds(s.figures.frt.p90),
+    },
+    Figure {
+        name: "fcr",
+        help: "First contact resolution in the window (0-1)",
+        kind: Kind::Ratio,
+        read: |s| ratio(s.figures.fcr),
+    },
+];
+
+fn labels(pairs: &[(&str, &str)]) -> Labels {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+fn gauge(reg: &mut Registry, name: &str, help: &str, kind: Kind, rows: Vec<(Labels, f64)>) {
+    let family = GaugeFamily::default();
+    for (l, v) in rows {
+        family.get_or_create(&l).set(v);
+    }
+    match kind {
+        Kind::Count => reg.register(name, help, family),
+        Kind::Seconds => reg.register_with_unit(name, help, Unit::Seconds, family),
+        Kind::Ratio => reg.register_with_unit(name, help, Unit::Other("ratio".into()), family),
+    }
+}
+
+/// A counter of the feed; `name` without `_total` (the encoder adds it).
+fn counter(reg: &mut Registry, name: &str, help: &str, site: &str, value: u64) {
+    let family = CounterFamily::default();
+    family
+        .get_or_create(&labels(&[("site", site)]))
+        .inc_by(value);
+    reg.register(name, help, family);
+}
+
+/// The figures of every scope of one kind (`queue` or `floor`).
+fn scopes(reg: &mut Registry, prefix: &str, rows: &[(Labels, &Scope)]) {
+    for f in FIGURES {
+        let values = rows
+            .iter()
+            .filter_map(|(l, s)| (f.read)(s).map(|v| (l.clone(), v)))
+            .collect();
+        gauge(reg, &format!("{prefix}_{}", f.name), f.help, f.kind, values);
+    }
+    let mut by_state = Vec::new();
+    for (l, s) in rows {
+        for state in DisplayState::ALL {
+            let mut l = l.clone();
+            l.push(("state".into(), state.as_str().into()));
+            by_state.push((l, f64::from(s.agents.get(state))));
+        }
+    }
+    gauge(
+        reg,
+        &format!("{prefix}_agents"),
+        "Agents by display state (an agent in several queues counts in each)",
+        Kind::Count,
+        by_state,
+    );
+}
+
+/// The registry of one scrape.
+pub fn registry(c: &Collected) -> Registry {
+    let mut reg = Registry::with_prefix("queuetop");
+    let site = c.site.as_str();
+    reg.register(
+        "build",
+        "The queuetop version and the kind of source it reads",
+        Info::new(labels(&[
+            ("version", env!("CARGO_PKG_VERSION")),
+            ("source", c.source_kind),
+        ])),
+    );
+    gauge(
+        &mut reg,
+        "window",
+        "The span of the window the window figures cover",
+        Kind::Seconds,
+        vec![(labels(&[("site", site)]), c.window as f64 / 1000.0)],
+    );
+    feed(&mut reg, c);
+    let queues: Vec<(Labels, &Scope)> = c
+        .queues
+        .iter()
+        .map(|(q, s)| (labels(&[("queue", q), ("site", site)]), s))
+        .collect();
+    scopes(&mut reg, "queue", &queues);
+    scopes(&mut reg, "floor", &[(labels(&[("site", site)]), &c.floor)]);
+    agents(&mut reg, c);
+    let alerts = c
+        .alerts
+        .iter()
+        .map(|a| {
+            let l = labels(&[
+                ("rule", &a.rule),
+                ("subject", &a.subject),
+                ("level", a.level),
+                ("site", site),
+            ]);
+            (l, 1.0)
+        })
+        .collect();
+    gauge(
+        &mut reg,
+        "alert_active",
+        "1 for each alert firing now (subject: the queue or agent id, empty for the feed)",
+        Kind::Count,
+        alerts,
+    );
+    reg
+}
+
+fn feed(reg: &mut Registry, c: &Collected) {
+    let site = c.site.as_str();
+    let f = &c.feed;
+    let one = |v: bool| if v { 1.0 } else { 0.0 };
+    gauge(
+        reg,
+        "feed_connected",
+        "1 while the link to the source is up (also while stale or resyncing), else 0",
+        Kind::Count,
+        vec![(labels(&[("site", site)]), one(f.connected))],
+    );
+    let states = FEED_STATES
+        .iter()
+        .map(|s| {
+            let l = labels(&[("site", site), ("state", s.as_str())]);
+            (l, one(*s == f.health))
+        })
+        .collect();
+    gauge(
+        reg,
+        "feed_state",
+        "1 for the feed's state now (the snapshot's feed.state), 0 for the others",
+        Kind::Count,
+        states,
+    );
+    gauge(
+        reg,
+        "feed_last_event_age",
+        "Time since the last event (for a replay: on the events' own clock)",
+        Kind::Seconds,
+        f.last_event_age
+            .map(|ms| (labels(&[("site", site)]), ms as f64 / 1000.0))
+            .into_iter()
+            .collect(),
+    );
+    gauge(
+        reg,
+        "feed_clock_offset",
+        "The feed's clock minus ours, as learnt from event times",
+        Kind::Seconds,
+        vec![(labels(&[("site", site)]), f.clock_offset as f64 / 1000.0)],
+    );
+    let n = &f.counts;
+    counter(
+        reg,
+        "feed_events",
+        "Events applied to the floor",
+        site,
+        n.events,
+    );
+    counter(
+        reg,
+        "feed_rejected",
+        "Frames or events refused by the decoder",
+        site,
+        n.rejected,
+    );
+    counter(
+        reg,
+        "feed_unknown",
+        "Events of a type queuetop does not know",
+        site,
+        n.unknown,
+    );
+    counter(
+        reg,
+        "feed_duplicates",
+        "Events dropped as repeats of a seq already applied",
+        site,
+        n.duplicates,
+    );
+    counter(
+        reg,
+        "feed_gaps",
+        "Forward jumps in the feed's seq numbers",
+        site,
+        n.gaps,
+    );
+    counter(
+        reg,
+        "feed_over_limit",
+        "Events dropped because a size limit was hit",
+        site,
+        n.over_limit,
+    );
+    counter(
+        reg,
+        "feed_reconnects",
+        "Reconnections after the first connection",
+        site,
+        f.reconnects,
+    );
+}
+
+/// Per-agent series, only when asked for (one series per agent and figure).
+fn agents(reg: &mut Registry, c: &Collected) {
+    let site = c.site.as_str();
+    let mut state = Vec::new();
+    let mut handled = Vec::new();
+    for a in &c.agents {
+        let l = labels(&[("agent", &a.id), ("site", site)]);
+        let mut with_state = l.clone();
+        with_state.push(("state".into(), a.state.as_str().into()));
+        state.push((with_state, a.state_for as f64 / 1000.0));
+        handled.push((l, a.handled as f64));
+    }
+    if c.agents.is_empty() {
+        return;
+    }
+    gauge(
+        reg,
+        "agent_state",
+        "Time the agent has been in its current state (label state); per agent",
+        Kind::Seconds,
+        state,
+    );
+    gauge(
+        reg,
+        "agent_handled",
+        "Contacts the agent handled in the window; per agent",
+        Kind::Count,
+        handled,
+    );
+}
+
+/// The scrape as OpenMetrics text (ends with `# EOF`).
+pub fn render(c: &Collected) -> String {
+    let mut out = String::new();
+    // Encoding into a String cannot fail.
+    let _ = encode(&mut out, &registry(c));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exporter::collect::{Agent, Alert, Feed};
+    use queuetop_engine::floor::{AgentCounts, FeedCounts, Figures};
+
+    fn scope(waiting: usize, asa: Option<f64>) -> Scope {
+        Scope {
+            waiting,
+            longest_wait: 41_200,
+            sl_threshold: 20_000,
+            agents: AgentCounts([1, 2, 0, 0, 0, 0]),
+            figures: Figures {
+                asa,
+                service_level: Some(85.7),
+                ..Figures::default()
+            },
+        }
+    }
+
+    fn collected() -> Collected {
+        Collected {
+            site: String::new(),
+            source_kind: "replay",
+            window: 900_000,
+            feed: Feed {
+                health: FeedHealth::Stale,
+                connected: true,
+                counts: FeedCounts {
+                    events: 12,
+                    ..FeedCounts::default()
+                },
+                reconnects: 2,
+                last_event_age: None,
+                clock_offset: -1_500,
+            },
+            floor: scope(3, Some(12_500.0)),
+            queues: vec![("billing".into(), scope(1, None))],
+            agents: vec![Agent {
+                id: "a7".into(),
+                state: DisplayState::WrapUp,
+                state_for: 75_000,
+                handled: 6,
+            }],
+            alerts: vec![Alert {
+                rule: "longest_wait_s".into(),
+                subject: "billing".into(),
+                level: "critical",
+            }],
+        }
+    }
+
+    #[test]
+    fn base_units_and_undefined_figures_have_no_sample() {
+        let text = render(&collected());
+        for line in [
+            "queuetop_floor_asa_seconds{site=\"\"} 12.5",
+            "queuetop_queue_longest_wait_seconds{queue=\"billing\",site=\"\"} 41.2",
+            "queuetop_queue_service_level_ratio{queue=\"billing\",site=\"\"} 0.857",
+            "queuetop_queue_agents{queue=\"billing\",site=\"\",state=\"available\"} 2.0",
+            "queuetop_feed_events_total{site=\"\"} 12",
+            "queuetop_feed_reconnects_total{site=\"\"} 2",
+            "queuetop_feed_connected{site=\"\"} 1.0",
+            "queuetop_feed_state{site=\"\",state=\"stale\"} 1.0",
+            "queuetop_feed_clock_offset_seconds{site=\"\"} -1.5",
+            "queuetop_alert_active{rule=\"longest_wait_s\",subject=\"billing\",level=\"critical\",site=\"\"} 1.0",
+            "queuetop_agent_state_seconds{agent=\"a7\",site=\"\",state=\"wrap_up\"} 75.0",
+        ] {
+            assert!(text.lines().any(|l| l == line), "no `{line}` in:\n{text}");
+        }
+        // The queue's ASA is undefined: no sample, not a zero.
+        assert!(!text.contains("queuetop_queue_asa_seconds{"));
+        assert!(!text.contains("queuetop_feed_last_event_age_seconds{"));
+        assert!(text.contains("queuetop_feed_state{site=\"\",state=\"connected\"} 0.0"));
+    }
+
+    /// Every metric served is in docs/exporter.md, by its full name or, for
+    /// the per-scope figures, by its name after the scope's prefix.
+    #[test]
+    fn every_metric_is_documented() {
+        let doc = include_str!("../../docs/exporter.md");
+        let mut c = collected();
+        // Every figure defined, so that every metric has a sample.
+        c.feed.last_event_age = Some(1_000);
+        c.floor.figures = Figures {
+            asa: Some(1.0),
+            service_level: Some(1.0),
+            abandon_rate: Some(1.0),
+            att: Some(1.0),
+            avg_hold: Some(1.0),
+            aht: Some(1.0),
+            frt: queuetop_engine::floor::Frt {
+                count: 1,
+                avg: Some(1.0),
+                p50: Some(1.0),
+                p90: Some(1.0),
+            },
+            fcr: Some(1.0),
+            ..Figures::default()
+        };
+        let text = super::super::format::to_prometheus_text(&render(&c));
+        let mut names: Vec<&str> = text
+            .lines()
+            .filter_map(|l| l.strip_prefix("# TYPE "))
+            .filter_map(|l| l.split(' ').next())
+            .collect();
+        names.dedup();
+        let floor = names.iter().filter(|n| n.starts_with("queuetop_floor_"));
+        assert_eq!(floor.count(), FIGURES.len() + 1, "{names:?}");
+        let scoped =
+            |n: &&str| n.starts_with("queuetop_floor_") || n.starts_with("queuetop_queue_");
+        assert_eq!(names.iter().filter(|n| !scoped(n)).count(), 16, "{names:?}");
+        for name in names {
+            let short = name
+                .strip_prefix("queuetop_queue_")
+                .or_else(|| name.strip_prefix("queuetop_floor_"));
+            let documented = match short {
+                Some(s) => doc.contains(&format!("| `{s}` ")) || doc.contains(&format!("| `{s}{{")),
+                None => doc.contains(&format!("`{name}{{")),
+            };
+            assert!(documented, "docs/exporter.md lacks {name}");
+        }
+    }
+}

@@ -1,0 +1,463 @@
+//! `queuetop export`, end to end: the real binary serves a replay's
+//! figures; they agree with `queuetop snapshot` of the same replay, pass
+//! `promtool check metrics`, and read back the same through a real
+//! Prometheus that scrapes the exporter on loopback.
+//!
+//! Prometheus and promtool come from the Debian package `prometheus`
+//! (.ci/run installs it). Without them these tests fail, unless
+//! QUEUETOP_SKIP_PROMETHEUS=1 is set for a local run, which skips only the
+//! parts that need them (and says so on stderr).
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+const SAMPLE: &str = "sample-day.jsonl";
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_queuetop"));
+    c.env("XDG_CONFIG_HOME", env!("CARGO_MANIFEST_DIR"))
+        .env_remove("HOME")
+        .env("TZ", "UTC");
+    c
+}
+
+fn resource(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/resources")
+        .join(name)
+}
+
+/// A child process killed when the test ends, however it ends.
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Whether Prometheus's tools are to be skipped (a local run without them).
+fn skip_prometheus(what: &str) -> bool {
+    let found = Command::new(what)
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if found {
+        return false;
+    }
+    if std::env::var("QUEUETOP_SKIP_PROMETHEUS").as_deref() == Ok("1") {
+        eprintln!("SKIPPED: `{what}` not found and QUEUETOP_SKIP_PROMETHEUS=1");
+        return true;
+    }
+    panic!(
+        "`{what}` not found: install the Debian package `prometheus` (apt-get install -y prometheus), \
+         or set QUEUETOP_SKIP_PROMETHEUS=1 to skip this part locally"
+    );
+}
+
+/// Starts `queuetop export` on the sample replay at full speed, on a port
+/// the system picks; returns it and the address it printed on stderr.
+fn start_export(extra: &[&str]) -> (Killed, SocketAddr) {
+    let mut child = bin()
+        .args(["export", "--replay"])
+        .arg(resource(SAMPLE))
+        .args(["--speed", "max", "--metrics-listen", "127.0.0.1:0"])
+        .args(extra)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start queuetop export");
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    stderr.read_line(&mut line).expect("read stderr");
+    let child = Killed(child);
+    let addr = line
+        .trim()
+        .strip_prefix("queuetop: serving metrics on http://")
+        .and_then(|rest| rest.strip_suffix("/metrics"))
+        .unwrap_or_else(|| panic!("no address on stderr: {line:?}"));
+    // Keep draining stderr so the exporter never blocks on a full pipe.
+    std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
+    (child, addr.parse().expect("an address"))
+}
+
+/// `GET path` over HTTP/1.0 (no chunked bodies to undo; the server under
+/// test, so no client crate hides what it sends): the status line's code, the headers, the body.
+fn get(addr: SocketAddr, path: &str, accept: &str) -> (u16, String, String) {
+    try_get(addr, path, accept).expect("connect")
+}
+
+fn try_get(addr: SocketAddr, path: &str, accept: &str) -> std::io::Result<(u16, String, String)> {
+    let mut s = TcpStream::connect(addr)?;
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.0\r\nHost: {addr}\r\nAccept: {accept}\r\nConnection: close\r\n\r\n"
+    )?;
+    let mut raw = String::new();
+    s.read_to_string(&mut raw)?;
+    let (head, body) = raw.split_once("\r\n\r\n").expect("an HTTP answer");
+    let code = head
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    Ok((code, head.to_string(), body.to_string()))
+}
+
+/// Samples by `name{labels}` as written (labels in the exporter's order).
+fn samples(text: &str) -> HashMap<String, f64> {
+    text.lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .filter_map(|l| {
+            let (k, v) = l.rsplit_once(' ')?;
+            Some((k.to_string(), v.parse().ok()?))
+        })
+        .collect()
+}
+
+/// The metrics once the replay has ended (its figures no longer move).
+fn ended_metrics(addr: SocketAddr, accept: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let (code, _, body) = get(addr, "/metrics", accept);
+        assert_eq!(code, 200, "{body}");
+        if body.contains("queuetop_feed_state{site=\"\",state=\"ended\"} 1") {
+            return body;
+        }
+        assert!(Instant::now() < deadline, "the replay never ended:\n{body}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn snapshot_json() -> Value {
+    let out = bin()
+        .args(["snapshot", "--replay"])
+        .arg(resource(SAMPLE))
+        .args(["--speed", "max"])
+        .output()
+        .expect("run queuetop snapshot");
+    assert!(out.status.success());
+    serde_json::from_slice(&out.stdout).expect("JSON")
+}
+
+fn close(a: f64, b: f64, what: &str) {
+    assert!((a - b).abs() < 1e-3, "{what}: exporter {a}, snapshot {b}");
+}
+
+/// Compares every queue's and the floor's exported figures with the JSON.
+fn compare(m: &HashMap<String, f64>, snap: &Value) {
+    let mut scopes: Vec<(String, &Value)> = vec![("queuetop_floor".into(), &snap["totals"])];
+    let queues = snap["queues"].as_array().unwrap();
+    assert!(queues.len() >= 2, "the sample has several queues");
+    for q in queues {
+        scopes.push((
+            format!("queuetop_queue|{}", q["queue"].as_str().unwrap()),
+            q,
+        ));
+    }
+    for (scope, j) in scopes {
+        let (prefix, labels) = match scope.split_once('|') {
+            Some((p, q)) => (p.to_string(), format!("queue=\"{q}\",site=\"\"")),
+            None => (scope.clone(), "site=\"\"".to_string()),
+        };
+        let key = |name: &str| format!("{prefix}_{name}{{{labels}}}");
+        let pairs: [(&str, &str, f64); 12] = [
+            ("waiting", "waiting", 1.0),
+            ("longest_wait_seconds", "longest_wait_s", 1.0),
+            ("entered", "entered", 1.0),
+            ("answered", "answered", 1.0),
+            ("abandoned", "abandoned", 1.0),
+            ("asa_seconds", "asa_s", 1.0),
+            ("service_level_ratio", "service_level_pct", 100.0),
+            ("abandon_ratio", "abandon_rate_pct", 100.0),
+            ("att_seconds", "att_s", 1.0),
+            ("avg_hold_seconds", "avg_hold_s", 1.0),
+            ("aht_seconds", "aht_s", 1.0),
+            ("fcr_ratio", "fcr_pct", 100.0),
+        ];
+        for (name, json, scale) in pairs {
+            match j[json].as_f64() {
+                // Percentages are rounded to 0.1 in the JSON.
+                Some(v) if scale > 1.0 => {
+                    let got = m[&key(name)];
+                    assert!(
+                        (got * scale - v).abs() <= 0.05 + 1e-9,
+                        "{}: {got} vs {v}%",
+                        key(name)
+                    );
+                }
+                Some(v) => close(m[&key(name)], v, &key(name)),
+                None => assert!(
+                    !m.contains_key(&key(name)),
+                    "{} is null in the JSON",
+                    key(name)
+                ),
+            }
+        }
+        let frt = &j["frt_s"];
+        close(
+            m[&key("first_responses")],
+            frt["count"].as_f64().unwrap(),
+            "frt count",
+        );
+        for (name, json) in [("frt_avg_seconds", "avg"), ("frt_p90_seconds", "p90")] {
+            match frt[json].as_f64() {
+                Some(v) => close(m[&key(name)], v, &key(name)),
+                None => assert!(!m.contains_key(&key(name))),
+            }
+        }
+        for (state, n) in j["agents"].as_object().unwrap() {
+            let k = format!("{prefix}_agents{{{labels},state=\"{state}\"}}");
+            close(m[&k], n.as_f64().unwrap(), &k);
+        }
+    }
+    let feed = &snap["feed"];
+    for name in [
+        "events",
+        "rejected",
+        "unknown",
+        "duplicates",
+        "gaps",
+        "reconnects",
+    ] {
+        let k = format!("queuetop_feed_{name}_total{{site=\"\"}}");
+        close(m[&k], feed[name].as_f64().unwrap(), &k);
+    }
+    close(
+        m["queuetop_feed_last_event_age_seconds{site=\"\"}"],
+        feed["last_event_age_s"].as_f64().unwrap(),
+        "last event age",
+    );
+    // A replay at its end: the link is down, the state says why.
+    assert_eq!(m["queuetop_feed_connected{site=\"\"}"], 0.0);
+    assert_eq!(
+        m["queuetop_window_seconds{site=\"\"}"],
+        snap["window_s"].as_f64().unwrap()
+    );
+}
+
+#[test]
+fn export_serves_the_figures_of_the_snapshot_and_stops_on_sigterm() {
+    let (mut export, addr) = start_export(&[]);
+    let om = ended_metrics(addr, "application/openmetrics-text; version=1.0.0");
+    assert!(
+        om.trim_end().ends_with("# EOF"),
+        "OpenMetrics ends with # EOF"
+    );
+    assert!(om.contains("# TYPE queuetop_feed_events counter"));
+    let (_, head, text) = get(addr, "/metrics", "*/*");
+    assert!(head.contains("text/plain; version=0.0.4"), "{head}");
+    assert!(text.contains("# TYPE queuetop_feed_events_total counter"));
+    assert!(!text.contains("# EOF") && !text.contains("# UNIT"));
+    let snap = snapshot_json();
+    // Both formats carry the same samples, and they are the snapshot's.
+    assert_eq!(samples(&om), samples(&text));
+    compare(&samples(&text), &snap);
+    // No alert engine on the monitor yet: no alert series (an empty
+    // family is not written at all).
+    assert!(!text.contains("queuetop_alert_active"));
+    // Off by default: no per-agent series.
+    assert!(!text.contains("queuetop_agent_"));
+    // Still served after the replay's end, until a signal ends it cleanly.
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(samples(&get(addr, "/metrics", "*/*").2), samples(&text));
+    let pid = export.0.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(s) = export.0.try_wait().unwrap() {
+            break s;
+        }
+        assert!(Instant::now() < deadline, "export did not stop on SIGTERM");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.success(), "{status}");
+}
+
+#[test]
+fn per_agent_series_only_when_asked_for() {
+    let (_export, addr) = start_export(&["--metrics-agents"]);
+    let text = ended_metrics(addr, "*/*");
+    let snap = snapshot_json();
+    let m = samples(&text);
+    for a in snap["agents"].as_array().unwrap() {
+        let id = a["agent_id"].as_str().unwrap();
+        let k = format!(
+            "queuetop_agent_state_seconds{{agent=\"{id}\",site=\"\",state=\"{}\"}}",
+            a["state"].as_str().unwrap()
+        );
+        close(m[&k], a["state_for_s"].as_f64().unwrap(), &k);
+        let k = format!("queuetop_agent_handled{{agent=\"{id}\",site=\"\"}}");
+        close(m[&k], a["handled"].as_f64().unwrap(), &k);
+    }
+}
+
+#[test]
+fn promtool_accepts_the_output() {
+    if skip_prometheus("promtool") {
+        return;
+    }
+    let (_export, addr) = start_export(&["--metrics-agents"]);
+    let text = ended_metrics(addr, "*/*");
+    let mut promtool = Command::new("promtool")
+        .args(["check", "metrics"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start promtool");
+    promtool
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    let out = promtool.wait_with_output().unwrap();
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.status.success() && said.trim().is_empty(),
+        "promtool: {said}\n{text}"
+    );
+}
+
+/// A free loopback port: bound, read and released (Prometheus takes no
+/// port 0).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The value of an instant query's single series, once Prometheus has one.
+fn query(prom: SocketAddr, promql: &str, deadline: Instant) -> f64 {
+    let path = format!("/api/v1/query?query={}", encode(promql));
+    loop {
+        // Refused until Prometheus has started listening.
+        let (code, _, body) = try_get(prom, &path, "application/json").unwrap_or_default();
+        if code == 200 {
+            let v: Value = serde_json::from_str(&body).expect("JSON from Prometheus");
+            assert_eq!(v["status"], "success", "{body}");
+            if let Some(r) = v["data"]["result"].as_array().and_then(|r| r.first()) {
+                return r["value"][1].as_str().unwrap().parse().unwrap();
+            }
+        }
+        assert!(
+            Instant::now() < deadline,
+            "Prometheus never had {promql}: {body}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+/// Percent-encodes a query for the URL.
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'_' | b'-' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[test]
+fn a_real_prometheus_scrapes_the_same_figures() {
+    if skip_prometheus("prometheus") {
+        return;
+    }
+    let (_export, addr) = start_export(&[]);
+    ended_metrics(addr, "*/*");
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("prometheus.yml");
+    std::fs::write(
+        &config,
+        format!(
+            "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nscrape_configs:\n  - job_name: queuetop\n    static_configs:\n      - targets: ['{addr}']\n"
+        ),
+    )
+    .unwrap();
+    let port = free_port();
+    let prom_addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    let _prom = Killed(
+        Command::new("prometheus")
+            .arg(format!("--config.file={}", config.display()))
+            .arg(format!(
+                "--storage.tsdb.path={}",
+                dir.path().join("data").display()
+            ))
+            .arg(format!("--web.listen-address={prom_addr}"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(dir.path().join("prometheus.log")).unwrap())
+            .spawn()
+            .expect("start prometheus"),
+    );
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let snap = snapshot_json();
+    let billing = snap["queues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["queue"] == "billing")
+        .expect("a billing queue in the sample");
+    let got = query(
+        prom_addr,
+        "queuetop_queue_waiting{queue=\"billing\"}",
+        deadline,
+    );
+    close(got, billing["waiting"].as_f64().unwrap(), "billing waiting");
+    let got = query(
+        prom_addr,
+        "queuetop_queue_longest_wait_seconds{queue=\"billing\"}",
+        deadline,
+    );
+    close(
+        got,
+        billing["longest_wait_s"].as_f64().unwrap(),
+        "billing longest wait",
+    );
+    // A counter, as OpenMetrics names it, and the exporter is up.
+    let got = query(prom_addr, "queuetop_feed_events_total", deadline);
+    close(got, snap["feed"]["events"].as_f64().unwrap(), "events");
+    assert_eq!(query(prom_addr, "up{job=\"queuetop\"}", deadline), 1.0);
+}
+
+#[test]
+fn a_missing_or_taken_address_is_a_usage_error() {
+    let out = bin().args(["export", "--demo"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--metrics-listen"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let out = bin()
+        .args(["export", "--demo", "--metrics-listen", &addr])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(&format!("--metrics-listen {addr}")), "{err}");
+}
