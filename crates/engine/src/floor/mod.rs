@@ -9,6 +9,7 @@
 
 mod apply;
 mod audit;
+mod export;
 mod facts;
 mod histogram;
 mod live;
