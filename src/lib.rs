@@ -11,5 +11,6 @@ pub mod demo;
 pub mod error;
 pub mod logging;
 pub mod plan;
+pub mod relay;
 pub mod source;
 pub mod view;
