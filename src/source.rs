@@ -302,10 +302,7 @@ fn broker(src: &SourceArgs, cfg: &FeedConfig, r: &Resolved, url_flag: &str) -> A
     let target = NatsTarget::parse(&cfg.url, auth)
         .map_err(|e| AppError::Usage(format!("{url_flag}: {e}")))?
         .with_ca(cfg.ca_file.clone());
-    let info = SourceInfo::new(
-        SourceKind::Url,
-        &format!("{} {subject}", target.describe()),
-    );
+    let info = SourceInfo::new(SourceKind::Url, &format!("{} {subject}", target.describe()));
     Ok(Source {
         kind: Spec::Broker {
             target,
@@ -329,8 +326,7 @@ pub fn nats_auth(src: &SourceArgs) -> AppResult<NatsAuth> {
             p.display()
         )));
     }
-    NatsAuth::from_env(src.nats_creds.clone(), &|n| std::env::var(n).ok())
-        .map_err(AppError::Usage)
+    NatsAuth::from_env(src.nats_creds.clone(), &|n| std::env::var(n).ok()).map_err(AppError::Usage)
 }
 
 /// A NATS subject: dot-separated tokens, no spaces; wildcards (`*`, a
@@ -347,7 +343,9 @@ pub fn check_subject(subject: &str, wildcards: bool) -> Result<(), String> {
             return Err(format!("'{subject}' is not a NATS subject"));
         }
         if wild && !wildcards {
-            return Err(format!("'{subject}': a relay publishes to one subject, without wildcards"));
+            return Err(format!(
+                "'{subject}': a relay publishes to one subject, without wildcards"
+            ));
         }
     }
     Ok(())

@@ -88,16 +88,18 @@ fn plan(args: &RelayArgs) -> AppResult<Plan> {
     let every = duration("--snapshot-every", &args.snapshot_every)?;
     let name = args.stream.trim().to_string();
     if name.is_empty()
-        || name
-            .chars()
-            .any(|c| matches!(c, '.' | '*' | '>' | '/' | '\\') || c.is_whitespace() || c.is_control())
+        || name.chars().any(|c| {
+            matches!(c, '.' | '*' | '>' | '/' | '\\') || c.is_whitespace() || c.is_control()
+        })
     {
         return Err(AppError::Usage(format!(
             "--stream: '{name}' is not a stream name (no spaces, dots or wildcards)"
         )));
     }
     if args.buffer == 0 {
-        return Err(AppError::Usage("--buffer: must hold at least one frame".into()));
+        return Err(AppError::Usage(
+            "--buffer: must hold at least one frame".into(),
+        ));
     }
     let target = NatsTarget::parse(&args.to, nats_auth(&args.source)?)
         .map_err(|e| AppError::Usage(format!("--to: {e}")))?;
@@ -187,9 +189,15 @@ async fn feed(source: Source, relay: Relay, max_line: usize, buffer: usize) -> A
         Spec::Replay { path, speed, .. } => {
             let file = source::open_replay(&path)?;
             let hold_at = buffer.div_ceil(2);
-            replay::relay_file(&relay, std::io::BufReader::new(file), speed, max_line, hold_at)
-                .await
-                .map_err(|e| AppError::Runtime(format!("--replay {}: {e}", path.display())))?;
+            replay::relay_file(
+                &relay,
+                std::io::BufReader::new(file),
+                speed,
+                max_line,
+                hold_at,
+            )
+            .await
+            .map_err(|e| AppError::Runtime(format!("--replay {}: {e}", path.display())))?;
             // Readers learn the state at the end from the last frames; one
             // more snapshot makes it explicit for a late one.
             relay.snapshot(None);
@@ -200,8 +208,12 @@ async fn feed(source: Source, relay: Relay, max_line: usize, buffer: usize) -> A
             let rules = cfg.rules();
             let sink = RelaySink(relay);
             match link {
-                Live::Ws(t) => match queuetop_feed::serve(t, rules, sink, LocalClock::System).await {},
-                Live::Ami(t) => match queuetop_feed::serve(t, rules, sink, LocalClock::System).await {},
+                Live::Ws(t) => {
+                    match queuetop_feed::serve(t, rules, sink, LocalClock::System).await {}
+                }
+                Live::Ami(t) => {
+                    match queuetop_feed::serve(t, rules, sink, LocalClock::System).await {}
+                }
             }
         }
         Spec::Demo { seed } => {
@@ -213,7 +225,9 @@ async fn feed(source: Source, relay: Relay, max_line: usize, buffer: usize) -> A
                 .map_err(|e| AppError::Runtime(format!("cannot reach the demo: {e}")))?;
             match queuetop_feed::serve(t, cfg.rules(), RelaySink(relay), LocalClock::System).await {}
         }
-        Spec::Broker { .. } => Err(AppError::Usage("relay: a NATS source cannot be relayed".into())),
+        Spec::Broker { .. } => Err(AppError::Usage(
+            "relay: a NATS source cannot be relayed".into(),
+        )),
     }
 }
 

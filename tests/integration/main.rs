@@ -8,6 +8,7 @@ mod demo_sim;
 mod dialect_cli;
 mod e2e_tmux;
 mod feed_cli;
+mod nats;
 mod snapshot_skew;
 mod snapshot_text;
 mod ui_bytes;

@@ -89,7 +89,9 @@ impl NatsTarget {
                 url.get(..p.len())
                     .is_some_and(|head| head.eq_ignore_ascii_case(p))
             })
-            .ok_or_else(|| format!("'{shown}' is not a nats://, tls://, nats+ws:// or nats+wss:// address"))?;
+            .ok_or_else(|| {
+                format!("'{shown}' is not a nats://, tls://, nats+ws:// or nats+wss:// address")
+            })?;
         let rest = &url[prefix.len()..];
         let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
         if authority.contains('@') {
@@ -199,7 +201,10 @@ mod tests {
         assert_eq!(t.addr, "wss://h/");
         assert!(NatsTarget::parse("ws://h", NatsAuth::None).is_err());
         let e = NatsTarget::parse("nats://me:pw@h:4222", NatsAuth::None).unwrap_err();
-        assert!(e.contains("QUEUETOP_NATS_TOKEN") && !e.contains("pw"), "{e}");
+        assert!(
+            e.contains("QUEUETOP_NATS_TOKEN") && !e.contains("pw"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -226,8 +231,6 @@ mod tests {
                 password: Secret("p".into())
             })
         );
-        assert!(
-            NatsAuth::from_env(None, &env(&[(USER_ENV, "u"), (TOKEN_ENV, "t")])).is_err()
-        );
+        assert!(NatsAuth::from_env(None, &env(&[(USER_ENV, "u"), (TOKEN_ENV, "t")])).is_err());
     }
 }

@@ -71,7 +71,11 @@ pub async fn open(target: &NatsTarget, plan: &StreamPlan) -> Result<Session, Lin
 }
 
 /// Connects, retrying on our backoff until it works.
-pub async fn open_until_up(target: &NatsTarget, plan: &StreamPlan, backoff: &mut Backoff) -> Session {
+pub async fn open_until_up(
+    target: &NatsTarget,
+    plan: &StreamPlan,
+    backoff: &mut Backoff,
+) -> Session {
     loop {
         match open(target, plan).await {
             Ok(s) => {
@@ -103,11 +107,7 @@ pub async fn last_seq(session: &Session, plan: &StreamPlan) -> Result<u64, LinkE
             .ok()
             .and_then(|v| v.get("seq").and_then(|s| s.as_u64()))
             .unwrap_or(0)),
-        Err(e)
-            if e.kind() == jetstream::stream::LastRawMessageErrorKind::NoMessageFound =>
-        {
-            Ok(0)
-        }
+        Err(e) if e.kind() == jetstream::stream::LastRawMessageErrorKind::NoMessageFound => Ok(0),
         Err(e) => Err(LinkError::new(format!("reading the last frame: {e}"))),
     }
 }

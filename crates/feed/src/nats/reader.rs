@@ -95,10 +95,7 @@ async fn session(
         None => {
             let start = {
                 let m = lock(monitor);
-                m.floor
-                    .settings()
-                    .day_start
-                    .last_start(Ts(system_ms()))
+                m.floor.settings().day_start.last_start(Ts(system_ms()))
             };
             let Ok(start_time) =
                 time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(start.0) * 1_000_000)

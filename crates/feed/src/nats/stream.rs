@@ -23,7 +23,10 @@ pub struct StreamPlan {
 /// Creates the stream, or updates it so it carries our subject with our
 /// retention. A stream of that name shared with other sites keeps their
 /// subjects.
-pub async fn ensure(js: &jetstream::Context, plan: &StreamPlan) -> Result<stream::Stream, LinkError> {
+pub async fn ensure(
+    js: &jetstream::Context,
+    plan: &StreamPlan,
+) -> Result<stream::Stream, LinkError> {
     match js.get_stream(&plan.name).await {
         Ok(mut s) => {
             let mut config = s
@@ -47,8 +50,13 @@ pub async fn ensure(js: &jetstream::Context, plan: &StreamPlan) -> Result<stream
             }
             Ok(s)
         }
-        Err(e) if matches!(e.kind(), jetstream::context::GetStreamErrorKind::JetStream(_)) => js
-            .create_stream(stream::Config {
+        Err(e)
+            if matches!(
+                e.kind(),
+                jetstream::context::GetStreamErrorKind::JetStream(_)
+            ) =>
+        {
+            js.create_stream(stream::Config {
                 name: plan.name.clone(),
                 subjects: vec![plan.subject.clone()],
                 max_age: plan.max_age,
@@ -59,7 +67,8 @@ pub async fn ensure(js: &jetstream::Context, plan: &StreamPlan) -> Result<stream
                 ..Default::default()
             })
             .await
-            .map_err(|e| LinkError::new(format!("creating stream {}: {e}", plan.name))),
+            .map_err(|e| LinkError::new(format!("creating stream {}: {e}", plan.name)))
+        }
         Err(e) => Err(LinkError::new(format!("stream {}: {e}", plan.name))),
     }
 }
@@ -96,10 +105,16 @@ mod tests {
 
     #[test]
     fn wildcards_cover_subjects() {
-        assert!(subject_matches("queuetop.*.events", "queuetop.paris.events"));
+        assert!(subject_matches(
+            "queuetop.*.events",
+            "queuetop.paris.events"
+        ));
         assert!(subject_matches("queuetop.>", "queuetop.paris.events"));
         assert!(subject_matches("a.b", "a.b"));
-        assert!(!subject_matches("queuetop.*.events", "queuetop.paris.other"));
+        assert!(!subject_matches(
+            "queuetop.*.events",
+            "queuetop.paris.other"
+        ));
         assert!(!subject_matches("a.b", "a.b.c"));
         assert!(!subject_matches("a.>", "a"));
     }
