@@ -137,6 +137,10 @@ async fn session(
         target.describe()
     );
     let mut done = 0u64;
+    let started = Instant::now();
+    if total == 0 {
+        tracing::info!("nats: no history to load");
+    }
     loop {
         tokio::select! {
             why = lost.recv() => {
@@ -152,9 +156,15 @@ async fn session(
                     apply(&mut m, &msg.payload, history, what.max_frame_bytes);
                     if history {
                         done += 1;
-                        // Progress in whole percent: the screen redraws on change.
+                        // Progress every thousand frames: the screen redraws on change.
                         if done == total || done % 1000 == 0 {
                             m.set_link(loading(done, total));
+                        }
+                        if done == total {
+                            tracing::info!(
+                                "nats: history loaded: {total} frames in {} ms",
+                                started.elapsed().as_millis()
+                            );
                         }
                     }
                     if let Some(seq) = seq {
