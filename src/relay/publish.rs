@@ -20,6 +20,8 @@ pub struct Relay {
     /// goes out then (not before: a restarted relay's empty floor would
     /// wipe the readers' live state until the platform spoke).
     started: Arc<AtomicBool>,
+    /// A frame over the broker's size limit was left out (logged once).
+    too_big: Arc<AtomicBool>,
 }
 
 impl Relay {
@@ -28,6 +30,7 @@ impl Relay {
             monitor,
             shared,
             started: Arc::new(AtomicBool::new(false)),
+            too_big: Arc::new(AtomicBool::new(false)),
         }
     }
 
@@ -87,8 +90,22 @@ impl Relay {
     }
 
     fn push(&self, ev: &Event<'_>) {
+        let max = self.shared.max_payload();
         let mut outbox = self.shared.outbox();
-        if outbox.push(|seq| encode_numbered(ev, seq)) && outbox.dropped == 1 {
+        let frame = encode_numbered(ev, outbox.next_seq());
+        if frame.len() > max {
+            // Not numbered, so readers see no gap: a snapshot of a floor
+            // too big for one message is left out, logged once.
+            if !self.too_big.swap(true, Ordering::Relaxed) {
+                tracing::warn!(
+                    "relay: a {} frame of {} bytes is over the broker's max_payload ({max} bytes) and is not published; raise max_payload in the broker's config (docs/relay.md)",
+                    ev.kind.type_name(),
+                    frame.len()
+                );
+            }
+            return;
+        }
+        if outbox.push_numbered(frame) && outbox.dropped == 1 {
             // Once: the count is logged again when the broker is back.
             tracing::warn!(
                 "relay: the buffer is full (the broker is away); dropping the oldest frames"

@@ -25,6 +25,11 @@ fn free_port() -> u16 {
 impl Broker {
     /// Starts a broker whose config and store live under `dir`.
     pub fn start(dir: &Path) -> Broker {
+        Broker::start_with(dir, "")
+    }
+
+    /// The same, with `extra` added to its config (an authorization block).
+    pub fn start_with(dir: &Path, extra: &str) -> Broker {
         let mut b = Broker {
             port: free_port(),
             ws_port: free_port(),
@@ -32,7 +37,7 @@ impl Broker {
             child: None,
         };
         let conf = format!(
-            "listen: \"127.0.0.1:{}\"\njetstream {{\n  store_dir: \"{}\"\n}}\nwebsocket {{\n  listen: \"127.0.0.1:{}\"\n  no_tls: true\n}}\n",
+            "listen: \"127.0.0.1:{}\"\njetstream {{\n  store_dir: \"{}\"\n}}\nwebsocket {{\n  listen: \"127.0.0.1:{}\"\n  no_tls: true\n}}\n{extra}",
             b.port,
             dir.join("store").display(),
             b.ws_port

@@ -384,3 +384,161 @@ fn a_restarted_relay_resyncs_the_readers_from_its_snapshot() {
     assert_eq!(r["feed"]["gaps"], 0);
     assert_eq!(r["feed"]["duplicates"], 0);
 }
+
+/// Bad command lines stop at once with status 2 and one line naming the
+/// flag, before anything connects (no broker runs here: port 9 refuses).
+#[test]
+fn bad_relay_and_reader_command_lines_are_usage_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let day = fixture(DAY);
+    let day = day.to_str().unwrap();
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &[
+                "relay",
+                "--replay",
+                day,
+                "--to",
+                "nats://127.0.0.1:9",
+                "--site",
+                "a b",
+            ],
+            "--site",
+        ),
+        (
+            &[
+                "relay",
+                "--replay",
+                day,
+                "--to",
+                "nats://127.0.0.1:9",
+                "--subject",
+                "queuetop.*.events",
+            ],
+            "without wildcards",
+        ),
+        (
+            &[
+                "relay",
+                "--replay",
+                day,
+                "--to",
+                "nats://127.0.0.1:9",
+                "--retention",
+                "forever",
+            ],
+            "--retention",
+        ),
+        (
+            &["relay", "--replay", day, "--to", "ws://127.0.0.1:9"],
+            "--to",
+        ),
+        (
+            &[
+                "relay",
+                "--replay",
+                day,
+                "--to",
+                "nats://relay:s3cret@127.0.0.1:9",
+            ],
+            "QUEUETOP_NATS_PASSWORD",
+        ),
+        (
+            &[
+                "relay",
+                "--replay",
+                day,
+                "--to",
+                "nats://127.0.0.1:9",
+                "--nats-creds",
+                "missing.creds",
+            ],
+            "--nats-creds",
+        ),
+        (
+            &[
+                "relay",
+                "--url",
+                "nats://127.0.0.1:9",
+                "--subject",
+                "x",
+                "--to",
+                "nats://127.0.0.1:9",
+            ],
+            "already a NATS stream",
+        ),
+        (&["snapshot", "--url", "nats://127.0.0.1:9"], "--subject"),
+        (
+            &[
+                "snapshot",
+                "--url",
+                "nats://127.0.0.1:9",
+                "--subject",
+                "a..b",
+            ],
+            "--subject",
+        ),
+        (
+            &[
+                "snapshot",
+                "--url",
+                "nats://127.0.0.1:9",
+                "--subject",
+                "a",
+                "--dialect",
+                "twilio",
+            ],
+            "native",
+        ),
+    ];
+    for (args, says) in cases {
+        let o = run(dir.path(), args);
+        let e = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {e}");
+        assert!(e.contains(says), "{args:?}: {e}");
+        assert_eq!(e.lines().count(), 1, "{args:?}: {e}");
+        assert!(!e.contains("s3cret"), "{e}");
+    }
+}
+
+/// Credentials come from the environment: a broker that requires a token
+/// lets in a relay and a reader that have it in QUEUETOP_NATS_TOKEN, and a
+/// reader without it is told the broker refused it.
+#[test]
+fn a_token_from_the_environment_logs_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let broker = Broker::start_with(
+        dir.path(),
+        "authorization {\n  token: \"t0ken-for-test\"\n}\n",
+    );
+    let day = fixture(DAY);
+    let mut relaying = relay(dir.path(), &broker.url(), "paris", &day, "max");
+    relaying.env("QUEUETOP_NATS_TOKEN", "t0ken-for-test");
+    ok(relaying.output().unwrap());
+    let mut r = reader(
+        dir.path(),
+        &broker.url(),
+        "queuetop.paris.events",
+        "2s",
+        "15m",
+    );
+    r.env("QUEUETOP_NATS_TOKEN", "t0ken-for-test");
+    let got = json(&ok(r.output().unwrap()));
+    assert_eq!(got["totals"]["entered"], 7);
+    let refused = reader(
+        dir.path(),
+        &broker.url(),
+        "queuetop.paris.events",
+        "2s",
+        "15m",
+    )
+    .output()
+    .unwrap();
+    assert_eq!(refused.status.code(), Some(1));
+    let e = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        e.contains("credentials refused") || e.contains("uthoriz"),
+        "{e}"
+    );
+    assert!(!e.contains("t0ken-for-test"), "{e}");
+}

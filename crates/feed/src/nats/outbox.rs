@@ -38,9 +38,19 @@ impl Outbox {
     /// Numbers a frame and queues it; `make` writes the frame for its
     /// number. Returns whether an old frame had to go to make room.
     pub fn push(&mut self, make: impl FnOnce(u64) -> String) -> bool {
+        let frame = make(self.next_seq);
+        self.push_numbered(frame)
+    }
+
+    /// The number the next frame gets.
+    pub fn next_seq(&self) -> u64 {
+        self.next_seq
+    }
+
+    /// Queues a frame written for [`Outbox::next_seq`].
+    pub fn push_numbered(&mut self, frame: String) -> bool {
         let seq = self.next_seq;
         self.next_seq += 1;
-        let frame = make(seq);
         let overflow = self.frames.len() >= self.capacity;
         if overflow {
             self.frames.pop_front();

@@ -6,6 +6,7 @@
 //! client is dropped and our backoff decides when to connect again.
 
 use std::convert::Infallible;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -28,14 +29,25 @@ const ACK_TIMEOUT: Duration = Duration::from_secs(10);
 pub struct Shared {
     outbox: Mutex<Outbox>,
     wake: Notify,
+    /// The broker's largest message (its `max_payload`), as it last said.
+    max_payload: AtomicUsize,
 }
+
+/// NATS's default `max_payload`, until the broker says otherwise.
+pub const DEFAULT_MAX_PAYLOAD: usize = 1024 * 1024;
 
 impl Shared {
     pub fn new(outbox: Outbox) -> Arc<Shared> {
         Arc::new(Shared {
             outbox: Mutex::new(outbox),
             wake: Notify::new(),
+            max_payload: AtomicUsize::new(DEFAULT_MAX_PAYLOAD),
         })
+    }
+
+    /// The largest frame the broker takes.
+    pub fn max_payload(&self) -> usize {
+        self.max_payload.load(Ordering::Relaxed)
     }
 
     pub fn outbox(&self) -> MutexGuard<'_, Outbox> {
@@ -51,6 +63,7 @@ impl Shared {
 /// A live connection to the stream.
 pub struct Session {
     js: jetstream::Context,
+    max_payload: usize,
     lost: mpsc::Receiver<String>,
     up: Instant,
     // Keeps the connection open as long as the session lives.
@@ -64,6 +77,7 @@ pub async fn open(target: &NatsTarget, plan: &StreamPlan) -> Result<Session, Lin
     ensure(&js, plan).await?;
     Ok(Session {
         js,
+        max_payload: client.server_info().max_payload,
         lost,
         up: Instant::now(),
         _client: client,
@@ -154,6 +168,9 @@ pub async fn run(
 
 /// Sends until the session fails.
 async fn drain(s: &mut Session, plan: &StreamPlan, site: &str, shared: &Shared) -> LinkError {
+    if s.max_payload > 0 {
+        shared.max_payload.store(s.max_payload, Ordering::Relaxed);
+    }
     loop {
         let batch = shared.outbox().peek(BATCH);
         if batch.is_empty() {
@@ -166,6 +183,17 @@ async fn drain(s: &mut Session, plan: &StreamPlan, site: &str, shared: &Shared) 
         }
         let mut acks = Vec::with_capacity(batch.len());
         for f in &batch {
+            if s.max_payload > 0 && f.frame.len() > s.max_payload {
+                // The broker's limit went down since the frame was queued:
+                // it can never be stored, and must not block the rest.
+                tracing::warn!(
+                    "nats: frame {} ({} bytes) is over the broker's max_payload ({}); skipped",
+                    f.seq,
+                    f.frame.len(),
+                    s.max_payload
+                );
+                continue;
+            }
             let mut headers = HeaderMap::new();
             headers.insert("Nats-Msg-Id", format!("{site}:{}", f.seq).as_str());
             let payload = f.frame.clone().into();
@@ -178,12 +206,17 @@ async fn drain(s: &mut Session, plan: &StreamPlan, site: &str, shared: &Shared) 
                 Err(e) => return LinkError::new(format!("publishing: {e}")),
             }
         }
+        let last = batch.last().map(|f| f.seq);
         for (seq, ack) in acks {
             match timeout(ACK_TIMEOUT, ack).await {
                 Ok(Ok(_)) => shared.outbox().acknowledged(seq),
                 Ok(Err(e)) => return LinkError::new(format!("not stored: {e}")),
                 Err(_) => return LinkError::timeout("waiting for the broker to store a frame"),
             }
+        }
+        // Skipped frames at the end of the batch leave too.
+        if let Some(last) = last {
+            shared.outbox().acknowledged(last);
         }
     }
 }
