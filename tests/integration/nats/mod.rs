@@ -236,11 +236,11 @@ fn a_reader_that_comes_late_has_the_day_of_one_that_ran_along() {
     let dir = tempfile::tempdir().unwrap();
     let broker = Broker::start(dir.path());
     let day = fixture(DAY);
-    // The stream must exist for a reader to find it: an empty relay run
-    // of another site creates it.
+    // The stream must store the subject for a reader to find it: a relay
+    // run over an empty file creates it and publishes nothing.
     let empty = dir.path().join("empty.jsonl");
     std::fs::write(&empty, "").unwrap();
-    ok(relay(dir.path(), &broker.url(), "empty", &empty, "max")
+    ok(relay(dir.path(), &broker.url(), "paris", &empty, "max")
         .output()
         .unwrap());
     let along = Running::spawn(reader(
@@ -277,9 +277,11 @@ fn a_broker_restart_mid_stream_loses_and_doubles_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let mut broker = Broker::start(dir.path());
     let day = fixture(DAY);
+    // The stream first, so the reader that runs along is connected
+    // before the broker goes down.
     let empty = dir.path().join("empty.jsonl");
     std::fs::write(&empty, "").unwrap();
-    ok(relay(dir.path(), &broker.url(), "empty", &empty, "max")
+    ok(relay(dir.path(), &broker.url(), "paris", &empty, "max")
         .output()
         .unwrap());
     let along = Running::spawn(reader(
