@@ -42,7 +42,10 @@ struct Plan {
 pub fn relay_command(args: RelayArgs) -> AppResult<()> {
     let r = resolve(&args.source, &args.options)?;
     init_service_log(log_path(&args.options, &r.file).as_deref())?;
-    let plan = plan(&args)?;
+    let plan = plan(
+        &args,
+        r.file.feed.ca_file.as_ref().map(std::path::PathBuf::from),
+    )?;
     let timing = config::feed_timing(&r.file.feed)?;
     let source = Source::choose(&args.source, &args.options, &r, "max")?;
     if source.is_broker() {
@@ -60,7 +63,8 @@ pub fn relay_command(args: RelayArgs) -> AppResult<()> {
     runtime.block_on(run(plan, source, monitor, timing.max_frame_bytes))
 }
 
-fn plan(args: &RelayArgs) -> AppResult<Plan> {
+/// `ca` is the config's `feed.ca_file`: it is trusted for the broker too.
+fn plan(args: &RelayArgs, ca: Option<std::path::PathBuf>) -> AppResult<Plan> {
     let site = args.site.trim().to_string();
     if site.is_empty()
         || !site
@@ -102,7 +106,8 @@ fn plan(args: &RelayArgs) -> AppResult<Plan> {
         ));
     }
     let target = NatsTarget::parse(&args.to, nats_auth(&args.source)?)
-        .map_err(|e| AppError::Usage(format!("--to: {e}")))?;
+        .map_err(|e| AppError::Usage(format!("--to: {e}")))?
+        .with_ca(ca);
     Ok(Plan {
         target,
         stream: StreamPlan {

@@ -30,14 +30,30 @@ impl Broker {
 
     /// The same, with `extra` added to its config (an authorization block).
     pub fn start_with(dir: &Path, extra: &str) -> Broker {
+        Broker::configure(dir, extra, None)
+    }
+
+    /// TLS on both listeners; `files` gives `cert_file` and `key_file`.
+    pub fn start_tls(dir: &Path, files: &str) -> Broker {
+        Broker::configure(dir, "", Some(files))
+    }
+
+    fn configure(dir: &Path, extra: &str, tls: Option<&str>) -> Broker {
         let mut b = Broker {
             port: free_port(),
             ws_port: free_port(),
             dir: dir.to_path_buf(),
             child: None,
         };
+        let (tls_block, ws_tls) = match tls {
+            Some(files) => (
+                format!("tls {{\n    {files}\n}}\n"),
+                format!("tls {{\n    {files}\n  }}"),
+            ),
+            None => (String::new(), "no_tls: true".to_string()),
+        };
         let conf = format!(
-            "listen: \"127.0.0.1:{}\"\njetstream {{\n  store_dir: \"{}\"\n}}\nwebsocket {{\n  listen: \"127.0.0.1:{}\"\n  no_tls: true\n}}\n{extra}",
+            "listen: \"127.0.0.1:{}\"\n{tls_block}jetstream {{\n  store_dir: \"{}\"\n}}\nwebsocket {{\n  listen: \"127.0.0.1:{}\"\n  {ws_tls}\n}}\n{extra}",
             b.port,
             dir.join("store").display(),
             b.ws_port

@@ -544,3 +544,70 @@ fn a_token_from_the_environment_logs_in() {
     );
     assert!(!e.contains("t0ken-for-test"), "{e}");
 }
+
+/// A private CA for a TLS broker: the CA's PEM, the broker's cert and key.
+fn pki() -> (String, String, String) {
+    use rcgen::{
+        BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair,
+        KeyUsagePurpose,
+    };
+    let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca.distinguished_name
+        .push(DnType::CommonName, "queuetop test CA");
+    ca.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    let ca = CertifiedIssuer::self_signed(ca, KeyPair::generate().unwrap()).unwrap();
+    let key = KeyPair::generate().unwrap();
+    let leaf = CertificateParams::new(vec!["127.0.0.1".to_string(), "localhost".to_string()])
+        .unwrap()
+        .signed_by(&key, &ca)
+        .unwrap();
+    (ca.pem(), leaf.pem(), key.serialize_pem())
+}
+
+/// `tls://` and `nats+wss://` to a broker whose certificate comes from a
+/// private CA, trusted through the config's `feed.ca_file`; without it the
+/// reader cannot connect.
+#[test]
+fn tls_and_secure_websocket_with_a_private_ca() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ca, cert, key) = pki();
+    let d = dir.path();
+    std::fs::write(d.join("ca.pem"), ca).unwrap();
+    std::fs::write(d.join("cert.pem"), cert).unwrap();
+    std::fs::write(d.join("key.pem"), key).unwrap();
+    let files = format!(
+        "cert_file: \"{}\"\n    key_file: \"{}\"",
+        d.join("cert.pem").display(),
+        d.join("key.pem").display()
+    );
+    let broker = Broker::start_tls(d, &files);
+    std::fs::create_dir_all(d.join("queuetop")).unwrap();
+    std::fs::write(
+        d.join("queuetop/config.toml"),
+        format!("[feed]\nca_file = \"{}\"\n", d.join("ca.pem").display()),
+    )
+    .unwrap();
+    let tls = format!("tls://127.0.0.1:{}", broker.port);
+    let wss = format!("nats+wss://127.0.0.1:{}", broker.ws_port);
+    let day = fixture(DAY);
+    ok(relay(d, &tls, "paris", &day, "max").output().unwrap());
+    let a = json(&ok(reader(d, &tls, "queuetop.paris.events", "2s", "15m")
+        .output()
+        .unwrap()));
+    let b = json(&ok(reader(d, &wss, "queuetop.paris.events", "2s", "15m")
+        .output()
+        .unwrap()));
+    let expected = replay_snapshot(d, &day, "15m");
+    assert_eq!(figures(&a), figures(&expected));
+    assert_eq!(figures(&b), figures(&expected));
+    // Without the CA the broker's certificate is not trusted.
+    std::fs::write(d.join("queuetop/config.toml"), "").unwrap();
+    let refused = reader(d, &tls, "queuetop.paris.events", "2s", "15m")
+        .output()
+        .unwrap();
+    let e = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(1), "{e}");
+    assert!(e.contains("no connection to tls://127.0.0.1"), "{e}");
+    assert!(e.contains("certificate"), "{e}");
+}
