@@ -611,3 +611,33 @@ fn tls_and_secure_websocket_with_a_private_ca() {
     assert!(e.contains("no connection to tls://127.0.0.1"), "{e}");
     assert!(e.contains("certificate"), "{e}");
 }
+
+/// `--snapshot-every` publishes the live floor on that beat, between the
+/// events: a reader applies each one, and since each repeats the state the
+/// events built, no figure moves.
+#[test]
+fn periodic_snapshots_are_published_and_change_no_figure() {
+    let dir = tempfile::tempdir().unwrap();
+    let broker = Broker::start(dir.path());
+    let day = fixture(DAY);
+    let mut relaying = relay(dir.path(), &broker.url(), "paris", &day, "150");
+    relaying.args(["--snapshot-every", "500ms"]);
+    ok(relaying.output().unwrap());
+    let r = json(&ok(reader(
+        dir.path(),
+        &broker.url(),
+        "queuetop.paris.events",
+        "2s",
+        "today",
+    )
+    .output()
+    .unwrap()));
+    let expected = replay_snapshot(dir.path(), &day, "today");
+    assert_eq!(figures(&r), figures(&expected));
+    // 29 events, the first and last snapshots, and some on the beat in the
+    // four seconds of the relay's run.
+    let events = r["feed"]["events"].as_u64().unwrap();
+    let replayed = expected["feed"]["events"].as_u64().unwrap();
+    assert!(events >= replayed + 2 + 4, "{events} events for {replayed}");
+    assert_eq!(r["feed"]["gaps"], 0);
+}
