@@ -25,6 +25,7 @@ pub fn run(cli: Cli) -> AppResult<()> {
         Some(Command::Completions(args)) => crate::generate::completions(args.shell),
         Some(Command::Man) => crate::generate::man_page(),
         Some(Command::Export(args)) => crate::export::export_command(args),
+        Some(Command::Relay(args)) => crate::relay::relay_command(args),
         None => view_command(cli),
     }
 }
@@ -123,6 +124,7 @@ fn snapshot_command(args: SnapshotArgs) -> AppResult<()> {
         );
     }
     let is_replay = !source.wall_clock();
+    let broker = source.is_broker();
     let target = source.info.target.clone();
     let shared = Arc::new(Mutex::new(monitor));
     let task = source.task(shared.clone(), timing.max_frame_bytes, recording.clone())?;
@@ -140,7 +142,14 @@ fn snapshot_command(args: SnapshotArgs) -> AppResult<()> {
         let mut ticks = tokio::time::interval(std::time::Duration::from_millis(250));
         loop {
             tokio::select! {
-                _ = ticks.tick() => lock(&shared).tick(Ts(feed::clock::system_ms())),
+                _ = ticks.tick() => {
+                    let mut m = lock(&shared);
+                    // A broker's history is on the events' own time: the
+                    // clock is ours only once live frames come.
+                    if !broker || m.last_frame_local.is_some() {
+                        m.tick(Ts(feed::clock::system_ms()));
+                    }
+                }
                 _ = tokio::time::sleep_until(end) => break,
             }
         }
@@ -163,7 +172,12 @@ fn snapshot_command(args: SnapshotArgs) -> AppResult<()> {
         );
     }
     let now = Ts(feed::clock::system_ms());
-    m.tick(now);
+    // Only history from a broker (nothing live came): the figures as of
+    // its last event, as for a replay.
+    let history_only = broker && m.last_frame_local.is_none();
+    if !history_only {
+        m.tick(now);
+    }
     if !m.connected_once {
         let why = match &m.link {
             LinkState::Reconnecting { last_error, .. } => format!(": {last_error}"),
@@ -175,8 +189,9 @@ fn snapshot_command(args: SnapshotArgs) -> AppResult<()> {
             args.after.as_deref().unwrap_or("5s")
         )));
     }
+    let local_now = (!history_only).then_some(now);
     print_snapshot(
-        &snapshot::build(&m, kind, Some(now), timing.stale_after),
+        &snapshot::build(&m, kind, local_now, timing.stale_after),
         args.format,
     )
 }

@@ -32,6 +32,9 @@ pub enum Command {
     ServeDemo(ServeDemoArgs),
     /// No terminal UI: serve the figures to Prometheus until a signal.
     Export(ExportArgs),
+    /// No terminal UI: read a source and publish it to a NATS JetStream
+    /// stream, for any number of readers (docs/relay.md).
+    Relay(RelayArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(CompletionsArgs),
     /// Print the manual page (roff), e.g. `queuetop man | man -l -`.
@@ -73,7 +76,8 @@ pub struct ExportArgs {
 /// Where events come from (one of; default: the config file's [feed]).
 #[derive(Debug, Args, Default, Clone)]
 pub struct SourceArgs {
-    /// A ws:// or wss:// feed (or ami://USER@HOST:5038 with --dialect asterisk).
+    /// A ws:// or wss:// feed, ami://USER@HOST:5038 (Asterisk), or a NATS
+    /// broker: nats://, tls://, nats+ws://, nats+wss:// (with --subject).
     #[arg(long, value_name = "URL", group = "src")]
     pub url: Option<String>,
     /// A file of recorded frames, one JSON frame a line.
@@ -91,6 +95,14 @@ pub struct SourceArgs {
     /// The feed's protocol: native, asterisk, amazon-connect, twilio, genesys.
     #[arg(long, value_name = "NAME")]
     pub dialect: Option<String>,
+    /// NATS subject: the one a nats:// source reads (wildcards allowed,
+    /// e.g. queuetop.*.events); for `relay`, the one it publishes to.
+    #[arg(long, value_name = "SUBJECT")]
+    pub subject: Option<String>,
+    /// A NATS creds file. Otherwise credentials come from the environment:
+    /// QUEUETOP_NATS_TOKEN, or QUEUETOP_NATS_USER and QUEUETOP_NATS_PASSWORD.
+    #[arg(long, value_name = "FILE")]
+    pub nats_creds: Option<PathBuf>,
 }
 
 /// Options, each also in the config file (the command line wins).
@@ -159,4 +171,30 @@ pub struct ServeDemoArgs {
     /// Write diagnostics here.
     #[arg(long, value_name = "FILE")]
     pub log: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct RelayArgs {
+    #[command(flatten)]
+    pub source: SourceArgs,
+    #[command(flatten)]
+    pub options: Options,
+    /// The NATS broker to publish to: nats://HOST:PORT, tls://, nats+ws://, nats+wss://.
+    #[arg(long, value_name = "URL")]
+    pub to: String,
+    /// This site's name; the default subject is queuetop.<site>.events.
+    #[arg(long, value_name = "NAME", default_value = "main")]
+    pub site: String,
+    /// How long the stream keeps frames (e.g. 24h, 36h, 7d... as 168h).
+    #[arg(long, value_name = "DUR", default_value = "24h")]
+    pub retention: String,
+    /// How often the live floor is published as a snapshot event.
+    #[arg(long, value_name = "DUR", default_value = "60s")]
+    pub snapshot_every: String,
+    /// The JetStream stream (created, or updated to carry the subject).
+    #[arg(long, value_name = "NAME", default_value = "QUEUETOP")]
+    pub stream: String,
+    /// Frames kept while the broker is away; past that the oldest go (counted).
+    #[arg(long, value_name = "N", default_value_t = 100_000)]
+    pub buffer: usize,
 }

@@ -14,6 +14,7 @@ pub mod exporter;
 pub mod generate;
 pub mod logging;
 pub mod plan;
+pub mod relay;
 pub mod signals;
 pub mod source;
 pub mod stream;

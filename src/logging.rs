@@ -22,6 +22,20 @@ pub fn init_log(path: Option<&Path>) -> AppResult<()> {
     Ok(())
 }
 
+/// A service's log: the file when one is given, else stderr (systemd's
+/// journal takes it from there).
+pub fn init_service_log(path: Option<&Path>) -> AppResult<()> {
+    if path.is_some() {
+        return init_log(path);
+    }
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .with_max_level(tracing::Level::INFO)
+        .try_init();
+    Ok(())
+}
+
 pub fn log_path(options: &Options, file: &ConfigFile) -> Option<PathBuf> {
     options
         .log

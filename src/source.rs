@@ -16,6 +16,8 @@ use queuetop_engine::floor::Floor;
 use queuetop_engine::monitor::{Monitor, SourceInfo, SourceKind};
 use queuetop_feed as feed;
 use queuetop_feed::ami::{AmiConfig, AmiTarget, AmiTransport};
+use queuetop_feed::nats::reader::Follow;
+use queuetop_feed::nats::{NatsAuth, NatsTarget};
 use queuetop_feed::record::Recorder;
 use queuetop_feed::scheme::Scheme;
 use queuetop_feed::sink::Recording;
@@ -53,6 +55,11 @@ pub enum Spec {
     },
     Demo {
         seed: u64,
+    },
+    /// A NATS broker's stream: the day's history, then live.
+    Broker {
+        target: NatsTarget,
+        follow: Follow,
     },
 }
 
@@ -116,6 +123,7 @@ impl Source {
         };
         match Scheme::of(&cfg.url) {
             Some(Scheme::Ami) => return ami(src, cfg, r, url_flag),
+            Some(Scheme::Nats) => return broker(src, &cfg, r, url_flag),
             Some(Scheme::WebSocket) => {}
             None => {
                 return Err(AppError::Usage(format!(
@@ -168,6 +176,11 @@ impl Source {
         Ok(None)
     }
 
+    /// Whether this is a broker's stream (history first, then live).
+    pub fn is_broker(&self) -> bool {
+        matches!(self.kind, Spec::Broker { .. })
+    }
+
     /// Whether the floor's time follows our wall clock (live and demo) or
     /// the events' own (a replay).
     pub fn wall_clock(&self) -> bool {
@@ -204,6 +217,9 @@ impl Source {
                     }),
                 }
             }
+            Spec::Broker { target, follow } => Box::pin(async move {
+                match queuetop_feed::nats::reader::follow(target, follow, monitor).await {}
+            }),
             Spec::Demo { seed } => Box::pin(async move {
                 // The demo is served on a loopback port and read through the
                 // same client as a real feed, so it exercises the same path.
@@ -221,7 +237,7 @@ impl Source {
 }
 
 /// The demo's own feed settings: loopback, no proxy, no token.
-fn demo_feed_config(url: String) -> FeedConfig {
+pub fn demo_feed_config(url: String) -> FeedConfig {
     FeedConfig {
         proxy: Some(String::new()),
         ..FeedConfig::new(url)
@@ -273,6 +289,74 @@ pub fn flush(recording: Option<&Recording>) {
     if let Some(r) = recording {
         r.lock().unwrap_or_else(PoisonError::into_inner).flush();
     }
+}
+
+/// `nats://HOST:4222 --subject S`: a relay's stream on a NATS broker. The
+/// relay publishes feed-v1, so no other dialect applies.
+fn broker(src: &SourceArgs, cfg: &FeedConfig, r: &Resolved, url_flag: &str) -> AppResult<Source> {
+    if r.dialect != DialectKind::Native {
+        return Err(AppError::Usage(format!(
+            "{url_flag}: a NATS stream carries feed-v1 (the native dialect), not {}",
+            r.dialect
+        )));
+    }
+    let subject = src.subject.clone().ok_or_else(|| {
+        AppError::Usage(format!(
+            "{url_flag}: a NATS source needs --subject (e.g. queuetop.main.events, or queuetop.*.events for every site)"
+        ))
+    })?;
+    check_subject(&subject, true).map_err(|e| AppError::Usage(format!("--subject: {e}")))?;
+    let auth = nats_auth(src)?;
+    let target = NatsTarget::parse(&cfg.url, auth)
+        .map_err(|e| AppError::Usage(format!("{url_flag}: {e}")))?
+        .with_ca(cfg.ca_file.clone());
+    let info = SourceInfo::new(SourceKind::Url, &format!("{} {subject}", target.describe()));
+    Ok(Source {
+        kind: Spec::Broker {
+            target,
+            follow: Follow {
+                subject,
+                max_frame_bytes: cfg.max_frame_bytes,
+            },
+        },
+        info,
+        dialect: DialectKind::Native,
+    })
+}
+
+/// NATS credentials: a creds file (which must exist), or the environment.
+pub fn nats_auth(src: &SourceArgs) -> AppResult<NatsAuth> {
+    if let Some(p) = &src.nats_creds
+        && !p.is_file()
+    {
+        return Err(AppError::Usage(format!(
+            "--nats-creds {}: no such file",
+            p.display()
+        )));
+    }
+    NatsAuth::from_env(src.nats_creds.clone(), &|n| std::env::var(n).ok()).map_err(AppError::Usage)
+}
+
+/// A NATS subject: dot-separated tokens, no spaces; wildcards (`*`, a
+/// final `>`) only where `wildcards` allows them (a reader, not a relay).
+pub fn check_subject(subject: &str, wildcards: bool) -> Result<(), String> {
+    let tokens: Vec<&str> = subject.split('.').collect();
+    let last = tokens.len() - 1;
+    for (i, t) in tokens.iter().enumerate() {
+        if t.is_empty() || t.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(format!("'{subject}' is not a NATS subject"));
+        }
+        let wild = *t == "*" || (*t == ">" && i == last);
+        if !wild && (t.contains('*') || t.contains('>')) {
+            return Err(format!("'{subject}' is not a NATS subject"));
+        }
+        if wild && !wildcards {
+            return Err(format!(
+                "'{subject}': a relay publishes to one subject, without wildcards"
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Opens a replay file; a missing or unreadable one is a bad command line.

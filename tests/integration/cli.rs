@@ -378,7 +378,10 @@ fn an_unknown_url_scheme_names_the_known_ones() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     let e = stderr(&o);
     assert!(e.contains("--url"), "{e}");
-    assert!(e.contains("ws://, wss:// or ami://"), "{e}");
+    assert!(
+        e.contains("ws://, wss://, ami://, nats://, tls://, nats+ws:// or nats+wss://"),
+        "{e}"
+    );
     assert_eq!(e.lines().count(), 1, "{e}");
 }
 

@@ -9,6 +9,7 @@ mod dialect_cli;
 mod e2e_tmux;
 mod exporter;
 mod feed_cli;
+mod nats;
 mod snapshot_skew;
 mod snapshot_stream;
 mod snapshot_text;

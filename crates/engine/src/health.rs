@@ -8,6 +8,12 @@ pub enum LinkState {
     #[default]
     Connecting,
     Connected,
+    /// Connected to a broker, applying the history it keeps (`done` of
+    /// `total` frames) before the live frames.
+    LoadingHistory {
+        done: u64,
+        total: u64,
+    },
     /// The link failed; the next attempt is at `next_try_ms` (our wall clock,
     /// epoch ms). Once that has passed, that attempt is under way and the
     /// state stays until it succeeds or fails.
@@ -35,6 +41,7 @@ pub enum LinkState {
 pub enum FeedHealth {
     Connecting,
     Connected,
+    LoadingHistory,
     Resyncing,
     Stale,
     Reconnecting,
@@ -48,6 +55,7 @@ impl FeedHealth {
         match self {
             FeedHealth::Connecting => "connecting",
             FeedHealth::Connected => "connected",
+            FeedHealth::LoadingHistory => "loading_history",
             FeedHealth::Resyncing => "resyncing",
             FeedHealth::Stale => "stale",
             FeedHealth::Reconnecting => "reconnecting",
@@ -61,9 +69,10 @@ impl FeedHealth {
 mod tests {
     use super::FeedHealth;
 
-    const ALL: [FeedHealth; 7] = [
+    const ALL: [FeedHealth; 8] = [
         FeedHealth::Connecting,
         FeedHealth::Connected,
+        FeedHealth::LoadingHistory,
         FeedHealth::Resyncing,
         FeedHealth::Stale,
         FeedHealth::Reconnecting,

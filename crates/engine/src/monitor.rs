@@ -7,8 +7,11 @@ use crate::diag::RejectLog;
 use crate::dialect::{Dialect, Signal};
 use crate::floor::Floor;
 use crate::health::{FeedHealth, LinkState};
-use crate::protocol::{Decoded, RejectKind};
+use crate::protocol::{Decoded, Event, RejectKind};
 use crate::time::{Millis, Ts};
+
+/// Sees each event a frame applies (a relay's way in).
+pub type Tap<'t> = &'t mut dyn FnMut(&Event<'_>);
 
 /// What kind of source feeds the floor; demo and replay are labelled on screen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -147,6 +150,13 @@ impl Monitor {
     /// A live frame arrived at `local` (our wall clock): decode it, learn
     /// the feed's clock from it, apply it at the feed's `now`.
     pub fn live_frame(&mut self, text: &str, local: Ts) -> Signal {
+        self.live_frame_tap(text, local, &mut |_| {})
+    }
+
+    /// [`Monitor::live_frame`], handing each event it applies (not the
+    /// duplicates, nothing refused) to `tap` first: a relay passes on what
+    /// the floor took, in the floor's order.
+    pub fn live_frame_tap(&mut self, text: &str, local: Ts, tap: Tap<'_>) -> Signal {
         self.last_frame_local = Some(local);
         let received = self.clock.feed_now(local);
         let (floor, clock, rejects) = (&mut self.floor, &mut self.clock, &mut self.rejects);
@@ -158,6 +168,7 @@ impl Monitor {
                     clock.observe(local, ev.ts);
                     floor.advance(clock.feed_now(local));
                     applied += 1;
+                    tap(ev);
                 }
                 Decoded::Rejected(r) => rejects.note(r.kind, &r.excerpt, local),
                 _ => {}
@@ -174,10 +185,20 @@ impl Monitor {
 
     /// A frame from a file, applied at once on the events' own time.
     pub fn replay_frame(&mut self, text: &str) {
+        self.replay_frame_tap(text, &mut |_| {});
+    }
+
+    /// [`Monitor::replay_frame`], handing each applied event to `tap` first.
+    pub fn replay_frame_tap(&mut self, text: &str, tap: Tap<'_>) {
         let received = self.floor.now();
         let (floor, rejects) = (&mut self.floor, &mut self.rejects);
         let mut applied = false;
         self.dialect.decode(text, received, &mut |d: Decoded<'_>| {
+            if let Decoded::Event(ev) = &d
+                && !floor.is_duplicate(ev)
+            {
+                tap(ev);
+            }
             applied |= replay_item(floor, rejects, &d);
         });
         if applied {
@@ -223,6 +244,7 @@ impl Monitor {
     pub fn health(&self, local_now: Option<Ts>, stale_after: Millis) -> FeedHealth {
         match &self.link {
             LinkState::Connecting => FeedHealth::Connecting,
+            LinkState::LoadingHistory { .. } => FeedHealth::LoadingHistory,
             LinkState::Reconnecting { .. } => FeedHealth::Reconnecting,
             LinkState::AuthFailed { .. } => FeedHealth::AuthFailed,
             LinkState::Ended => FeedHealth::Ended,

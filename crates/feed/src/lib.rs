@@ -41,6 +41,7 @@ pub mod clock;
 pub mod error;
 mod head;
 pub mod link;
+pub mod nats;
 pub mod proxy;
 pub mod record;
 pub mod replay;

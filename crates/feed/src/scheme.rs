@@ -9,6 +9,10 @@ pub enum Scheme {
     WebSocket,
     /// Asterisk's manager interface over TCP ([`crate::ami`]).
     Ami,
+    /// A NATS broker's JetStream stream ([`crate::nats`]): TCP, TLS, or
+    /// the broker's WebSocket listener (`nats+ws://`, since `ws://` is a
+    /// WebSocket feed).
+    Nats,
 }
 
 /// Each URL prefix and its transport.
@@ -16,6 +20,10 @@ pub const SCHEMES: &[(&str, Scheme)] = &[
     ("ws://", Scheme::WebSocket),
     ("wss://", Scheme::WebSocket),
     ("ami://", Scheme::Ami),
+    ("nats://", Scheme::Nats),
+    ("tls://", Scheme::Nats),
+    ("nats+ws://", Scheme::Nats),
+    ("nats+wss://", Scheme::Nats),
 ];
 
 impl Scheme {
@@ -50,6 +58,12 @@ mod tests {
         assert_eq!(Scheme::of("ami://u@h:5038"), Some(Scheme::Ami));
         assert_eq!(Scheme::of("http://h"), None);
         assert_eq!(Scheme::of("ws:/"), None);
-        assert_eq!(Scheme::prefixes(), "ws://, wss:// or ami://");
+        assert_eq!(Scheme::of("nats://127.0.0.1:4222"), Some(Scheme::Nats));
+        assert_eq!(Scheme::of("nats+wss://h"), Some(Scheme::Nats));
+        assert_eq!(Scheme::of("tls://h:4222"), Some(Scheme::Nats));
+        assert_eq!(
+            Scheme::prefixes(),
+            "ws://, wss://, ami://, nats://, tls://, nats+ws:// or nats+wss://"
+        );
     }
 }

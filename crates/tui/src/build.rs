@@ -335,6 +335,10 @@ fn header(m: &Monitor, st: &UiState, ctx: &Context<'_>) -> HeaderScene {
             )
         }
         LinkState::Connecting => ("connecting".to_string(), Level::Warn),
+        LinkState::LoadingHistory { done, total } => (
+            format!("loading history {}%", done * 100 / (*total).max(1)),
+            Level::Warn,
+        ),
         LinkState::Ended => ("ended".to_string(), Level::Ok),
         LinkState::Connected if replay => {
             let speed = ctx.speed.as_deref().unwrap_or("1");

@@ -29,7 +29,8 @@ enum LinkWord {
 fn link_word(l: &LinkState) -> LinkWord {
     match l {
         LinkState::Connecting => LinkWord::Connecting,
-        LinkState::Connected => LinkWord::Connected,
+        // History is read on a live connection.
+        LinkState::Connected | LinkState::LoadingHistory { .. } => LinkWord::Connected,
         LinkState::Reconnecting { .. } => LinkWord::Down,
         LinkState::AuthFailed { .. } => LinkWord::AuthFailed,
         LinkState::Ended => LinkWord::Ended,
@@ -150,13 +151,19 @@ impl Watch {
                     format!("authentication refused: {}", clean(detail)),
                 )
             }
-            (Some(LinkWord::Down | LinkWord::AuthFailed), LinkState::Connected) => {
+            (
+                Some(LinkWord::Down | LinkWord::AuthFailed),
+                LinkState::Connected | LinkState::LoadingHistory { .. },
+            ) => {
                 let gap = self.down_since.take().map(|t| now.since(t)).unwrap_or(0);
                 LogEntry::new(
                     now,
                     Severity::Good,
                     format!("connection restored after {}", human(gap)),
                 )
+            }
+            (_, LinkState::LoadingHistory { .. }) => {
+                LogEntry::new(now, Severity::Info, "connected, loading history")
             }
             (_, LinkState::Connected) => match m.source.kind {
                 SourceKind::Replay => LogEntry::new(now, Severity::Info, "replay started"),

@@ -46,7 +46,9 @@ impl Floor {
                 sl_threshold,
             } => self.queue_info(queue, name.as_deref(), *sl_threshold),
             EventKind::Heartbeat => {}
-            EventKind::Snapshot(snap) => self.replace_live_state(snap, ts),
+            EventKind::Snapshot(snap) => {
+                self.replace_live_state(snap, ts);
+            }
         }
     }
 

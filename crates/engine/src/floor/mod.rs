@@ -9,6 +9,7 @@
 
 mod apply;
 mod audit;
+mod export;
 mod facts;
 mod histogram;
 mod live;
@@ -242,11 +243,19 @@ impl Floor {
             self.customers.prune(self.now);
         }
         self.latest_event = Some(self.latest_event.map_or(ev.ts, |t| t.max(ev.ts)));
-        self.apply_kind(ev);
+        let surprised = match &ev.kind {
+            EventKind::Snapshot(snap) => self.replace_live_state(snap, ev.ts),
+            _ => {
+                self.apply_kind(ev);
+                false
+            }
+        };
         self.doubt_from(before);
-        // A snapshot replacing state we already held may have skipped
-        // outcomes we never counted; the very first one replaces nothing.
-        if matches!(ev.kind, crate::protocol::EventKind::Snapshot(_)) && self.counts.events > 1 {
+        // A snapshot that replaced state we already held with a different
+        // one may have skipped outcomes we never counted; the very first
+        // one replaces nothing, and one that only repeats what we held (a
+        // relay's periodic snapshot) hides nothing.
+        if surprised && self.counts.events > 1 {
             self.doubt(Doubt::Resync);
         }
     }

@@ -14,7 +14,12 @@ use crate::protocol::{AgentState, FloorSnapshot};
 use crate::time::Ts;
 
 impl Floor {
-    pub(super) fn replace_live_state(&mut self, snap: &FloorSnapshot<'_>, ts: Ts) {
+    /// Returns whether the snapshot differed from what we held in a way
+    /// that may hide outcomes: a contact we never saw start, or one we held
+    /// that it no longer lists (ended without our seeing how). A snapshot
+    /// of exactly the state we held (a relay's periodic one) hides nothing.
+    pub(super) fn replace_live_state(&mut self, snap: &FloorSnapshot<'_>, ts: Ts) -> bool {
+        let mut surprises = false;
         // Take every live contact out; reuse what we knew of those that stay.
         let mut old: HashMap<Box<str>, Contact, RandomState> = HashMap::default();
         for c in self.contacts.drain() {
@@ -55,6 +60,7 @@ impl Floor {
                     continue; // listed twice, or over the limit
                 }
                 let prior = old.remove(w.contact.as_ref());
+                surprises |= prior.is_none();
                 let contact = Contact {
                     id: w.contact.as_ref().into(),
                     channel: w
@@ -126,6 +132,7 @@ impl Floor {
                     None => None,
                 };
                 let prior = old.remove(sc.contact.as_ref());
+                surprises |= prior.is_none();
                 // Keep hold time already counted if it is the same segment.
                 let (held, hold_since) = match prior.as_ref().map(|p| &p.phase) {
                     Some(Phase::Connected {
@@ -200,5 +207,6 @@ impl Floor {
             self.finished.insert(id, ts);
         }
         self.resyncing = false;
+        surprises || !old.is_empty()
     }
 }

@@ -16,6 +16,14 @@ pub fn encode(ev: &Event<'_>) -> String {
     serde_json::to_string(&Wire::of(ev)).unwrap_or_default()
 }
 
+/// One event as [`encode`] writes it, numbered `seq` instead of its own
+/// number (a relay numbers what it passes on per site).
+pub fn encode_numbered(ev: &Event<'_>, seq: u64) -> String {
+    let mut wire = Wire::of(ev);
+    wire.seq = Some(seq);
+    serde_json::to_string(&wire).unwrap_or_default()
+}
+
 #[derive(Serialize)]
 struct Wire<'e> {
     #[serde(rename = "type")]

@@ -12,5 +12,5 @@ mod slots;
 
 pub use decode::{Decoded, Reject, RejectKind, decode_frame};
 pub(crate) use decode::{MAX_AGENT_QUEUES, clean_id, clean_name, raw_str};
-pub use encode::encode;
+pub use encode::{encode, encode_numbered};
 pub use event::*;

@@ -223,7 +223,17 @@ fn a_gap_makes_window_figures_uncertain_until_the_window_rolls_past() {
             .uncertain_since(queuetop_engine::floor::WindowKind::Rolling),
         None
     );
-    // A snapshot after state was held is a resync.
+    // A snapshot that repeats the state held hides nothing: no resync.
+    m.replay_frame(
+        r#"{"type":"contact.queued","ts":"2026-11-23T09:01:15Z","seq":6,"contact_id":"c1","queue":"q"}"#,
+    );
+    m.replay_frame(r#"{"type":"snapshot","ts":"2026-11-23T09:01:16Z","queues":[{"queue":"q","waiting":[{"contact_id":"c1","since":"2026-11-23T09:01:15Z"}]}],"agents":[]}"#);
+    assert_eq!(
+        m.floor
+            .uncertain_since(queuetop_engine::floor::WindowKind::Rolling),
+        None
+    );
+    // One that drops a contact we held (ended unseen) is a resync.
     m.replay_frame(r#"{"type":"snapshot","ts":"2026-11-23T09:01:20Z","queues":[],"agents":[]}"#);
     let u = m
         .floor

@@ -12,5 +12,6 @@ mod dialect_transfers;
 mod dialect_twilio;
 mod floor_properties;
 mod invisible;
+mod live_snapshot;
 mod protocol;
 mod scenarios;

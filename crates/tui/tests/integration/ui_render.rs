@@ -308,6 +308,19 @@ fn reconnecting_with_countdown() {
 }
 
 #[test]
+fn loading_history_shows_its_progress() {
+    let mut c = case("normal", SourceKind::Url);
+    c.monitor.set_link(LinkState::LoadingHistory {
+        done: 4_250,
+        total: 10_000,
+    });
+    let s = screen(&c.render(80, 24));
+    assert!(s.contains("loading history 42%"), "{s}");
+    assert!(s.contains("connected, loading history"), "logged: {s}");
+    snap!("loading_history_80x24", s);
+}
+
+#[test]
 fn stale_feed_says_so() {
     let mut c = case("normal", SourceKind::Url);
     c.local = c.local.plus(12_000);

@@ -1,0 +1,222 @@
+//! Drains the relay's outbox into the stream. Frames go out in batches
+//! without waiting for each acknowledgement, then the acknowledgements are
+//! awaited in order; a frame leaves the outbox only once stored. Each
+//! carries a message id (site and number), so a frame sent again after a
+//! lost acknowledgement is stored once. When the broker goes away the
+//! client is dropped and our backoff decides when to connect again.
+
+use std::convert::Infallible;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use async_nats::HeaderMap;
+use async_nats::jetstream;
+use tokio::sync::{Notify, mpsc};
+use tokio::time::{Instant, timeout};
+
+use super::options::NatsTarget;
+use super::outbox::Outbox;
+use super::stream::{StreamPlan, ensure};
+use crate::backoff::{Backoff, STABLE_AFTER};
+use crate::error::LinkError;
+
+/// Frames sent before their acknowledgements are awaited.
+const BATCH: usize = 256;
+const ACK_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The outbox, shared by the relay (which fills it) and the publisher.
+pub struct Shared {
+    outbox: Mutex<Outbox>,
+    wake: Notify,
+    /// The broker's largest message (its `max_payload`), as it last said.
+    max_payload: AtomicUsize,
+}
+
+/// NATS's default `max_payload`, until the broker says otherwise.
+pub const DEFAULT_MAX_PAYLOAD: usize = 1024 * 1024;
+
+impl Shared {
+    pub fn new(outbox: Outbox) -> Arc<Shared> {
+        Arc::new(Shared {
+            outbox: Mutex::new(outbox),
+            wake: Notify::new(),
+            max_payload: AtomicUsize::new(DEFAULT_MAX_PAYLOAD),
+        })
+    }
+
+    /// The largest frame the broker takes.
+    pub fn max_payload(&self) -> usize {
+        self.max_payload.load(Ordering::Relaxed)
+    }
+
+    pub fn outbox(&self) -> MutexGuard<'_, Outbox> {
+        self.outbox.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Tells the publisher there is something to send.
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+}
+
+/// A live connection to the stream.
+pub struct Session {
+    js: jetstream::Context,
+    max_payload: usize,
+    lost: mpsc::Receiver<String>,
+    up: Instant,
+    // Keeps the connection open as long as the session lives.
+    _client: async_nats::Client,
+}
+
+/// Connects and makes sure the stream is there.
+pub async fn open(target: &NatsTarget, plan: &StreamPlan) -> Result<Session, LinkError> {
+    let (client, lost) = target.connect().await?;
+    let js = jetstream::new(client.clone());
+    ensure(&js, plan).await?;
+    Ok(Session {
+        js,
+        max_payload: client.server_info().max_payload,
+        lost,
+        up: Instant::now(),
+        _client: client,
+    })
+}
+
+/// Connects, retrying on our backoff until it works.
+pub async fn open_until_up(
+    target: &NatsTarget,
+    plan: &StreamPlan,
+    backoff: &mut Backoff,
+) -> Session {
+    loop {
+        match open(target, plan).await {
+            Ok(s) => {
+                tracing::info!("nats: connected to {}", target.describe());
+                return s;
+            }
+            Err(e) => {
+                let (attempt, delay) = backoff.fail();
+                tracing::warn!(
+                    "nats: {} (attempt {attempt}, next try in {} ms)",
+                    e.reason,
+                    delay.as_millis()
+                );
+                tokio::time::sleep(delay).await;
+            }
+        }
+    }
+}
+
+/// The `seq` of the last frame stored on `subject`, or 0 for none.
+pub async fn last_seq(session: &Session, plan: &StreamPlan) -> Result<u64, LinkError> {
+    let stream = session
+        .js
+        .get_stream(&plan.name)
+        .await
+        .map_err(|e| LinkError::new(format!("stream {}: {e}", plan.name)))?;
+    match stream.get_last_raw_message_by_subject(&plan.subject).await {
+        Ok(m) => Ok(serde_json::from_slice::<serde_json::Value>(&m.payload)
+            .ok()
+            .and_then(|v| v.get("seq").and_then(|s| s.as_u64()))
+            .unwrap_or(0)),
+        Err(e) if e.kind() == jetstream::stream::LastRawMessageErrorKind::NoMessageFound => Ok(0),
+        Err(e) => Err(LinkError::new(format!("reading the last frame: {e}"))),
+    }
+}
+
+/// Sends the outbox forever, starting on `session`.
+pub async fn run(
+    target: NatsTarget,
+    plan: StreamPlan,
+    site: String,
+    shared: Arc<Shared>,
+    session: Session,
+    mut backoff: Backoff,
+) -> Infallible {
+    let mut session = Some(session);
+    let mut dropped_seen = 0;
+    loop {
+        let mut s = match session.take() {
+            Some(s) => s,
+            None => open_until_up(&target, &plan, &mut backoff).await,
+        };
+        let dropped = shared.outbox().dropped;
+        if dropped > dropped_seen {
+            tracing::warn!(
+                "nats: {} frames dropped in all while the broker was away (buffer full)",
+                dropped
+            );
+            dropped_seen = dropped;
+        }
+        let e = drain(&mut s, &plan, &site, &shared).await;
+        if s.up.elapsed() >= STABLE_AFTER {
+            backoff.reset();
+        }
+        let (attempt, delay) = backoff.fail();
+        tracing::warn!(
+            "nats: {} (attempt {attempt}, next try in {} ms; {} frames waiting)",
+            e.reason,
+            delay.as_millis(),
+            shared.outbox().len()
+        );
+        drop(s);
+        tokio::time::sleep(delay).await;
+    }
+}
+
+/// Sends until the session fails.
+async fn drain(s: &mut Session, plan: &StreamPlan, site: &str, shared: &Shared) -> LinkError {
+    if s.max_payload > 0 {
+        shared.max_payload.store(s.max_payload, Ordering::Relaxed);
+    }
+    loop {
+        let batch = shared.outbox().peek(BATCH);
+        if batch.is_empty() {
+            tokio::select! {
+                () = shared.wake.notified() => continue,
+                why = s.lost.recv() => {
+                    return LinkError::new(why.unwrap_or_else(|| "the broker connection closed".into()));
+                }
+            }
+        }
+        let mut acks = Vec::with_capacity(batch.len());
+        for f in &batch {
+            if s.max_payload > 0 && f.frame.len() > s.max_payload {
+                // The broker's limit went down since the frame was queued:
+                // it can never be stored, and must not block the rest.
+                tracing::warn!(
+                    "nats: frame {} ({} bytes) is over the broker's max_payload ({}); skipped",
+                    f.seq,
+                    f.frame.len(),
+                    s.max_payload
+                );
+                continue;
+            }
+            let mut headers = HeaderMap::new();
+            headers.insert("Nats-Msg-Id", format!("{site}:{}", f.seq).as_str());
+            let payload = f.frame.clone().into();
+            match s
+                .js
+                .publish_with_headers(plan.subject.clone(), headers, payload)
+                .await
+            {
+                Ok(ack) => acks.push((f.seq, ack)),
+                Err(e) => return LinkError::new(format!("publishing: {e}")),
+            }
+        }
+        let last = batch.last().map(|f| f.seq);
+        for (seq, ack) in acks {
+            match timeout(ACK_TIMEOUT, ack).await {
+                Ok(Ok(_)) => shared.outbox().acknowledged(seq),
+                Ok(Err(e)) => return LinkError::new(format!("not stored: {e}")),
+                Err(_) => return LinkError::timeout("waiting for the broker to store a frame"),
+            }
+        }
+        // Skipped frames at the end of the batch leave too.
+        if let Some(last) = last {
+            shared.outbox().acknowledged(last);
+        }
+    }
+}

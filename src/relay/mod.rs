@@ -1,0 +1,253 @@
+//! `queuetop relay`: reads one source, as the view would, and publishes
+//! what its floor applies to a NATS JetStream stream, numbered per site,
+//! with the live floor as a `snapshot` event at the start and at a fixed
+//! interval. Headless: it logs to stderr (or `--log`), stops with a
+//! non-zero status on a bad command line or config, and otherwise keeps
+//! retrying both the platform and the broker, on the same backoff.
+
+mod publish;
+mod replay;
+mod sink;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use crate::cli::RelayArgs;
+use crate::error::{AppError, AppResult};
+use crate::logging::{init_service_log, log_path};
+use crate::plan::resolve;
+use crate::source::{self, Live, Source, Spec, check_subject, nats_auth};
+use queuetop_engine::config;
+use queuetop_engine::time::{Ts, parse_duration};
+use queuetop_feed::backoff::Backoff;
+use queuetop_feed::clock::system_ms;
+use queuetop_feed::nats::NatsTarget;
+use queuetop_feed::nats::outbox::Outbox;
+use queuetop_feed::nats::publisher::{self, Shared};
+use queuetop_feed::nats::stream::StreamPlan;
+use queuetop_feed::{LocalClock, WsTransport};
+
+use publish::Relay;
+use sink::RelaySink;
+
+/// Everything checked before anything connects.
+struct Plan {
+    target: NatsTarget,
+    stream: StreamPlan,
+    site: String,
+    every: Duration,
+    buffer: usize,
+}
+
+pub fn relay_command(args: RelayArgs) -> AppResult<()> {
+    let r = resolve(&args.source, &args.options)?;
+    init_service_log(log_path(&args.options, &r.file).as_deref())?;
+    let plan = plan(
+        &args,
+        r.file.feed.ca_file.as_ref().map(std::path::PathBuf::from),
+    )?;
+    let timing = config::feed_timing(&r.file.feed)?;
+    let source = Source::choose(&args.source, &args.options, &r, "max")?;
+    if source.is_broker() {
+        return Err(AppError::Usage(
+            "relay: the source is already a NATS stream; relay reads a platform feed, a recording or the demo".into(),
+        ));
+    }
+    // The relay's own floor: what its snapshots are made of.
+    let monitor = Arc::new(Mutex::new(source.monitor(&r, false)?));
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| AppError::Runtime(format!("cannot start the runtime: {e}")))?;
+    runtime.block_on(run(plan, source, monitor, timing.max_frame_bytes))
+}
+
+/// `ca` is the config's `feed.ca_file`: it is trusted for the broker too.
+fn plan(args: &RelayArgs, ca: Option<std::path::PathBuf>) -> AppResult<Plan> {
+    let site = args.site.trim().to_string();
+    if site.is_empty()
+        || !site
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Err(AppError::Usage(format!(
+            "--site: '{site}' must be letters, digits, '-' or '_'"
+        )));
+    }
+    let subject = args
+        .source
+        .subject
+        .clone()
+        .unwrap_or_else(|| format!("queuetop.{site}.events"));
+    check_subject(&subject, false).map_err(|e| AppError::Usage(format!("--subject: {e}")))?;
+    let duration = |flag: &str, s: &str| {
+        parse_duration(s)
+            .ok()
+            .filter(|ms| *ms > 0)
+            .map(|ms| Duration::from_millis(ms as u64))
+            .ok_or_else(|| AppError::Usage(format!("{flag}: '{s}' is not a duration (e.g. 24h)")))
+    };
+    let max_age = duration("--retention", &args.retention)?;
+    let every = duration("--snapshot-every", &args.snapshot_every)?;
+    let name = args.stream.trim().to_string();
+    if name.is_empty()
+        || name.chars().any(|c| {
+            matches!(c, '.' | '*' | '>' | '/' | '\\') || c.is_whitespace() || c.is_control()
+        })
+    {
+        return Err(AppError::Usage(format!(
+            "--stream: '{name}' is not a stream name (no spaces, dots or wildcards)"
+        )));
+    }
+    if args.buffer == 0 {
+        return Err(AppError::Usage(
+            "--buffer: must hold at least one frame".into(),
+        ));
+    }
+    let target = NatsTarget::parse(&args.to, nats_auth(&args.source)?)
+        .map_err(|e| AppError::Usage(format!("--to: {e}")))?
+        .with_ca(ca);
+    Ok(Plan {
+        target,
+        stream: StreamPlan {
+            name,
+            subject,
+            max_age,
+        },
+        site,
+        every,
+        buffer: args.buffer,
+    })
+}
+
+async fn run(
+    plan: Plan,
+    source: Source,
+    monitor: Arc<Mutex<queuetop_engine::monitor::Monitor>>,
+    max_line: usize,
+) -> AppResult<()> {
+    tracing::info!(
+        "relay: site {} to {} (stream {}, subject {})",
+        plan.site,
+        plan.target.describe(),
+        plan.stream.name,
+        plan.stream.subject
+    );
+    let mut backoff = Backoff::default();
+    // The broker first: the numbering goes on from the last frame stored.
+    let session = publisher::open_until_up(&plan.target, &plan.stream, &mut backoff).await;
+    let last = match publisher::last_seq(&session, &plan.stream).await {
+        Ok(n) => n,
+        Err(e) => {
+            tracing::warn!("relay: {}; numbering from 1", e.reason);
+            0
+        }
+    };
+    tracing::info!("relay: numbering from {}", last + 1);
+    backoff.reset();
+    let shared = Shared::new(Outbox::new(plan.buffer, last));
+    let relay = Relay::new(monitor, shared.clone());
+    let publishing = tokio::spawn(publisher::run(
+        plan.target.clone(),
+        plan.stream.clone(),
+        plan.site.clone(),
+        shared,
+        session,
+        backoff,
+    ));
+    let live = source.wall_clock();
+    let snapshots = {
+        let relay = relay.clone();
+        let every = plan.every;
+        tokio::spawn(async move {
+            let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+            loop {
+                ticks.tick().await;
+                relay.snapshot(live.then(|| Ts(system_ms())));
+            }
+        })
+    };
+    let result = tokio::select! {
+        r = feed(source, relay.clone(), max_line, plan.buffer) => r,
+        () = stop_signal() => {
+            tracing::info!("relay: stopping");
+            Ok(())
+        }
+    };
+    snapshots.abort();
+    // What is still waiting gets a few seconds to reach the broker.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while relay.waiting() > 0 && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    if relay.waiting() > 0 {
+        tracing::warn!("relay: {} frames not stored at exit", relay.waiting());
+    }
+    publishing.abort();
+    result
+}
+
+/// Runs the source into the relay until it ends (a recording) or forever.
+async fn feed(source: Source, relay: Relay, max_line: usize, buffer: usize) -> AppResult<()> {
+    match source.kind {
+        Spec::Replay { path, speed, .. } => {
+            let file = source::open_replay(&path)?;
+            let hold_at = buffer.div_ceil(2);
+            replay::relay_file(
+                &relay,
+                std::io::BufReader::new(file),
+                speed,
+                max_line,
+                hold_at,
+            )
+            .await
+            .map_err(|e| AppError::Runtime(format!("--replay {}: {e}", path.display())))?;
+            // Readers learn the state at the end from the last frames; one
+            // more snapshot makes it explicit for a late one.
+            relay.snapshot(None);
+            tracing::info!("relay: end of {}", path.display());
+            Ok(())
+        }
+        Spec::Live { link, cfg } => {
+            let rules = cfg.rules();
+            let sink = RelaySink(relay);
+            match link {
+                Live::Ws(t) => {
+                    match queuetop_feed::serve(t, rules, sink, LocalClock::System).await {}
+                }
+                Live::Ami(t) => {
+                    match queuetop_feed::serve(t, rules, sink, LocalClock::System).await {}
+                }
+            }
+        }
+        Spec::Demo { seed } => {
+            let (addr, _server) = crate::demo::serve_in_process(seed, 1.0)
+                .await
+                .map_err(|e| AppError::Runtime(format!("cannot serve the demo: {e}")))?;
+            let cfg = source::demo_feed_config(format!("ws://{addr}"));
+            let t = WsTransport::new(&cfg)
+                .map_err(|e| AppError::Runtime(format!("cannot reach the demo: {e}")))?;
+            match queuetop_feed::serve(t, cfg.rules(), RelaySink(relay), LocalClock::System).await {}
+        }
+        Spec::Broker { .. } => Err(AppError::Usage(
+            "relay: a NATS source cannot be relayed".into(),
+        )),
+    }
+}
+
+/// Ctrl-C or SIGTERM (systemd's stop).
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = tokio::signal::ctrl_c() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}
