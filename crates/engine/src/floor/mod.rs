@@ -9,10 +9,12 @@
 
 mod apply;
 mod audit;
+mod conversation;
 mod facts;
 mod histogram;
 mod live;
 mod memory;
+mod occupancy;
 mod resync;
 mod sample;
 mod settings;
@@ -34,7 +36,7 @@ pub use sample::{AgentIdx, QueueIdx};
 pub use settings::{DEFAULT_SL_THRESHOLD, DayStart, Limits, QueuePolicy, Settings, SlFormula};
 pub use trust::{Doubt, DoubtReasons, Uncertainty};
 pub use view::{
-    AgentCounts, AgentView, ContactView, Figures, Frt, QueueView, WaitingView, WindowKind,
+    AgentCounts, AgentView, Art, ContactView, Figures, Frt, QueueView, WaitingView, WindowKind,
 };
 
 use live::{Agent, Contact, Queue};
@@ -313,6 +315,7 @@ impl Floor {
         self.agents.push(agent);
         self.agent_index.insert(id.into(), i);
         self.window.add_agent();
+        self.sync_occupancy(i, at);
         Some(i)
     }
 }
