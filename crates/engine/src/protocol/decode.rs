@@ -478,15 +478,13 @@ fn sender(v: Option<Val<'_>>, field: &'static str) -> R<Sender> {
     Sender::parse(&s).ok_or(RejectKind::BadValue(field))
 }
 
-/// A survey score: a JSON number holding a whole value (`4` or `4.0`; JSON
-/// does not tell the two apart). A fraction is an impossible value, a
-/// string or anything else the wrong type; the range is the caller's.
+/// A survey score: a JSON integer (as `seq` is; `4.0` or `"4"` is the
+/// wrong type); the range is the caller's, and a value out of it is
+/// refused as impossible.
 fn score(v: Val<'_>, field: &'static str) -> R<i64> {
     match v {
         Val::Int(n) => Ok(n),
         Val::UInt(n) => Ok(i64::try_from(n).unwrap_or(i64::MAX)),
-        Val::Float(f) if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e6 => Ok(f as i64),
-        Val::Float(_) => Err(RejectKind::BadValue(field)),
         _ => Err(RejectKind::WrongType(field)),
     }
 }
