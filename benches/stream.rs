@@ -43,7 +43,7 @@ pub struct Shape {
     pub agents: u32,
     pub queues: u32,
     pub events: usize,
-    /// Conversations: every contact is a chat exchanging 1 to 5 messages
+    /// Conversations: every contact is a chat exchanging 1 to 4 messages
     /// (customer and agent in turn) while connected, which makes about 30 %
     /// of all events `contact.message`.
     pub conversations: bool,
@@ -190,7 +190,7 @@ pub fn generate(shape: &Shape) -> Vec<String> {
                     schedule(&mut heap, &mut dues, now + talk / 3, Due::Hold(c));
                 }
                 if shape.conversations {
-                    let turns = 1 + rng.below(5) as u32;
+                    let turns = 1 + rng.below(4) as u32;
                     for k in 0..turns {
                         let at = now + talk * i64::from(k + 1) / i64::from(turns + 1);
                         schedule(&mut heap, &mut dues, at, Due::Message(c, a, k));

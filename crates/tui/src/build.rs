@@ -417,6 +417,13 @@ fn opt_mean(p: Option<f64>) -> String {
     p.map_or_else(|| "-".to_string(), |v| format!("{v:.2}"))
 }
 
+/// Occupancy in a table cell: whole percent. It is a time integral that
+/// moves a little every second; a decimal would redraw every agent row
+/// every second (too many bytes on a slow link). The details show one.
+fn occ_cell(p: Option<f64>) -> String {
+    p.map_or_else(|| "-".to_string(), |v| format!("{v:.0}"))
+}
+
 fn alerted(text: String, level: Level, theme: Theme) -> Cell {
     Cell {
         text: text + theme.level_symbol(level),
@@ -455,7 +462,7 @@ fn queue_row(v: &QueueView<'_>, alerts: &Alerts, theme: Theme) -> Row {
             QueueCol::FrtAvg => Cell::plain(opt_dur(f.frt.avg)),
             QueueCol::FrtP90 => Cell::plain(opt_dur(f.frt.p90)),
             QueueCol::Fcr => Cell::plain(opt_pct(f.fcr)),
-            QueueCol::Occupancy => Cell::plain(opt_pct(f.occupancy)),
+            QueueCol::Occupancy => Cell::plain(occ_cell(f.occupancy)),
             QueueCol::Art => Cell::plain(opt_dur(f.art.avg)),
             QueueCol::ArtP90 => Cell::plain(opt_dur(f.art.p90)),
             QueueCol::Csat => Cell::plain(opt_pct(f.csat_pct)),
@@ -525,7 +532,7 @@ fn agent_row(v: &AgentView<'_>, theme: Theme) -> Row {
             AgentCol::Queue => Cell::plain(queue.clone()),
             AgentCol::Handled => Cell::plain(v.handled.to_string()),
             AgentCol::Att => Cell::plain(opt_dur(v.att)),
-            AgentCol::Occupancy => Cell::plain(opt_pct(v.occupancy)),
+            AgentCol::Occupancy => Cell::plain(occ_cell(v.occupancy)),
             AgentCol::Art => Cell::plain(opt_dur(v.art.avg)),
             AgentCol::Csat => Cell::plain(opt_mean(v.csat_avg)),
         })
@@ -672,7 +679,7 @@ fn details(
                 ("CSAT%", cell(QueueCol::Csat)),
                 ("CSAT avg", Cell::plain(opt_mean(f.csat_avg))),
                 ("NPS", cell(QueueCol::Nps)),
-                ("OCC%", cell(QueueCol::Occupancy)),
+                ("OCC%", Cell::plain(opt_pct(f.occupancy))),
             ];
             let waiting: Vec<Vec<Cell>> = floor
                 .waiting_in(q)
@@ -750,7 +757,7 @@ fn details(
                 ("ART avg", row.cells[AgentCol::Art.index()].clone()),
                 ("ART p90", Cell::plain(opt_dur(v.art.p90))),
                 ("CSAT avg", row.cells[AgentCol::Csat.index()].clone()),
-                ("OCC%", row.cells[AgentCol::Occupancy.index()].clone()),
+                ("OCC%", Cell::plain(opt_pct(v.occupancy))),
             ];
             let contacts = v
                 .contacts

@@ -305,8 +305,15 @@ impl Floor {
         if class == agent.occ_class && agent.queues == agent.occ_queues {
             return;
         }
-        // A change stamped after the clock (a feed a little ahead) counts now.
-        let at = ts.min(self.window.now());
+        // A change stamped after the clock (a feed a little ahead) counts
+        // now, once there is a clock (events applied before any `advance`
+        // keep their own time).
+        let clock = self.window.now();
+        let at = if clock == Ts(i64::MIN) {
+            ts
+        } else {
+            ts.min(clock)
+        };
         let cutoff = self.window.cutoff();
         let change = OccChange {
             agent: a.0 as usize,

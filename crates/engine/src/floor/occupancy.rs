@@ -41,10 +41,13 @@ impl OccClass {
 /// Most checkpoints one scope keeps inside the window. An agent changing
 /// state more often than this within one window is a broken or hostile
 /// feed; past it the oldest checkpoints go and the window's earliest part
-/// counts as nothing (counted in [`Occupancy::overflowed`]). The total and
-/// the queues change whenever any of their agents does, so they get more.
+/// counts as nothing (counted in [`Occupancy::overflowed`]). The queues
+/// and the total change whenever any of their agents does, so they get
+/// more: a floor of 5,000 agents makes about 100,000 changes in 15 minutes
+/// (32 bytes each).
 pub const AGENT_CHECKPOINTS: usize = 2_048;
-pub const SHARED_CHECKPOINTS: usize = 65_536;
+pub const QUEUE_CHECKPOINTS: usize = 65_536;
+pub const TOTAL_CHECKPOINTS: usize = 1 << 20;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct Checkpoint {
@@ -59,10 +62,13 @@ struct Checkpoint {
 
 impl Checkpoint {
     fn at_time(&self, t: Ts) -> (i64, i64) {
+        // Saturating: a hostile feed may stamp times centuries apart.
         let d = t.since(self.at).max(0);
         (
-            self.occupied + self.occ_rate * d,
-            self.available + self.avail_rate * d,
+            self.occupied
+                .saturating_add(self.occ_rate.saturating_mul(d)),
+            self.available
+                .saturating_add(self.avail_rate.saturating_mul(d)),
         )
     }
 }
@@ -142,7 +148,7 @@ impl Integral {
     fn between(&self, from: Ts, to: Ts) -> (i64, i64) {
         let (o1, a1) = self.value(to);
         let (o0, a0) = self.value(from);
-        (o1 - o0, a1 - a0)
+        (o1.saturating_sub(o0), a1.saturating_sub(a0))
     }
 }
 
@@ -174,7 +180,7 @@ pub struct OccChange<'a> {
 impl Default for Occupancy {
     fn default() -> Self {
         Occupancy {
-            total: Integral::new(SHARED_CHECKPOINTS),
+            total: Integral::new(TOTAL_CHECKPOINTS),
             queues: Vec::new(),
             agents: Vec::new(),
             overflowed: 0,
@@ -184,7 +190,7 @@ impl Default for Occupancy {
 
 impl Occupancy {
     pub fn add_queue(&mut self) {
-        self.queues.push(Integral::new(SHARED_CHECKPOINTS));
+        self.queues.push(Integral::new(QUEUE_CHECKPOINTS));
     }
 
     pub fn add_agent(&mut self) {
@@ -259,12 +265,16 @@ impl Occupancy {
         let i = self.integral(scope)?;
         let (o, a) = if today {
             let (o1, a1) = i.value(now);
-            (o1 - i.today_base.0, a1 - i.today_base.1)
+            (
+                o1.saturating_sub(i.today_base.0),
+                a1.saturating_sub(i.today_base.1),
+            )
         } else {
             i.between(from, now)
         };
+        let (o, a) = (o.max(0) as f64, a.max(0) as f64);
         let den = o + a;
-        (den > 0).then(|| 100.0 * o as f64 / den as f64)
+        (den > 0.0).then(|| 100.0 * o / den)
     }
 }
 
