@@ -32,6 +32,8 @@ enum Due {
     Hold(u64),
     Resume(u64),
     FirstResponse(u64, u32),
+    /// Turn `k` of a conversation: even turns the customer's, odd the agent's.
+    Message(u64, u32, u32),
     End(u64, u32),
     WrapDone(u32),
     Abandon(u64),
@@ -41,12 +43,23 @@ pub struct Shape {
     pub agents: u32,
     pub queues: u32,
     pub events: usize,
+    /// Conversations: every contact is a chat exchanging 1 to 4 messages
+    /// (customer and agent in turn) while connected, which makes about 30 %
+    /// of all events `contact.message`.
+    pub conversations: bool,
 }
 
 pub const BENCH: Shape = Shape {
     agents: 5_000,
     queues: 200,
     events: 1_000_000,
+    conversations: false,
+};
+
+/// The same floor and length, with 30 % of the events messages.
+pub const BENCH_MESSAGES: Shape = Shape {
+    conversations: true,
+    ..BENCH
 };
 
 const T0: i64 = 1_795_424_400_000;
@@ -118,7 +131,11 @@ pub fn generate(shape: &Shape) -> Vec<String> {
                 let q = rng.below(shape.queues as u64) as u32;
                 contact_queue.push(q);
                 answered.push(false);
-                let channel = if q % 5 == 0 { "chat" } else { "voice" };
+                let channel = if q % 5 == 0 || shape.conversations {
+                    "chat"
+                } else {
+                    "voice"
+                };
                 push(
                     &mut out,
                     now,
@@ -172,8 +189,26 @@ pub fn generate(shape: &Shape) -> Vec<String> {
                 if c % 4 == 0 {
                     schedule(&mut heap, &mut dues, now + talk / 3, Due::Hold(c));
                 }
+                if shape.conversations {
+                    let turns = 1 + rng.below(4) as u32;
+                    for k in 0..turns {
+                        let at = now + talk * i64::from(k + 1) / i64::from(turns + 1);
+                        schedule(&mut heap, &mut dues, at, Due::Message(c, a, k));
+                    }
+                }
                 schedule(&mut heap, &mut dues, now + talk, Due::End(c, a));
             }
+            Due::Message(c, a, k) => push(
+                &mut out,
+                now,
+                if k % 2 == 0 {
+                    format!(r#""contact.message","contact_id":"contact-{c}","from":"customer""#)
+                } else {
+                    format!(
+                        r#""contact.message","contact_id":"contact-{c}","from":"agent","agent_id":"agent-{a}""#
+                    )
+                },
+            ),
             Due::FirstResponse(c, a) => push(
                 &mut out,
                 now,

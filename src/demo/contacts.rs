@@ -10,7 +10,7 @@ use std::collections::VecDeque;
 use super::dist;
 use super::roster::{Dur, MAX_WAITING, Medium, QUEUES};
 use super::sim::{Action, Sim};
-use queuetop_engine::protocol::EventKind;
+use queuetop_engine::protocol::{Csat, EventKind, Nps, Sender};
 use queuetop_engine::time::Ts;
 
 /// Share of new contacts from a customer seen lately (besides the
@@ -18,6 +18,10 @@ use queuetop_engine::time::Ts;
 const REPEAT_P: f64 = 0.06;
 /// Share of unresolved customers who contact the center again.
 const RETURN_P: f64 = 0.45;
+/// Share of ended contacts whose customer answers the survey.
+const SURVEY_P: f64 = 0.35;
+/// Most exchanges (customer turn, agent reply) after a chat's first reply.
+const MAX_EXCHANGES: usize = 5;
 /// How many recent customers are remembered for repeats.
 const RECENT_CUSTOMERS: usize = 400;
 
@@ -40,6 +44,9 @@ pub(super) enum Step {
     Hold,
     Resume,
     FirstResponse,
+    /// A later turn of a chat or email conversation.
+    CustomerMessage,
+    AgentMessage,
     Transfer(usize),
     End,
 }
@@ -307,12 +314,45 @@ impl Sim {
                 );
                 let length = dist::lognormal(rng, spec.handle, 60.0, 5400.0).max(first + 30_000);
                 plan.push_back((t0.plus(first), Step::FirstResponse));
+                // The conversation goes on: the customer writes (sometimes
+                // twice before a reply), the agent answers, until the end.
+                let mut t = first;
+                for _ in 0..dist::pick(rng, MAX_EXCHANGES + 1) {
+                    let think = Dur {
+                        mean_s: 40.0,
+                        cv: 0.8,
+                    };
+                    let reply = Dur {
+                        mean_s: 25.0,
+                        cv: 0.7,
+                    };
+                    let customer = t + dist::lognormal(rng, think, 5.0, 300.0);
+                    let again =
+                        dist::chance(rng, 0.3).then(|| customer + dist::uniform(rng, 3.0, 15.0));
+                    let answer =
+                        again.unwrap_or(customer) + dist::lognormal(rng, reply, 3.0, 240.0);
+                    if answer + 5_000 >= length {
+                        break;
+                    }
+                    plan.push_back((t0.plus(customer), Step::CustomerMessage));
+                    if let Some(again) = again {
+                        plan.push_back((t0.plus(again), Step::CustomerMessage));
+                    }
+                    plan.push_back((t0.plus(answer), Step::AgentMessage));
+                    t = answer;
+                }
                 plan.push_back((t0.plus(length), Step::End));
             }
             Medium::Email => {
                 let work = dist::lognormal(rng, spec.handle, 60.0, 2700.0);
                 let send = dist::uniform(rng, 1.0, 5.0);
-                plan.push_back((t0.plus(work), Step::FirstResponse));
+                // Some customers write again before the answer: the reply
+                // is still timed from their first mail.
+                if dist::chance(rng, 0.3) {
+                    plan.push_back((t0.plus(work / 2), Step::CustomerMessage));
+                }
+                // The answer is a message: it is also the first response.
+                plan.push_back((t0.plus(work), Step::AgentMessage));
                 plan.push_back((t0.plus(work + send), Step::End));
             }
         }
@@ -352,6 +392,19 @@ impl Sim {
             Step::FirstResponse => {
                 let agent = Some(self.agents[a].spec.id.into());
                 self.emit(EventKind::FirstResponse { contact: id, agent });
+            }
+            Step::CustomerMessage => self.emit(EventKind::Message {
+                contact: id,
+                from: Sender::Customer,
+                agent: None,
+            }),
+            Step::AgentMessage => {
+                let agent = Some(self.agents[a].spec.id.into());
+                self.emit(EventKind::Message {
+                    contact: id,
+                    from: Sender::Agent,
+                    agent,
+                });
             }
             Step::Transfer(to) => self.transfer(n, a, to),
             Step::End => self.end(n, a),
@@ -418,6 +471,9 @@ impl Sim {
             contact: contact_id(n).into(),
             resolved: Some(resolved),
         });
+        if dist::chance(&mut self.rng, SURVEY_P) {
+            self.schedule_survey(n, resolved);
+        }
         if !resolved && dist::chance(&mut self.rng, RETURN_P) {
             let later = dist::lognormal(
                 &mut self.rng,
@@ -433,6 +489,48 @@ impl Sim {
         if !wraps {
             self.agent_freed(a);
         }
+    }
+
+    /// The customer answers the survey a few minutes after the end:
+    /// mostly satisfied when the issue was resolved, mostly not otherwise.
+    fn schedule_survey(&mut self, n: u64, resolved: bool) {
+        let rng = &mut self.rng;
+        let later = dist::lognormal(
+            rng,
+            Dur {
+                mean_s: 150.0,
+                cv: 0.6,
+            },
+            20.0,
+            900.0,
+        );
+        // (lowest, how many values): csat 3-5 or 1-3, nps 6-10 or 0-7.
+        let ((c_lo, c_n), (n_lo, n_n)) = if resolved {
+            ((3, 3), (6, 5))
+        } else {
+            ((1, 3), (0, 8))
+        };
+        let csat = (!dist::chance(rng, 0.1)).then(|| c_lo + dist::pick(rng, c_n) as u8);
+        let nps = dist::chance(rng, 0.7).then(|| n_lo + dist::pick(rng, n_n) as u8);
+        self.schedule(
+            self.now.plus(later),
+            Action::Survey {
+                contact: n,
+                csat,
+                nps,
+            },
+        );
+    }
+
+    pub(super) fn on_survey(&mut self, n: u64, csat: Option<u8>, nps: Option<u8>) {
+        if csat.is_none() && nps.is_none() {
+            return;
+        }
+        self.emit(EventKind::Survey {
+            contact: contact_id(n).into(),
+            csat: csat.and_then(|c| Csat::new(c.into())),
+            nps: nps.and_then(|v| Nps::new(v.into())),
+        });
     }
 
     pub(super) fn on_abandon(&mut self, n: u64, wait_no: u32) {

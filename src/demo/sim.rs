@@ -50,6 +50,12 @@ pub(super) enum Action {
     },
     /// The next step of a connected contact's plan.
     Step(u64),
+    /// A customer's survey answers, minutes after the end.
+    Survey {
+        contact: u64,
+        csat: Option<u8>,
+        nps: Option<u8>,
+    },
     /// The agent's current state (wrap-up, busy, away, offline) runs out.
     AgentTimer {
         agent: usize,
@@ -197,6 +203,7 @@ impl Sim {
             Action::Answer(c) => self.on_answer(c),
             Action::Abandon { contact, wait_no } => self.on_abandon(contact, wait_no),
             Action::Step(c) => self.on_step(c),
+            Action::Survey { contact, csat, nps } => self.on_survey(contact, csat, nps),
             Action::AgentTimer { agent, epoch } => self.on_agent_timer(agent, epoch),
             Action::AuxDue(a) => self.on_aux_due(a),
             Action::Drift => {

@@ -36,7 +36,7 @@ fn keys(v: &Value) -> Vec<&str> {
         .collect()
 }
 
-const FIGURE_KEYS: [&str; 14] = [
+const FIGURE_KEYS: [&str; 22] = [
     "waiting",
     "longest_wait_s",
     "agents",
@@ -51,6 +51,14 @@ const FIGURE_KEYS: [&str; 14] = [
     "aht_s",
     "frt_s",
     "fcr_pct",
+    "art_s",
+    "resolution_s",
+    "avg_wait_s",
+    "max_wait_s",
+    "csat_pct",
+    "csat_avg",
+    "nps",
+    "occupancy_pct",
 ];
 
 #[test]
@@ -106,6 +114,8 @@ fn snapshot_replay_prints_cli_md_json() {
         ]
     );
     assert_eq!(keys(&v["totals"]["frt_s"]), ["count", "avg", "p50", "p90"]);
+    assert_eq!(keys(&v["totals"]["art_s"]), ["count", "avg", "p90"]);
+    assert_eq!(keys(&v["totals"]["resolution_s"]), ["count", "avg"]);
     let queues = v["queues"].as_array().unwrap();
     assert!(!queues.is_empty());
     let mut queue_keys = vec!["queue", "name", "sl_threshold_s", "sl_formula"];
@@ -134,7 +144,10 @@ fn snapshot_replay_prints_cli_md_json() {
                 "queues",
                 "contacts",
                 "handled",
-                "att_s"
+                "att_s",
+                "art_s",
+                "csat_avg",
+                "occupancy_pct"
             ]
         );
         for c in a["contacts"].as_array().unwrap() {

@@ -204,6 +204,8 @@ fn four_hours_through_the_floor_model() {
         "contact.hold",
         "contact.resumed",
         "contact.ended",
+        "contact.message",
+        "contact.survey",
         "agent.state",
         "queue.info",
         "heartbeat",
@@ -237,6 +239,16 @@ fn four_hours_through_the_floor_model() {
     assert!(f.avg_hold.unwrap() > 0.0);
     assert!(f.aht.unwrap() > f.att.unwrap());
     assert!(f.frt.count > 0);
+    // Conversations go on after the first reply, surveys come in.
+    assert!(f.art.count > f.frt.count, "ART {:?} FRT {:?}", f.art, f.frt);
+    assert!(f.resolution.is_some_and(|r| r > 0.0));
+    assert!(f.max_wait.unwrap() >= f.avg_wait.unwrap());
+    let csat = f.csat_pct.unwrap();
+    assert!((0.0..=100.0).contains(&csat), "CSAT {csat}");
+    let nps = f.nps.unwrap();
+    assert!((-100.0..=100.0).contains(&nps), "NPS {nps}");
+    let occ = f.occupancy.unwrap();
+    assert!(occ > 10.0 && occ < 100.0, "occupancy {occ}");
     let fcr = f.fcr.unwrap();
     assert!((40.0..100.0).contains(&fcr), "FCR {fcr}");
     for q in floor.queue_views(WindowKind::Rolling) {

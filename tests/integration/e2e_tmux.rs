@@ -24,8 +24,10 @@ impl Tmux {
         let out = t.run(&[
             "new-session",
             "-d",
+            // Wide enough for the whole stripped agent name beside every
+            // agent column.
             "-x",
-            "100",
+            "140",
             "-y",
             "30",
             "--",

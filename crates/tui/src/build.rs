@@ -411,6 +411,23 @@ fn opt_pct(p: Option<f64>) -> String {
     p.map_or_else(|| "-".to_string(), |v| format!("{v:.1}"))
 }
 
+/// An NPS score (-100 to 100), signed so that a negative one stands out.
+fn opt_score(p: Option<f64>) -> String {
+    p.map_or_else(|| "-".to_string(), |v| format!("{v:+.0}"))
+}
+
+/// A CSAT mean on its 1-5 scale.
+fn opt_mean(p: Option<f64>) -> String {
+    p.map_or_else(|| "-".to_string(), |v| format!("{v:.2}"))
+}
+
+/// Occupancy in a table cell: whole percent. It is a time integral that
+/// moves a little every second; a decimal would redraw every agent row
+/// every second (too many bytes on a slow link). The details show one.
+fn occ_cell(p: Option<f64>) -> String {
+    p.map_or_else(|| "-".to_string(), |v| format!("{v:.0}"))
+}
+
 fn alerted(text: String, level: Level, theme: Theme) -> Cell {
     Cell {
         text: text + theme.level_symbol(level),
@@ -449,6 +466,14 @@ fn queue_row(v: &QueueView<'_>, alerts: &Alerts, theme: Theme) -> Row {
             QueueCol::FrtAvg => Cell::plain(opt_dur(f.frt.avg)),
             QueueCol::FrtP90 => Cell::plain(opt_dur(f.frt.p90)),
             QueueCol::Fcr => Cell::plain(opt_pct(f.fcr)),
+            QueueCol::Occupancy => Cell::plain(occ_cell(f.occupancy)),
+            QueueCol::Art => Cell::plain(opt_dur(f.art.avg)),
+            QueueCol::ArtP90 => Cell::plain(opt_dur(f.art.p90)),
+            QueueCol::Csat => Cell::plain(opt_pct(f.csat_pct)),
+            QueueCol::Nps => Cell::plain(opt_score(f.nps)),
+            QueueCol::AvgWait => Cell::plain(opt_dur(f.avg_wait)),
+            QueueCol::MaxWait => Cell::plain(opt_dur(f.max_wait)),
+            QueueCol::Resolution => Cell::plain(opt_dur(f.resolution)),
             QueueCol::Trend => Cell::default(),
         })
         .collect();
@@ -511,6 +536,9 @@ fn agent_row(v: &AgentView<'_>, theme: Theme) -> Row {
             AgentCol::Queue => Cell::plain(queue.clone()),
             AgentCol::Handled => Cell::plain(v.handled.to_string()),
             AgentCol::Att => Cell::plain(opt_dur(v.att)),
+            AgentCol::Occupancy => Cell::plain(occ_cell(v.occupancy)),
+            AgentCol::Art => Cell::plain(opt_dur(v.art.avg)),
+            AgentCol::Csat => Cell::plain(opt_mean(v.csat_avg)),
         })
         .collect();
     Row {
@@ -568,6 +596,15 @@ fn sort_queues(v: &mut [QueueView<'_>], col: QueueCol, reversed: bool) {
             QueueCol::FrtAvg => cmp_opt(fb.frt.avg, fa.frt.avg),
             QueueCol::FrtP90 => cmp_opt(fb.frt.p90, fa.frt.p90),
             QueueCol::Fcr => cmp_opt(fa.fcr, fb.fcr),
+            // Busiest, slowest and least satisfied first.
+            QueueCol::Occupancy => cmp_opt(fb.occupancy, fa.occupancy),
+            QueueCol::Art => cmp_opt(fb.art.avg, fa.art.avg),
+            QueueCol::ArtP90 => cmp_opt(fb.art.p90, fa.art.p90),
+            QueueCol::Csat => cmp_opt(fa.csat_pct, fb.csat_pct),
+            QueueCol::Nps => cmp_opt(fa.nps, fb.nps),
+            QueueCol::AvgWait => cmp_opt(fb.avg_wait, fa.avg_wait),
+            QueueCol::MaxWait => cmp_opt(fb.max_wait, fa.max_wait),
+            QueueCol::Resolution => cmp_opt(fb.resolution, fa.resolution),
         };
         let primary = if reversed { primary.reverse() } else { primary };
         primary.then_with(|| a.id.cmp(b.id))
@@ -638,6 +675,15 @@ fn details(
                 ("FRT avg", cell(QueueCol::FrtAvg)),
                 ("FRT p90", cell(QueueCol::FrtP90)),
                 ("FCR%", cell(QueueCol::Fcr)),
+                ("ART avg", cell(QueueCol::Art)),
+                ("ART p90", cell(QueueCol::ArtP90)),
+                ("resolution", cell(QueueCol::Resolution)),
+                ("avg wait", cell(QueueCol::AvgWait)),
+                ("max wait", cell(QueueCol::MaxWait)),
+                ("CSAT%", cell(QueueCol::Csat)),
+                ("CSAT avg", Cell::plain(opt_mean(f.csat_avg))),
+                ("NPS", cell(QueueCol::Nps)),
+                ("OCC%", Cell::plain(opt_pct(f.occupancy))),
             ];
             let waiting: Vec<Vec<Cell>> = floor
                 .waiting_in(q)
@@ -712,6 +758,10 @@ fn details(
                 ),
                 ("handled", row.cells[AgentCol::Handled.index()].clone()),
                 ("ATT", row.cells[AgentCol::Att.index()].clone()),
+                ("ART avg", row.cells[AgentCol::Art.index()].clone()),
+                ("ART p90", Cell::plain(opt_dur(v.art.p90))),
+                ("CSAT avg", row.cells[AgentCol::Csat.index()].clone()),
+                ("OCC%", Cell::plain(opt_pct(v.occupancy))),
             ];
             let contacts = v
                 .contacts

@@ -44,11 +44,19 @@ pub enum QueueCol {
     FrtAvg,
     FrtP90,
     Fcr,
+    Occupancy,
+    Art,
+    ArtP90,
+    Csat,
+    Nps,
+    AvgWait,
+    MaxWait,
+    Resolution,
     Trend,
 }
 
 impl QueueCol {
-    pub const ALL: [QueueCol; 16] = [
+    pub const ALL: [QueueCol; 24] = [
         QueueCol::Name,
         QueueCol::Waiting,
         QueueCol::Longest,
@@ -64,6 +72,14 @@ impl QueueCol {
         QueueCol::FrtAvg,
         QueueCol::FrtP90,
         QueueCol::Fcr,
+        QueueCol::Occupancy,
+        QueueCol::Art,
+        QueueCol::ArtP90,
+        QueueCol::Csat,
+        QueueCol::Nps,
+        QueueCol::AvgWait,
+        QueueCol::MaxWait,
+        QueueCol::Resolution,
         QueueCol::Trend,
     ];
 
@@ -84,6 +100,16 @@ impl QueueCol {
             QueueCol::FrtAvg => spec("FRT", 6, 6, true),
             QueueCol::FrtP90 => spec("FRT90", 6, 6, true),
             QueueCol::Fcr => spec("FCR%", 6, 7, true),
+            // docs/ui.md: occupancy shows from 80 columns, the others
+            // but ART p90 and resolution time at 160; all in the details.
+            QueueCol::Occupancy => spec("OCC%", 5, 3, true),
+            QueueCol::Art => spec("ART", 6, 6, true),
+            QueueCol::ArtP90 => spec("ART90", 6, 9, true),
+            QueueCol::Csat => spec("CSAT%", 6, 7, true),
+            QueueCol::Nps => spec("NPS", 6, 8, true),
+            QueueCol::AvgWait => spec("AWAIT", 6, 8, true),
+            QueueCol::MaxWait => spec("MAXW", 6, 5, true),
+            QueueCol::Resolution => spec("RES", 6, 9, true),
             QueueCol::Trend => grows(spec("WAITING 5m", 10, 5, false), 20),
         }
     }
@@ -108,10 +134,13 @@ pub enum AgentCol {
     Queue,
     Handled,
     Att,
+    Occupancy,
+    Art,
+    Csat,
 }
 
 impl AgentCol {
-    pub const ALL: [AgentCol; 7] = [
+    pub const ALL: [AgentCol; 10] = [
         AgentCol::Name,
         AgentCol::State,
         AgentCol::For,
@@ -119,6 +148,9 @@ impl AgentCol {
         AgentCol::Queue,
         AgentCol::Handled,
         AgentCol::Att,
+        AgentCol::Occupancy,
+        AgentCol::Art,
+        AgentCol::Csat,
     ];
 
     pub fn spec(self) -> ColumnSpec {
@@ -130,6 +162,9 @@ impl AgentCol {
             AgentCol::Queue => grows(spec("QUEUE", 12, 2, false), 12),
             AgentCol::Handled => spec("HND", 4, 3, true),
             AgentCol::Att => spec("ATT", 6, 3, true),
+            AgentCol::Occupancy => spec("OCC%", 5, 4, true),
+            AgentCol::Art => spec("ART", 6, 4, true),
+            AgentCol::Csat => spec("CSAT", 5, 5, true),
         }
     }
 
@@ -199,11 +234,38 @@ mod tests {
 
     #[test]
     fn wide_terminals_keep_every_column() {
-        let cols = fit(&QueueCol::ALL, QueueCol::spec, 158);
+        let cols = fit(&QueueCol::ALL, QueueCol::spec, 200);
         assert_eq!(cols.len(), QueueCol::ALL.len());
-        let total: u32 = cols.iter().map(|(_, w)| u32::from(*w)).sum::<u32>() + 15;
-        assert!(total <= 158);
+        let total: u32 = cols.iter().map(|(_, w)| u32::from(*w)).sum::<u32>() + 23;
+        assert!(total <= 200);
         assert_eq!(cols[0].1, 36, "the name grows first, up to its limit");
+    }
+
+    #[test]
+    fn default_columns_at_80_and_160() {
+        let at = |w| -> Vec<QueueCol> {
+            fit(&QueueCol::ALL, QueueCol::spec, w)
+                .into_iter()
+                .map(|(c, _)| c)
+                .collect()
+        };
+        let (narrow, wide) = (at(78), at(158));
+        assert!(narrow.contains(&QueueCol::Occupancy));
+        assert!(!narrow.contains(&QueueCol::Art));
+        for c in [
+            QueueCol::Occupancy,
+            QueueCol::MaxWait,
+            QueueCol::Art,
+            QueueCol::Csat,
+            QueueCol::Fcr,
+            QueueCol::Nps,
+            QueueCol::AvgWait,
+        ] {
+            assert!(wide.contains(&c), "{c:?} at 160 columns");
+        }
+        for c in [QueueCol::ArtP90, QueueCol::Resolution] {
+            assert!(!wide.contains(&c), "{c:?} only in the details");
+        }
     }
 
     #[test]
@@ -228,6 +290,6 @@ mod tests {
             c = c.next_sort();
             assert_ne!(c, QueueCol::Trend);
         }
-        assert_eq!(QueueCol::Fcr.next_sort(), QueueCol::Name);
+        assert_eq!(QueueCol::Resolution.next_sort(), QueueCol::Name);
     }
 }

@@ -374,7 +374,32 @@ fn a_restarted_relay_resyncs_the_readers_from_its_snapshot() {
     .unwrap()));
     // The live state is the restarted relay's: only a1, only c99 waiting.
     let second_only = replay_snapshot(dir.path(), &second, "today");
-    assert_eq!(r["agents"], second_only["agents"]);
+    // Live keys only: the agents' window figures (occupancy, handled) are
+    // the whole day's, both lives, as they should be.
+    let live = |v: &Value| -> Vec<Value> {
+        v["agents"]
+            .as_array()
+            .expect("agents")
+            .iter()
+            .map(|a| {
+                let keys = [
+                    "agent_id",
+                    "name",
+                    "state",
+                    "reason",
+                    "state_for_s",
+                    "queues",
+                    "contacts",
+                ];
+                Value::Object(
+                    keys.iter()
+                        .map(|k| (k.to_string(), a[*k].clone()))
+                        .collect(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(live(&r), live(&second_only));
     assert_eq!(r["totals"]["waiting"], 1);
     assert_eq!(r["totals"]["waiting"], second_only["totals"]["waiting"]);
     // The day's history is both lives': c99 comes on top of the first's.

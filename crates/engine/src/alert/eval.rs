@@ -261,6 +261,9 @@ impl Engine {
                 }),
                 fc.critical_in_s,
                 fc.staffing.map(|s| s.short() as f64),
+                f.csat_pct,
+                f.art.avg.map(|ms| ms / 1000.0),
+                f.occupancy,
             ];
             forecasts.push(fc);
             let id = v.id;

@@ -71,10 +71,13 @@ pub enum QueueRule {
     NoAgent,
     WaitForecast,
     AgentsShort,
+    Csat,
+    Art,
+    Occupancy,
 }
 
 impl QueueRule {
-    pub const ALL: [QueueRule; 9] = [
+    pub const ALL: [QueueRule; 12] = [
         QueueRule::LongestWait,
         QueueRule::Waiting,
         QueueRule::ServiceLevel,
@@ -84,6 +87,9 @@ impl QueueRule {
         QueueRule::NoAgent,
         QueueRule::WaitForecast,
         QueueRule::AgentsShort,
+        QueueRule::Csat,
+        QueueRule::Art,
+        QueueRule::Occupancy,
     ];
 
     /// The rule's name, also its config key.
@@ -98,12 +104,15 @@ impl QueueRule {
             QueueRule::NoAgent => "no_agent_waiting",
             QueueRule::WaitForecast => "wait_forecast_s",
             QueueRule::AgentsShort => "agents_short",
+            QueueRule::Csat => "csat_pct",
+            QueueRule::Art => "art_s",
+            QueueRule::Occupancy => "occupancy_pct",
         }
     }
 
     pub fn direction(self) -> Direction {
         match self {
-            QueueRule::ServiceLevel | QueueRule::WaitForecast => Direction::Below,
+            QueueRule::ServiceLevel | QueueRule::WaitForecast | QueueRule::Csat => Direction::Below,
             _ => Direction::Above,
         }
     }
@@ -185,7 +194,7 @@ pub enum RuleId {
 }
 
 /// Every queue rule's limit, by [`QueueRule::index`].
-pub type QueueLimits = [Limit; 9];
+pub type QueueLimits = [Limit; 12];
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AgentLimits {

@@ -109,6 +109,9 @@ fn table(q: &QueueSection, r: QueueRule) -> &RuleKey {
         QueueRule::NoAgent => &q.no_agent_waiting,
         QueueRule::WaitForecast => &q.wait_forecast_s,
         QueueRule::AgentsShort => &q.agents_short,
+        QueueRule::Csat => &q.csat_pct,
+        QueueRule::Art => &q.art_s,
+        QueueRule::Occupancy => &q.occupancy_pct,
     }
 }
 
@@ -175,7 +178,7 @@ pub fn rules(file: &ConfigFile) -> Result<Rules, ConfigError> {
         clear_for: timing.clear_for,
         ..Limit::default()
     };
-    let defaults = queue_limits(file, "defaults", &file.defaults, &[base; 9], timing)?;
+    let defaults = queue_limits(file, "defaults", &file.defaults, &[base; 12], timing)?;
     let mut rules = Rules {
         defaults,
         ..Rules::default()

@@ -157,6 +157,10 @@ pub struct QueueSection {
     pub no_agent_waiting: RuleKey,
     pub wait_forecast_s: RuleKey,
     pub agents_short: RuleKey,
+    pub csat_pct: RuleKey,
+    /// The average of `art_s` (seconds).
+    pub art_s: RuleKey,
+    pub occupancy_pct: RuleKey,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -2,7 +2,8 @@
 //! docs/metrics.md's rules for what each change counts).
 
 use super::Floor;
-use super::live::{Channel, Contact, ContactKey, Phase, hold_as_of};
+use super::live::{Channel, Contact, ContactKey, LastSegment, Phase, hold_as_of};
+use super::occupancy::OccChange;
 use super::sample::{AgentIdx, QueueIdx, Sample, SampleKind, WaitClass, WaitEnd, dur};
 use crate::protocol::{AgentState, Event, EventKind};
 use crate::time::{Millis, Ts};
@@ -21,7 +22,17 @@ impl Floor {
                 customer,
             } => self.queued(contact, queue, channel.as_deref(), customer.as_deref(), ts),
             EventKind::Answered { contact, agent } => self.answered(contact, agent, ts),
-            EventKind::FirstResponse { contact, .. } => self.first_response(contact, ts),
+            EventKind::FirstResponse { contact, agent } => {
+                self.first_response(contact, agent.as_deref(), ts)
+            }
+            EventKind::Message {
+                contact,
+                from,
+                agent,
+            } => self.message(contact, *from, agent.as_deref(), ts),
+            EventKind::Survey { contact, csat, nps } => {
+                self.survey(contact, csat.map(|c| c.get()), nps.map(|n| n.get()), ts)
+            }
             EventKind::Abandoned { contact } => self.abandoned(contact, ts),
             EventKind::Hold { contact } => self.hold(contact, ts, true),
             EventKind::Resumed { contact } => self.hold(contact, ts, false),
@@ -127,6 +138,9 @@ impl Floor {
                         queue: q,
                         since: ts,
                     },
+                    // The inquiry is the first customer turn.
+                    pending_turn: Some(ts),
+                    last_segment: None,
                 });
                 self.contact_index.insert(id.into(), key);
                 key
@@ -191,6 +205,7 @@ impl Floor {
         } else {
             // Now that its start is known, its first response can be timed.
             c.responded = false;
+            c.pending_turn = Some(c.pending_turn.map_or(ts, |p| p.min(ts)));
         }
         let c = &mut self.contacts[key];
         if let Some(cus) = customer
@@ -228,6 +243,9 @@ impl Floor {
                     held: 0,
                     hold_since: None,
                 },
+                // Its inquiry was never seen: nothing to time a response from.
+                pending_turn: None,
+                last_segment: None,
             });
             self.contact_index.insert(id.into(), key);
             return self.connect(a, key, ts);
@@ -278,22 +296,65 @@ impl Floor {
         agent.contacts.push(key);
         agent.present = true;
         agent.note_display(before, ts);
+        self.sync_occupancy(a, ts);
     }
 
-    fn first_response(&mut self, id: &str, ts: Ts) {
+    /// Tells occupancy what an agent counts as now, if that changed (its
+    /// display state, its presence, or its queues).
+    pub(super) fn sync_occupancy(&mut self, a: AgentIdx, ts: Ts) {
+        let agent = &self.agents[a.0 as usize];
+        let class = agent.occ_class();
+        if class == agent.occ_class && agent.queues == agent.occ_queues {
+            return;
+        }
+        // A change stamped after the clock (a feed a little ahead) counts
+        // now, once there is a clock (events applied before any `advance`
+        // keep their own time).
+        let clock = self.window.now();
+        let at = if clock == Ts(i64::MIN) {
+            ts
+        } else {
+            ts.min(clock)
+        };
+        let cutoff = self.window.cutoff();
+        let change = OccChange {
+            agent: a.0 as usize,
+            before: (agent.occ_class, &agent.occ_queues),
+            after: (class, &agent.queues),
+        };
+        self.window.occupancy.change(&change, at, cutoff);
+        let agent = &mut self.agents[a.0 as usize];
+        agent.occ_class = class;
+        agent.occ_queues = agent.queues.clone();
+    }
+
+    fn first_response(&mut self, id: &str, agent: Option<&str>, ts: Ts) {
         let Some(key) = self.known_contact(id) else {
             return self.ignored();
         };
-        let c = &mut self.contacts[key];
-        // A voice contact's first response is its answer.
-        if c.responded || c.is_voice() {
+        // A voice contact's first response is its answer; it has no ART.
+        if self.contacts[key].is_voice() {
             return self.ignored();
+        }
+        let first = self.count_first_response(key, ts);
+        let responded = self.respond(key, agent, ts);
+        if !first && !responded {
+            self.ignored();
+        }
+    }
+
+    /// Counts the contact's first response at `ts` unless one was counted.
+    pub(super) fn count_first_response(&mut self, key: ContactKey, ts: Ts) -> bool {
+        let c = &mut self.contacts[key];
+        if c.responded {
+            return false;
         }
         c.responded = true;
         if let Some(first) = c.first_queued {
             let (queue, ms) = (c.queue(), dur(ts.since(first)));
             self.sample(ts, queue, SampleKind::FirstResponse { ms });
         }
+        true
     }
 
     fn abandoned(&mut self, id: &str, ts: Ts) {
@@ -363,6 +424,7 @@ impl Floor {
             return;
         };
         let queue = self.contacts[key].queue();
+        let first_queued = self.contacts[key].first_queued;
         let segment_ended = match self.contacts[key].phase {
             Phase::Waiting { queue, since } => {
                 self.end_wait(key, queue, since, ts, WaitEnd::Left);
@@ -381,6 +443,16 @@ impl Floor {
         {
             let first_contact = r && !self.contacts[key].repeat;
             self.sample(ts, queue, SampleKind::Resolution { first_contact });
+        }
+        // Resolution time: the contact's whole life, in the queue of its
+        // last segment (a contact ended while waiting after a transfer
+        // still had one; one never answered counts in the totals only).
+        if resolved == Some(true)
+            && let Some(first) = first_queued
+        {
+            let last = self.contacts[key].last_segment.and_then(|s| s.queue);
+            let ms = dur(ts.since(first));
+            self.sample(ts, last, SampleKind::Resolved { ms });
         }
         self.finish(key, ts);
     }
@@ -415,6 +487,7 @@ impl Floor {
         else {
             return;
         };
+        self.contacts[key].last_segment = Some(LastSegment { queue, agent });
         let hold = hold_as_of(answered, held, hold_since, ts);
         let talk = ts.since(answered) - hold;
         let kind = SampleKind::Segment {
@@ -429,13 +502,14 @@ impl Floor {
         // Wrap-up belongs to this segment's queue, even when it has none.
         a.last_queue = queue;
         a.note_display(before, ts);
+        self.sync_occupancy(agent, ts);
     }
 
     /// Removes a contact whose wait and segment are already closed.
     pub(super) fn finish(&mut self, key: ContactKey, at: Ts) {
         let c = self.contacts.remove(key);
         self.contact_index.remove(&c.id);
-        self.finished.insert(&c.id, at);
+        self.finished.insert_with(&c.id, at, c.last_segment);
     }
 
     // ---- agent and queue events -----------------------------------------
@@ -471,6 +545,7 @@ impl Floor {
         if let Some((queue, ms)) = wrap {
             self.sample(ts, queue, SampleKind::WrapUp { ms: dur(ms) });
         }
+        self.sync_occupancy(a, ts);
     }
 
     /// Sets an agent's `agent.state`; returns a wrap-up period that this ends.

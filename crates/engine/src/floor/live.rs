@@ -4,6 +4,7 @@ use std::collections::BTreeSet;
 
 use smallvec::SmallVec;
 
+use super::occupancy::OccClass;
 use super::sample::{AgentIdx, QueueIdx};
 use crate::protocol::AgentState;
 use crate::time::{Millis, Ts};
@@ -110,6 +111,9 @@ pub struct Agent {
     pub present: bool,
     /// Recent display states, newest last.
     pub history: SmallVec<[(Ts, DisplayState); AGENT_HISTORY]>,
+    /// What occupancy last counted this agent as, and in which queues.
+    pub occ_class: OccClass,
+    pub occ_queues: SmallVec<[QueueIdx; 4]>,
 }
 
 impl Agent {
@@ -128,6 +132,21 @@ impl Agent {
             last_queue: None,
             present: true,
             history: SmallVec::new(),
+            occ_class: OccClass::Neither,
+            occ_queues: SmallVec::new(),
+        }
+    }
+
+    /// What the agent's time counts as for occupancy now: on contact
+    /// (however many contacts) or in wrap-up is occupied.
+    pub fn occ_class(&self) -> OccClass {
+        if !self.present {
+            return OccClass::Neither;
+        }
+        match self.display() {
+            DisplayState::OnContact | DisplayState::WrapUp => OccClass::Occupied,
+            DisplayState::Available => OccClass::Available,
+            _ => OccClass::Neither,
         }
     }
 
@@ -220,11 +239,37 @@ pub struct Contact {
     pub repeat: bool,
     pub has_customer: bool,
     pub phase: Phase,
+    /// The earliest customer turn no agent has answered yet (ART): the
+    /// inquiry itself at first, then the first customer message after each
+    /// response. One timestamp, however long the conversation.
+    pub pending_turn: Option<Ts>,
+    /// The queue and agent of its last ended segment (surveys belong there).
+    pub last_segment: Option<LastSegment>,
+}
+
+/// Where a contact's last segment was: its queue (if it was seen queued)
+/// and its agent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LastSegment {
+    pub queue: Option<QueueIdx>,
+    pub agent: AgentIdx,
 }
 
 impl Contact {
     pub fn is_voice(&self) -> bool {
         matches!(self.channel, None | Some(Channel::Voice))
+    }
+
+    pub fn is_connected(&self) -> bool {
+        matches!(self.phase, Phase::Connected { .. })
+    }
+
+    /// Its last segment: the one in progress, else the last that ended.
+    pub fn segment(&self) -> Option<LastSegment> {
+        match self.phase {
+            Phase::Connected { agent, queue, .. } => Some(LastSegment { queue, agent }),
+            Phase::Waiting { .. } => self.last_segment,
+        }
     }
 
     /// The queue it is in now: where it waits, or where its segment was answered.

@@ -7,6 +7,7 @@ use std::hash::BuildHasher;
 
 use foldhash::fast::RandomState;
 
+use super::live::LastSegment;
 use crate::time::{Millis, Ts};
 
 /// When each customer last started a contact, forgotten after the repeat
@@ -67,10 +68,13 @@ impl Customers {
     }
 }
 
-/// The most recent finished contact ids (by hash), with when they finished.
+/// The most recent finished contact ids (by hash), with when they finished
+/// and where their last segment was (a survey arriving minutes after the
+/// end belongs there). At most `cap` (config `limits`) are kept, oldest
+/// forgotten first: about 24 bytes each.
 #[derive(Debug)]
 pub struct Finished {
-    ended: HashMap<u64, Ts, RandomState>,
+    ended: HashMap<u64, (Ts, Option<LastSegment>), RandomState>,
     order: VecDeque<u64>,
     hasher: RandomState,
     cap: usize,
@@ -87,8 +91,12 @@ impl Finished {
     }
 
     pub fn insert(&mut self, id: &str, at: Ts) {
+        self.insert_with(id, at, None);
+    }
+
+    pub fn insert_with(&mut self, id: &str, at: Ts, last: Option<LastSegment>) {
         let h = self.hasher.hash_one(id);
-        if self.ended.insert(h, at).is_none() {
+        if self.ended.insert(h, (at, last)).is_none() {
             self.order.push_back(h);
             while self.order.len() > self.cap {
                 if let Some(old) = self.order.pop_front() {
@@ -100,7 +108,13 @@ impl Finished {
 
     /// When the contact finished, if it is one we remember.
     pub fn ended_at(&self, id: &str) -> Option<Ts> {
-        self.ended.get(&self.hasher.hash_one(id)).copied()
+        self.ended.get(&self.hasher.hash_one(id)).map(|e| e.0)
+    }
+
+    /// The last segment of a finished contact we remember: `None` when we
+    /// do not remember it, `Some(None)` when it had no segment.
+    pub fn last_segment(&self, id: &str) -> Option<Option<LastSegment>> {
+        self.ended.get(&self.hasher.hash_one(id)).map(|e| e.1)
     }
 
     pub fn contains(&self, id: &str) -> bool {

@@ -9,11 +9,13 @@
 
 mod apply;
 mod audit;
+mod conversation;
 mod export;
 mod facts;
 mod histogram;
 mod live;
 mod memory;
+mod occupancy;
 mod resync;
 mod sample;
 mod settings;
@@ -35,7 +37,7 @@ pub use sample::{AgentIdx, QueueIdx};
 pub use settings::{DEFAULT_SL_THRESHOLD, DayStart, Limits, QueuePolicy, Settings, SlFormula};
 pub use trust::{Doubt, DoubtReasons, Uncertainty};
 pub use view::{
-    AgentCounts, AgentView, ContactView, Figures, Frt, QueueView, WaitingView, WindowKind,
+    AgentCounts, AgentView, Art, ContactView, Figures, Frt, QueueView, WaitingView, WindowKind,
 };
 
 use live::{Agent, Contact, Queue};
@@ -322,6 +324,7 @@ impl Floor {
         self.agents.push(agent);
         self.agent_index.insert(id.into(), i);
         self.window.add_agent();
+        self.sync_occupancy(i, at);
         Some(i)
     }
 }

@@ -79,6 +79,13 @@ impl Floor {
                         queue: q,
                         since: w.since,
                     },
+                    // A turn we knew pending stays so; a contact new to us
+                    // waits on its inquiry, unless we knew it answered.
+                    pending_turn: match &prior {
+                        Some(p) => p.pending_turn,
+                        None => w.first_queued.or(Some(w.since)),
+                    },
+                    last_segment: prior.as_ref().and_then(|p| p.last_segment),
                 };
                 let key = self.contacts.insert(contact);
                 self.contact_index.insert(w.contact.as_ref().into(), key);
@@ -168,6 +175,9 @@ impl Floor {
                         held,
                         hold_since,
                     },
+                    // A conversation new to us: its turns so far are unknown.
+                    pending_turn: prior.as_ref().and_then(|p| p.pending_turn),
+                    last_segment: prior.as_ref().and_then(|p| p.last_segment),
                 };
                 let key = self.contacts.insert(contact);
                 self.contact_index.insert(sc.contact.as_ref().into(), key);
@@ -203,8 +213,12 @@ impl Floor {
             a.wrap_since = None;
         }
         // Contacts the snapshot no longer lists are over, without a count.
-        for id in old.keys() {
-            self.finished.insert(id, ts);
+        for (id, c) in &old {
+            self.finished.insert_with(id, ts, c.segment());
+        }
+        // Occupancy follows every agent's new state, presence and queues.
+        for i in 0..self.agents.len() {
+            self.sync_occupancy(super::sample::AgentIdx(i as u32), ts);
         }
         self.resyncing = false;
         surprises || !old.is_empty()

@@ -55,6 +55,16 @@ pub enum SampleKind {
     FirstResponse { ms: u64 },
     /// A `contact.ended` carrying `resolved`.
     Resolution { first_contact: bool },
+    /// An agent's response to the earliest unanswered customer turn (ART).
+    Response { agent: Option<AgentIdx>, ms: u64 },
+    /// A contact that ended resolved: `ended - first_queued`.
+    Resolved { ms: u64 },
+    /// A `contact.survey`, with the agent of the contact's last segment.
+    Survey {
+        agent: Option<AgentIdx>,
+        csat: Option<u8>,
+        nps: Option<u8>,
+    },
 }
 
 /// How a wait ended.
@@ -118,10 +128,104 @@ pub struct Agg {
     pub frt: Histogram,
     pub resolutions: i64,
     pub first_contact_resolved: i64,
+    pub art: Histogram,
+    /// Contacts ended resolved, and the sum of their lives.
+    pub resolved: i64,
+    pub resolved_ms: i64,
+    /// Waits ended by an answer or a counted abandon (`avg_wait_s`, `max_wait_s`).
+    pub waits: i64,
+    pub waits_ms: i64,
+    pub longest: Longest,
+    pub surveys: Surveys,
+}
+
+/// Survey answers summed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Surveys {
+    pub csat: i64,
+    pub csat_sum: i64,
+    /// CSAT answers of 4 or 5.
+    pub csat_satisfied: i64,
+    pub nps: i64,
+    /// NPS answers of 9 or 10, and of 0 to 6.
+    pub promoters: i64,
+    pub detractors: i64,
+}
+
+impl Surveys {
+    fn apply(&mut self, csat: Option<u8>, nps: Option<u8>, sign: i64) {
+        if let Some(c) = csat {
+            self.csat += sign;
+            self.csat_sum += sign * c as i64;
+            self.csat_satisfied += sign * (c >= 4) as i64;
+        }
+        if let Some(n) = nps {
+            self.nps += sign;
+            self.promoters += sign * (n >= 9) as i64;
+            self.detractors += sign * (n <= 6) as i64;
+        }
+    }
+}
+
+/// The exact longest of a multiset of waits that samples enter and leave:
+/// each distinct value with how many times it is held, so the maximum is
+/// the last key, exact to the millisecond (a histogram bucket would not
+/// be). Bounded: past [`Longest::CAP`] distinct values the smallest go,
+/// which can only matter if every longer wait left before them.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Longest(std::collections::BTreeMap<u64, u32>);
+
+impl Longest {
+    pub const CAP: usize = 1 << 16;
+
+    fn add(&mut self, v: u64) {
+        *self.0.entry(v).or_default() += 1;
+        if self.0.len() > Self::CAP {
+            self.0.pop_first();
+        }
+    }
+
+    fn remove(&mut self, v: u64) {
+        if let Some(n) = self.0.get_mut(&v) {
+            *n -= 1;
+            if *n == 0 {
+                self.0.remove(&v);
+            }
+        }
+    }
+
+    pub fn max(&self) -> Option<u64> {
+        self.0.last_key_value().map(|(k, _)| *k)
+    }
+}
+
+fn hist(h: &mut Histogram, ms: u64, sign: i64) {
+    if sign > 0 {
+        h.add(ms as Millis)
+    } else {
+        h.remove(ms as Millis)
+    }
 }
 
 impl Agg {
     fn apply(&mut self, kind: &SampleKind, sign: i64) {
+        // Waits that ended by an answer or an abandon that is not short,
+        // with a known length, make the average and longest wait.
+        if let SampleKind::Wait {
+            wait: Some(w),
+            end: WaitEnd::Answered | WaitEnd::Abandoned,
+            class,
+        } = *kind
+            && !class.short
+        {
+            self.waits += sign;
+            self.waits_ms += sign * w as i64;
+            if sign > 0 {
+                self.longest.add(w);
+            } else {
+                self.longest.remove(w);
+            }
+        }
         match *kind {
             SampleKind::Entered => self.entered += sign,
             SampleKind::Wait {
@@ -153,26 +257,28 @@ impl Agg {
                 self.hold += sign * hold as i64;
             }
             SampleKind::WrapUp { ms } => self.wrap += sign * ms as i64,
-            SampleKind::FirstResponse { ms } => {
-                if sign > 0 {
-                    self.frt.add(ms as Millis)
-                } else {
-                    self.frt.remove(ms as Millis)
-                }
-            }
+            SampleKind::FirstResponse { ms } => hist(&mut self.frt, ms, sign),
             SampleKind::Resolution { first_contact } => {
                 self.resolutions += sign;
                 self.first_contact_resolved += sign * first_contact as i64;
             }
+            SampleKind::Response { ms, .. } => hist(&mut self.art, ms, sign),
+            SampleKind::Resolved { ms } => {
+                self.resolved += sign;
+                self.resolved_ms += sign * ms as i64;
+            }
+            SampleKind::Survey { csat, nps, .. } => self.surveys.apply(csat, nps, sign),
         }
     }
 }
 
 /// Per-agent running sums.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AgentAgg {
     pub handled: i64,
     pub talk: i64,
+    pub art: Histogram,
+    pub surveys: Surveys,
 }
 
 /// The sums of one window (rolling or today) for every scope at once.
@@ -191,15 +297,32 @@ impl Scopes {
         {
             agg.apply(&s.kind, sign);
         }
-        if let SampleKind::Segment {
-            agent: Some(a),
-            talk,
-            ..
-        } = s.kind
-            && let Some(agg) = self.agents.get_mut(a.0 as usize)
-        {
-            agg.handled += sign;
-            agg.talk += sign * talk as i64;
+        match s.kind {
+            SampleKind::Segment {
+                agent: Some(a),
+                talk,
+                ..
+            } => {
+                if let Some(agg) = self.agents.get_mut(a.0 as usize) {
+                    agg.handled += sign;
+                    agg.talk += sign * talk as i64;
+                }
+            }
+            SampleKind::Response { agent: Some(a), ms } => {
+                if let Some(agg) = self.agents.get_mut(a.0 as usize) {
+                    hist(&mut agg.art, ms, sign);
+                }
+            }
+            SampleKind::Survey {
+                agent: Some(a),
+                csat,
+                nps,
+            } => {
+                if let Some(agg) = self.agents.get_mut(a.0 as usize) {
+                    agg.surveys.apply(csat, nps, sign);
+                }
+            }
+            _ => {}
         }
     }
 

@@ -4,6 +4,7 @@
 
 use super::Floor;
 use super::live::{DisplayState, Phase, hold_as_of};
+use super::occupancy::OccScope;
 use super::sample::{AgentIdx, Agg, QueueIdx};
 use super::settings::SlFormula;
 use crate::time::{Millis, Ts};
@@ -27,6 +28,24 @@ pub struct Frt {
     pub p90: Option<f64>,
 }
 
+/// A response-time figure: count, mean and nearest-rank p90 (ms).
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Art {
+    pub count: i64,
+    pub avg: Option<f64>,
+    pub p90: Option<f64>,
+}
+
+impl Art {
+    fn of(h: &super::histogram::Histogram) -> Self {
+        Art {
+            count: h.count() as i64,
+            avg: ratio(h.sum(), h.count() as i64),
+            p90: h.percentile(90.0),
+        }
+    }
+}
+
 /// The window figures of one scope. Durations in milliseconds; `None` where
 /// docs/metrics.md says null (a mean or a percentage of nothing).
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -42,6 +61,16 @@ pub struct Figures {
     pub aht: Option<f64>,
     pub frt: Frt,
     pub fcr: Option<f64>,
+    pub art: Art,
+    /// Contacts ended resolved, and the mean of their lives (ms).
+    pub resolved: i64,
+    pub resolution: Option<f64>,
+    pub avg_wait: Option<f64>,
+    pub max_wait: Option<f64>,
+    pub csat_pct: Option<f64>,
+    pub csat_avg: Option<f64>,
+    pub nps: Option<f64>,
+    pub occupancy: Option<f64>,
 }
 
 fn ratio(num: i64, den: i64) -> Option<f64> {
@@ -81,6 +110,16 @@ impl Figures {
                 p90: a.frt.percentile(90.0),
             },
             fcr: pct(a.first_contact_resolved, a.resolutions),
+            art: Art::of(&a.art),
+            resolved: a.resolved,
+            resolution: ratio(a.resolved_ms, a.resolved),
+            avg_wait: ratio(a.waits_ms, a.waits),
+            max_wait: a.longest.max().map(|m| m as f64),
+            csat_pct: pct(a.surveys.csat_satisfied, a.surveys.csat),
+            csat_avg: ratio(a.surveys.csat_sum, a.surveys.csat),
+            nps: pct(a.surveys.promoters - a.surveys.detractors, a.surveys.nps),
+            // Not a sum of samples: the floor fills it in.
+            occupancy: None,
         }
     }
 }
@@ -147,6 +186,9 @@ pub struct AgentView<'f> {
     pub contacts: Vec<ContactView<'f>>,
     pub handled: i64,
     pub att: Option<f64>,
+    pub art: Art,
+    pub csat_avg: Option<f64>,
+    pub occupancy: Option<f64>,
     /// Recent display states, newest last.
     pub history: Vec<(Ts, DisplayState)>,
 }
@@ -228,7 +270,19 @@ impl Floor {
             waiting: queue.waiting.len(),
             longest_wait: queue.oldest().map_or(0, |since| self.now.since(since)),
             agents: counts.get(q.0 as usize).copied().unwrap_or_default(),
-            figures: Figures::from_agg(&self.scopes(kind).queues[q.0 as usize], formula),
+            figures: Figures {
+                occupancy: self.occupancy(OccScope::Queue(q.0 as usize), kind),
+                ..Figures::from_agg(&self.scopes(kind).queues[q.0 as usize], formula)
+            },
+        }
+    }
+
+    /// Occupancy of one scope over the chosen window (docs/metrics.md).
+    pub fn occupancy(&self, scope: OccScope, kind: WindowKind) -> Option<f64> {
+        let occ = &self.window.occupancy;
+        match kind {
+            WindowKind::Rolling => occ.pct(scope, self.window.cutoff(), self.now, false),
+            WindowKind::Today => occ.pct(scope, self.window.today_start(), self.now, true),
         }
     }
 
@@ -261,7 +315,10 @@ impl Floor {
             waiting: self.queues.iter().map(|q| q.waiting.len()).sum(),
             longest_wait: oldest.map_or(0, |since| self.now.since(since)),
             agents,
-            figures: Figures::from_agg(&self.scopes(kind).total, formula),
+            figures: Figures {
+                occupancy: self.occupancy(OccScope::Total, kind),
+                ..Figures::from_agg(&self.scopes(kind).total, formula)
+            },
         }
     }
 
@@ -325,7 +382,7 @@ impl Floor {
             })
             .collect();
         contacts.sort_by(|x, y| x.id.cmp(y.id));
-        let agg = self.scopes(kind).agents[a.0 as usize];
+        let agg = &self.scopes(kind).agents[a.0 as usize];
         AgentView {
             idx: a,
             id: &agent.id,
@@ -345,6 +402,9 @@ impl Floor {
             contacts,
             handled: agg.handled,
             att: ratio(agg.talk, agg.handled),
+            art: Art::of(&agg.art),
+            csat_avg: ratio(agg.surveys.csat_sum, agg.surveys.csat),
+            occupancy: self.occupancy(OccScope::Agent(a.0 as usize), kind),
             history: agent.history.to_vec(),
         }
     }

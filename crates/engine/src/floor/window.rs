@@ -10,6 +10,7 @@
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 
+use super::occupancy::Occupancy;
 use super::sample::{Sample, SampleKind, Scopes, WaitRules};
 use super::settings::DayStart;
 use crate::time::{Millis, Ts};
@@ -55,6 +56,8 @@ pub struct Window {
     settled_at: Ts,
     /// Samples pushed out of the rolling window early by the sample limit.
     pub overflowed: u64,
+    /// Occupancy's time integrals (not samples: see [`super::occupancy`]).
+    pub occupancy: Occupancy,
 }
 
 impl Window {
@@ -75,7 +78,18 @@ impl Window {
             unsettled: false,
             settled_at: Ts(i64::MIN),
             overflowed: 0,
+            occupancy: Occupancy::default(),
         }
+    }
+
+    /// The window's clock.
+    pub fn now(&self) -> Ts {
+        self.now
+    }
+
+    /// The rolling window's old end, `now - W` (outside it).
+    pub fn cutoff(&self) -> Ts {
+        self.now.minus(self.width)
     }
 
     pub fn width(&self) -> Millis {
@@ -99,11 +113,13 @@ impl Window {
         self.rules.push(rules);
         self.rolling.queues.push(Default::default());
         self.today.queues.push(Default::default());
+        self.occupancy.add_queue();
     }
 
     pub fn add_agent(&mut self) {
         self.rolling.agents.push(Default::default());
         self.today.agents.push(Default::default());
+        self.occupancy.add_agent();
     }
 
     /// Changes how a queue's waits are classified. New waits use the new
@@ -239,6 +255,7 @@ impl Window {
             self.next_day_start = self.today_start.plus(24 * 3_600_000);
         }
         self.today.clear();
+        self.occupancy.roll_day(self.today_start);
         let start = self.today_counts_from();
         for s in self
             .in_order

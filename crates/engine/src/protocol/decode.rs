@@ -258,6 +258,8 @@ enum Type {
     Hold,
     Resumed,
     Ended,
+    Message,
+    Survey,
     AgentState,
     QueueInfo,
     Heartbeat,
@@ -273,6 +275,8 @@ fn event_type(s: &str) -> Option<Type> {
         "contact.hold" => Type::Hold,
         "contact.resumed" => Type::Resumed,
         "contact.ended" => Type::Ended,
+        "contact.message" => Type::Message,
+        "contact.survey" => Type::Survey,
         "agent.state" => Type::AgentState,
         "queue.info" => Type::QueueInfo,
         "heartbeat" => Type::Heartbeat,
@@ -322,6 +326,26 @@ fn decode_event(s: Slots<'_>) -> R<Option<Event<'_>>> {
         Type::Ended => EventKind::Ended {
             contact: id(s.contact_id, "contact_id")?,
             resolved: s.resolved.map(|v| parse_bool(v, "resolved")).transpose()?,
+        },
+        Type::Message => EventKind::Message {
+            contact: id(s.contact_id, "contact_id")?,
+            from: sender(s.from, "from")?,
+            agent: opt_id(s.agent_id, "agent_id")?,
+        },
+        Type::Survey => EventKind::Survey {
+            contact: id(s.contact_id, "contact_id")?,
+            csat: s
+                .csat
+                .map(|v| {
+                    score(v, "csat").and_then(|n| Csat::new(n).ok_or(RejectKind::BadValue("csat")))
+                })
+                .transpose()?,
+            nps: s
+                .nps
+                .map(|v| {
+                    score(v, "nps").and_then(|n| Nps::new(n).ok_or(RejectKind::BadValue("nps")))
+                })
+                .transpose()?,
         },
         Type::AgentState => EventKind::AgentState {
             agent: id(s.agent_id, "agent_id")?,
@@ -447,6 +471,22 @@ fn seconds(v: Val<'_>, field: &'static str) -> R<Millis> {
         return Err(RejectKind::BadValue(field));
     }
     Ok((secs * 1000.0).round() as Millis)
+}
+
+fn sender(v: Option<Val<'_>>, field: &'static str) -> R<Sender> {
+    let s = string(v.ok_or(RejectKind::Missing(field))?, field)?;
+    Sender::parse(&s).ok_or(RejectKind::BadValue(field))
+}
+
+/// A survey score: a JSON integer (as `seq` is; `4.0` or `"4"` is the
+/// wrong type); the range is the caller's, and a value out of it is
+/// refused as impossible.
+fn score(v: Val<'_>, field: &'static str) -> R<i64> {
+    match v {
+        Val::Int(n) => Ok(n),
+        Val::UInt(n) => Ok(i64::try_from(n).unwrap_or(i64::MAX)),
+        _ => Err(RejectKind::WrongType(field)),
+    }
 }
 
 fn agent_state(v: Option<Val<'_>>, field: &'static str) -> R<AgentState> {

@@ -63,6 +63,19 @@ enum Body<'e> {
         #[serde(skip_serializing_if = "Option::is_none")]
         resolved: Option<bool>,
     },
+    Message {
+        contact_id: &'e str,
+        from: &'static str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        agent_id: Option<&'e str>,
+    },
+    Survey {
+        contact_id: &'e str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        csat: Option<u8>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        nps: Option<u8>,
+    },
     Agent {
         agent_id: &'e str,
         state: &'static str,
@@ -183,6 +196,20 @@ impl<'e> Body<'e> {
                 contact_id: contact,
                 resolved: *resolved,
             },
+            EventKind::Message {
+                contact,
+                from,
+                agent,
+            } => Body::Message {
+                contact_id: contact,
+                from: from.as_str(),
+                agent_id: agent.as_deref(),
+            },
+            EventKind::Survey { contact, csat, nps } => Body::Survey {
+                contact_id: contact,
+                csat: csat.map(|c| c.get()),
+                nps: nps.map(|n| n.get()),
+            },
             EventKind::AgentState {
                 agent,
                 state,
@@ -265,7 +292,8 @@ fn snapshot<'e>(snap: &'e FloorSnapshot<'_>) -> Body<'e> {
 mod tests {
     use super::*;
     use crate::protocol::{
-        AgentState, Decoded, SnapAgent, SnapContact, SnapQueue, SnapWaiting, decode_frame,
+        AgentState, Csat, Decoded, Nps, Sender, SnapAgent, SnapContact, SnapQueue, SnapWaiting,
+        decode_frame,
     };
 
     fn round_trip(ev: Event<'static>) {
@@ -329,6 +357,38 @@ mod tests {
             EventKind::Ended {
                 contact: "c1".into(),
                 resolved: Some(false),
+            },
+        ));
+        round_trip(ev(
+            7,
+            EventKind::Message {
+                contact: "ch1".into(),
+                from: Sender::Customer,
+                agent: None,
+            },
+        ));
+        round_trip(ev(
+            7,
+            EventKind::Message {
+                contact: "ch1".into(),
+                from: Sender::Agent,
+                agent: Some("a9".into()),
+            },
+        ));
+        round_trip(ev(
+            7,
+            EventKind::Survey {
+                contact: "c1".into(),
+                csat: Csat::new(5),
+                nps: Nps::new(0),
+            },
+        ));
+        round_trip(ev(
+            7,
+            EventKind::Survey {
+                contact: "c1".into(),
+                csat: None,
+                nps: Nps::new(10),
             },
         ));
         round_trip(ev(

@@ -42,6 +42,18 @@ pub enum EventKind<'a> {
         contact: Str<'a>,
         resolved: Option<bool>,
     },
+    /// `contact.message`: one turn of a conversation.
+    Message {
+        contact: Str<'a>,
+        from: Sender,
+        agent: Option<Str<'a>>,
+    },
+    /// `contact.survey`: the customer's answers, each already range-checked.
+    Survey {
+        contact: Str<'a>,
+        csat: Option<Csat>,
+        nps: Option<Nps>,
+    },
     /// `agent.state`
     AgentState {
         agent: Str<'a>,
@@ -73,11 +85,63 @@ impl EventKind<'_> {
             EventKind::Hold { .. } => "contact.hold",
             EventKind::Resumed { .. } => "contact.resumed",
             EventKind::Ended { .. } => "contact.ended",
+            EventKind::Message { .. } => "contact.message",
+            EventKind::Survey { .. } => "contact.survey",
             EventKind::AgentState { .. } => "agent.state",
             EventKind::QueueInfo { .. } => "queue.info",
             EventKind::Heartbeat => "heartbeat",
             EventKind::Snapshot(_) => "snapshot",
         }
+    }
+}
+
+/// Who wrote a `contact.message`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Sender {
+    Customer,
+    Agent,
+}
+
+impl Sender {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "customer" => Some(Sender::Customer),
+            "agent" => Some(Sender::Agent),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sender::Customer => "customer",
+            Sender::Agent => "agent",
+        }
+    }
+}
+
+/// A CSAT answer: only 1 to 5 can be built.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Csat(u8);
+
+impl Csat {
+    pub fn new(v: i64) -> Option<Self> {
+        (1..=5).contains(&v).then_some(Csat(v as u8))
+    }
+    pub fn get(self) -> u8 {
+        self.0
+    }
+}
+
+/// An NPS answer: only 0 to 10 can be built.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Nps(u8);
+
+impl Nps {
+    pub fn new(v: i64) -> Option<Self> {
+        (0..=10).contains(&v).then_some(Nps(v as u8))
+    }
+    pub fn get(self) -> u8 {
+        self.0
     }
 }
 
@@ -220,6 +284,20 @@ impl EventKind<'_> {
             EventKind::Ended { contact, resolved } => EventKind::Ended {
                 contact: own(contact),
                 resolved,
+            },
+            EventKind::Message {
+                contact,
+                from,
+                agent,
+            } => EventKind::Message {
+                contact: own(contact),
+                from,
+                agent: own_opt(agent),
+            },
+            EventKind::Survey { contact, csat, nps } => EventKind::Survey {
+                contact: own(contact),
+                csat,
+                nps,
             },
             EventKind::AgentState {
                 agent,

@@ -94,6 +94,9 @@ pub struct Slots<'a> {
     pub name: Option<Val<'a>>,
     pub reason: Option<Val<'a>>,
     pub sl_threshold_s: Option<Val<'a>>,
+    pub from: Option<Val<'a>>,
+    pub csat: Option<Val<'a>>,
+    pub nps: Option<Val<'a>>,
     /// A list of ids (`agent.state`) or of queue objects (`snapshot`).
     pub queues: Option<&'a RawValue>,
     pub agents: Option<&'a RawValue>,
@@ -115,6 +118,9 @@ enum Key {
     Name,
     Reason,
     SlThreshold,
+    From,
+    Csat,
+    Nps,
     Queues,
     Agents,
     Other,
@@ -143,6 +149,9 @@ impl Visitor<'_> for KeyVisitor {
             "name" => Key::Name,
             "reason" => Key::Reason,
             "sl_threshold_s" => Key::SlThreshold,
+            "from" => Key::From,
+            "csat" => Key::Csat,
+            "nps" => Key::Nps,
             "queues" => Key::Queues,
             "agents" => Key::Agents,
             _ => Key::Other,
@@ -182,6 +191,9 @@ pub fn read_slots<'de, A: MapAccess<'de>>(mut map: A) -> Result<Slots<'de>, A::E
             Key::Name => &mut s.name,
             Key::Reason => &mut s.reason,
             Key::SlThreshold => &mut s.sl_threshold_s,
+            Key::From => &mut s.from,
+            Key::Csat => &mut s.csat,
+            Key::Nps => &mut s.nps,
             Key::Queues => {
                 put(&mut s.queues, map.next_value::<Option<&'de RawValue>>()?, d);
                 continue;

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 pub use text::render_text;
 
-use crate::floor::{AgentCounts, DisplayState, Figures, QueueView, WindowKind};
+use crate::floor::{AgentCounts, Art, DisplayState, Figures, QueueView, WindowKind};
 use crate::monitor::Monitor;
 use crate::time::{Millis, Ts, secs};
 
@@ -109,6 +109,35 @@ pub struct FrtJson {
     pub p90: Option<f64>,
 }
 
+/// ART: count, mean and p90 (docs/snapshot.md).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ArtJson {
+    pub count: i64,
+    pub avg: Option<f64>,
+    pub p90: Option<f64>,
+}
+
+impl From<&Art> for ArtJson {
+    fn from(a: &Art) -> Self {
+        ArtJson {
+            count: a.count,
+            avg: s_opt(a.avg),
+            p90: s_opt(a.p90),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ResolutionJson {
+    pub count: i64,
+    pub avg: Option<f64>,
+}
+
+/// A mean of survey scores, to two decimals (a 1-5 scale needs no more).
+fn score(v: Option<f64>) -> Option<f64> {
+    v.map(|v| round_to(v, 2))
+}
+
 /// The figures every scope has, in docs/snapshot.md's order.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct FiguresJson {
@@ -126,6 +155,14 @@ pub struct FiguresJson {
     pub aht_s: Option<f64>,
     pub frt_s: FrtJson,
     pub fcr_pct: Option<f64>,
+    pub art_s: ArtJson,
+    pub resolution_s: ResolutionJson,
+    pub avg_wait_s: Option<f64>,
+    pub max_wait_s: Option<f64>,
+    pub csat_pct: Option<f64>,
+    pub csat_avg: Option<f64>,
+    pub nps: Option<f64>,
+    pub occupancy_pct: Option<f64>,
 }
 
 impl FiguresJson {
@@ -151,6 +188,17 @@ impl FiguresJson {
                 p90: s_opt(f.frt.p90),
             },
             fcr_pct: pct(f.fcr),
+            art_s: (&f.art).into(),
+            resolution_s: ResolutionJson {
+                count: f.resolved,
+                avg: s_opt(f.resolution),
+            },
+            avg_wait_s: s_opt(f.avg_wait),
+            max_wait_s: s_opt(f.max_wait),
+            csat_pct: pct(f.csat_pct),
+            csat_avg: score(f.csat_avg),
+            nps: pct(f.nps),
+            occupancy_pct: pct(f.occupancy),
         }
     }
 }
@@ -186,6 +234,9 @@ pub struct AgentJson {
     pub contacts: Vec<ContactJson>,
     pub handled: i64,
     pub att_s: Option<f64>,
+    pub art_s: ArtJson,
+    pub csat_avg: Option<f64>,
+    pub occupancy_pct: Option<f64>,
 }
 
 /// Builds the snapshot. `local_now` is our wall clock for a live source
@@ -232,6 +283,9 @@ pub fn build(
                 .collect(),
             handled: a.handled,
             att_s: s_opt(a.att),
+            art_s: (&a.art).into(),
+            csat_avg: score(a.csat_avg),
+            occupancy_pct: pct(a.occupancy),
         })
         .collect();
     // Sorted as shown (ids differing only in control characters tie).

@@ -9,6 +9,11 @@ fn num(v: Option<f64>) -> String {
     v.map_or_else(|| "-".to_string(), |v| format!("{v:.1}"))
 }
 
+/// A survey mean, to two decimals as in the JSON.
+fn num2(v: Option<f64>) -> String {
+    v.map_or_else(|| "-".to_string(), |v| format!("{v:.2}"))
+}
+
 /// A cell's width in terminal columns, as the view measures it: a CJK
 /// letter or an emoji takes two, a combining or zero-width mark none.
 fn width(cell: &str) -> usize {
@@ -68,6 +73,15 @@ fn figure_cells(f: &FiguresJson) -> Vec<String> {
         num(f.frt_s.avg),
         num(f.frt_s.p90),
         num(f.fcr_pct),
+        num(f.art_s.avg),
+        num(f.art_s.p90),
+        num(f.resolution_s.avg),
+        num(f.avg_wait_s),
+        num(f.max_wait_s),
+        num(f.csat_pct),
+        num2(f.csat_avg),
+        num(f.nps),
+        num(f.occupancy_pct),
     ]
 }
 
@@ -115,6 +129,15 @@ pub fn render_text(s: &Snapshot) -> String {
             "FRT_AVG_S",
             "FRT_P90_S",
             "FCR%",
+            "ART_AVG_S",
+            "ART_P90_S",
+            "RES_AVG_S",
+            "WAIT_AVG_S",
+            "WAIT_MAX_S",
+            "CSAT%",
+            "CSAT_AVG",
+            "NPS",
+            "OCC%",
         ]
         .iter()
         .map(|h| h.to_string())
@@ -136,7 +159,18 @@ pub fn render_text(s: &Snapshot) -> String {
 
     let mut rows = vec![
         [
-            "AGENT", "NAME", "STATE", "FOR_S", "QUEUES", "CONTACTS", "HANDLED", "ATT_S",
+            "AGENT",
+            "NAME",
+            "STATE",
+            "FOR_S",
+            "QUEUES",
+            "CONTACTS",
+            "HANDLED",
+            "ATT_S",
+            "ART_AVG_S",
+            "ART_P90_S",
+            "CSAT_AVG",
+            "OCC%",
         ]
         .iter()
         .map(|h| h.to_string())
@@ -169,6 +203,10 @@ pub fn render_text(s: &Snapshot) -> String {
             contacts,
             a.handled.to_string(),
             num(a.att_s),
+            num(a.art_s.avg),
+            num(a.art_s.p90),
+            num2(a.csat_avg),
+            num(a.occupancy_pct),
         ]);
     }
     // Text columns left, counts right: reorder alignment by column.

@@ -40,6 +40,16 @@ fn event() -> impl Strategy<Value = Value> {
         }),
         (agent.clone(), state, prop::collection::vec(queue.clone(), 0..3))
             .prop_map(|(a, s, qs)| json!({"type":"agent.state","agent_id":a,"state":s,"queues":qs,"reason":"lunch"})),
+        (contact.clone(), prop::sample::select(vec!["customer", "agent", "bot"]), prop::option::of(agent.clone()))
+            .prop_map(|(c, f, a)| {
+                let mut v = json!({"type":"contact.message","contact_id":c,"from":f});
+                if let Some(a) = a {
+                    v["agent_id"] = json!(a);
+                }
+                v
+            }),
+        (contact.clone(), prop::option::of(-1..7i64), prop::option::of(-1..12i64))
+            .prop_map(|(c, csat, nps)| json!({"type":"contact.survey","contact_id":c,"csat":csat,"nps":nps})),
         (queue.clone(), 0..60u32).prop_map(|(q, t)| json!({"type":"queue.info","queue":q,"sl_threshold_s":t})),
         Just(json!({"type":"heartbeat"})),
         (contact.clone(), agent.clone(), queue.clone()).prop_map(|(c, a, q)| json!({"type":"snapshot",
@@ -68,6 +78,69 @@ fn frames() -> impl Strategy<Value = Vec<Value>> {
         }
         evs
     })
+}
+
+/// A turn after a chat is answered.
+#[derive(Clone, Copy, Debug)]
+enum Turn {
+    Customer,
+    Agent,
+    FirstResponse,
+}
+
+fn chat_conversations() -> impl Strategy<Value = Vec<Vec<Turn>>> {
+    let turn = prop_oneof![
+        Just(Turn::Customer),
+        Just(Turn::Agent),
+        Just(Turn::FirstResponse)
+    ];
+    prop::collection::vec(prop::collection::vec(turn, 0..10), 1..6)
+}
+
+/// Chat-only feed lines, and how many responses answer a customer message
+/// (not the inquiry): the ART samples that are not first samples.
+fn chat_feed(convs: &[Vec<Turn>]) -> (Vec<String>, i64) {
+    let mut lines = Vec::new();
+    let mut t = T0;
+    let mut later = 0;
+    let mut tick = |step: i64| {
+        t += step;
+        t
+    };
+    for (i, turns) in convs.iter().enumerate() {
+        let c = format!("ch{i}");
+        lines.push(json!({"type":"contact.queued","ts":tick(1_000),"contact_id":c,"queue":"q","channel":"chat"}).to_string());
+        lines.push(
+            json!({"type":"contact.answered","ts":tick(1_000),"contact_id":c,"agent_id":"a1"})
+                .to_string(),
+        );
+        let (mut pending, mut responded) = (true, false);
+        for turn in turns {
+            let ts = tick(700);
+            let line = match turn {
+                Turn::Customer => {
+                    pending = true;
+                    json!({"type":"contact.message","ts":ts,"contact_id":c,"from":"customer"})
+                }
+                Turn::Agent | Turn::FirstResponse => {
+                    if pending && responded {
+                        later += 1;
+                    }
+                    pending = false;
+                    responded = true;
+                    match turn {
+                        Turn::Agent => {
+                            json!({"type":"contact.message","ts":ts,"contact_id":c,"from":"agent","agent_id":"a1"})
+                        }
+                        _ => json!({"type":"contact.first_response","ts":ts,"contact_id":c}),
+                    }
+                }
+            };
+            lines.push(line.to_string());
+        }
+        lines.push(json!({"type":"contact.ended","ts":tick(500),"contact_id":c}).to_string());
+    }
+    (lines, later)
 }
 
 fn monitor() -> Monitor {
@@ -112,6 +185,58 @@ proptest! {
             if let Some(p) = snap["totals"][pct].as_f64() {
                 prop_assert!((0.0..=100.0).contains(&p), "{} = {}", pct, p);
             }
+        }
+    }
+
+    #[test]
+    fn new_figures_stay_in_their_ranges(evs in frames()) {
+        let lines: Vec<String> = evs.iter().map(Value::to_string).collect();
+        let (_, snap) = snapshot_of(&lines.join("\n"));
+        let scopes = std::iter::once(&snap["totals"])
+            .chain(snap["queues"].as_array().unwrap())
+            .chain(snap["agents"].as_array().unwrap());
+        for f in scopes {
+            // ART samples are never negative, so neither is their mean or p90.
+            for k in ["avg", "p90"] {
+                if let Some(v) = f["art_s"][k].as_f64() {
+                    prop_assert!(v >= 0.0, "art_s.{} = {}", k, v);
+                }
+            }
+            prop_assert!(f["art_s"]["count"].as_i64().unwrap() >= 0);
+            for k in ["occupancy_pct", "csat_pct"] {
+                if let Some(p) = f.get(k).and_then(Value::as_f64) {
+                    prop_assert!((0.0..=100.0).contains(&p), "{} = {}", k, p);
+                }
+            }
+            if let Some(n) = f.get("nps").and_then(Value::as_f64) {
+                prop_assert!((-100.0..=100.0).contains(&n), "nps = {}", n);
+            }
+            if let Some(c) = f.get("csat_avg").and_then(Value::as_f64) {
+                prop_assert!((1.0..=5.0).contains(&c), "csat_avg = {}", c);
+            }
+            for k in ["avg_wait_s", "max_wait_s"] {
+                if let Some(v) = f.get(k).and_then(Value::as_f64) {
+                    prop_assert!(v >= 0.0, "{} = {}", k, v);
+                }
+            }
+            if let (Some(avg), Some(max)) = (f.get("avg_wait_s").and_then(Value::as_f64), f.get("max_wait_s").and_then(Value::as_f64)) {
+                prop_assert!(avg <= max + 1e-3, "avg wait {} above max {}", avg, max);
+            }
+        }
+    }
+
+    #[test]
+    fn first_art_samples_are_the_first_responses_on_chat_feeds(convs in chat_conversations()) {
+        let (lines, later) = chat_feed(&convs);
+        let (_, snap) = snapshot_of(&lines.join("\n"));
+        let t = &snap["totals"];
+        let art = t["art_s"]["count"].as_i64().unwrap();
+        let frt = t["frt_s"]["count"].as_i64().unwrap();
+        // Every ART sample is either a contact's first (its first response)
+        // or answers a later customer turn.
+        prop_assert_eq!(art - later, frt);
+        if art > 0 {
+            prop_assert!(t["art_s"]["avg"].as_f64().unwrap() >= 0.0);
         }
     }
 

@@ -2,7 +2,9 @@
 
 use std::borrow::Cow;
 
-use queuetop_engine::protocol::{AgentState, Decoded, Event, EventKind, RejectKind, decode_frame};
+use queuetop_engine::protocol::{
+    AgentState, Csat, Decoded, Event, EventKind, Nps, RejectKind, Sender, decode_frame,
+};
 use queuetop_engine::time::Ts;
 
 fn decode(frame: &str) -> Vec<Decoded<'_>> {
@@ -345,4 +347,64 @@ fn deep_nesting_never_overflows_the_stack() {
     );
     assert_eq!(rejected(&deep), RejectKind::WrongType("queues"));
     assert_eq!(rejected(&"[".repeat(100_000)), RejectKind::NotJson);
+}
+
+#[test]
+fn conversation_messages_and_surveys_decode_with_their_bounds() {
+    let e = one(
+        r#"{"type":"contact.message","ts":"2026-11-23T09:10:31Z","contact_id":"ch77","from":"agent","agent_id":"a9"}"#,
+    );
+    assert_eq!(
+        e.kind,
+        EventKind::Message {
+            contact: "ch77".into(),
+            from: Sender::Agent,
+            agent: Some("a9".into())
+        }
+    );
+    let e = one(
+        r#"{"type":"contact.survey","ts":"2026-11-23T09:07:40Z","contact_id":"c1001","csat":5,"nps":0}"#,
+    );
+    assert_eq!(
+        e.kind,
+        EventKind::Survey {
+            contact: "c1001".into(),
+            csat: Csat::new(5),
+            nps: Nps::new(0)
+        }
+    );
+    let m = |rest: &str| {
+        format!(r#"{{"type":"contact.message","ts":1795424400000,"contact_id":"c"{rest}}}"#)
+    };
+    assert_eq!(rejected(&m("")), RejectKind::Missing("from"));
+    assert_eq!(
+        rejected(&m(r#","from":"bot""#)),
+        RejectKind::BadValue("from")
+    );
+    assert_eq!(rejected(&m(r#","from":1"#)), RejectKind::WrongType("from"));
+    let s = |rest: &str| {
+        format!(r#"{{"type":"contact.survey","ts":1795424400000,"contact_id":"c"{rest}}}"#)
+    };
+    assert_eq!(rejected(&s(r#","csat":0"#)), RejectKind::BadValue("csat"));
+    assert_eq!(rejected(&s(r#","csat":6"#)), RejectKind::BadValue("csat"));
+    assert_eq!(rejected(&s(r#","nps":-1"#)), RejectKind::BadValue("nps"));
+    assert_eq!(rejected(&s(r#","nps":11"#)), RejectKind::BadValue("nps"));
+    assert_eq!(rejected(&s(r#","nps":"9""#)), RejectKind::WrongType("nps"));
+    assert_eq!(
+        rejected(&s(r#","csat":4.0"#)),
+        RejectKind::WrongType("csat")
+    );
+    assert_eq!(
+        rejected(&s(r#","csat":18446744073709551615"#)),
+        RejectKind::BadValue("csat")
+    );
+    // Both answers are optional; null is absent.
+    assert!(matches!(
+        one(&s(r#","csat":null"#)).kind,
+        EventKind::Survey {
+            csat: None,
+            nps: None,
+            ..
+        }
+    ));
 }

@@ -371,7 +371,8 @@ fn window_flips_to_today() {
 #[test]
 fn hostile_strings_are_stripped_on_screen() {
     let mut c = case("hostile", SourceKind::Url);
-    let t = c.render(100, 30);
+    // Wide enough for the whole (stripped) agent name beside every column.
+    let t = c.render(130, 30);
     for cell in t.backend().buffer().content() {
         assert!(
             !cell.symbol().chars().any(queuetop_engine::text::is_unsafe),
