@@ -163,10 +163,20 @@ fn channel(s: &str) -> Cow<'static, str> {
     }
 }
 
+/// Whether a DISCONNECTED says its leg ended by a transfer: a
+/// `disconnectReason` that names one, or the transfer fields of Connect's
+/// contact record (`transferCompletedTimestamp`, `transferredToEndpoint`).
+fn transferred(d: &Obj<'_>) -> bool {
+    d.str("disconnectReason")
+        .is_some_and(|r| r.to_ascii_uppercase().contains("TRANSFER"))
+        || d.ts("transferCompletedTimestamp").is_some()
+        || d.obj("transferredToEndpoint").is_some()
+}
+
 impl AmazonConnect {
     /// The contact a Connect contact belongs to: the first of its chain of
     /// transfers (`initialContactId`, else the contact `previousContactId`
-    /// belongs to). The contact is linked as that contact's newest leg.
+    /// belongs to). The legs it names were taken over by this one.
     fn contact_of<'b>(
         &mut self,
         o: &Obj<'b>,
@@ -174,11 +184,15 @@ impl AmazonConnect {
         initial: &str,
         previous: &str,
     ) -> Cow<'b, str> {
+        let previous = o.opt_id(previous, "contact_id").ok().flatten();
         let first = o
             .opt_id(initial, "contact_id")
             .ok()
             .flatten()
-            .or_else(|| o.opt_id(previous, "contact_id").ok().flatten());
+            .or_else(|| previous.clone());
+        if let Some(p) = previous.filter(|p| p != leg) {
+            self.contacts.supersede(&p);
+        }
         match first {
             Some(f) => self.contacts.link(leg, f),
             None => self.contacts.root(leg.clone()),
@@ -256,8 +270,10 @@ impl AmazonConnect {
                         self.queued(contact.clone(), leg_id, queue, channel, qt, out);
                     }
                 }
-                self.contacts
-                    .answered(contact.clone(), agent.clone(), connected, out);
+                if self.contacts.leg_may_tell(&contact, leg_id) {
+                    self.contacts
+                        .answered(contact.clone(), agent.clone(), connected, out);
+                }
             }
             match (prev, leg) {
                 (Some(Leg::Connected) | None | Some(Leg::Other), Leg::OnHold) => {
@@ -425,7 +441,9 @@ impl AmazonConnect {
                 .or((kind == "CONNECTED_TO_AGENT").then_some(at));
             match (id_from_arn(a, "agentArn", "agent_id"), ts) {
                 (Ok(agent), Some(ts)) => {
-                    self.contacts.answered(contact.clone(), agent, ts, out);
+                    if self.contacts.leg_may_tell(&contact, &leg) {
+                        self.contacts.answered(contact.clone(), agent, ts, out);
+                    }
                 }
                 (Err(e), _) if kind == "CONNECTED_TO_AGENT" => return Err(e),
                 _ => {}
@@ -433,9 +451,15 @@ impl AmazonConnect {
         }
         if disconnected {
             let ts = d.ts("disconnectTimestamp").unwrap_or(at);
+            // A leg that disconnects by a transfer hands the contact to the
+            // next leg, which may not have been heard of yet (EventBridge
+            // does not order them): that leg's queueing ends the segment.
+            if transferred(d) {
+                self.contacts.supersede(&leg);
+            }
             // An older leg of a transferred contact disconnects when the
-            // next leg takes over: that leg's queueing ends the segment.
-            if !self.contacts.is_current_leg(&contact, &leg) {
+            // next leg takes over.
+            if !self.contacts.is_current_leg(&leg) {
                 return Ok(());
             }
             let rec = self.contacts.get(&contact);
@@ -460,8 +484,8 @@ impl AmazonConnect {
         out: &mut Out<'_, 'b>,
     ) {
         // A repeat of this leg's own queueing, late, changes nothing; one
-        // from an earlier leg than the newest is old news.
-        if !self.contacts.is_current_leg(&contact, leg) {
+        // from a leg a later leg took over is old news once that one queued.
+        if !self.contacts.leg_may_tell(&contact, leg) {
             return;
         }
         let q = Queueing {
