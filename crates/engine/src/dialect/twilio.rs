@@ -51,14 +51,22 @@ impl WorkerMem {
     }
 }
 
+/// The tasks of one conversation.
+#[derive(Debug)]
+struct Conversation {
+    /// The first task seen: the contact every later task is linked to.
+    first: Box<str>,
+    /// The newest task: the one whose end is the contact's end.
+    latest: Box<str>,
+}
+
 /// What TaskRouter told of its workers (activity, name, the queues learnt
 /// from accepted tasks, the tasks in wrap-up); what the floor was told of
 /// tasks, workers and queues is in the shared ledger.
 pub struct Twilio {
     workers: Memo<WorkerMem>,
-    /// A conversation's id (`conversations.conversation_id`) to the first
-    /// task seen in it: the contact every later task of it is linked to.
-    conversations: Memo<Box<str>>,
+    /// A conversation's id (`conversations.conversation_id`) to its tasks.
+    conversations: Memo<Conversation>,
     /// The worker who accepted each task (a transferred contact's tasks
     /// have different workers).
     task_worker: Memo<Box<str>>,
@@ -337,12 +345,23 @@ impl Twilio {
         // A task that names no conversation is its own (Flex Insights'
         // default: the conversation id is the task's sid).
         let conv = attrs.conversation.as_deref().unwrap_or(task);
-        let first = self.conversations.entry(conv, || task.as_ref().into());
-        if first.as_ref() != task.as_ref() {
-            let first = owned(first);
-            return self.contacts.link(task, first);
+        let c = self.conversations.entry(conv, || Conversation {
+            first: task.as_ref().into(),
+            latest: task.as_ref().into(),
+        });
+        if c.first.as_ref() == task.as_ref() {
+            return self.contacts.root(task.clone());
         }
-        self.contacts.root(task.clone())
+        let first = owned(&c.first);
+        // A task not heard of before is the conversation's newest: it takes
+        // over from the one before (Flex links every transfer's task to
+        // the conversation, not to the task before it).
+        let newer = c.latest.as_ref() != task.as_ref() && self.contacts.is_current_leg(task);
+        if newer {
+            let before = std::mem::replace(&mut c.latest, task.as_ref().into());
+            self.contacts.supersede(&before);
+        }
+        self.contacts.link(task, first)
     }
 
     /// Ends a task's conversation (once) unless a later task took it over
