@@ -64,6 +64,9 @@ pub struct AmazonConnect {
     sent: Agents,
     contacts: Contacts,
     queue_names: QueueNames,
+    /// Callback contacts (`initiationMethod: CALLBACK`): contacts of their
+    /// own, not legs of the call that asked for them.
+    callbacks: Memo<()>,
 }
 
 impl Default for AmazonConnect {
@@ -73,6 +76,7 @@ impl Default for AmazonConnect {
             sent: Agents::default(),
             contacts: Contacts::default(),
             queue_names: QueueNames::default(),
+            callbacks: Memo::new(DEFAULT_CAP),
         }
     }
 }
@@ -175,24 +179,45 @@ fn transferred(d: &Obj<'_>) -> bool {
 
 impl AmazonConnect {
     /// The contact a Connect contact belongs to: the first of its chain of
-    /// transfers (`initialContactId`, else the contact `previousContactId`
-    /// belongs to). The legs it names were taken over by this one.
+    /// transfers (the contact `previousContactId` belongs to when that one
+    /// was heard of, else `initialContactId`). The legs it names were taken
+    /// over by this one. A callback (`initiationMethod: CALLBACK`) is a
+    /// contact of its own: the call that asked for it ended, and the
+    /// callback waits and is answered on its own.
     fn contact_of<'b>(
         &mut self,
         o: &Obj<'b>,
         leg: &Cow<'b, str>,
         initial: &str,
         previous: &str,
+        method: &str,
     ) -> Cow<'b, str> {
-        let previous = o.opt_id(previous, "contact_id").ok().flatten();
-        let first = o
+        let is_callback = o
+            .str(method)
+            .is_some_and(|m| m.eq_ignore_ascii_case("CALLBACK"));
+        if is_callback {
+            self.callbacks.entry(leg, || ());
+        }
+        if is_callback || self.callbacks.get(leg).is_some() {
+            return self.contacts.root(leg.clone());
+        }
+        let previous = o
+            .opt_id(previous, "contact_id")
+            .ok()
+            .flatten()
+            .filter(|p| p != leg);
+        let initial = o
             .opt_id(initial, "contact_id")
             .ok()
             .flatten()
-            .or_else(|| previous.clone());
-        if let Some(p) = previous.filter(|p| p != leg) {
-            self.contacts.supersede(&p);
+            .filter(|i| i != leg);
+        if let Some(p) = &previous {
+            self.contacts.supersede(p);
         }
+        let first = match (previous, initial) {
+            (Some(p), _) if self.contacts.knows(&p) => Some(p),
+            (p, i) => i.or(p),
+        };
         match first {
             Some(f) => self.contacts.link(leg, f),
             None => self.contacts.root(leg.clone()),
@@ -242,7 +267,13 @@ impl AmazonConnect {
             .map(|m| m.legs.clone())
             .unwrap_or_default();
         for (c, leg_id, leg) in &current {
-            let contact = self.contact_of(c, leg_id, "InitialContactId", "PreviousContactId");
+            let contact = self.contact_of(
+                c,
+                leg_id,
+                "InitialContactId",
+                "PreviousContactId",
+                "InitiationMethod",
+            );
             let prev = prev_legs
                 .iter()
                 .find(|(k, _)| k.as_ref() == leg_id.as_ref())
@@ -403,7 +434,13 @@ impl AmazonConnect {
             out.unknown();
             return Ok(());
         }
-        let contact = self.contact_of(d, &leg, "initialContactId", "previousContactId");
+        let contact = self.contact_of(
+            d,
+            &leg,
+            "initialContactId",
+            "previousContactId",
+            "initiationMethod",
+        );
         let queue_info = d.obj("queueInfo");
         let agent_info = d.obj("agentInfo");
         let disconnected = kind == "DISCONNECTED";

@@ -97,6 +97,11 @@ impl Contacts {
         root
     }
 
+    /// Whether `id` is a contact or a leg already heard of.
+    pub fn knows(&self, id: &str) -> bool {
+        self.links.get(id).is_some() || self.recs.get(id).is_some()
+    }
+
     /// Marks `leg` as taken over by a later leg (a transfer's first half).
     pub fn supersede(&mut self, leg: &str) {
         self.superseded.entry(leg, || ());

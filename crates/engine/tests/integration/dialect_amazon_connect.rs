@@ -386,3 +386,32 @@ fn out_of_order_contact_events_are_reconciled_from_their_timestamps() {
     assert_eq!(agent(&snap, "agent-0301")["handled"], 1);
     assert_eq!(agent(&snap, "agent-0302")["handled"], 1);
 }
+
+/// Fixture `callback.jsonl`: a queued callback. The inbound call (`c-50`)
+/// leaves its number in the flow and hangs up without queueing; Connect
+/// creates the callback contact (`c-51`, `initiationMethod: CALLBACK`,
+/// `previousContactId` and `initialContactId` naming `c-50`), which queues
+/// in Billing at 10:20:30 and is answered at 10:22:30 (wait 120 s, talk
+/// 180 s). The callback is a contact of its own (the call that asked for it
+/// ended): entered 1, answered 1, ASA 120 s; were it linked to the ended
+/// call, it would be dropped.
+#[test]
+fn a_queued_callback_is_a_contact_of_its_own() {
+    let snap = replay(
+        DialectKind::AmazonConnect,
+        "amazon-connect",
+        "callback.jsonl",
+    );
+    assert_eq!(snap, expected("amazon-connect", "callback.snapshot.json"));
+    let t = &snap["totals"];
+    assert_eq!((&t["entered"], &t["answered"]), (&1.into(), &1.into()));
+    assert_eq!((&t["asa_s"], &t["att_s"]), (&120.0.into(), &180.0.into()));
+    assert_eq!(t["abandoned"], 0, "the call that asked for it never queued");
+    let o = decode_fixture(
+        DialectKind::AmazonConnect,
+        "amazon-connect",
+        "callback.jsonl",
+    );
+    assert_eq!(count(&o, "contact.queued", "c-51"), 1);
+    assert_eq!(count(&o, "contact.answered", "c-51"), 1);
+}
