@@ -477,11 +477,10 @@ impl AmazonConnect {
                 .ts("connectedToAgentTimestamp")
                 .or((kind == "CONNECTED_TO_AGENT").then_some(at));
             match (id_from_arn(a, "agentArn", "agent_id"), ts) {
-                (Ok(agent), Some(ts)) => {
-                    if self.contacts.leg_may_tell(&contact, &leg) {
-                        self.contacts.answered(contact.clone(), agent, ts, out);
-                    }
+                (Ok(agent), Some(ts)) if self.contacts.leg_may_tell(&contact, &leg) => {
+                    self.contacts.answered(contact.clone(), agent, ts, out);
                 }
+                (Ok(_), _) => {}
                 (Err(e), _) if kind == "CONNECTED_TO_AGENT" => return Err(e),
                 _ => {}
             }
