@@ -64,6 +64,9 @@ pub struct AmazonConnect {
     sent: Agents,
     contacts: Contacts,
     queue_names: QueueNames,
+    /// Callback contacts (`initiationMethod: CALLBACK`): contacts of their
+    /// own, not legs of the call that asked for them.
+    callbacks: Memo<()>,
 }
 
 impl Default for AmazonConnect {
@@ -73,6 +76,7 @@ impl Default for AmazonConnect {
             sent: Agents::default(),
             contacts: Contacts::default(),
             queue_names: QueueNames::default(),
+            callbacks: Memo::new(DEFAULT_CAP),
         }
     }
 }
@@ -163,22 +167,57 @@ fn channel(s: &str) -> Cow<'static, str> {
     }
 }
 
+/// Whether a DISCONNECTED says its leg ended by a transfer: a
+/// `disconnectReason` that names one, or the transfer fields of Connect's
+/// contact record (`transferCompletedTimestamp`, `transferredToEndpoint`).
+fn transferred(d: &Obj<'_>) -> bool {
+    d.str("disconnectReason")
+        .is_some_and(|r| r.to_ascii_uppercase().contains("TRANSFER"))
+        || d.ts("transferCompletedTimestamp").is_some()
+        || d.obj("transferredToEndpoint").is_some()
+}
+
 impl AmazonConnect {
     /// The contact a Connect contact belongs to: the first of its chain of
-    /// transfers (`initialContactId`, else the contact `previousContactId`
-    /// belongs to). The contact is linked as that contact's newest leg.
+    /// transfers (the contact `previousContactId` belongs to when that one
+    /// was heard of, else `initialContactId`). The legs it names were taken
+    /// over by this one. A callback (`initiationMethod: CALLBACK`) is a
+    /// contact of its own: the call that asked for it ended, and the
+    /// callback waits and is answered on its own.
     fn contact_of<'b>(
         &mut self,
         o: &Obj<'b>,
         leg: &Cow<'b, str>,
         initial: &str,
         previous: &str,
+        method: &str,
     ) -> Cow<'b, str> {
-        let first = o
+        let is_callback = o
+            .str(method)
+            .is_some_and(|m| m.eq_ignore_ascii_case("CALLBACK"));
+        if is_callback {
+            self.callbacks.entry(leg, || ());
+        }
+        if is_callback || self.callbacks.get(leg).is_some() {
+            return self.contacts.root(leg.clone());
+        }
+        let previous = o
+            .opt_id(previous, "contact_id")
+            .ok()
+            .flatten()
+            .filter(|p| p != leg);
+        let initial = o
             .opt_id(initial, "contact_id")
             .ok()
             .flatten()
-            .or_else(|| o.opt_id(previous, "contact_id").ok().flatten());
+            .filter(|i| i != leg);
+        if let Some(p) = &previous {
+            self.contacts.supersede(p);
+        }
+        let first = match (previous, initial) {
+            (Some(p), _) if self.contacts.knows(&p) => Some(p),
+            (p, i) => i.or(p),
+        };
         match first {
             Some(f) => self.contacts.link(leg, f),
             None => self.contacts.root(leg.clone()),
@@ -228,7 +267,13 @@ impl AmazonConnect {
             .map(|m| m.legs.clone())
             .unwrap_or_default();
         for (c, leg_id, leg) in &current {
-            let contact = self.contact_of(c, leg_id, "InitialContactId", "PreviousContactId");
+            let contact = self.contact_of(
+                c,
+                leg_id,
+                "InitialContactId",
+                "PreviousContactId",
+                "InitiationMethod",
+            );
             let prev = prev_legs
                 .iter()
                 .find(|(k, _)| k.as_ref() == leg_id.as_ref())
@@ -256,8 +301,10 @@ impl AmazonConnect {
                         self.queued(contact.clone(), leg_id, queue, channel, qt, out);
                     }
                 }
-                self.contacts
-                    .answered(contact.clone(), agent.clone(), connected, out);
+                if self.contacts.leg_may_tell(&contact, leg_id) {
+                    self.contacts
+                        .answered(contact.clone(), agent.clone(), connected, out);
+                }
             }
             match (prev, leg) {
                 (Some(Leg::Connected) | None | Some(Leg::Other), Leg::OnHold) => {
@@ -387,7 +434,13 @@ impl AmazonConnect {
             out.unknown();
             return Ok(());
         }
-        let contact = self.contact_of(d, &leg, "initialContactId", "previousContactId");
+        let contact = self.contact_of(
+            d,
+            &leg,
+            "initialContactId",
+            "previousContactId",
+            "initiationMethod",
+        );
         let queue_info = d.obj("queueInfo");
         let agent_info = d.obj("agentInfo");
         let disconnected = kind == "DISCONNECTED";
@@ -424,18 +477,25 @@ impl AmazonConnect {
                 .ts("connectedToAgentTimestamp")
                 .or((kind == "CONNECTED_TO_AGENT").then_some(at));
             match (id_from_arn(a, "agentArn", "agent_id"), ts) {
-                (Ok(agent), Some(ts)) => {
+                (Ok(agent), Some(ts)) if self.contacts.leg_may_tell(&contact, &leg) => {
                     self.contacts.answered(contact.clone(), agent, ts, out);
                 }
+                (Ok(_), _) => {}
                 (Err(e), _) if kind == "CONNECTED_TO_AGENT" => return Err(e),
                 _ => {}
             }
         }
         if disconnected {
             let ts = d.ts("disconnectTimestamp").unwrap_or(at);
+            // A leg that disconnects by a transfer hands the contact to the
+            // next leg, which may not have been heard of yet (EventBridge
+            // does not order them): that leg's queueing ends the segment.
+            if transferred(d) {
+                self.contacts.supersede(&leg);
+            }
             // An older leg of a transferred contact disconnects when the
-            // next leg takes over: that leg's queueing ends the segment.
-            if !self.contacts.is_current_leg(&contact, &leg) {
+            // next leg takes over.
+            if !self.contacts.is_current_leg(&leg) {
                 return Ok(());
             }
             let rec = self.contacts.get(&contact);
@@ -460,8 +520,8 @@ impl AmazonConnect {
         out: &mut Out<'_, 'b>,
     ) {
         // A repeat of this leg's own queueing, late, changes nothing; one
-        // from an earlier leg than the newest is old news.
-        if !self.contacts.is_current_leg(&contact, leg) {
+        // from a leg a later leg took over is old news once that one queued.
+        if !self.contacts.leg_may_tell(&contact, leg) {
             return;
         }
         let q = Queueing {

@@ -307,7 +307,12 @@ impl Asterisk {
                 }
             })?;
         } else if is(ev, "AgentCalled") || is(ev, "AgentRingNoAnswer") {
-            // Ringing a member changes no figure; the caller still waits.
+            // Ringing a member changes no figure; the caller still waits
+            // (a member's no-answer rings the next: still one wait).
+        } else if is(ev, "AttendedTransfer") || is(ev, "BlindTransfer") {
+            // app_queue.c answers both with AgentComplete `Reason: transfer`
+            // for a queue call, which decides (a re-queue on the next join,
+            // else the end at the transfer).
         } else {
             out.unknown();
         }

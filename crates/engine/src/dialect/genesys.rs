@@ -239,6 +239,30 @@ impl Part<'_> {
     }
 }
 
+/// The queue an agent who took a call over came from, when it is not the
+/// call's current queue: the agent participant's own `queueId`, else the
+/// newest acd participant's.
+fn consulted_queue<'b>(
+    parts: &[Part<'b>],
+    agent: &Part<'b>,
+    current: Option<&str>,
+) -> Result<Option<Cow<'b, str>>, RejectKind> {
+    let from_agent = agent.obj.opt_id("queueId", "queue")?;
+    let from_acd = parts
+        .iter()
+        .filter(|p| p.purpose.eq_ignore_ascii_case("acd"))
+        .filter_map(|p| p.obj.ts("connectedTime").map(|t| (t, p)))
+        .max_by_key(|(t, _)| *t)
+        .map(|(_, p)| p.obj.opt_id("queueId", "queue"))
+        .transpose()?
+        .flatten();
+    let q = match from_agent.or(from_acd) {
+        Some(q) => clean_id(q, "queue")?,
+        None => return Ok(None),
+    };
+    Ok((current != Some(q.as_ref())).then_some(q))
+}
+
 impl Genesys {
     fn conversation<'b>(
         &mut self,
@@ -308,6 +332,35 @@ impl Genesys {
                         }
                     }
                 }
+                let mut at = at;
+                let mut queue = queue.clone();
+                if !fresh && phase == Phase::Connected {
+                    // Another agent took the call over: a consult transfer
+                    // (the consulted agent connected while the first still
+                    // talked, then the first left, `disconnectType:
+                    // transfer`). Into another queue it is a re-queue of the
+                    // same contact at the instant the first agent left: the
+                    // customer was on hold with that agent during the
+                    // consult, not waiting in the new queue.
+                    if let Some(q) = consulted_queue(&parts, a, queue.as_deref())? {
+                        let left = parts
+                            .iter()
+                            .filter(|p| p.obj.str("userId").as_deref() == who.as_deref())
+                            .filter_map(|p| p.obj.ts("endTime"))
+                            .max();
+                        at = left.map_or(at, |l| l.max(at));
+                        out.event(
+                            at,
+                            EventKind::Queued {
+                                contact: conv.clone(),
+                                queue: q.clone(),
+                                channel: channel.map(Cow::Borrowed),
+                                customer: None,
+                            },
+                        );
+                        queue = Some(q.as_ref().into());
+                    }
+                }
                 out.event(
                     at,
                     EventKind::Answered {
@@ -315,7 +368,7 @@ impl Genesys {
                         agent: user.clone(),
                     },
                 );
-                self.set_conv(&conv, Phase::Connected, queue.clone(), Some(&user), false);
+                self.set_conv(&conv, Phase::Connected, queue, Some(&user), false);
             }
             let now_held = a.held() || parts.iter().filter(|p| is(p, "customer")).any(Part::held);
             let was_held = self.convs.get(&conv).is_some_and(|m| m.held);

@@ -33,8 +33,6 @@ pub(crate) struct ContactRec {
     pub queue: Option<Box<str>>,
     /// The leg that queued last: a new leg in the same queue is a new wait.
     pub leg: Option<Box<str>>,
-    /// The newest leg known (it may not have queued yet).
-    pub newest_leg: Option<Box<str>>,
     pub agent: Option<Box<str>>,
     /// When the current agent answered.
     pub answered_at: Option<Ts>,
@@ -47,6 +45,11 @@ pub(crate) struct Contacts {
     recs: Memo<ContactRec>,
     /// A leg's id to the contact's first id.
     links: Memo<Box<str>>,
+    /// Legs a later leg took over (named as its first or previous, or
+    /// ended by a transfer): their end is not the contact's end. Kept as a
+    /// set rather than "the newest leg", because platforms deliver legs'
+    /// events out of order and an old leg may be heard of last.
+    superseded: Memo<()>,
 }
 
 impl Default for Contacts {
@@ -54,6 +57,7 @@ impl Default for Contacts {
         Contacts {
             recs: Memo::new(DEFAULT_CAP),
             links: Memo::new(DEFAULT_CAP),
+            superseded: Memo::new(DEFAULT_CAP),
         }
     }
 }
@@ -77,31 +81,53 @@ impl Contacts {
     }
 
     /// Links `leg` to the contact `first` (itself resolved to its own first
-    /// id, so chains of transfers all land on the first contact) and makes
-    /// it the contact's newest leg. Returns the contact's id.
+    /// id, so chains of transfers all land on the first contact): `first`
+    /// and the contact's first id are legs `leg` took over. Returns the
+    /// contact's id.
     pub fn link<'b>(&mut self, leg: &str, first: Cow<'b, str>) -> Cow<'b, str> {
+        if leg != first.as_ref() {
+            self.supersede(&first);
+        }
         let root = self.root(first);
         if leg != root.as_ref() {
             *self.links.entry(leg, || "".into()) = root.as_ref().into();
+            self.supersede(&root);
         }
-        let rec = self.recs.entry(&root, ContactRec::default);
-        if !rec.ended {
-            rec.newest_leg = Some(leg.into());
-        }
+        self.recs.entry(&root, ContactRec::default);
         root
+    }
+
+    /// Whether `id` is a contact or a leg already heard of.
+    pub fn knows(&self, id: &str) -> bool {
+        self.links.get(id).is_some() || self.recs.get(id).is_some()
+    }
+
+    /// Marks `leg` as taken over by a later leg (a transfer's first half).
+    pub fn supersede(&mut self, leg: &str) {
+        self.superseded.entry(leg, || ());
     }
 
     pub fn get(&self, contact: &str) -> Option<&ContactRec> {
         self.recs.get(contact)
     }
 
-    /// Whether `leg` is the contact's newest leg (or it has no legs): the
-    /// end of an older leg is a transfer's first half, not the contact's end.
-    pub fn is_current_leg(&self, contact: &str, leg: &str) -> bool {
-        match self.recs.get(contact).and_then(|r| r.newest_leg.as_deref()) {
-            Some(newest) => newest == leg,
-            None => true,
-        }
+    /// Whether `leg` is still the contact's current leg: no later leg took
+    /// it over. The end of an older leg is a transfer's first half, not the
+    /// contact's end.
+    pub fn is_current_leg(&self, leg: &str) -> bool {
+        self.superseded.get(leg).is_none()
+    }
+
+    /// Whether a queueing or answer told by `leg` is news: the current leg's
+    /// always is; an older leg's only while no other leg has queued (it is
+    /// then the first, late telling of the contact's first wait).
+    pub fn leg_may_tell(&self, contact: &str, leg: &str) -> bool {
+        self.is_current_leg(leg)
+            || self
+                .recs
+                .get(contact)
+                .and_then(|r| r.leg.as_deref())
+                .is_none_or(|l| l == leg)
     }
 
     /// Sends `contact.queued` unless the contact ended, or it repeats what
@@ -215,7 +241,7 @@ impl Contacts {
         ts: Ts,
         out: &mut Out<'_, 'b>,
     ) -> bool {
-        if !self.is_current_leg(&contact, leg) {
+        if !self.is_current_leg(leg) {
             return false;
         }
         self.ended(contact, ts, out)

@@ -51,11 +51,25 @@ impl WorkerMem {
     }
 }
 
+/// The tasks of one conversation.
+#[derive(Debug)]
+struct Conversation {
+    /// The first task seen: the contact every later task is linked to.
+    first: Box<str>,
+    /// The newest task: the one whose end is the contact's end.
+    latest: Box<str>,
+}
+
 /// What TaskRouter told of its workers (activity, name, the queues learnt
 /// from accepted tasks, the tasks in wrap-up); what the floor was told of
 /// tasks, workers and queues is in the shared ledger.
 pub struct Twilio {
     workers: Memo<WorkerMem>,
+    /// A conversation's id (`conversations.conversation_id`) to its tasks.
+    conversations: Memo<Conversation>,
+    /// The worker who accepted each task (a transferred contact's tasks
+    /// have different workers).
+    task_worker: Memo<Box<str>>,
     contacts: Contacts,
     sent: Agents,
     queue_names: QueueNames,
@@ -65,6 +79,8 @@ impl Default for Twilio {
     fn default() -> Self {
         Twilio {
             workers: Memo::new(DEFAULT_CAP),
+            conversations: Memo::new(DEFAULT_CAP),
+            task_worker: Memo::new(DEFAULT_CAP),
             contacts: Contacts::default(),
             sent: Agents::default(),
             queue_names: QueueNames::default(),
@@ -109,14 +125,38 @@ fn sid<'b>(o: &Obj<'b>, key: &str, field: &'static str) -> Result<Cow<'b, str>, 
     o.id(key, field)
 }
 
-/// Who the customer is, from the task's attributes (`from`, as Flex sets it).
-fn customer<'b>(fields: &Obj<'b>) -> Option<Cow<'b, str>> {
-    let attrs = fields.str("TaskAttributes")?;
-    if attrs.len() > MAX_ATTRIBUTES {
-        return None;
+/// What a task's `TaskAttributes` (a JSON string) tell queuetop.
+#[derive(Default)]
+struct Attributes {
+    /// Who the customer is (`from`, as Flex sets it).
+    customer: Option<Cow<'static, str>>,
+    /// The conversation the task belongs to (`conversations.conversation_id`,
+    /// as Flex and Flex Insights set it): a transfer's new task names the
+    /// first task's conversation.
+    conversation: Option<Box<str>>,
+}
+
+fn attributes(fields: &Obj<'_>) -> Attributes {
+    let Some(text) = fields.str("TaskAttributes") else {
+        return Attributes::default();
+    };
+    if text.len() > MAX_ATTRIBUTES {
+        return Attributes::default();
     }
-    let from = Obj::parse(&attrs).ok()?.str("from")?.into_owned();
-    clean_id(Cow::Owned(from), "customer_id").ok()
+    let Ok(attrs) = Obj::parse(&text) else {
+        return Attributes::default();
+    };
+    let customer = attrs
+        .str("from")
+        .and_then(|f| clean_id(Cow::Owned(f.into_owned()), "customer_id").ok());
+    let conversation = attrs
+        .obj("conversations")
+        .and_then(|c| c.opt_id("conversation_id", "contact_id").ok().flatten())
+        .map(|c| Box::<str>::from(c.as_ref()));
+    Attributes {
+        customer,
+        conversation,
+    }
 }
 
 fn activity_state(fields: &Obj<'_>) -> Option<(AgentState, Option<Box<str>>)> {
@@ -160,28 +200,37 @@ impl Twilio {
         {
             self.queue_names.announce(q, name, ts, out);
         }
+        let attrs = attributes(f);
         match ty.as_ref() {
             "task.created" | "task-queue.entered" | "task-queue.moved" => {
-                let contact = sid(f, "TaskSid", "contact_id")?;
+                let task = sid(f, "TaskSid", "contact_id")?;
+                let contact = self.contact_of(&task, &attrs);
                 let Some(queue) = f.opt_id("TaskQueueSid", "queue")? else {
                     // A task not yet in a queue: its workflow will place it.
                     return Ok(());
                 };
+                if !self.contacts.leg_may_tell(&contact, &task) {
+                    return Ok(());
+                }
                 let channel = f
                     .name("TaskChannelUniqueName")
                     .filter(|c| c.as_ref() != "default");
                 let q = Queueing {
                     contact,
-                    leg: None,
+                    leg: Some(task.as_ref().into()),
                     queue,
                     channel,
-                    customer: customer(f),
+                    customer: attrs.customer,
                 };
                 self.contacts.queued(q, ts, out);
             }
             "reservation.accepted" => {
-                let contact = sid(f, "TaskSid", "contact_id")?;
+                let task = sid(f, "TaskSid", "contact_id")?;
+                let contact = self.contact_of(&task, &attrs);
                 let agent = sid(f, "WorkerSid", "agent_id")?;
+                if !self.contacts.leg_may_tell(&contact, &task) {
+                    return Ok(());
+                }
                 let queue = self
                     .contacts
                     .get(&contact)
@@ -192,6 +241,7 @@ impl Twilio {
                             .flatten()
                             .map(|q| q.as_ref().into())
                     });
+                *self.task_worker.entry(&task, || "".into()) = agent.as_ref().into();
                 if !self.contacts.answered(contact, agent.clone(), ts, out) {
                     return Ok(());
                 }
@@ -205,7 +255,12 @@ impl Twilio {
                 self.send_worker(agent, f, ts, out);
             }
             "task.canceled" => {
-                let contact = sid(f, "TaskSid", "contact_id")?;
+                let task = sid(f, "TaskSid", "contact_id")?;
+                let contact = self.contact_of(&task, &attrs);
+                if !self.contacts.is_current_leg(&task) {
+                    // An older task of a transferred conversation.
+                    return Ok(());
+                }
                 // Canceled before a worker accepted it: the caller gave up.
                 if self
                     .contacts
@@ -218,8 +273,9 @@ impl Twilio {
                 }
             }
             "task.wrapup" | "reservation.wrapup" => {
-                let contact = sid(f, "TaskSid", "contact_id")?;
-                let worker = self.end_task(contact.clone(), ts, out);
+                let task = sid(f, "TaskSid", "contact_id")?;
+                let contact = self.contact_of(&task, &attrs);
+                let worker = self.end_task(contact, &task, ts, out);
                 let worker = worker.or_else(|| {
                     f.opt_id("WorkerSid", "agent_id")
                         .ok()
@@ -228,21 +284,22 @@ impl Twilio {
                 });
                 if let Some(w) = worker {
                     let m = self.workers.entry(&w, WorkerMem::default);
-                    if !m.wrapping.iter().any(|t| t.as_ref() == contact.as_ref())
+                    if !m.wrapping.iter().any(|t| t.as_ref() == task.as_ref())
                         && m.wrapping.len() < 64
                     {
-                        m.wrapping.push(contact.as_ref().into());
+                        m.wrapping.push(task.as_ref().into());
                     }
                     self.send_worker(owned(&w), f, ts, out);
                 }
             }
             "task.completed" | "reservation.completed" | "task.deleted" | "task.system-deleted" => {
-                let contact = sid(f, "TaskSid", "contact_id")?;
-                let worker = self.end_task(contact.clone(), ts, out);
+                let task = sid(f, "TaskSid", "contact_id")?;
+                let contact = self.contact_of(&task, &attrs);
+                let worker = self.end_task(contact, &task, ts, out);
                 if let Some(w) = worker
                     && let Some(m) = self.workers.get_mut(&w)
                 {
-                    m.wrapping.retain(|t| t.as_ref() != contact.as_ref());
+                    m.wrapping.retain(|t| t.as_ref() != task.as_ref());
                     self.send_worker(owned(&w), f, ts, out);
                 }
             }
@@ -281,15 +338,45 @@ impl Twilio {
         Ok(())
     }
 
-    /// Ends a task's conversation (once); returns the worker who had it.
+    /// The contact a task belongs to: the first task seen in its
+    /// conversation (`conversations.conversation_id`); a later task is
+    /// linked to it as a leg (a transfer's new task).
+    fn contact_of<'b>(&mut self, task: &Cow<'b, str>, attrs: &Attributes) -> Cow<'b, str> {
+        // A task that names no conversation is its own (Flex Insights'
+        // default: the conversation id is the task's sid).
+        let conv = attrs.conversation.as_deref().unwrap_or(task);
+        let c = self.conversations.entry(conv, || Conversation {
+            first: task.as_ref().into(),
+            latest: task.as_ref().into(),
+        });
+        if c.first.as_ref() == task.as_ref() {
+            return self.contacts.root(task.clone());
+        }
+        let first = owned(&c.first);
+        // A task not heard of before is the conversation's newest: it takes
+        // over from the one before (Flex links every transfer's task to
+        // the conversation, not to the task before it).
+        let newer = c.latest.as_ref() != task.as_ref() && self.contacts.is_current_leg(task);
+        if newer {
+            let before = std::mem::replace(&mut c.latest, task.as_ref().into());
+            self.contacts.supersede(&before);
+        }
+        self.contacts.link(task, first)
+    }
+
+    /// Ends a task's conversation (once) unless a later task took it over
+    /// (a transfer's first half); returns the worker who had the task.
     fn end_task<'b>(
         &mut self,
         contact: Cow<'b, str>,
+        task: &str,
         ts: Ts,
         out: &mut Out<'_, 'b>,
     ) -> Option<Box<str>> {
-        let worker = self.contacts.get(&contact).and_then(|c| c.agent.clone());
-        self.contacts.ended(contact, ts, out);
+        let worker = self.task_worker.get(task).cloned();
+        if self.contacts.is_current_leg(task) {
+            self.contacts.ended(contact, ts, out);
+        }
         worker
     }
 

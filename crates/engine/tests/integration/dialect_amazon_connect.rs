@@ -247,3 +247,171 @@ fn status_names_decide_without_type_and_personal_queues_are_no_queues() {
         assert_eq!(a["queues"], serde_json::json!(["q-billing-0001"]));
     }
 }
+
+/// Fixture `quick-connect-transfer.jsonl`: an agent transfers a call by
+/// quick connect to the Sales queue. Connect gives the transfer a new
+/// contact (`c-31`, `initiationMethod: TRANSFER`) whose `initialContactId`
+/// and `previousContactId` name the first (`c-30`); both the contact events
+/// and the agent event stream tell it, and the old leg's DISCONNECTED comes
+/// after the new leg queued. By hand: c-30 queued in Billing at 10:00:05,
+/// Dana answered at 10:00:17 (wait 12 s) and transferred at 10:02:17 (talk
+/// 120 s, then 30 s of after-contact work to 10:02:47); c-31 queued in Sales
+/// at 10:02:17, Lee answered at 10:02:45 (wait 28 s), the caller hung up at
+/// 10:05:45 (talk 180 s, 20 s of after-contact work). One contact: one first
+/// response (12 s), one wait per queue; SL 50 % (12 s within 20, 28 s not).
+#[test]
+fn a_quick_connect_transfer_is_one_contact_requeued() {
+    let file = "quick-connect-transfer.jsonl";
+    let snap = replay(DialectKind::AmazonConnect, "amazon-connect", file);
+    assert_eq!(
+        snap,
+        expected("amazon-connect", "quick-connect-transfer.snapshot.json")
+    );
+    let t = &snap["totals"];
+    assert_eq!(t["frt_s"]["count"], 1, "one first response");
+    assert_eq!(t["frt_s"]["avg"], 12.0);
+    assert_eq!((&t["entered"], &t["answered"]), (&2.into(), &2.into()));
+    assert_eq!(t["service_level_pct"], 50.0);
+    let billing = queue(&snap, "q-billing-0001");
+    let sales = queue(&snap, "q-sales-0002");
+    assert_eq!(
+        (&billing["asa_s"], &sales["asa_s"]),
+        (&12.0.into(), &28.0.into())
+    );
+    assert_eq!(
+        (&billing["att_s"], &sales["att_s"]),
+        (&120.0.into(), &180.0.into())
+    );
+    assert_eq!(
+        (&billing["aht_s"], &sales["aht_s"]),
+        (&150.0.into(), &200.0.into())
+    );
+    assert_eq!(agent(&snap, "agent-0201")["handled"], 1);
+    assert_eq!(agent(&snap, "agent-0202")["handled"], 1);
+
+    let o = decode_fixture(DialectKind::AmazonConnect, "amazon-connect", file);
+    assert_eq!(
+        count(&o, "contact.queued", "c-30"),
+        2,
+        "Billing, then Sales"
+    );
+    assert_eq!(count(&o, "contact.answered", "c-30"), 2);
+    assert_eq!(
+        count(&o, "contact.ended", "c-30"),
+        1,
+        "only the caller's hang-up"
+    );
+    assert_eq!(
+        types(&o)
+            .iter()
+            .filter(|t| t.starts_with("contact."))
+            .count(),
+        5
+    );
+}
+
+/// Fixture `transfer-disconnect-first.jsonl`: the same transfer in contact
+/// events only, the old leg's DISCONNECTED (`disconnectReason: TRANSFER`)
+/// delivered before anything of the new leg. The old leg's end is the
+/// transfer's first half, not the contact's end: the figures are those of
+/// the transfer above without the after-contact work (no agent stream):
+/// AHT equals talk, 120 s and 180 s.
+#[test]
+fn an_old_legs_disconnect_before_the_new_leg_does_not_end_the_contact() {
+    let file = "transfer-disconnect-first.jsonl";
+    let snap = replay(DialectKind::AmazonConnect, "amazon-connect", file);
+    assert_eq!(
+        snap,
+        expected("amazon-connect", "transfer-disconnect-first.snapshot.json")
+    );
+    let t = &snap["totals"];
+    assert_eq!(t["frt_s"]["count"], 1, "one first response");
+    assert_eq!(t["frt_s"]["avg"], 12.0);
+    let sales = queue(&snap, "q-sales-0002");
+    assert_eq!(
+        (&sales["entered"], &sales["answered"]),
+        (&1.into(), &1.into())
+    );
+    assert_eq!(sales["asa_s"], 28.0);
+    assert_eq!(queue(&snap, "q-billing-0001")["aht_s"], 120.0);
+    assert_eq!(sales["aht_s"], 180.0);
+    assert_eq!(agent(&snap, "agent-0202")["handled"], 1);
+
+    let o = decode_fixture(DialectKind::AmazonConnect, "amazon-connect", file);
+    let ended: Vec<_> = o
+        .events
+        .iter()
+        .filter(|(t, _, _)| t == "contact.ended")
+        .collect();
+    assert_eq!(
+        ended,
+        [&(
+            "contact.ended".to_string(),
+            "c-30".to_string(),
+            T0 + 3_945_000
+        )],
+        "ended once, at the caller's hang-up (10:05:45)"
+    );
+}
+
+/// Fixture `out-of-order.jsonl`: EventBridge delivers a contact's events in
+/// no order. c-40's DISCONNECTED comes before its QUEUED and its
+/// CONNECTED_TO_AGENT; c-41's DISCONNECTED before its CONNECTED_TO_AGENT;
+/// c-42 (no agent) is DISCONNECTED before its QUEUED. Each later event
+/// carries `queueInfo.enqueueTimestamp` and, once answered,
+/// `agentInfo.connectedToAgentTimestamp`. By hand: c-40 waited 20 s
+/// (10:10:00 to 10:10:20) and talked 120 s; c-41 waited 9 s (10:11:00 to
+/// 10:11:09) and talked 120 s; c-42 abandoned after 40 s. Entered 3,
+/// answered 2, abandoned 1, ASA 14.5 s, SL 66.7 % (both within 20 s, of 3).
+#[test]
+fn out_of_order_contact_events_are_reconciled_from_their_timestamps() {
+    let snap = replay(
+        DialectKind::AmazonConnect,
+        "amazon-connect",
+        "out-of-order.jsonl",
+    );
+    assert_eq!(
+        snap,
+        expected("amazon-connect", "out-of-order.snapshot.json")
+    );
+    let t = &snap["totals"];
+    assert_eq!(
+        (&t["entered"], &t["answered"], &t["abandoned"]),
+        (&3.into(), &2.into(), &1.into())
+    );
+    assert_eq!(t["asa_s"], 14.5);
+    assert_eq!(t["att_s"], 120.0);
+    assert_eq!(t["frt_s"]["count"], 2);
+    assert_eq!(t["service_level_pct"], 66.7);
+    assert_eq!(agent(&snap, "agent-0301")["handled"], 1);
+    assert_eq!(agent(&snap, "agent-0302")["handled"], 1);
+}
+
+/// Fixture `callback.jsonl`: a queued callback. The inbound call (`c-50`)
+/// leaves its number in the flow and hangs up without queueing; Connect
+/// creates the callback contact (`c-51`, `initiationMethod: CALLBACK`,
+/// `previousContactId` and `initialContactId` naming `c-50`), which queues
+/// in Billing at 10:20:30 and is answered at 10:22:30 (wait 120 s, talk
+/// 180 s). The callback is a contact of its own (the call that asked for it
+/// ended): entered 1, answered 1, ASA 120 s; were it linked to the ended
+/// call, it would be dropped.
+#[test]
+fn a_queued_callback_is_a_contact_of_its_own() {
+    let snap = replay(
+        DialectKind::AmazonConnect,
+        "amazon-connect",
+        "callback.jsonl",
+    );
+    assert_eq!(snap, expected("amazon-connect", "callback.snapshot.json"));
+    let t = &snap["totals"];
+    assert_eq!((&t["entered"], &t["answered"]), (&1.into(), &1.into()));
+    assert_eq!((&t["asa_s"], &t["att_s"]), (&120.0.into(), &180.0.into()));
+    assert_eq!(t["abandoned"], 0, "the call that asked for it never queued");
+    let o = decode_fixture(
+        DialectKind::AmazonConnect,
+        "amazon-connect",
+        "callback.jsonl",
+    );
+    assert_eq!(count(&o, "contact.queued", "c-51"), 1);
+    assert_eq!(count(&o, "contact.answered", "c-51"), 1);
+}

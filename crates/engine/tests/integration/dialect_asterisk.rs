@@ -442,3 +442,58 @@ fn holds_on_local_channel_members_count() {
     assert_eq!(t["att_s"], 90.0);
     assert_eq!(t["aht_s"], 120.0);
 }
+
+/// Fixture `ring-no-answer.jsonl`: app_queue.c rings Dana (AgentCalled),
+/// she does not answer within the ring timeout (AgentRingNoAnswer,
+/// `RingTime` 15000 ms), the queue rings Lee, who answers. By hand, from
+/// 12:40:00: joined at 12:40:00, Lee answered at 12:40:20 (wait 20 s, the
+/// ring to Dana included), talk 60 s. One wait: entered 1, answered 1, ASA
+/// 20 s, one first response; Dana handled nothing.
+#[test]
+fn a_member_not_answering_leaves_one_wait_for_the_next() {
+    let snap = replay(DialectKind::Asterisk, "asterisk", "ring-no-answer.jsonl");
+    assert_eq!(snap, expected("asterisk", "ring-no-answer.snapshot.json"));
+    let t = &snap["totals"];
+    assert_eq!((&t["entered"], &t["answered"]), (&1.into(), &1.into()));
+    assert_eq!(t["asa_s"], 20.0);
+    assert_eq!(t["frt_s"]["count"], 1);
+    assert_eq!(agent(&snap, "PJSIP/1001")["handled"], 0);
+    assert_eq!(agent(&snap, "PJSIP/1002")["handled"], 1);
+}
+
+/// Fixture `attended-transfer.jsonl`: Dana consults her lead on extension
+/// 2001 and completes an attended transfer: the AttendedTransfer event
+/// (main/manager_bridges.c and the AMI event reference: OrigTransferer,
+/// SecondTransferer, Transferee, TransferTarget, `DestType: Bridge`), and
+/// app_queue.c's handle_attended_transfer sends AgentComplete with
+/// `Reason: transfer`. No queue join follows (the target is a phone), so
+/// the contact ends at the transfer once the grace has passed. By hand,
+/// from 12:50:00: wait 6 s, talk 84 s (to 12:51:30); the caller's talk with
+/// the lead and the Hangup at 12:52:30 are no queue work. AttendedTransfer
+/// is known (not counted unknown); the Hangup is not a queue event.
+#[test]
+fn an_attended_transfer_to_a_phone_ends_the_contact_at_the_transfer() {
+    let snap = replay(DialectKind::Asterisk, "asterisk", "attended-transfer.jsonl");
+    assert_eq!(
+        snap,
+        expected("asterisk", "attended-transfer.snapshot.json")
+    );
+    let t = &snap["totals"];
+    assert_eq!((&t["entered"], &t["answered"]), (&1.into(), &1.into()));
+    assert_eq!((&t["asa_s"], &t["att_s"]), (&6.0.into(), &84.0.into()));
+    assert_eq!(snap["feed"]["unknown"], 1, "only the Hangup");
+    let o = decode_fixture(DialectKind::Asterisk, "asterisk", "attended-transfer.jsonl");
+    let ended: Vec<_> = o
+        .events
+        .iter()
+        .filter(|(t, _, _)| t == "contact.ended")
+        .collect();
+    assert_eq!(
+        ended,
+        [&(
+            "contact.ended".to_string(),
+            "1795438200.1".to_string(),
+            1_795_438_290_000
+        )]
+    );
+}

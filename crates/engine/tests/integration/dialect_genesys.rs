@@ -165,3 +165,47 @@ fn hold_starts_at_the_calls_start_hold_time() {
     assert_eq!(t["att_s"], 75.0);
     assert_eq!(t["aht_s"], 120.0);
 }
+
+/// Fixture `consult-transfer.jsonl`: a consult transfer to another queue
+/// on the conversation topic. Dana holds the customer (`calls[].held`,
+/// `startHoldTime`) and consults Sales: a new acd participant connects
+/// while Dana is still connected, Lee answers the consult, then Dana
+/// leaves (`disconnectType: transfer`) and the customer is off hold with
+/// Lee. By hand, from 13:00:00: queued in Support 13:00:10, Dana answered
+/// 13:00:16 (wait 6 s), held from 13:02:00, left 13:02:50 (154 s connected,
+/// 50 s of it on hold: ATT 104 s, AHT 154 s); the re-queue into Sales is at
+/// the instant Dana left, answered by Lee at once (ASA 0 s: the customer
+/// was on hold with Dana during the consult, not waiting in Sales); Lee
+/// talked to 13:05:50 (180 s). One first response (6 s), one wait per
+/// queue.
+#[test]
+fn a_consult_transfer_to_a_queue_is_a_requeue_at_the_first_agents_leave() {
+    let snap = replay(DialectKind::Genesys, "genesys", "consult-transfer.jsonl");
+    assert_eq!(snap, expected("genesys", "consult-transfer.snapshot.json"));
+    let t = &snap["totals"];
+    assert_eq!(t["frt_s"]["count"], 1, "one first response");
+    assert_eq!(t["frt_s"]["avg"], 6.0);
+    let support = queue(&snap, "qqqqqqqq-0000-0000-0000-000000support");
+    let sales = queue(&snap, "qqqqqqqq-0000-0000-0000-0000000sales");
+    assert_eq!(
+        (&support["entered"], &sales["entered"]),
+        (&1.into(), &1.into())
+    );
+    assert_eq!(
+        (&support["answered"], &sales["answered"]),
+        (&1.into(), &1.into())
+    );
+    assert_eq!(
+        (&support["asa_s"], &sales["asa_s"]),
+        (&6.0.into(), &0.0.into())
+    );
+    assert_eq!(support["avg_hold_s"], 50.0);
+    assert_eq!(
+        (&support["aht_s"], &sales["aht_s"]),
+        (&154.0.into(), &180.0.into())
+    );
+    assert_eq!(
+        agent(&snap, "uuuuuuuu-0000-0000-0000-000000000lee")["handled"],
+        1
+    );
+}

@@ -2,7 +2,9 @@
 //! and talk times, a contact transferred from queue to queue has exactly one
 //! first response, and one wait (one entered, one answer) per queue it
 //! entered. Each dialect writes the transfer in its platform's own shape
-//! (the shapes of the blind-transfer fixtures beside the dialect tests).
+//! (the shapes of the transfer fixtures beside the dialect tests: Asterisk
+//! and Genesys blind transfers, Amazon Connect quick connects, Twilio Flex
+//! transfers).
 
 use std::collections::BTreeMap;
 
@@ -117,6 +119,122 @@ fn genesys(legs: &[Leg]) -> String {
     lines.concat()
 }
 
+/// Amazon Connect contact events: each transfer is a new contact whose
+/// `initialContactId` names the first and `previousContactId` the one
+/// before. Every other transfer delivers the old contact's DISCONNECTED
+/// (`disconnectReason: TRANSFER`) before anything of the new one; the
+/// others deliver it after the new contact queued.
+fn connect(legs: &[Leg]) -> String {
+    let iso = |ms: i64| Ts(ms).to_string();
+    let inst = "arn:aws:connect:us-west-2:123456789012:instance/i-1";
+    let ev = |i: usize, kind: &str, at: i64, extra: Value| {
+        let mut d = json!({"eventType": kind, "contactId": format!("c-{i}"),
+            "initialContactId": "c-0", "channel": "VOICE", "instanceArn": inst,
+            "initiationMethod": if i == 0 { "INBOUND" } else { "TRANSFER" }});
+        if i > 0 {
+            d["previousContactId"] = format!("c-{}", i - 1).into();
+        }
+        if let (Some(d), Some(x)) = (d.as_object_mut(), extra.as_object()) {
+            d.extend(x.clone());
+        }
+        json!({"version": "0", "id": format!("ev-{i}-{kind}"),
+            "detail-type": "Amazon Connect Contact Event", "source": "aws.connect",
+            "time": iso(at), "detail": d})
+        .to_string()
+            + "\n"
+    };
+    let mut lines = Vec::new();
+    let mut pending_disconnect: Option<String> = None;
+    let mut t = T0;
+    for (i, leg) in legs.iter().enumerate() {
+        let queue = json!({"queueArn": format!("{inst}/queue/{}", QUEUES[leg.queue]),
+            "enqueueTimestamp": iso(t), "queueType": "STANDARD"});
+        lines.push(ev(i, "INITIATED", t, json!({})));
+        lines.push(ev(i, "QUEUED", t, json!({"queueInfo": queue})));
+        lines.extend(pending_disconnect.take());
+        let answered = t + leg.wait * 1000;
+        let agent = json!({"agentArn": format!("{inst}/agent/a-{i}"),
+            "connectedToAgentTimestamp": iso(answered)});
+        lines.push(ev(
+            i,
+            "CONNECTED_TO_AGENT",
+            answered,
+            json!({"queueInfo": queue, "agentInfo": agent}),
+        ));
+        t = answered + leg.talk * 1000;
+        let last = i + 1 == legs.len();
+        let reason = if last {
+            "CUSTOMER_DISCONNECT"
+        } else {
+            "TRANSFER"
+        };
+        let end = ev(
+            i,
+            "DISCONNECTED",
+            t,
+            json!({"queueInfo": queue, "agentInfo": agent,
+            "disconnectTimestamp": iso(t), "disconnectReason": reason}),
+        );
+        if last || i % 2 == 1 {
+            lines.push(end);
+        } else {
+            pending_disconnect = Some(end);
+        }
+    }
+    lines.concat()
+}
+
+/// Twilio Event Callbacks: each transfer is a new Flex task whose
+/// `TaskAttributes` name the first task's conversation; the old task wraps
+/// up and completes after the new one is created.
+fn twilio(legs: &[Leg]) -> String {
+    let ev = |kind: &str, at: i64, i: usize, q: &str, worker: Option<String>| {
+        let attrs = if i == 0 {
+            json!({"from": "+15550001", "direction": "inbound"})
+        } else {
+            json!({"from": "+15550001", "direction": "inbound", "transferTargetType": "queue",
+                "conversations": {"conversation_id": "WT0"}})
+        };
+        let mut e = json!({"EventType": kind, "Timestamp": (at / 1000).to_string(),
+            "TimestampMs": at.to_string(), "TaskSid": format!("WT{i}"), "TaskQueueSid": q,
+            "TaskQueueName": q, "TaskChannelUniqueName": "voice",
+            "TaskAttributes": attrs.to_string()});
+        if let Some(w) = worker {
+            e["WorkerSid"] = w.into();
+        }
+        e.to_string() + "\n"
+    };
+    let mut lines = Vec::new();
+    let mut t = T0;
+    let mut old: Option<(usize, String)> = None;
+    for (i, leg) in legs.iter().enumerate() {
+        let q = QUEUES[leg.queue];
+        lines.push(ev("task.created", t, i, q, None));
+        lines.push(ev("task-queue.entered", t, i, q, None));
+        if let Some((j, oq)) = old.take() {
+            let w = Some(format!("WK{j}"));
+            lines.push(ev("reservation.wrapup", t, j, &oq, w.clone()));
+            lines.push(ev("task.wrapup", t, j, &oq, None));
+            lines.push(ev("task.completed", t + 5_000, j, &oq, w));
+        }
+        t += leg.wait * 1000;
+        lines.push(ev("reservation.accepted", t, i, q, Some(format!("WK{i}"))));
+        t += leg.talk * 1000;
+        old = Some((i, q.to_string()));
+    }
+    if let Some((j, oq)) = old {
+        lines.push(ev("task.wrapup", t, j, &oq, Some(format!("WK{j}"))));
+        lines.push(ev(
+            "task.completed",
+            t + 5_000,
+            j,
+            &oq,
+            Some(format!("WK{j}")),
+        ));
+    }
+    lines.concat()
+}
+
 fn check(kind: DialectKind, text: &str, legs: &[Leg]) -> Result<(), TestCaseError> {
     let snap = replay_from(kind, "transfer", text.as_bytes());
     let t = &snap["totals"];
@@ -148,5 +266,15 @@ proptest! {
     #[test]
     fn genesys_transfer_has_one_first_response_and_a_wait_per_queue(legs in legs()) {
         check(DialectKind::Genesys, &genesys(&legs), &legs)?;
+    }
+
+    #[test]
+    fn connect_transfer_has_one_first_response_and_a_wait_per_queue(legs in legs()) {
+        check(DialectKind::AmazonConnect, &connect(&legs), &legs)?;
+    }
+
+    #[test]
+    fn twilio_transfer_has_one_first_response_and_a_wait_per_queue(legs in legs()) {
+        check(DialectKind::Twilio, &twilio(&legs), &legs)?;
     }
 }

@@ -136,3 +136,54 @@ fn malformed_and_unknown_events_are_counted() {
         1
     );
 }
+
+/// Fixture `transfer.jsonl`: a Flex cold transfer of a voice task to the
+/// Sales queue, as Event Callbacks. Flex creates a new task whose
+/// `TaskAttributes` copy the first task's and add `transferTargetType` and
+/// `conversations.conversation_id` naming the first task; the first task
+/// then wraps up and completes. By hand, from 11:00:00: task 101 entered
+/// Support at 11:00:05, Dana accepted at 11:00:20 (wait 15 s); the transfer
+/// at 11:03:20 (talk 180 s; Dana wraps up to 11:03:50, 30 s); task 102
+/// entered Sales at 11:03:20, Lee accepted at 11:03:45 (wait 25 s), wrap-up
+/// at 11:06:45 (talk 180 s), completed 11:07:05 (20 s). One contact: one
+/// first response (15 s), one wait per queue; SL 50 %.
+#[test]
+fn a_flex_transfer_is_a_requeue_of_the_first_task() {
+    let snap = replay(DialectKind::Twilio, "twilio", "transfer.jsonl");
+    assert_eq!(snap, expected("twilio", "transfer.snapshot.json"));
+    let t = &snap["totals"];
+    assert_eq!(t["frt_s"]["count"], 1, "one first response");
+    assert_eq!(t["frt_s"]["avg"], 15.0);
+    assert_eq!(t["service_level_pct"], 50.0);
+    let support = queue(&snap, "WQ00000000000000000000000000000sup");
+    let sales = queue(&snap, "WQ0000000000000000000000000000sal");
+    assert_eq!(
+        (&support["asa_s"], &sales["asa_s"]),
+        (&15.0.into(), &25.0.into())
+    );
+    assert_eq!(
+        (&support["aht_s"], &sales["aht_s"]),
+        (&210.0.into(), &200.0.into())
+    );
+    assert_eq!(
+        agent(&snap, "WK000000000000000000000000000dana")["handled"],
+        1
+    );
+    assert_eq!(
+        agent(&snap, "WK0000000000000000000000000000lee")["handled"],
+        1
+    );
+
+    let o = decode_fixture(DialectKind::Twilio, "twilio", "transfer.jsonl");
+    let first = "WT000000000000000000000000000101";
+    assert_eq!(count(&o, "contact.queued", first), 2, "Support, then Sales");
+    assert_eq!(
+        count(&o, "contact.ended", first),
+        1,
+        "only the last task's wrap-up"
+    );
+    assert_eq!(
+        count(&o, "contact.queued", "WT000000000000000000000000000102"),
+        0
+    );
+}

@@ -6,6 +6,7 @@ mod alerts;
 mod dialect_amazon_connect;
 mod dialect_asterisk;
 mod dialect_common;
+mod dialect_connect_order;
 mod dialect_genesys;
 mod dialect_hostile;
 mod dialect_transfers;
