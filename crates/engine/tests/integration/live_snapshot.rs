@@ -49,8 +49,10 @@ fn live(v: &Value) -> Value {
         .into_iter()
         .map(|mut a| {
             let o = a.as_object_mut().unwrap();
-            o.remove("handled");
-            o.remove("att_s");
+            // The agent's window figures are history's, not live state.
+            for k in ["handled", "att_s", "art_s", "csat_avg", "occupancy_pct"] {
+                o.remove(k);
+            }
             // Nor does it say since when an agent has been on contact
             // (several contacts back to back): a floor that saw none of
             // them counts from the oldest still open.
