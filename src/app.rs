@@ -51,7 +51,6 @@ fn view_command(cli: Cli) -> AppResult<()> {
         max_fps,
         bell,
         mouse: true,
-        alerts: r.metrics.alerts,
         stale_after: timing.stale_after,
         window: r.metrics.window.kind(),
         wall_clock,
@@ -101,6 +100,8 @@ fn snapshot_command(args: SnapshotArgs) -> AppResult<()> {
         )
         .map_err(|e| AppError::Runtime(format!("--replay {}: {e}", path.display())))?;
         monitor.set_link(LinkState::Ended);
+        // The last second of the file, looked at after its events.
+        monitor.look_alerts(None);
         return print_snapshot(
             &snapshot::build(&monitor, kind, None, timing.stale_after),
             args.format,
@@ -141,6 +142,7 @@ fn snapshot_command(args: SnapshotArgs) -> AppResult<()> {
     }
     let mut m = lock(&shared);
     if is_replay {
+        m.look_alerts(None);
         return print_snapshot(
             &snapshot::build(&m, kind, None, timing.stale_after),
             args.format,

@@ -88,12 +88,15 @@ struct Slot {
     seen: u64,
 }
 
+#[derive(Debug)]
 pub struct Engine {
     rules: Rules,
     /// Per queue index: its limits, resolved once.
     queue_limits: Vec<QueueLimits>,
     slots: HashMap<(RuleId, Subject), Slot, RandomState>,
     generation: u64,
+    /// Per agent slot: the worst level of its alerts at the last look.
+    agent_levels: Vec<Level>,
 }
 
 fn threshold_of(lim: &Limit, level: Level) -> Option<f64> {
@@ -122,6 +125,7 @@ impl Engine {
             queue_limits: Vec::new(),
             slots: HashMap::default(),
             generation: 0,
+            agent_levels: Vec::new(),
         }
     }
 
@@ -157,6 +161,14 @@ impl Engine {
         self.slots
             .get(&(rule, subject))
             .map_or(Level::Ok, |s| s.machine.level())
+    }
+
+    /// The worst level of one agent's alerts (Ok when none fires).
+    pub fn agent_level(&self, a: AgentIdx) -> Level {
+        self.agent_levels
+            .get(a.0 as usize)
+            .copied()
+            .unwrap_or(Level::Ok)
     }
 
     fn limit(&self, rule: RuleId, subject: Subject) -> Option<Limit> {
@@ -318,6 +330,17 @@ impl Engine {
             self.look(rule, subject, &id, lim, None, now, &mut changes);
         }
         self.slots.retain(|_, s| !s.machine.idle());
+        self.agent_levels.iter_mut().for_each(|l| *l = Level::Ok);
+        for ((_, subject), s) in &self.slots {
+            if let Subject::Agent(a) = subject {
+                let i = a.0 as usize;
+                if self.agent_levels.len() <= i {
+                    self.agent_levels.resize(i + 1, Level::Ok);
+                }
+                let l = &mut self.agent_levels[i];
+                *l = (*l).max(s.machine.level());
+            }
+        }
         Evaluation {
             changes,
             forecasts,

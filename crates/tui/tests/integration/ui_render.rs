@@ -46,6 +46,7 @@ fn case(feed: &str, kind: SourceKind) -> Case {
         SourceInfo { kind, target },
         DialectKind::Native.make(),
     );
+    monitor.set_alert_rules(config::rules(&file).expect("rules"));
     let input = std::fs::File::open(dir().join(format!("{feed}.jsonl"))).expect("feed");
     apply_all(&mut monitor, std::io::BufReader::new(input), 1 << 20).expect("replay");
     monitor.set_link(LinkState::Connected);
@@ -55,7 +56,6 @@ fn case(feed: &str, kind: SourceKind) -> Case {
         max_fps: 20,
         bell: false,
         mouse: false,
-        alerts: metrics.alerts,
         stale_after: 5_000,
         window: WindowKind::Rolling,
         wall_clock: kind != SourceKind::Replay,
