@@ -372,6 +372,10 @@ fn header(m: &Monitor, st: &UiState, ctx: &Context<'_>) -> HeaderScene {
         last_event,
         rate: m.rate.per_second(rate_clock),
         window,
+        uncertain_since: m
+            .floor
+            .uncertain_since(st.window)
+            .map(|u| clock(u.since, &m.floor.settings().day_start.tz)),
         // The feed's clock differs from ours: say so, timers are corrected.
         // Same meaning and sign as the snapshot's `clock_offset_s`: our
         // clock minus the feed's (+ when the feed is behind us).
