@@ -46,6 +46,8 @@ fn view_command(cli: Cli) -> AppResult<()> {
     let wall_clock = source.wall_clock();
     let recording = source.recording(&r, &cli.options)?;
     let task = source.task(monitor.clone(), timing.max_frame_bytes, recording.clone())?;
+    let notifier =
+        crate::notify::Notifier::new(&config::actions(&r.file)?).map_err(AppError::Usage)?;
     let opts = queuetop_tui::run::Options {
         theme,
         max_fps,
@@ -56,8 +58,8 @@ fn view_command(cli: Cli) -> AppResult<()> {
         wall_clock,
         speed,
     };
-    let result =
-        view::start(monitor.clone(), opts, task).map_err(|e| AppError::Runtime(e.to_string()));
+    let result = view::start(monitor.clone(), opts, task, notifier)
+        .map_err(|e| AppError::Runtime(e.to_string()));
     flush(recording.as_ref());
     result
 }

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod demo;
 pub mod error;
 pub mod logging;
+pub mod notify;
 pub mod plan;
 pub mod source;
 pub mod view;

@@ -9,12 +9,18 @@ use std::sync::{Arc, Mutex};
 use queuetop_engine::monitor::Monitor;
 use queuetop_tui::run::{Options, run};
 
+use crate::notify::Notifier;
 use crate::source::{SourceFailure, SourceTask};
 
 /// Runs the view over a source: a tokio runtime for the source and the
 /// signals, the terminal for the screen, and the loop on this thread.
 /// Whatever way the loop ends, the terminal is restored before returning.
-pub fn start(monitor: Arc<Mutex<Monitor>>, opts: Options, source: SourceTask) -> io::Result<()> {
+pub fn start(
+    monitor: Arc<Mutex<Monitor>>,
+    opts: Options,
+    source: SourceTask,
+    notifier: Option<Notifier>,
+) -> io::Result<()> {
     use std::io::IsTerminal;
     if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
         return Err(io::Error::other(
@@ -32,6 +38,11 @@ pub fn start(monitor: Arc<Mutex<Monitor>>, opts: Options, source: SourceTask) ->
             tracing::error!("{why}");
         }
     });
+    if let Some(n) = notifier {
+        // Alert actions run beside the source, on the same runtime, and
+        // end with it.
+        rt.spawn(n.watch(monitor.clone()));
+    }
     let result = {
         let (mut terminal, _guard) = queuetop_tui::terminal::setup(opts.mouse)?;
         let result = run(&mut terminal, monitor, opts, &stop);
