@@ -1,6 +1,7 @@
 //! The program's integration tests: the command line, the demo, bytes sent
 //! to a terminal, and the real binary end to end in tmux.
 
+mod alerts_cli;
 mod cli;
 mod demo_cli;
 mod demo_server;
@@ -8,6 +9,7 @@ mod demo_sim;
 mod dialect_cli;
 mod e2e_tmux;
 mod feed_cli;
+mod notify;
 mod snapshot_skew;
 mod snapshot_text;
 mod ui_bytes;
