@@ -113,6 +113,9 @@ pub struct Engine {
     agents: Vec<SmallVec<[AgentSlot; 1]>>,
     /// How many entries of `agents` are not empty.
     agents_tracked: usize,
+    /// Per queue index: its last staffing forecast, reused while its
+    /// inputs are the same.
+    staffing: Vec<forecast::StaffingMemo>,
     generation: u64,
 }
 
@@ -143,6 +146,7 @@ impl Engine {
             slots: HashMap::default(),
             agents: Vec::new(),
             agents_tracked: 0,
+            staffing: Vec::new(),
             generation: 0,
         }
     }
@@ -317,7 +321,11 @@ impl Engine {
                 .crit
                 .map(|c| (c * 1000.0).round() as Millis);
             let target = lim[QueueRule::ServiceLevel.index()].warn;
+            if self.staffing.len() <= q.0 as usize {
+                self.staffing.resize(q.0 as usize + 1, None);
+            }
             let fc = forecast::queue_forecast(
+                &mut self.staffing[q.0 as usize],
                 floor,
                 q,
                 f.answered,
