@@ -42,12 +42,12 @@ fn big_floor(c: &mut Criterion) {
     m.floor.settle();
     let opts = options();
     let mut watch = Watch::default();
-    watch.observe(&m, &opts.alerts, WindowKind::Rolling);
+    watch.observe(&m, WindowKind::Rolling);
     let area = Rect::new(0, 0, 160, 48);
     let local = m.floor.now();
     let ctx = Context {
         theme: opts.theme,
-        alerts: &opts.alerts,
+        alerts: m.alert_engine(),
         stale_after: 5_000,
         local,
         speed: None,
@@ -96,7 +96,7 @@ fn big_floor(c: &mut Criterion) {
     c.bench_function("agent_counts_5000", |b| b.iter(|| m.floor.agent_counts()));
     // The watcher runs on every change too (alerts, logins, sparklines).
     c.bench_function("watch_5000_agents_200_queues", |b| {
-        b.iter(|| watch.observe(&m, &opts.alerts, WindowKind::Rolling))
+        b.iter(|| watch.observe(&m, WindowKind::Rolling))
     });
 }
 

@@ -68,18 +68,19 @@ fn view_command(cli: Cli) -> AppResult<()> {
         None => None,
     };
     let task = source.task(monitor.clone(), timing.max_frame_bytes, recording.clone())?;
+    let notifier =
+        crate::notify::Notifier::new(&config::actions(&r.file)?).map_err(AppError::Usage)?;
     let opts = queuetop_tui::run::Options {
         theme,
         max_fps,
         bell,
         mouse: true,
-        alerts: r.metrics.alerts,
         stale_after: timing.stale_after,
         window: r.metrics.window.kind(),
         wall_clock,
         speed,
     };
-    let result = view::start(monitor.clone(), opts, task, exporter)
+    let result = view::start(monitor.clone(), opts, task, exporter, notifier)
         .map_err(|e| AppError::Runtime(e.to_string()));
     flush(recording.as_ref());
     result
@@ -118,6 +119,8 @@ fn snapshot_command(args: SnapshotArgs) -> AppResult<()> {
         )
         .map_err(|e| AppError::Runtime(format!("--replay {}: {e}", path.display())))?;
         monitor.set_link(LinkState::Ended);
+        // The last second of the file, looked at after its events.
+        monitor.look_alerts(None);
         return print_snapshot(
             &snapshot::build(&monitor, kind, None, timing.stale_after),
             args.format,
@@ -166,6 +169,7 @@ fn snapshot_command(args: SnapshotArgs) -> AppResult<()> {
     }
     let mut m = lock(&shared);
     if is_replay {
+        m.look_alerts(None);
         return print_snapshot(
             &snapshot::build(&m, kind, None, timing.stale_after),
             args.format,

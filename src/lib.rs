@@ -13,6 +13,7 @@ pub mod export;
 pub mod exporter;
 pub mod generate;
 pub mod logging;
+pub mod notify;
 pub mod plan;
 pub mod relay;
 pub mod signals;

@@ -154,6 +154,7 @@ impl Source {
         let dialect = self.dialect.make_with(&dialect_setup(&r.file));
         let mut m = Monitor::new(Floor::new(settings), self.info.clone(), dialect);
         m.resync_grace = timing.resync_grace;
+        m.set_alert_rules(config::rules(&r.file)?);
         Ok(m)
     }
 

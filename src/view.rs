@@ -10,17 +10,20 @@ use queuetop_engine::monitor::Monitor;
 use queuetop_tui::run::{Options, run};
 
 use crate::exporter::Exporter;
+use crate::notify::Notifier;
 use crate::source::{SourceFailure, SourceTask};
 
 /// Runs the view over a source: a tokio runtime for the source and the
 /// signals, the terminal for the screen, and the loop on this thread.
 /// Whatever way the loop ends, the terminal is restored before returning.
 /// With `exporter`, the figures are served to Prometheus on the same runtime.
+/// With `notifier`, alert actions run beside the source.
 pub fn start(
     monitor: Arc<Mutex<Monitor>>,
     opts: Options,
     source: SourceTask,
     exporter: Option<Exporter>,
+    notifier: Option<Notifier>,
 ) -> io::Result<()> {
     use std::io::IsTerminal;
     if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
@@ -46,6 +49,11 @@ pub fn start(
                 tracing::error!("the metrics server stopped: {e}");
             }
         });
+    }
+    if let Some(n) = notifier {
+        // Alert actions run beside the source, on the same runtime, and
+        // end with it.
+        rt.spawn(n.watch(monitor.clone()));
     }
     let result = {
         let (mut terminal, _guard) = queuetop_tui::terminal::setup(opts.mouse)?;

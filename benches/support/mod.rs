@@ -152,7 +152,6 @@ pub fn options() -> Options {
         max_fps: 20,
         bell: false,
         mouse: false,
-        alerts: Default::default(),
         stale_after: 5_000,
         window: WindowKind::Rolling,
         wall_clock: true,

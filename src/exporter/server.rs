@@ -68,14 +68,7 @@ async fn index() -> &'static str {
 async fn metrics(State(s): State<Arc<Scraper>>, headers: HeaderMap) -> Response {
     let collected = {
         let m = lock(&s.monitor);
-        // The alert engine is not wired into the monitor yet: once it is,
-        // pass `m.alerts()` here instead of nothing.
-        collect(
-            &m,
-            &s.look,
-            Ts(feed::clock::system_ms()),
-            std::iter::empty(),
-        )
+        collect(&m, &s.look, Ts(feed::clock::system_ms()), m.alerts())
     };
     let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
     let format = Format::from_accept(accept);

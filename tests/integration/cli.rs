@@ -79,7 +79,16 @@ fn snapshot_replay_prints_cli_md_json() {
     assert_eq!(
         keys(&v),
         [
-            "version", "now", "window_s", "source", "feed", "totals", "queues", "agents"
+            "version",
+            "now",
+            "window_s",
+            "uncertain_since",
+            "source",
+            "feed",
+            "totals",
+            "queues",
+            "agents",
+            "alerts"
         ]
     );
     assert_eq!(v["version"], 1);

@@ -67,9 +67,14 @@ fn skip_prometheus(what: &str) -> bool {
 /// Starts `queuetop export` on the sample replay at full speed, on a port
 /// the system picks; returns it and the address it printed on stderr.
 fn start_export(extra: &[&str]) -> (Killed, SocketAddr) {
+    start_export_of(&resource(SAMPLE), extra)
+}
+
+/// [`start_export`] on any replay.
+fn start_export_of(replay: &Path, extra: &[&str]) -> (Killed, SocketAddr) {
     let mut child = bin()
         .args(["export", "--replay"])
-        .arg(resource(SAMPLE))
+        .arg(replay)
         .args(["--speed", "max", "--metrics-listen", "127.0.0.1:0"])
         .args(extra)
         .stdin(Stdio::null())
@@ -460,4 +465,35 @@ fn a_missing_or_taken_address_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains(&format!("--metrics-listen {addr}")), "{err}");
+}
+
+#[test]
+fn the_alerts_firing_are_served() {
+    // The alert scenario whose file ends with two alerts firing (see
+    // tests/resources/alerts/05-active-at-end.expected.json).
+    let dir = tempfile::tempdir().unwrap();
+    let alerts = resource("alerts/05-active-at-end.toml");
+    let rules = std::fs::read_to_string(&alerts).unwrap();
+    let cfg = dir.path().join("config.toml");
+    std::fs::write(&cfg, format!("timezone = \"UTC\"\n{rules}")).unwrap();
+    let cfg = cfg.to_str().expect("a UTF-8 path");
+    let (_child, addr) = start_export_of(
+        &resource("alerts/05-active-at-end.jsonl"),
+        &["--config", cfg],
+    );
+    let text = ended_metrics(addr, "text/plain");
+    let m = samples(&text);
+    let active = |rule: &str, subject: &str| {
+        m.iter()
+            .filter(|(k, _)| {
+                k.starts_with("queuetop_alert_active{")
+                    && k.contains(&format!("rule=\"{rule}\""))
+                    && k.contains(&format!("subject=\"{subject}\""))
+                    && k.contains("level=\"critical\"")
+            })
+            .map(|(_, v)| *v)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(active("waiting", "q"), [1.0], "{text}");
+    assert_eq!(active("wrap_up_s", "a1"), [1.0], "{text}");
 }

@@ -1,6 +1,7 @@
 //! The program's integration tests: the command line, the demo, bytes sent
 //! to a terminal, and the real binary end to end in tmux.
 
+mod alerts_cli;
 mod cli;
 mod demo_cli;
 mod demo_server;
@@ -10,6 +11,7 @@ mod e2e_tmux;
 mod exporter;
 mod feed_cli;
 mod nats;
+mod notify;
 mod snapshot_skew;
 mod snapshot_stream;
 mod snapshot_text;

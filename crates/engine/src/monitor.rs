@@ -2,6 +2,8 @@
 //! doing. The feed task writes here (under a lock) as frames arrive; the
 //! screen and the snapshot printer read it. Time comes in from outside.
 
+use crate::alert::live::Changes;
+use crate::alert::{Active, Engine, LinkFacts, LiveAlerts, Rules};
 use crate::clock::FeedClock;
 use crate::diag::RejectLog;
 use crate::dialect::{Dialect, Signal};
@@ -114,6 +116,9 @@ pub struct Monitor {
     resync_started: Option<Ts>,
     dialect: Box<dyn Dialect>,
     rejects: RejectLog,
+    alerts: LiveAlerts,
+    /// Our wall clock when the link went down (for `disconnected_s`).
+    down_since: Option<Ts>,
 }
 
 impl Monitor {
@@ -133,7 +138,66 @@ impl Monitor {
             resync_started: None,
             dialect,
             rejects: RejectLog::default(),
+            alerts: LiveAlerts::default(),
+            down_since: None,
         }
+    }
+
+    /// The alert rules to run (docs/alerts.md); none by default.
+    pub fn set_alert_rules(&mut self, rules: Rules) {
+        self.alerts = LiveAlerts::new(rules);
+    }
+
+    /// The alerts firing now, in no order.
+    pub fn alerts(&self) -> impl Iterator<Item = Active<'_>> {
+        self.alerts.active()
+    }
+
+    /// The rule engine, for the levels of one queue's or agent's rules.
+    pub fn alert_engine(&self) -> &Engine {
+        self.alerts.engine()
+    }
+
+    /// Crossings and returns from sequence number `from` on (see
+    /// [`LiveAlerts::changes_since`]); start from [`Monitor::alert_seq`].
+    pub fn alert_changes_since(&self, from: u64) -> Changes<'_> {
+        self.alerts.changes_since(from)
+    }
+
+    /// The sequence number of the next crossing or return.
+    pub fn alert_seq(&self) -> u64 {
+        self.alerts.next_seq()
+    }
+
+    /// Runs the alert rules at the floor's `now`. `local` is our wall
+    /// clock for a live source (the feed rules are measured on it), `None`
+    /// for a replay.
+    pub fn look_alerts(&mut self, local: Option<Ts>) {
+        if !self.alerts.engine().rules().any() {
+            return;
+        }
+        let down = matches!(
+            self.link,
+            LinkState::Reconnecting { .. } | LinkState::AuthFailed { .. }
+        );
+        match (down, local) {
+            (true, Some(l)) => {
+                self.down_since.get_or_insert(l);
+            }
+            _ => self.down_since = None,
+        }
+        self.floor.settle();
+        let link = LinkFacts {
+            connected: self.link == LinkState::Connected,
+            last_arrival: self.last_event_local.or(self.last_frame_local),
+            down_since: self.down_since,
+            resync_since: if self.floor.resyncing() {
+                self.resync_started
+            } else {
+                None
+            },
+        };
+        self.alerts.look(&self.floor, &link, local);
     }
 
     /// The line `--record` keeps for a live frame arriving at `local`: the
@@ -191,7 +255,7 @@ impl Monitor {
     /// [`Monitor::replay_frame`], handing each applied event to `tap` first.
     pub fn replay_frame_tap(&mut self, text: &str, tap: Tap<'_>) {
         let received = self.floor.now();
-        let (floor, rejects) = (&mut self.floor, &mut self.rejects);
+        let (floor, rejects, alerts) = (&mut self.floor, &mut self.rejects, &mut self.alerts);
         let mut applied = false;
         self.dialect.decode(text, received, &mut |d: Decoded<'_>| {
             if let Decoded::Event(ev) = &d
@@ -199,7 +263,7 @@ impl Monitor {
             {
                 tap(ev);
             }
-            applied |= replay_item(floor, rejects, &d);
+            applied |= replay_item(floor, rejects, alerts, &d);
         });
         if applied {
             self.last_event_local = Some(self.floor.now());
@@ -210,7 +274,7 @@ impl Monitor {
     /// One decoded item of a paced replay, applied when its time has come
     /// (the frame was decoded earlier, once).
     pub fn replay_decoded(&mut self, d: &Decoded<'_>) {
-        if replay_item(&mut self.floor, &mut self.rejects, d) {
+        if replay_item(&mut self.floor, &mut self.rejects, &mut self.alerts, d) {
             self.last_event_local = Some(self.floor.now());
             self.rate.add(1, self.floor.now());
         }
@@ -279,15 +343,30 @@ impl Monitor {
             self.resync_started = None;
             self.generation += 1;
         }
+        self.look_alerts(Some(local));
     }
 }
 
 /// Applies one item on the events' own time: an event moves the clock to
 /// its `ts` first (unless it is a duplicate, which moves nothing). Returns
 /// whether an event was applied.
-fn replay_item(floor: &mut Floor, rejects: &mut RejectLog, d: &Decoded<'_>) -> bool {
+fn replay_item(
+    floor: &mut Floor,
+    rejects: &mut RejectLog,
+    alerts: &mut LiveAlerts,
+    d: &Decoded<'_>,
+) -> bool {
     let applied = match d {
         Decoded::Event(ev) if !floor.is_duplicate(ev) => {
+            if alerts.engine().rules().any() {
+                // The seconds before this event, each looked at after its
+                // own events, as they would have been live.
+                for s in alerts.seconds_before(ev.ts) {
+                    floor.advance(s);
+                    floor.settle();
+                    alerts.look(floor, &LinkFacts::default(), None);
+                }
+            }
             floor.advance(ev.ts);
             true
         }

@@ -1,70 +1,52 @@
-//! Alerts (docs/metrics.md, Alerts): thresholds from the config and a queue's
-//! figures in, levels out; and the crossings and returns between two looks,
-//! as event log entries. Pure: no clock, no terminal.
-//!
-//! A figure is *past* its threshold when it is strictly beyond it: more
-//! waiting than `waiting_warn`, a longer wait than `longest_wait_warn_s`,
-//! a service level below `sl_target_pct` (a warning only).
-
-use std::collections::HashMap;
+//! Alerts on screen (docs/alerts.md): the levels of a queue's cells and of
+//! an agent's row, read from the monitor's rule engine (the one source of
+//! truth: `for`, hysteresis and every rule are the engine's), and its
+//! crossings and returns as event log entries. Pure: no clock, no terminal.
 
 use super::log::{LogEntry, Severity};
-use queuetop_engine::config::Thresholds;
-use queuetop_engine::time::{Millis, Ts, human};
+use queuetop_engine::alert::{Change, Direction, Engine, QueueRule, RuleId, Rules, Subject};
+use queuetop_engine::floor::QueueIdx;
+use queuetop_engine::time::{Millis, human};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Default, Hash)]
-pub enum Level {
-    #[default]
-    Ok,
-    Warn,
-    Crit,
-}
+pub use queuetop_engine::alert::Level;
 
-/// The levels of one queue's alerting figures.
+/// The levels of one queue's alerting figures shown as cells.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub struct QueueLevels {
     pub waiting: Level,
     pub longest_wait: Level,
     pub service_level: Level,
+    pub abandon_rate: Level,
+    pub asa: Level,
+    pub csat: Level,
+    pub art: Level,
+    pub occupancy: Level,
 }
 
 impl QueueLevels {
+    pub fn of(engine: &Engine, q: QueueIdx) -> Self {
+        let l = |r| engine.level(RuleId::Queue(r), Subject::Queue(q));
+        QueueLevels {
+            waiting: l(QueueRule::Waiting).max(l(QueueRule::NoAgent)),
+            longest_wait: l(QueueRule::LongestWait).max(l(QueueRule::WaitForecast)),
+            service_level: l(QueueRule::ServiceLevel),
+            abandon_rate: l(QueueRule::AbandonRate),
+            asa: l(QueueRule::Asa),
+            csat: l(QueueRule::Csat),
+            art: l(QueueRule::Art),
+            occupancy: l(QueueRule::Occupancy),
+        }
+    }
+
     pub fn worst(&self) -> Level {
-        self.waiting.max(self.longest_wait).max(self.service_level)
-    }
-}
-
-fn past<T: PartialOrd + Copy>(v: T, warn: Option<T>, crit: Option<T>) -> Level {
-    if crit.is_some_and(|c| v > c) {
-        Level::Crit
-    } else if warn.is_some_and(|w| v > w) {
-        Level::Warn
-    } else {
-        Level::Ok
-    }
-}
-
-/// The figures an alert looks at.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Observed {
-    pub waiting: usize,
-    pub longest_wait: Millis,
-    /// Percent; `None` when undefined (no alert then).
-    pub service_level: Option<f64>,
-}
-
-pub fn levels(t: &Thresholds, o: &Observed) -> QueueLevels {
-    QueueLevels {
-        waiting: past(
-            o.waiting as u64,
-            t.waiting_warn.map(u64::from),
-            t.waiting_crit.map(u64::from),
-        ),
-        longest_wait: past(o.longest_wait, t.longest_wait_warn, t.longest_wait_crit),
-        service_level: match (o.service_level, t.sl_target_pct) {
-            (Some(sl), Some(target)) if sl < target => Level::Warn,
-            _ => Level::Ok,
-        },
+        self.waiting
+            .max(self.longest_wait)
+            .max(self.service_level)
+            .max(self.abandon_rate)
+            .max(self.asa)
+            .max(self.csat)
+            .max(self.art)
+            .max(self.occupancy)
     }
 }
 
@@ -76,180 +58,228 @@ fn severity(l: Level) -> Severity {
     }
 }
 
-fn level_word(l: Level) -> &'static str {
-    match l {
-        Level::Ok => "normal",
-        Level::Warn => "warning",
-        Level::Crit => "critical",
-    }
+fn dur(v: f64) -> String {
+    human((v * 1000.0).round() as Millis)
 }
 
-/// Remembers each queue's levels and reports what changed.
-#[derive(Debug, Default, Clone)]
-pub struct AlertTracker {
-    last: HashMap<Box<str>, QueueLevels>,
-}
-
-/// What one look at a queue produced.
-#[derive(Debug, Default, PartialEq)]
-pub struct Crossings {
-    pub entries: Vec<LogEntry>,
-    /// A figure went into critical (the bell rings for this).
-    pub into_critical: bool,
-}
-
-impl AlertTracker {
-    /// Compares a queue's levels with the last look; `label` is the name
-    /// shown, already cleaned.
-    pub fn observe(
-        &mut self,
-        queue: &str,
-        label: &str,
-        t: &Thresholds,
-        o: &Observed,
-        at: Ts,
-        out: &mut Crossings,
-    ) -> QueueLevels {
-        let now = levels(t, o);
-        let before = self.last.get(queue).copied().unwrap_or_default();
-        if now == before {
-            return now;
+/// The figure as a phrase: "5 waiting", "longest wait 3m00s".
+fn what(rules: &Rules, rule: RuleId, v: Option<f64>) -> String {
+    use queuetop_engine::alert::{AgentRule, FeedRule};
+    let n = |v: f64| format!("{v:.0}");
+    let Some(v) = v else {
+        // The figure is gone (the agent left the state, the window has no
+        // samples): name it alone.
+        return match rule {
+            RuleId::Queue(r) => match r {
+                QueueRule::LongestWait => "longest wait",
+                QueueRule::Waiting => "waiting",
+                QueueRule::ServiceLevel => "service level",
+                QueueRule::AbandonRate => "abandon rate",
+                QueueRule::Asa => "ASA",
+                QueueRule::Entered => "entered",
+                QueueRule::NoAgent => "no agent available",
+                QueueRule::WaitForecast => "wait forecast",
+                QueueRule::AgentsShort => "staffing",
+                QueueRule::Csat => "CSAT",
+                QueueRule::Art => "ART",
+                QueueRule::Occupancy => "occupancy",
+            }
+            .to_string(),
+            RuleId::Agent(r) => match r {
+                AgentRule::WrapUp => "wrap-up time",
+                AgentRule::Busy => "busy time",
+                AgentRule::Away => "away time",
+                AgentRule::OnHold => "hold time",
+                AgentRule::Talk => "talk time",
+                AgentRule::Ghost => "available time",
+            }
+            .to_string(),
+            RuleId::AwayReason(i) => {
+                let reason = rules.agents.reasons.get(i as usize).map_or("", |r| &*r.1);
+                format!("away ({reason}) time")
+            }
+            RuleId::Feed(r) => match r {
+                FeedRule::Stale => "staleness",
+                FeedRule::Disconnected => "connection",
+                FeedRule::Resync => "resync",
+            }
+            .to_string(),
+        };
+    };
+    match rule {
+        RuleId::Queue(r) => match r {
+            QueueRule::LongestWait => format!("longest wait {}", dur(v)),
+            QueueRule::Waiting => format!("{} waiting", n(v)),
+            QueueRule::ServiceLevel => format!("service level {v:.1}%"),
+            QueueRule::AbandonRate => format!("abandon rate {v:.1}%"),
+            QueueRule::Asa => format!("ASA {}", dur(v)),
+            QueueRule::Entered => format!("{} entered", n(v)),
+            QueueRule::NoAgent => format!("{} waiting and no agent available", n(v)),
+            QueueRule::WaitForecast => format!("longest wait critical in {}", dur(v)),
+            QueueRule::AgentsShort => format!("short by {} agents", n(v)),
+            QueueRule::Csat => format!("CSAT {v:.1}%"),
+            QueueRule::Art => format!("ART {}", dur(v)),
+            QueueRule::Occupancy => format!("occupancy {v:.1}%"),
+        },
+        RuleId::Agent(r) => match r {
+            AgentRule::WrapUp => format!("in wrap-up for {}", dur(v)),
+            AgentRule::Busy => format!("busy for {}", dur(v)),
+            AgentRule::Away => format!("away for {}", dur(v)),
+            AgentRule::OnHold => format!("on hold for {}", dur(v)),
+            AgentRule::Talk => format!("talking for {}", dur(v)),
+            AgentRule::Ghost => format!("available for {} while contacts wait", dur(v)),
+        },
+        RuleId::AwayReason(i) => {
+            let reason = rules.agents.reasons.get(i as usize).map_or("", |r| &*r.1);
+            format!("away ({reason}) for {}", dur(v))
         }
-        let mut report = |was: Level, is: Level, what: String, threshold: String| {
-            if was == is {
-                return;
-            }
-            if is == Level::Crit {
-                out.into_critical = true;
-            }
-            let text = if is == Level::Ok {
-                format!("{label}: {what} back to normal")
-            } else {
-                format!("{label}: {what} {} ({threshold})", level_word(is))
-            };
-            out.entries.push(LogEntry::new(at, severity(is), text));
-        };
-        let limit = |warn: Option<String>, crit: Option<String>, is: Level| match is {
-            Level::Crit => crit.map(|c| format!("over {c}")).unwrap_or_default(),
-            _ => warn.map(|w| format!("over {w}")).unwrap_or_default(),
-        };
-        report(
-            before.waiting,
-            now.waiting,
-            format!("{} waiting", o.waiting),
-            limit(
-                t.waiting_warn.map(|w| w.to_string()),
-                t.waiting_crit.map(|c| c.to_string()),
-                now.waiting,
-            ),
-        );
-        report(
-            before.longest_wait,
-            now.longest_wait,
-            format!("longest wait {}", human(o.longest_wait)),
-            limit(
-                t.longest_wait_warn.map(human),
-                t.longest_wait_crit.map(human),
-                now.longest_wait,
-            ),
-        );
-        report(
-            before.service_level,
-            now.service_level,
-            match o.service_level {
-                Some(sl) => format!("service level {sl:.1}%"),
-                None => "service level".to_string(),
-            },
-            t.sl_target_pct
-                .map(|p| format!("target {p}%"))
-                .unwrap_or_default(),
-        );
-        self.last.insert(queue.into(), now);
-        now
+        RuleId::Feed(r) => match r {
+            FeedRule::Stale => format!("no event for {}", dur(v)),
+            FeedRule::Disconnected => format!("down for {}", dur(v)),
+            FeedRule::Resync => format!("resync not done after {}", dur(v)),
+        },
     }
+}
+
+fn threshold_text(rule: RuleId, t: f64) -> String {
+    let seconds = match rule {
+        RuleId::Queue(r) => matches!(
+            r,
+            QueueRule::LongestWait | QueueRule::Asa | QueueRule::WaitForecast | QueueRule::Art
+        ),
+        _ => true,
+    };
+    let shown = if seconds {
+        dur(t)
+    } else if matches!(
+        rule,
+        RuleId::Queue(
+            QueueRule::ServiceLevel
+                | QueueRule::AbandonRate
+                | QueueRule::Csat
+                | QueueRule::Occupancy
+        )
+    ) {
+        format!("{t}%")
+    } else {
+        format!("{t}")
+    };
+    match (rule, Rules::direction(rule)) {
+        (RuleId::Queue(QueueRule::ServiceLevel), _) => format!("target {shown}"),
+        (_, Direction::Above) => format!("over {shown}"),
+        (_, Direction::Below) => format!("under {shown}"),
+    }
+}
+
+/// One crossing or return as a log entry; `label` is who it is about as
+/// shown (the queue's or agent's name, cleaned; "feed" for the feed).
+pub fn entry(rules: &Rules, c: &Change, label: &str) -> LogEntry {
+    let what = what(rules, c.rule, c.value);
+    let text = if c.to == Level::Ok {
+        format!("{label}: {what} back to normal")
+    } else {
+        let word = match c.to {
+            Level::Crit => "critical",
+            _ => "warning",
+        };
+        match c.threshold {
+            Some(t) => format!("{label}: {what} {word} ({})", threshold_text(c.rule, t)),
+            None => format!("{label}: {what} {word}"),
+        }
+    };
+    LogEntry::new(c.at, severity(c.to), text)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use queuetop_engine::alert::AgentRule;
+    use queuetop_engine::floor::AgentIdx;
+    use queuetop_engine::time::Ts;
 
-    fn t() -> Thresholds {
-        Thresholds {
-            longest_wait_warn: Some(60_000),
-            longest_wait_crit: Some(180_000),
-            waiting_warn: Some(5),
-            waiting_crit: Some(15),
-            sl_target_pct: Some(80.0),
-        }
-    }
-
-    fn o(waiting: usize, longest: Millis, sl: Option<f64>) -> Observed {
-        Observed {
-            waiting,
-            longest_wait: longest,
-            service_level: sl,
+    fn change(rule: RuleId, subject: Subject, from: Level, to: Level, v: f64, t: f64) -> Change {
+        Change {
+            rule,
+            subject,
+            subject_id: "x".into(),
+            from,
+            to,
+            at: Ts(1000),
+            value: Some(v),
+            threshold: Some(t),
         }
     }
 
     #[test]
-    fn levels_are_strictly_past_thresholds() {
-        let l = levels(&t(), &o(5, 60_000, Some(80.0)));
-        assert_eq!(l, QueueLevels::default());
-        let l = levels(&t(), &o(6, 60_001, Some(79.9)));
-        assert_eq!(
-            (l.waiting, l.longest_wait, l.service_level),
-            (Level::Warn, Level::Warn, Level::Warn)
-        );
-        let l = levels(&t(), &o(16, 180_001, None));
-        assert_eq!((l.waiting, l.longest_wait), (Level::Crit, Level::Crit));
-        assert_eq!(l.service_level, Level::Ok);
-        assert_eq!(l.worst(), Level::Crit);
-        // No thresholds, no alerts.
-        assert_eq!(
-            levels(&Thresholds::default(), &o(999, 9_999_999, Some(0.0))),
-            QueueLevels::default()
-        );
-    }
-
-    #[test]
-    fn crossings_and_returns_are_logged_once() {
-        let mut tr = AlertTracker::default();
-        let mut out = Crossings::default();
-        tr.observe("b", "Billing", &t(), &o(6, 0, None), Ts(1000), &mut out);
-        assert_eq!(out.entries.len(), 1);
-        assert_eq!(out.entries[0].text, "Billing: 6 waiting warning (over 5)");
-        assert!(!out.into_critical);
-
-        let mut out = Crossings::default();
-        tr.observe("b", "Billing", &t(), &o(7, 0, None), Ts(2000), &mut out);
-        assert!(out.entries.is_empty(), "same level: nothing new");
-
-        let mut out = Crossings::default();
-        tr.observe(
-            "b",
+    fn crossings_and_returns_read_as_sentences() {
+        let r = Rules::default();
+        let q = Subject::Queue(QueueIdx(0));
+        let e = entry(
+            &r,
+            &change(
+                RuleId::Queue(QueueRule::Waiting),
+                q,
+                Level::Ok,
+                Level::Warn,
+                6.0,
+                5.0,
+            ),
             "Billing",
-            &t(),
-            &o(7, 181_000, None),
-            Ts(3000),
-            &mut out,
         );
-        assert_eq!(
-            out.entries[0].text,
-            "Billing: longest wait 3m01s critical (over 3m00s)"
+        assert_eq!(e.text, "Billing: 6 waiting warning (over 5)");
+        assert_eq!(e.severity, Severity::Warn);
+        let e = entry(
+            &r,
+            &change(
+                RuleId::Queue(QueueRule::LongestWait),
+                q,
+                Level::Warn,
+                Level::Crit,
+                181.0,
+                180.0,
+            ),
+            "Billing",
         );
-        assert_eq!(out.entries[0].severity, Severity::Crit);
-        assert!(out.into_critical);
-
-        let mut out = Crossings::default();
-        tr.observe("b", "Billing", &t(), &o(0, 0, None), Ts(4000), &mut out);
-        let texts: Vec<&str> = out.entries.iter().map(|e| e.text.as_str()).collect();
-        assert_eq!(
-            texts,
-            vec![
-                "Billing: 0 waiting back to normal",
-                "Billing: longest wait 0s back to normal"
-            ]
+        assert_eq!(e.text, "Billing: longest wait 3m01s critical (over 3m00s)");
+        assert_eq!(e.severity, Severity::Crit);
+        let e = entry(
+            &r,
+            &change(
+                RuleId::Queue(QueueRule::ServiceLevel),
+                q,
+                Level::Ok,
+                Level::Warn,
+                50.0,
+                80.0,
+            ),
+            "Sales",
         );
-        assert!(out.entries.iter().all(|e| e.severity == Severity::Good));
+        assert_eq!(e.text, "Sales: service level 50.0% warning (target 80%)");
+        let a = Subject::Agent(AgentIdx(3));
+        let mut back = change(
+            RuleId::Agent(AgentRule::WrapUp),
+            a,
+            Level::Warn,
+            Level::Ok,
+            0.0,
+            0.0,
+        );
+        back.value = None;
+        let e = entry(&r, &back, "Dana");
+        assert_eq!(e.text, "Dana: wrap-up time back to normal");
+        assert_eq!(e.severity, Severity::Good);
+        let e = entry(
+            &r,
+            &change(
+                RuleId::Agent(AgentRule::WrapUp),
+                a,
+                Level::Ok,
+                Level::Crit,
+                700.0,
+                600.0,
+            ),
+            "Dana",
+        );
+        assert_eq!(e.text, "Dana: in wrap-up for 11m40s critical (over 10m00s)");
     }
 }

@@ -9,7 +9,7 @@ use std::cmp::Ordering;
 
 use ratatui::layout::Rect;
 
-use super::alerts::{Level, Observed, levels};
+use super::alerts::{Level, QueueLevels};
 use super::columns::{AgentCol, QueueCol};
 use super::fit::{clean, contains_ci};
 use super::layout::{Plan, plan};
@@ -17,7 +17,7 @@ use super::model::*;
 use super::state::{ListFacts, Pane, Target, UiState};
 use super::theme::Theme;
 use super::watch::Watch;
-use queuetop_engine::config::Alerts;
+use queuetop_engine::alert::Engine;
 use queuetop_engine::floor::{
     AgentCounts, AgentIdx, AgentView, DisplayState, Floor, QueueView, WindowKind,
 };
@@ -30,7 +30,8 @@ use queuetop_engine::time::{Millis, Ts, human};
 #[derive(Clone, Debug)]
 pub struct Context<'a> {
     pub theme: Theme,
-    pub alerts: &'a Alerts,
+    /// The monitor's rule engine: the levels of queues and agents.
+    pub alerts: &'a Engine,
     pub stale_after: Millis,
     /// Our wall clock (epoch ms), or for a replay the virtual `now`.
     pub local: Ts,
@@ -206,7 +207,7 @@ pub fn build(
         .skip(st.queues.offset)
         .take(plan.queue_rows())
         .map(|(i, v)| {
-            let mut row = queue_row(v, ctx.alerts, ctx.theme);
+            let mut row = queue_row(v, levels_of(ctx.alerts, v), ctx.theme);
             row.selected = i == st.queues.index && st.focus == Pane::Queues;
             row.spark = watch
                 .spark(v.id)
@@ -216,7 +217,7 @@ pub fn build(
         })
         .collect();
     let totals = floor.totals(kind, total_counts);
-    let mut totals_row = queue_row(&totals, &Alerts::default(), ctx.theme);
+    let mut totals_row = queue_row(&totals, QueueLevels::default(), ctx.theme);
     // The totals are the whole floor's, filter or not: say so.
     totals_row.cells[QueueCol::Name.index()] = Cell::plain(if st.filter_lc.is_empty() {
         "TOTAL"
@@ -229,7 +230,7 @@ pub fn build(
         .enumerate()
         .map(|(i, a)| {
             let v = floor.agent_view(*a, kind);
-            let mut row = agent_row(&v, ctx.theme);
+            let mut row = agent_row(&v, ctx.alerts.agent_level(*a), ctx.theme);
             row.selected = st.agents.offset + i == st.agents.index && st.focus == Pane::Agents;
             row
         })
@@ -375,6 +376,10 @@ fn header(m: &Monitor, st: &UiState, ctx: &Context<'_>) -> HeaderScene {
         last_event,
         rate: m.rate.per_second(rate_clock),
         window,
+        uncertain_since: m
+            .floor
+            .uncertain_since(st.window)
+            .map(|u| clock(u.since, &m.floor.settings().day_start.tz)),
         // The feed's clock differs from ours: say so, timers are corrected.
         // Same meaning and sign as the snapshot's `clock_offset_s`: our
         // clock minus the feed's (+ when the feed is behind us).
@@ -435,15 +440,13 @@ fn alerted(text: String, level: Level, theme: Theme) -> Cell {
     }
 }
 
-fn queue_row(v: &QueueView<'_>, alerts: &Alerts, theme: Theme) -> Row {
-    let lv = levels(
-        alerts.for_queue(v.id),
-        &Observed {
-            waiting: v.waiting,
-            longest_wait: v.longest_wait,
-            service_level: v.figures.service_level,
-        },
-    );
+fn levels_of(engine: &Engine, v: &QueueView<'_>) -> QueueLevels {
+    v.idx
+        .map(|q| QueueLevels::of(engine, q))
+        .unwrap_or_default()
+}
+
+fn queue_row(v: &QueueView<'_>, lv: QueueLevels, theme: Theme) -> Row {
     let f = &v.figures;
     let c = |s: DisplayState| Cell::plain(v.agents.get(s).to_string());
     let cells = QueueCol::ALL
@@ -459,17 +462,17 @@ fn queue_row(v: &QueueView<'_>, alerts: &Alerts, theme: Theme) -> Row {
                 (v.agents.get(DisplayState::Away) + v.agents.get(DisplayState::Busy)).to_string(),
             ),
             QueueCol::ServiceLevel => alerted(opt_pct(f.service_level), lv.service_level, theme),
-            QueueCol::Asa => Cell::plain(opt_dur(f.asa)),
-            QueueCol::AbandonRate => Cell::plain(opt_pct(f.abandon_rate)),
+            QueueCol::Asa => alerted(opt_dur(f.asa), lv.asa, theme),
+            QueueCol::AbandonRate => alerted(opt_pct(f.abandon_rate), lv.abandon_rate, theme),
             QueueCol::Att => Cell::plain(opt_dur(f.att)),
             QueueCol::Aht => Cell::plain(opt_dur(f.aht)),
             QueueCol::FrtAvg => Cell::plain(opt_dur(f.frt.avg)),
             QueueCol::FrtP90 => Cell::plain(opt_dur(f.frt.p90)),
             QueueCol::Fcr => Cell::plain(opt_pct(f.fcr)),
-            QueueCol::Occupancy => Cell::plain(occ_cell(f.occupancy)),
-            QueueCol::Art => Cell::plain(opt_dur(f.art.avg)),
+            QueueCol::Occupancy => alerted(occ_cell(f.occupancy), lv.occupancy, theme),
+            QueueCol::Art => alerted(opt_dur(f.art.avg), lv.art, theme),
             QueueCol::ArtP90 => Cell::plain(opt_dur(f.art.p90)),
-            QueueCol::Csat => Cell::plain(opt_pct(f.csat_pct)),
+            QueueCol::Csat => alerted(opt_pct(f.csat_pct), lv.csat, theme),
             QueueCol::Nps => Cell::plain(opt_score(f.nps)),
             QueueCol::AvgWait => Cell::plain(opt_dur(f.avg_wait)),
             QueueCol::MaxWait => Cell::plain(opt_dur(f.max_wait)),
@@ -505,7 +508,9 @@ fn contacts_text(v: &AgentView<'_>, theme: Theme) -> String {
         .join(", ")
 }
 
-fn agent_row(v: &AgentView<'_>, theme: Theme) -> Row {
+/// `level`: the worst of the agent's alerts, marked on its time in state
+/// (every agent rule is a time: in a state, on hold, talking, available).
+fn agent_row(v: &AgentView<'_>, level: Level, theme: Theme) -> Row {
     let state = match v.reason {
         Some(r) => format!("{}: {}", state_word(v.state), clean(r)),
         None => state_word(v.state).to_string(),
@@ -531,7 +536,7 @@ fn agent_row(v: &AgentView<'_>, theme: Theme) -> Row {
         .map(|col| match col {
             AgentCol::Name => Cell::plain(clean(v.label())),
             AgentCol::State => Cell::plain(state.clone()),
-            AgentCol::For => Cell::plain(human(v.state_for)),
+            AgentCol::For => alerted(human(v.state_for), level, theme),
             AgentCol::Contacts => Cell::plain(contacts_text(v, theme)),
             AgentCol::Queue => Cell::plain(queue.clone()),
             AgentCol::Handled => Cell::plain(v.handled.to_string()),
@@ -655,7 +660,7 @@ fn details(
             };
             let (per_queue, _) = floor.agent_counts();
             let v = floor.queue_view(q, kind, &per_queue);
-            let row = queue_row(&v, ctx.alerts, ctx.theme);
+            let row = queue_row(&v, levels_of(ctx.alerts, &v), ctx.theme);
             let cell = |c: QueueCol| row.cells[c.index()].clone();
             let f = &v.figures;
             let facts = vec![
@@ -705,7 +710,7 @@ fn details(
                 .take(DETAIL_ROWS)
                 .map(|a| {
                     let v = floor.agent_view(a, kind);
-                    let r = agent_row(&v, ctx.theme);
+                    let r = agent_row(&v, ctx.alerts.agent_level(a), ctx.theme);
                     vec![
                         r.cells[AgentCol::Name.index()].clone(),
                         r.cells[AgentCol::State.index()].clone(),
@@ -742,7 +747,7 @@ fn details(
                 };
             };
             let v = floor.agent_view(a, kind);
-            let row = agent_row(&v, ctx.theme);
+            let row = agent_row(&v, ctx.alerts.agent_level(a), ctx.theme);
             let facts = vec![
                 ("state", row.cells[AgentCol::State.index()].clone()),
                 ("for", row.cells[AgentCol::For.index()].clone()),

@@ -157,7 +157,8 @@ impl AgentCol {
         match self {
             AgentCol::Name => grows(spec("AGENT", 10, 0, false), 22),
             AgentCol::State => spec("STATE", 14, 0, false),
-            AgentCol::For => spec("FOR", 6, 0, true),
+            // Seven: a time and the alert symbol after it ("20m00s‼").
+            AgentCol::For => spec("FOR", 7, 0, true),
             AgentCol::Contacts => grows(spec("CONTACTS", 20, 1, false), 40),
             AgentCol::Queue => grows(spec("QUEUE", 12, 2, false), 12),
             AgentCol::Handled => spec("HND", 4, 3, true),

@@ -62,6 +62,9 @@ pub struct HeaderScene {
     pub offset: Option<String>,
     pub rejected: u64,
     pub gaps: u64,
+    /// The window figures may miss events since this time of day (a gap,
+    /// a resync or a drop in the window); `None` when they can be trusted.
+    pub uncertain_since: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -25,7 +25,7 @@ use crate::state::UiState;
 use crate::theme::{Theme, no_color_env};
 use crate::watch::Watch;
 use crate::widgets;
-use queuetop_engine::config::{Alerts, DisplaySection};
+use queuetop_engine::config::DisplaySection;
 use queuetop_engine::floor::WindowKind;
 use queuetop_engine::monitor::{Monitor, lock};
 use queuetop_engine::time::{Millis, Ts};
@@ -37,7 +37,6 @@ pub struct Options {
     pub max_fps: u32,
     pub bell: bool,
     pub mouse: bool,
-    pub alerts: Alerts,
     pub stale_after: Millis,
     pub window: WindowKind,
     /// Live sources: the floor's timers follow our wall clock (corrected by
@@ -107,6 +106,10 @@ impl View {
     pub fn look(&mut self, m: &mut Monitor, opts: &Options, local: Ts) -> (bool, bool) {
         if opts.wall_clock {
             m.tick(local);
+        } else {
+            // A replay's floor moves with its events; the rules still look
+            // at each frame (the last second of a paused or ended replay).
+            m.look_alerts(None);
         }
         let feed_second = m.floor.now().0.div_euclid(1000);
         // Header timers (last event, reconnect countdown) tick on our clock.
@@ -124,7 +127,7 @@ impl View {
         self.last_generation = Some(m.generation);
         self.last_feed_second = feed_second;
         self.last_wall_second = wall_second;
-        let bell = self.watch.observe(m, &opts.alerts, self.state.window);
+        let bell = self.watch.observe(m, self.state.window);
         (true, bell)
     }
 
@@ -136,9 +139,13 @@ impl View {
         local: Ts,
         area: Rect,
     ) -> Option<Scene> {
+        // Settling is the floor's own bookkeeping, done before anything
+        // reads it; from here on the monitor is only read.
+        m.floor.settle();
+        let m: &Monitor = m;
         let ctx = Context {
             theme: opts.theme,
-            alerts: &opts.alerts,
+            alerts: m.alert_engine(),
             stale_after: opts.stale_after,
             local: if opts.wall_clock {
                 local
@@ -147,10 +154,6 @@ impl View {
             },
             speed: opts.speed.clone(),
         };
-        // Settling is the floor's own bookkeeping, done before anything
-        // reads it; from here on the monitor is only read.
-        m.floor.settle();
-        let m: &Monitor = m;
         let frame = prepare(m, &self.state, &self.watch, &ctx, area);
         self.state.reconcile(&frame.facts);
         let scene = build(m, &self.state, frame, &self.watch, &ctx);

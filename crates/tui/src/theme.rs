@@ -159,6 +159,11 @@ impl Theme {
         if self.ascii { "(hold)" } else { "⏸" }
     }
 
+    /// Before "uncertain since": window figures that may miss events.
+    pub fn uncertain_mark(&self) -> &'static str {
+        if self.ascii { "~" } else { "≈" }
+    }
+
     pub fn separator(&self) -> &'static str {
         if self.ascii { " | " } else { " │ " }
     }

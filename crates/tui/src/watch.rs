@@ -5,10 +5,10 @@
 
 use std::collections::{HashMap, VecDeque};
 
-use super::alerts::{AlertTracker, Crossings, Observed};
+use super::alerts::{Level, entry};
 use super::fit::clean;
 use super::log::{EventLog, LogEntry, Severity};
-use queuetop_engine::config::Alerts;
+use queuetop_engine::alert::Subject;
 use queuetop_engine::floor::{DisplayState, WindowKind};
 use queuetop_engine::health::LinkState;
 use queuetop_engine::monitor::{Monitor, SourceKind};
@@ -40,7 +40,8 @@ fn link_word(l: &LinkState) -> LinkWord {
 #[derive(Debug, Default)]
 pub struct Watch {
     pub log: EventLog,
-    alerts: AlertTracker,
+    /// The next alert change to read from the monitor.
+    alert_seq: u64,
     /// Per agent index: was it logged in (not offline) at the last look.
     present: Vec<Option<bool>>,
     primed: bool,
@@ -58,10 +59,14 @@ impl Watch {
         self.sparks.get(queue)
     }
 
-    /// Looks at the monitor; returns true when a figure went critical (bell).
-    pub fn observe(&mut self, m: &Monitor, alerts: &Alerts, kind: WindowKind) -> bool {
+    /// Looks at the monitor; returns true when an alert went critical (bell).
+    pub fn observe(&mut self, m: &Monitor, kind: WindowKind) -> bool {
         let floor = &m.floor;
         let now = floor.now();
+        // Alerts first: their changes happened at or before this look (a
+        // replay's, all along the file), so they come before what this
+        // look sees of the link.
+        let into_critical = self.observe_alerts(m, kind);
         self.observe_link(m, now);
         let counts = floor.counts();
         if counts.gaps > self.gaps {
@@ -95,24 +100,9 @@ impl Watch {
         };
         self.last_second = Some(self.last_second.map_or(second, |s| s.max(second)));
         let (per_queue, _) = floor.agent_counts();
-        let mut crossings = Crossings::default();
-        for q in floor.queue_ids() {
-            let v = floor.queue_view(q, kind, &per_queue);
-            let label = clean(v.label());
-            let observed = Observed {
-                waiting: v.waiting,
-                longest_wait: v.longest_wait,
-                service_level: v.figures.service_level,
-            };
-            self.alerts.observe(
-                v.id,
-                &label,
-                alerts.for_queue(v.id),
-                &observed,
-                now,
-                &mut crossings,
-            );
-            if steps > 0 {
+        if steps > 0 {
+            for q in floor.queue_ids() {
+                let v = floor.queue_view(q, kind, &per_queue);
                 let ring = self.sparks.entry(v.id.into()).or_default();
                 for _ in 0..steps {
                     if ring.len() == SPARK_SECONDS {
@@ -122,10 +112,45 @@ impl Watch {
                 }
             }
         }
-        for e in crossings.entries {
-            self.log.push(e);
+        into_critical
+    }
+
+    /// The engine's crossings and returns since the last look, as log
+    /// entries; true when one went into critical.
+    fn observe_alerts(&mut self, m: &Monitor, kind: WindowKind) -> bool {
+        let floor = &m.floor;
+        let now = floor.now();
+        let (per_queue, _) = floor.agent_counts();
+        let changes = m.alert_changes_since(self.alert_seq);
+        self.alert_seq = changes.next;
+        if changes.missed > 0 {
+            self.log.push(LogEntry::new(
+                now,
+                Severity::Warn,
+                format!(
+                    "{} alert changes not shown (too many at once)",
+                    changes.missed
+                ),
+            ));
         }
-        crossings.into_critical
+        let rules = m.alert_engine().rules();
+        let mut into_critical = false;
+        for c in changes.items {
+            let label = match c.subject {
+                Subject::Queue(q) => {
+                    clean(floor.queue_view(q, kind, &per_queue).label()).into_owned()
+                }
+                Subject::Agent(a) if (a.0 as usize) < floor.agent_slots() => {
+                    let (id, name, _, _) = floor.agent_brief(a);
+                    clean(name.unwrap_or(id)).into_owned()
+                }
+                Subject::Agent(_) => clean(&c.subject_id).into_owned(),
+                Subject::Feed => "feed".to_string(),
+            };
+            into_critical |= c.to == Level::Crit && c.from < Level::Crit;
+            self.log.push(entry(rules, c, &label));
+        }
+        into_critical
     }
 
     fn observe_link(&mut self, m: &Monitor, now: Ts) {

@@ -5,10 +5,16 @@
 //! comparison; only alerts that are pending or firing keep state. Agents'
 //! contacts are only looked at when the agent has been on contact longer
 //! than the talk or hold limit (no contact of it can be over it otherwise).
+//!
+//! An agent's alerts live in a slot of their own, indexed like the floor's
+//! agents (an agent has one state at a time, so rarely more than two
+//! alerts): with tens of thousands of agents firing in an outage, a look
+//! is an index and a short scan, not a hash of (rule, subject).
 
 use std::collections::HashMap;
 
 use foldhash::fast::RandomState;
+use smallvec::SmallVec;
 
 use super::forecast::{self, QueueForecast};
 use super::machine::Machine;
@@ -88,11 +94,28 @@ struct Slot {
     seen: u64,
 }
 
+/// One agent's alert of one rule.
+#[derive(Debug)]
+struct AgentSlot {
+    rule: RuleId,
+    slot: Slot,
+}
+
+#[derive(Debug)]
 pub struct Engine {
     rules: Rules,
     /// Per queue index: its limits, resolved once.
     queue_limits: Vec<QueueLimits>,
+    /// Queues' and the feed's alerts (a few hundred at most).
     slots: HashMap<(RuleId, Subject), Slot, RandomState>,
+    /// Per agent slot of the floor: that agent's alerts pending or firing,
+    /// the first in place (no pointer to chase for the usual one alert).
+    agents: Vec<SmallVec<[AgentSlot; 1]>>,
+    /// How many entries of `agents` are not empty.
+    agents_tracked: usize,
+    /// Per queue index: its last staffing forecast, reused while its
+    /// inputs are the same.
+    staffing: Vec<forecast::StaffingMemo>,
     generation: u64,
 }
 
@@ -121,6 +144,9 @@ impl Engine {
             rules,
             queue_limits: Vec::new(),
             slots: HashMap::default(),
+            agents: Vec::new(),
+            agents_tracked: 0,
+            staffing: Vec::new(),
             generation: 0,
         }
     }
@@ -131,32 +157,65 @@ impl Engine {
 
     /// The alerts firing now, in no order.
     pub fn active(&self) -> impl Iterator<Item = Active<'_>> + '_ {
-        self.slots.iter().filter_map(|((rule, subject), s)| {
+        let agents = self.agents.iter().enumerate().flat_map(|(i, list)| {
+            list.iter()
+                .map(move |a| ((a.rule, Subject::Agent(AgentIdx(i as u32))), &a.slot))
+        });
+        self.slots
+            .iter()
+            .map(|(k, s)| (*k, s))
+            .chain(agents)
+            .filter_map(|((rule, subject), s)| self.active_of(rule, subject, s))
+    }
+
+    fn active_of<'e>(&'e self, rule: RuleId, subject: Subject, s: &'e Slot) -> Option<Active<'e>> {
+        {
             let level = s.machine.level();
             if level == Level::Ok {
                 return None;
             }
             Some(Active {
-                rule: self.rules.name(*rule),
-                rule_id: *rule,
-                subject: *subject,
+                rule: self.rules.name(rule),
+                rule_id: rule,
+                subject,
                 subject_id: &s.id,
                 level,
                 since: s.machine.since()?,
                 level_since: s.machine.level_since()?,
                 value: s.machine.value,
                 threshold: self
-                    .limit(*rule, *subject)
+                    .limit(rule, subject)
                     .and_then(|l| threshold_of(&l, level)),
             })
-        })
+        }
     }
 
     /// The level of one subject's rule now (Ok when not firing).
     pub fn level(&self, rule: RuleId, subject: Subject) -> Level {
-        self.slots
-            .get(&(rule, subject))
-            .map_or(Level::Ok, |s| s.machine.level())
+        match subject {
+            Subject::Agent(a) => self
+                .agent_list(a)
+                .iter()
+                .find(|s| s.rule == rule)
+                .map_or(Level::Ok, |s| s.slot.machine.level()),
+            _ => self
+                .slots
+                .get(&(rule, subject))
+                .map_or(Level::Ok, |s| s.machine.level()),
+        }
+    }
+
+    fn agent_list(&self, a: AgentIdx) -> &[AgentSlot] {
+        self.agents.get(a.0 as usize).map_or(&[], |l| l.as_slice())
+    }
+
+    /// The worst level of one agent's alerts (Ok when none fires).
+    pub fn agent_level(&self, a: AgentIdx) -> Level {
+        self.agent_list(a)
+            .iter()
+            .map(|s| s.slot.machine.level())
+            .max()
+            .unwrap_or(Level::Ok)
     }
 
     fn limit(&self, rule: RuleId, subject: Subject) -> Option<Limit> {
@@ -184,15 +243,41 @@ impl Engine {
     ) {
         let dir = Rules::direction(rule);
         let round = self.generation;
-        let key = (rule, subject);
-        let slot = match self.slots.get_mut(&key) {
-            Some(s) => s,
-            None if worth(&lim, dir, v) => self.slots.entry(key).or_insert_with(|| Slot {
-                machine: Machine::default(),
-                id: id.into(),
-                seen: round,
-            }),
-            None => return,
+        let new_slot = || Slot {
+            machine: Machine::default(),
+            id: id.into(),
+            seen: round,
+        };
+        let slot = if let Subject::Agent(a) = subject {
+            let i = a.0 as usize;
+            if i >= self.agents.len() {
+                if !worth(&lim, dir, v) {
+                    return;
+                }
+                self.agents.resize_with(i + 1, SmallVec::new);
+            }
+            let list = &mut self.agents[i];
+            match list.iter().position(|s| s.rule == rule) {
+                Some(p) => &mut list[p].slot,
+                None if worth(&lim, dir, v) => {
+                    if list.is_empty() {
+                        self.agents_tracked += 1;
+                    }
+                    list.push(AgentSlot {
+                        rule,
+                        slot: new_slot(),
+                    });
+                    &mut list.last_mut().expect("just pushed").slot
+                }
+                None => return,
+            }
+        } else {
+            let key = (rule, subject);
+            match self.slots.get_mut(&key) {
+                Some(s) => s,
+                None if worth(&lim, dir, v) => self.slots.entry(key).or_insert_with(new_slot),
+                None => return,
+            }
         };
         slot.seen = round;
         let (from, to) = slot.machine.step(&lim, dir, v, now);
@@ -236,7 +321,11 @@ impl Engine {
                 .crit
                 .map(|c| (c * 1000.0).round() as Millis);
             let target = lim[QueueRule::ServiceLevel.index()].warn;
+            if self.staffing.len() <= q.0 as usize {
+                self.staffing.resize(q.0 as usize + 1, None);
+            }
             let fc = forecast::queue_forecast(
+                &mut self.staffing[q.0 as usize],
                 floor,
                 q,
                 f.answered,
@@ -321,11 +410,51 @@ impl Engine {
             self.look(rule, subject, &id, lim, None, now, &mut changes);
         }
         self.slots.retain(|_, s| !s.machine.idle());
+        if self.agents_tracked > 0 {
+            self.sweep_agents(now, &mut changes);
+        }
         Evaluation {
             changes,
             forecasts,
             uncertain: floor.uncertain_since(WindowKind::Rolling),
         }
+    }
+
+    /// Agents' alerts not looked at this round (the agent left the state,
+    /// or the floor) return; idle ones are dropped.
+    fn sweep_agents(&mut self, now: Ts, out: &mut Vec<Change>) {
+        let round = self.generation;
+        let mut tracked = 0;
+        for i in 0..self.agents.len() {
+            if self.agents[i].is_empty() {
+                continue;
+            }
+            let subject = Subject::Agent(AgentIdx(i as u32));
+            for k in 0..self.agents[i].len() {
+                let rule = self.agents[i][k].rule;
+                if self.agents[i][k].slot.seen == round {
+                    continue;
+                }
+                let lim = self.limit(rule, subject).unwrap_or_default();
+                let s = &mut self.agents[i][k].slot;
+                let (from, to) = s.machine.step(&lim, Direction::Above, None, now);
+                if from != to {
+                    out.push(Change {
+                        rule,
+                        subject,
+                        subject_id: s.id.clone(),
+                        from,
+                        to,
+                        at: now,
+                        value: None,
+                        threshold: threshold_of(&lim, from),
+                    });
+                }
+            }
+            self.agents[i].retain(|s| !s.slot.machine.idle());
+            tracked += usize::from(!self.agents[i].is_empty());
+        }
+        self.agents_tracked = tracked;
     }
 
     fn agents(&mut self, floor: &Floor, oldest: &[Option<Ts>], now: Ts, out: &mut Vec<Change>) {
@@ -344,23 +473,8 @@ impl Engine {
                 .collect::<Vec<_>>(),
         );
         let ghost = lim(AgentRule::Ghost);
-        // Agents with an alert pending or firing: they are looked at even
-        // below every limit (so the alert can return).
-        let mut tracked = vec![
-            false;
-            if self.slots.is_empty() {
-                0
-            } else {
-                floor.agent_slots()
-            }
-        ];
-        for (_, subject) in self.slots.keys() {
-            if let Subject::Agent(a) = subject
-                && let Some(t) = tracked.get_mut(a.0 as usize)
-            {
-                *t = true;
-            }
-        }
+        // Agents with an alert pending or firing are looked at even below
+        // every limit (so the alert can return): those with a slot.
         for i in 0..floor.agent_slots() {
             let a = AgentIdx(i as u32);
             let Some(f) = floor.agent_facts(a) else {
@@ -384,7 +498,7 @@ impl Engine {
                 }
                 DisplayState::Offline => false,
             };
-            if !could && !tracked.get(i).copied().unwrap_or(false) {
+            if !could && self.agents.get(i).is_none_or(|l| l.is_empty()) {
                 continue;
             }
             match f.state {

@@ -115,9 +115,18 @@ pub fn staffing(
     })
 }
 
+/// The inputs of [`staffing`], to know when its answer can be reused.
+pub type StaffingKey = (i64, u64, Millis, Millis, u64, u32);
+
+/// One queue's last staffing forecast and its inputs. Between two looks a
+/// second apart the window's figures rarely move, and the Erlang C search
+/// costs an `exp` per agent tried: with 200 queues that was most of a look.
+pub type StaffingMemo = Option<(StaffingKey, Option<Staffing>)>;
+
 /// Both forecasts of one queue; `crit` is the critical longest wait (ms).
 #[allow(clippy::too_many_arguments)]
 pub fn queue_forecast(
+    memo: &mut StaffingMemo,
     floor: &Floor,
     q: QueueIdx,
     answered: i64,
@@ -133,7 +142,24 @@ pub fn queue_forecast(
         queue: Some(q),
         critical_in_s: crit
             .and_then(|c| time_to_critical(floor.waiting_since(q), floor.now(), c, answered, seen)),
-        staffing: staffing(entered, aht_ms, seen, sl_threshold, target_pct, staffed),
+        staffing: {
+            let key = (
+                entered,
+                aht_ms.map_or(u64::MAX, f64::to_bits),
+                seen,
+                sl_threshold,
+                target_pct.map_or(u64::MAX, f64::to_bits),
+                staffed,
+            );
+            match memo {
+                Some((k, v)) if *k == key => *v,
+                _ => {
+                    let v = staffing(entered, aht_ms, seen, sl_threshold, target_pct, staffed);
+                    *memo = Some((key, v));
+                    v
+                }
+            }
+        },
     }
 }
 

@@ -12,11 +12,13 @@
 pub mod erlang;
 pub mod eval;
 pub mod forecast;
+pub mod live;
 pub mod machine;
 pub mod rule;
 
 pub use eval::{Active, Change, Engine, Evaluation, FeedHealthInput, Subject};
 pub use forecast::{QueueForecast, Staffing};
+pub use live::{LinkFacts, LiveAlerts};
 pub use rule::{
     AgentLimits, AgentRule, Direction, FeedRule, Level, Limit, QueueLimits, QueueRule, RuleId,
     Rules,

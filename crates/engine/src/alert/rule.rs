@@ -214,6 +214,16 @@ pub struct Rules {
 }
 
 impl Rules {
+    /// Whether any rule is set (no rules: nothing to look at).
+    pub fn any(&self) -> bool {
+        let set = |ls: &[Limit]| ls.iter().any(Limit::is_set);
+        set(&self.defaults)
+            || self.queues.values().any(|q| set(q))
+            || set(&self.agents.rules)
+            || self.agents.reasons.iter().any(|r| r.2.is_set())
+            || set(&self.feed)
+    }
+
     pub fn for_queue(&self, id: &str) -> &QueueLimits {
         self.queues.get(id).unwrap_or(&self.defaults)
     }

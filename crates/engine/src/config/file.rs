@@ -102,6 +102,31 @@ pub struct AlertsSection {
     pub clear_for: Option<Dur>,
     #[serde(default)]
     pub feed: FeedAlertsSection,
+    /// What to do on a crossing or return (docs/alerts.md, Actions).
+    #[serde(default)]
+    pub actions: Vec<toml::Spanned<ActionSection>>,
+    /// Most actions a minute for one rule, and for all rules together.
+    pub actions_per_rule_per_minute: Option<u32>,
+    pub actions_per_minute: Option<u32>,
+}
+
+/// One `[[alerts.actions]]`: exactly one of `exec` and `webhook`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActionSection {
+    /// The program and its arguments (no shell).
+    pub exec: Option<Vec<String>>,
+    /// The URL to POST to.
+    pub webhook: Option<String>,
+    /// `json` (the alert) or `text` (`{"text": ...}`, for Slack and Teams).
+    pub format: Option<String>,
+    /// The environment variable holding a bearer token.
+    pub token_env: Option<String>,
+    pub timeout: Option<Dur>,
+    /// Webhook attempts after the first, on 5xx or a connection failure.
+    pub retries: Option<u32>,
+    /// `warning` (default) or `critical`: the mildest level acted on.
+    pub min_level: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]

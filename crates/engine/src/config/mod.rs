@@ -1,16 +1,18 @@
 //! Configuration: the TOML file, merged with the command line (which wins),
 //! checked once, and turned into the typed settings each part needs.
 
+mod actions;
 mod alerts;
 mod file;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+pub use actions::{ActionKind, ActionSpec, Actions, BodyFormat, actions};
 pub use alerts::rules;
 pub use file::{
-    AgentsSection, AlertsSection, ConfigFile, DisplaySection, Dur, FeedAlertsSection, FeedSection,
-    QueueSection, RuleSection,
+    ActionSection, AgentsSection, AlertsSection, ConfigFile, DisplaySection, Dur,
+    FeedAlertsSection, FeedSection, QueueSection, RuleSection,
 };
 
 use crate::floor::{DayStart, QueuePolicy, Settings, SlFormula};

@@ -52,11 +52,50 @@ pub struct Snapshot {
     pub version: u32,
     pub now: String,
     pub window_s: serde_json::Number,
+    /// The first doubt of the window figures still in doubt (metrics.md,
+    /// "Figures that may miss events"); `None` when they can be trusted.
+    pub uncertain_since: Option<String>,
     pub source: SourceJson,
     pub feed: FeedJson,
     pub totals: TotalsJson,
     pub queues: Vec<QueueJson>,
     pub agents: Vec<AgentJson>,
+    pub alerts: Vec<AlertJson>,
+}
+
+/// One alert firing (docs/alerts.md).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AlertJson {
+    pub rule: String,
+    /// The queue or agent id; "" for the feed.
+    pub subject: String,
+    /// `queue`, `agent` or `feed`.
+    pub kind: &'static str,
+    pub level: &'static str,
+    pub since: String,
+    /// The figure at the last look, in the rule's unit.
+    pub value: Option<f64>,
+    /// The threshold of its level.
+    pub threshold: Option<f64>,
+}
+
+impl AlertJson {
+    pub fn from_active(a: &crate::alert::Active<'_>) -> Self {
+        use crate::alert::Subject;
+        AlertJson {
+            rule: shown(a.rule),
+            subject: shown(a.subject_id),
+            kind: match a.subject {
+                Subject::Queue(_) => "queue",
+                Subject::Agent(_) => "agent",
+                Subject::Feed => "feed",
+            },
+            level: a.level.as_str(),
+            since: a.since.to_string(),
+            value: a.value.map(|v| round_to(v, 3)),
+            threshold: a.threshold,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -298,10 +337,13 @@ pub fn build(
         Some(now) => m.last_event_local.map(|t| secs(now.since(t))),
         None => floor.latest_event().map(|t| secs(floor.now().since(t))),
     };
+    let mut alerts: Vec<AlertJson> = m.alerts().map(|a| AlertJson::from_active(&a)).collect();
+    alerts.sort_by(|a, b| (a.kind, &a.subject, &a.rule).cmp(&(b.kind, &b.subject, &b.rule)));
     Snapshot {
         version: 1,
         now: floor.now().to_string(),
         window_s: whole_or_secs(floor.window_span(kind)),
+        uncertain_since: floor.uncertain_since(kind).map(|u| u.since.to_string()),
         source: SourceJson {
             kind: m.source.kind.as_str().to_string(),
             target: m.source.target.clone(),
@@ -320,6 +362,7 @@ pub fn build(
         totals: FiguresJson::from_view(&floor.totals(kind, total_counts)),
         queues,
         agents,
+        alerts,
     }
 }
 

@@ -74,6 +74,15 @@ pub fn render(h: &HeaderScene, theme: Theme, area: Rect, buf: &mut Buffer) {
     if h.gaps > 0 {
         facts.push((1, format!("gaps {}", h.gaps), theme.level(Level::Warn)));
     }
+    if let Some(since) = &h.uncertain_since {
+        // The window's figures may miss events: said next to the window,
+        // as important as the window itself.
+        facts.push((
+            2,
+            format!("{}uncertain since {since}", theme.uncertain_mark()),
+            theme.level(Level::Warn),
+        ));
+    }
     let mut keep: Vec<bool> = vec![true; facts.len()];
     let need = |keep: &[bool]| -> usize {
         facts

@@ -188,7 +188,6 @@ proptest! {
             max_fps: 20,
             bell: false,
             mouse: false,
-            alerts: Default::default(),
             stale_after: 5_000,
             window: WindowKind::Rolling,
             wall_clock: true,

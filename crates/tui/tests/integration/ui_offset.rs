@@ -48,7 +48,6 @@ fn header_and_json(skew: i64) -> (String, f64) {
         max_fps: 20,
         bell: false,
         mouse: false,
-        alerts: Default::default(),
         stale_after: 5_000,
         window: WindowKind::Rolling,
         wall_clock: true,

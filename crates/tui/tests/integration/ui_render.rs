@@ -33,7 +33,11 @@ struct Case {
 }
 
 fn case(feed: &str, kind: SourceKind) -> Case {
-    let text = std::fs::read_to_string(dir().join("config.toml")).expect("config");
+    case_with(feed, kind, "config.toml")
+}
+
+fn case_with(feed: &str, kind: SourceKind, config_file: &str) -> Case {
+    let text = std::fs::read_to_string(dir().join(config_file)).expect("config");
     let file = config::parse(&text).expect("config parses");
     let metrics = config::metrics(&file, None).expect("metrics");
     let target = match kind {
@@ -46,6 +50,7 @@ fn case(feed: &str, kind: SourceKind) -> Case {
         SourceInfo { kind, target },
         DialectKind::Native.make(),
     );
+    monitor.set_alert_rules(config::rules(&file).expect("rules"));
     let input = std::fs::File::open(dir().join(format!("{feed}.jsonl"))).expect("feed");
     apply_all(&mut monitor, std::io::BufReader::new(input), 1 << 20).expect("replay");
     monitor.set_link(LinkState::Connected);
@@ -55,7 +60,6 @@ fn case(feed: &str, kind: SourceKind) -> Case {
         max_fps: 20,
         bell: false,
         mouse: false,
-        alerts: metrics.alerts,
         stale_after: 5_000,
         window: WindowKind::Rolling,
         wall_clock: kind != SourceKind::Replay,
@@ -382,4 +386,35 @@ fn hostile_strings_are_stripped_on_screen() {
     }
     let s = screen(&t);
     assert!(s.contains("Eve]0;pwned[31mRed1mXZ"), "{s}");
+}
+
+#[test]
+fn agents_past_a_limit_are_marked_like_queues() {
+    let mut c = case_with("normal", SourceKind::Url, "agents_alerts.toml");
+    let t = c.render(80, 24);
+    let buf = t.backend().buffer();
+    // Busy 20m00s, past 15m: critical, the symbol and the style of a queue's.
+    let (x, y) = find(buf, "20m00s‼").expect("critical busy agent");
+    assert_eq!(buf[(x, y)].bg, Color::Red);
+    // Away for lunch 8m00s, past 5m: a warning.
+    let (x, y) = find(buf, "8m00s!").expect("lunch warning");
+    assert_eq!(buf[(x, y)].bg, Color::Yellow);
+    let s = screen(&t);
+    assert!(
+        s.contains("Jürgen Groß-Überlänge-Schmidt: busy for 15m01s critical"),
+        "{s}"
+    );
+    snap!("agents_alerts_80x24", s);
+}
+
+#[test]
+fn a_gap_marks_the_window_uncertain_in_the_header() {
+    let mut c = case("normal", SourceKind::Url);
+    let s = screen(&c.render(120, 24));
+    assert!(!s.contains("uncertain"), "{s}");
+    // seq 30 was the last: 31..=34 never came.
+    c.monitor
+        .replay_frame(r#"{"type":"heartbeat","ts":"2026-11-23T09:20:00Z","seq":35}"#);
+    let s = screen(&c.render(120, 24));
+    assert!(s.contains("≈uncertain since 09:20:00"), "{s}");
 }
