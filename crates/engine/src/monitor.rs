@@ -173,7 +173,7 @@ impl Monitor {
     /// clock for a live source (the feed rules are measured on it), `None`
     /// for a replay.
     pub fn look_alerts(&mut self, local: Option<Ts>) {
-        if !self.alerts.engine().rules().any() {
+        if !self.alerts.has_rules() {
             return;
         }
         let down = matches!(
@@ -358,7 +358,7 @@ fn replay_item(
 ) -> bool {
     let applied = match d {
         Decoded::Event(ev) if !floor.is_duplicate(ev) => {
-            if alerts.engine().rules().any() {
+            if alerts.has_rules() {
                 // The seconds before this event, each looked at after its
                 // own events, as they would have been live.
                 for s in alerts.seconds_before(ev.ts) {

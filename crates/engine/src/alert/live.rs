@@ -58,6 +58,9 @@ pub struct LiveAlerts {
     recent: VecDeque<Change>,
     /// Changes ever pushed: the sequence number of the next one.
     pushed: u64,
+    /// Whether any rule is set, asked once per applied event: worked out
+    /// once, since the rules never change.
+    has_rules: bool,
 }
 
 impl Default for LiveAlerts {
@@ -73,11 +76,17 @@ fn second_floor(t: Ts) -> Ts {
 impl LiveAlerts {
     pub fn new(rules: Rules) -> Self {
         LiveAlerts {
+            has_rules: rules.any(),
             engine: Engine::new(rules),
             last_look: None,
             recent: VecDeque::new(),
             pushed: 0,
         }
+    }
+
+    /// Whether there is anything to look at.
+    pub fn has_rules(&self) -> bool {
+        self.has_rules
     }
 
     pub fn engine(&self) -> &Engine {

@@ -228,14 +228,23 @@ impl Occupancy {
         if let Some(i) = self.agents.get_mut(c.agent) {
             shift(i, oa - ob, aa - ab);
         }
-        for q in c.before.1 {
-            if let Some(i) = self.queues.get_mut(q.0 as usize) {
-                shift(i, -ob, -ab);
+        if c.before.1 == c.after.1 {
+            // The usual change: same queues, new class: one net shift each.
+            for q in c.after.1 {
+                if let Some(i) = self.queues.get_mut(q.0 as usize) {
+                    shift(i, oa - ob, aa - ab);
+                }
             }
-        }
-        for q in c.after.1 {
-            if let Some(i) = self.queues.get_mut(q.0 as usize) {
-                shift(i, oa, aa);
+        } else {
+            for q in c.before.1 {
+                if let Some(i) = self.queues.get_mut(q.0 as usize) {
+                    shift(i, -ob, -ab);
+                }
+            }
+            for q in c.after.1 {
+                if let Some(i) = self.queues.get_mut(q.0 as usize) {
+                    shift(i, oa, aa);
+                }
             }
         }
         self.overflowed += over;
