@@ -6,11 +6,13 @@
 //! formatted only for what fits on screen.
 
 use std::cmp::Ordering;
+use std::collections::HashMap;
 
 use ratatui::layout::Rect;
 
 use super::alerts::{Level, QueueLevels};
 use super::columns::{AgentCol, QueueCol};
+use super::filter::Subject;
 use super::fit::{clean, contains_ci};
 use super::layout::{Plan, plan};
 use super::model::*;
@@ -74,15 +76,23 @@ pub fn prepare<'m>(
 
     // Queues: every queue's view (cheap), filtered and sorted.
     let all_queues = floor.queue_ids().count();
+    let filter = st.active_filter();
     let mut queues: Vec<QueueView<'_>> = floor
         .queue_ids()
         .map(|q| floor.queue_view(q, kind, &per_queue))
-        .filter(|v| {
-            st.filter_lc.is_empty()
-                || contains_ci(v.id, &st.filter_lc)
-                || contains_ci(v.label(), &st.filter_lc)
-        })
         .collect();
+    // An agent's queues match by name too: the names, gathered once.
+    let labels: HashMap<&str, &str> = if filter.is_some() {
+        queues
+            .iter()
+            .map(|v| (v.id, v.name.unwrap_or(v.id)))
+            .collect()
+    } else {
+        HashMap::new()
+    };
+    if let Some(f) = filter {
+        queues.retain(|v| f.matches(&QueueRow(v)));
+    }
     sort_queues(&mut queues, st.queue_sort.col, st.queue_sort.reversed);
 
     let plan = plan(area, queues.len());
@@ -101,7 +111,16 @@ pub fn prepare<'m>(
     let col = st.agent_sort.col;
     let mut keyed: Vec<(AgentKey<'_>, AgentIdx)> = floor
         .agent_ids()
-        .filter(|a| agent_matches(floor, *a, &st.filter_lc))
+        .filter(|a| {
+            filter.is_none_or(|f| {
+                f.matches(&AgentRow {
+                    floor,
+                    a: *a,
+                    kind,
+                    labels: &labels,
+                })
+            })
+        })
         .map(|a| (agent_key(floor, a, col), a))
         .collect();
     let reversed = st.agent_sort.reversed;
@@ -219,7 +238,7 @@ pub fn build(
     let totals = floor.totals(kind, total_counts);
     let mut totals_row = queue_row(&totals, QueueLevels::default(), ctx.theme);
     // The totals are the whole floor's, filter or not: say so.
-    totals_row.cells[QueueCol::Name.index()] = Cell::plain(if st.filter_lc.is_empty() {
+    totals_row.cells[QueueCol::Name.index()] = Cell::plain(if st.active_filter().is_none() {
         "TOTAL"
     } else {
         "TOTAL (all)"
@@ -280,6 +299,7 @@ pub fn build(
             d
         }),
         filter: clean(&st.filter).into_owned(),
+        filter_error: st.filter_parsed.as_ref().err().map(|e| e.to_string()),
         filter_editing: st.filter_editing,
         help: st.help,
     }
@@ -553,16 +573,64 @@ fn agent_row(v: &AgentView<'_>, level: Level, theme: Theme) -> Row {
     }
 }
 
-fn agent_matches(floor: &Floor, a: AgentIdx, filter: &str) -> bool {
-    if filter.is_empty() {
-        return true;
+/// A queue as the filter sees it: its id and name; no state or reason.
+struct QueueRow<'v, 'f>(&'v QueueView<'f>);
+
+impl Subject for QueueRow<'_, '_> {
+    fn id(&self) -> &str {
+        self.0.id
     }
-    let (id, name, state, _) = floor.agent_brief(a);
-    contains_ci(id, filter)
-        || name.is_some_and(|n| contains_ci(n, filter))
-        || contains_ci(state_word(state), filter)
-        || contains_ci(state.as_str(), filter)
-        || floor.agent_queue_ids(a).any(|q| contains_ci(q, filter))
+    fn name(&self) -> Option<&str> {
+        Some(self.0.label())
+    }
+    fn is_agent(&self) -> bool {
+        false
+    }
+    fn state(&self) -> Option<DisplayState> {
+        None
+    }
+    fn reason(&self) -> Option<Option<&str>> {
+        None
+    }
+    fn any_queue(&self, needle: &str) -> bool {
+        contains_ci(self.0.id, needle) || contains_ci(self.0.label(), needle)
+    }
+}
+
+/// An agent as the filter sees it, read from the floor as asked (the
+/// reason only for a `reason:` term).
+struct AgentRow<'f, 'l> {
+    floor: &'f Floor,
+    a: AgentIdx,
+    kind: WindowKind,
+    labels: &'l HashMap<&'f str, &'f str>,
+}
+
+impl Subject for AgentRow<'_, '_> {
+    fn id(&self) -> &str {
+        self.floor.agent_brief(self.a).0
+    }
+    fn name(&self) -> Option<&str> {
+        self.floor.agent_brief(self.a).1
+    }
+    fn is_agent(&self) -> bool {
+        true
+    }
+    fn state(&self) -> Option<DisplayState> {
+        Some(self.floor.agent_brief(self.a).2)
+    }
+    fn reason(&self) -> Option<Option<&str>> {
+        Some(self.floor.agent_view(self.a, self.kind).reason)
+    }
+    fn any_queue(&self, needle: &str) -> bool {
+        self.floor.agent_queue_ids(self.a).any(|q| {
+            contains_ci(q, needle)
+                || self
+                    .labels
+                    .get(q)
+                    .is_some_and(|name| contains_ci(name, needle))
+        })
+    }
 }
 
 fn cmp_opt(a: Option<f64>, b: Option<f64>) -> Ordering {

@@ -103,6 +103,8 @@ pub struct Scene {
     pub log_len: usize,
     pub details: Option<DetailsScene>,
     pub filter: String,
+    /// Why the filter does not parse (it then hides nothing).
+    pub filter_error: Option<String>,
     pub filter_editing: bool,
     pub help: bool,
 }

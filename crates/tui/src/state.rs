@@ -5,6 +5,7 @@
 
 use super::columns::{AgentCol, QueueCol};
 use crate::action::Action;
+use crate::filter::{Filter, FilterError};
 use queuetop_engine::floor::WindowKind;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -119,9 +120,10 @@ pub struct UiState {
     pub log_visible: usize,
     pub queue_sort: Sort<QueueCol>,
     pub agent_sort: Sort<AgentCol>,
-    /// The filter as typed, and lowercased for matching.
+    /// The filter as typed, and as read: a filter that does not parse
+    /// hides nothing and the footer says why.
     pub filter: String,
-    pub filter_lc: String,
+    pub filter_parsed: Result<Filter, FilterError>,
     pub filter_editing: bool,
     pub paused: bool,
     pub help: bool,
@@ -186,7 +188,7 @@ impl UiState {
                 reversed: false,
             },
             filter: String::new(),
-            filter_lc: String::new(),
+            filter_parsed: Ok(Filter::default()),
             filter_editing: false,
             paused: false,
             help: false,
@@ -197,8 +199,52 @@ impl UiState {
         }
     }
 
+    /// The filter in force, if what was typed parses.
+    pub fn active_filter(&self) -> Option<&Filter> {
+        self.filter_parsed.as_ref().ok().filter(|f| !f.is_empty())
+    }
+
+    /// Sets the start-up filter (from `--filter` or the config); refuses
+    /// one that does not parse.
+    pub fn start_with_filter(&mut self, text: &str) -> Result<(), FilterError> {
+        Filter::parse(text)?;
+        self.set_filter(text.to_string());
+        Ok(())
+    }
+
+    /// Sets the start-up sort from a column name as the headers show it
+    /// (`SL%`, `wait`, `for`), descending with a `-` prefix or a `:desc`
+    /// suffix (`:asc` is the default). Each table that has a column of
+    /// that name sorts by it: `QUEUE` sorts queues by name and agents by
+    /// queue. "Descending" is the reverse of the column's own order
+    /// (figures sort worst first, names A to Z), as `S` does.
+    pub fn start_with_sort(&mut self, text: &str) -> Result<(), String> {
+        let t = text.trim();
+        let (name, reversed) = if let Some(n) = t.strip_prefix('-') {
+            (n, true)
+        } else if let Some(n) = t.strip_suffix(":desc") {
+            (n, true)
+        } else {
+            (t.strip_suffix(":asc").unwrap_or(t), false)
+        };
+        let q = QueueCol::sortable_by_label(name);
+        let a = AgentCol::sortable_by_label(name);
+        if q.is_none() && a.is_none() {
+            return Err(format!(
+                "unknown sort column `{name}` (a column header: QUEUE, WAIT, SL%, AGENT, STATE, FOR...)"
+            ));
+        }
+        if let Some(col) = q {
+            self.queue_sort = Sort { col, reversed };
+        }
+        if let Some(col) = a {
+            self.agent_sort = Sort { col, reversed };
+        }
+        Ok(())
+    }
+
     fn set_filter(&mut self, f: String) {
-        self.filter_lc = f.to_lowercase();
+        self.filter_parsed = Filter::parse(&f);
         self.filter = f;
         self.queues.home();
         self.agents.home();
@@ -393,10 +439,49 @@ mod tests {
     }
 
     #[test]
+    fn start_up_sort_reads_headers() {
+        let mut s = UiState::new(WindowKind::Rolling);
+        s.start_with_sort("-sl%").expect("sl%");
+        assert_eq!(
+            s.queue_sort,
+            Sort {
+                col: QueueCol::ServiceLevel,
+                reversed: true
+            }
+        );
+        assert_eq!(s.agent_sort.col, AgentCol::State, "agents untouched");
+        s.start_with_sort("QUEUE:desc").expect("queue");
+        assert_eq!(s.queue_sort.col, QueueCol::Name);
+        assert_eq!(
+            (s.agent_sort.col, s.agent_sort.reversed),
+            (AgentCol::Queue, true)
+        );
+        s.start_with_sort("for:asc").expect("for");
+        assert!(!s.agent_sort.reversed);
+        assert!(s.start_with_sort("bogus").unwrap_err().contains("`bogus`"));
+        assert!(
+            s.start_with_sort("WAITING 5m").is_err(),
+            "the sparkline does not sort"
+        );
+    }
+
+    #[test]
+    fn start_up_filter_refuses_what_does_not_parse() {
+        let mut s = UiState::new(WindowKind::Rolling);
+        assert!(s.start_with_filter("state:bogus").is_err());
+        assert!(s.filter.is_empty());
+        s.start_with_filter("state:away").expect("parses");
+        assert!(s.active_filter().is_some());
+    }
+
+    #[test]
     fn filter_refuses_control_characters() {
         let mut s = UiState::new(WindowKind::Rolling);
         s.apply(Action::FilterChar('\u{1b}'));
         s.apply(Action::FilterChar('A'));
-        assert_eq!((s.filter.as_str(), s.filter_lc.as_str()), ("A", "a"));
+        assert_eq!(s.filter.as_str(), "A");
+        assert!(s.active_filter().is_some());
+        s.apply(Action::FilterChar(':'));
+        assert!(s.filter_parsed.is_err() && s.active_filter().is_none());
     }
 }

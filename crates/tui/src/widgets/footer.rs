@@ -5,6 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 
 use super::spans;
+use crate::alerts::Level;
 use crate::model::Scene;
 use crate::theme::Theme;
 
@@ -16,11 +17,18 @@ pub fn render(scene: &Scene, theme: Theme, area: Rect, buf: &mut Buffer) {
     if scene.filter_editing {
         parts.push(("filter: ".into(), theme.key()));
         parts.push((format!("{}_", scene.filter), Style::new()));
-        parts.push(("   Enter keep  Esc clear".into(), theme.dim()));
+        match &scene.filter_error {
+            // Typing goes on; the error says why nothing is hidden yet.
+            Some(e) => parts.push((format!("   {e}"), theme.level(Level::Warn))),
+            None => parts.push(("   Enter keep  Esc clear".into(), theme.dim())),
+        }
     } else {
         if !scene.filter.is_empty() {
             parts.push(("filter: ".into(), theme.key()));
             parts.push((scene.filter.clone(), theme.paused()));
+            if let Some(e) = &scene.filter_error {
+                parts.push((format!(" ({e})"), theme.level(Level::Warn)));
+            }
             parts.push((" (Esc clears)  ".into(), theme.dim()));
         }
         let hints: &[(&str, &str)] = if scene.details.is_some() {

@@ -280,6 +280,41 @@ fn filter_active() {
     snap!("filter_80x24", s);
 }
 
+fn type_filter(c: &mut Case, text: &str) {
+    c.keys(&[Action::StartFilter]);
+    for ch in text.chars() {
+        c.keys(&[Action::FilterChar(ch)]);
+    }
+}
+
+#[test]
+fn field_filter_kept_shows_in_the_footer() {
+    let mut c = case("normal", SourceKind::Url);
+    // Away agents serving billing: Dana Ruiz (away: lunch) only; Jürgen
+    // Gross serves billing too but is busy. The queues table has no state,
+    // so `state:` leaves it to `queue:billing`: Billing alone.
+    type_filter(&mut c, "state:away queue:billing");
+    c.keys(&[Action::FilterDone]);
+    let s = screen(&c.render(80, 24));
+    assert!(s.contains("Queues 1 of 4") && s.contains("Billing"), "{s}");
+    assert!(
+        s.contains("Agents 1 of 8") && s.contains("Dana Ruiz"),
+        "{s}"
+    );
+    assert!(!s.contains("Jürgen"), "{s}");
+    assert!(s.contains("filter: state:away queue:billing"), "{s}");
+    snap!("filter_fields_80x24", s);
+}
+
+#[test]
+fn bad_filter_says_why_while_typing_and_hides_nothing() {
+    let mut c = case("normal", SourceKind::Url);
+    type_filter(&mut c, "colour:red");
+    let s = screen(&c.render(80, 24));
+    assert!(s.contains("unknown field `colour:`"), "{s}");
+    assert!(s.contains("Queues 4 ") && s.contains("Agents 8 "), "{s}");
+}
+
 #[test]
 fn paused_freezes_the_figures() {
     let mut c = case("normal", SourceKind::Url);
