@@ -64,6 +64,7 @@ fn case_with(feed: &str, kind: SourceKind, config_file: &str) -> Case {
         window: WindowKind::Rolling,
         wall_clock: kind != SourceKind::Replay,
         speed: (kind == SourceKind::Replay).then(|| "10".to_string()),
+        start: Default::default(),
     };
     Case {
         monitor,
