@@ -16,7 +16,7 @@ use super::filter::Subject;
 use super::fit::{clean, contains_ci};
 use super::layout::{Plan, plan};
 use super::model::*;
-use super::state::{ListFacts, Pane, Target, UiState};
+use super::state::{Jump, ListFacts, Pane, Target, UiState};
 use super::theme::Theme;
 use super::watch::Watch;
 use queuetop_engine::alert::Engine;
@@ -82,7 +82,9 @@ pub fn prepare<'m>(
         .map(|q| floor.queue_view(q, kind, &per_queue))
         .collect();
     // An agent's queues match by name too: the names, gathered once.
-    let labels: HashMap<&str, &str> = if filter.is_some() {
+    // A jump to a search match, in the focused table.
+    let jump = st.jump.zip(st.active_search());
+    let labels: HashMap<&str, &str> = if filter.is_some() || jump.is_some() {
         queues
             .iter()
             .map(|v| (v.id, v.name.unwrap_or(v.id)))
@@ -101,7 +103,19 @@ pub fn prepare<'m>(
         .id
         .as_deref()
         .and_then(|id| queues.iter().position(|v| v.id == id));
-    let mut queue_pos = st.queues.settled(queues.len(), found, plan.queue_rows());
+    let mut queue_sel = st.queues.clone();
+    let mut found = found;
+    if let (Some((j, search)), Pane::Queues) = (jump, st.focus) {
+        let from = found.unwrap_or(st.queues.index);
+        if let Some(i) = jump_index(queues.len(), from, j, |i| {
+            search.matches(&QueueRow(&queues[i]))
+        }) {
+            queue_sel.index = i;
+            queue_sel.id = None;
+            found = None;
+        }
+    }
+    let mut queue_pos = queue_sel.settled(queues.len(), found, plan.queue_rows());
     queue_pos.id = queues.get(queue_pos.index).map(|v| v.id.to_string());
 
     // Agents: cheap keys for all, then only the visible stretch of the
@@ -141,7 +155,50 @@ pub fn prepare<'m>(
             let k = (agent_key(floor, a, col), a);
             keyed.iter().filter(|x| order(x, &k).is_lt()).count()
         });
-    let mut agent_pos = st.agents.settled(keyed.len(), found, plan.agent_rows());
+    let mut agent_sel = st.agents.clone();
+    let mut found = found;
+    if let (Some((j, search)), Pane::Agents) = (jump, st.focus) {
+        // The order is only partly known (see above): the match is the
+        // nearest key after (or before) the selected agent's, found in one
+        // pass, and its index is how many keys sort before it.
+        let cur = st
+            .agents
+            .id
+            .as_deref()
+            .and_then(|id| floor.agent_index(id))
+            .map(|a| (agent_key(floor, a, col), a));
+        let hits = keyed.iter().filter(|(_, a)| {
+            search.matches(&AgentRow {
+                floor,
+                a: *a,
+                kind,
+                labels: &labels,
+            })
+        });
+        let after = |x: &&(AgentKey<'_>, AgentIdx)| match (&cur, j) {
+            (None, _) => true,
+            (Some(c), Jump::Here) => order(x, c).is_ge(),
+            (Some(c), Jump::Next) => order(x, c).is_gt(),
+            (Some(c), Jump::Prev) => order(x, c).is_lt(),
+        };
+        let pick = if j == Jump::Prev {
+            hits.clone()
+                .filter(after)
+                .max_by(|x, y| order(x, y))
+                .or_else(|| hits.max_by(|x, y| order(x, y)))
+        } else {
+            hits.clone()
+                .filter(after)
+                .min_by(|x, y| order(x, y))
+                .or_else(|| hits.min_by(|x, y| order(x, y)))
+        };
+        if let Some(p) = pick {
+            agent_sel.index = keyed.iter().filter(|x| order(x, p).is_lt()).count();
+            agent_sel.id = None;
+            found = None;
+        }
+    }
+    let mut agent_pos = agent_sel.settled(keyed.len(), found, plan.agent_rows());
     let lo = agent_pos.offset.min(keyed.len());
     let hi = (lo + plan.agent_rows()).min(keyed.len());
     if lo > 0 && lo < keyed.len() {
@@ -301,6 +358,9 @@ pub fn build(
         filter: clean(&st.filter).into_owned(),
         filter_error: st.filter_parsed.as_ref().err().map(|e| e.to_string()),
         filter_editing: st.filter_editing,
+        search: clean(&st.search).into_owned(),
+        search_error: st.search_parsed.as_ref().err().map(|e| e.to_string()),
+        searching: st.searching,
         help: st.help,
     }
 }
@@ -571,6 +631,22 @@ fn agent_row(v: &AgentView<'_>, level: Level, theme: Theme) -> Row {
         dim: v.state == DisplayState::Offline,
         ..Row::default()
     }
+}
+
+/// The row a search jump lands on: from `from`, forward (`Here` counts
+/// `from` itself) or back, wrapping; `None` when nothing matches.
+fn jump_index(len: usize, from: usize, j: Jump, hit: impl Fn(usize) -> bool) -> Option<usize> {
+    if len == 0 {
+        return None;
+    }
+    let from = from.min(len - 1);
+    (0..len)
+        .map(|k| match j {
+            Jump::Here => (from + k) % len,
+            Jump::Next => (from + 1 + k) % len,
+            Jump::Prev => (from + len - 1 - k) % len,
+        })
+        .find(|i| hit(*i))
 }
 
 /// A queue as the filter sees it: its id and name; no state or reason.

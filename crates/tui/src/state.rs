@@ -110,6 +110,15 @@ pub struct Details {
     pub scroll: usize,
 }
 
+/// Where a search jump goes from the selection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Jump {
+    /// The first match at or after the selection (as the search is typed).
+    Here,
+    Next,
+    Prev,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct UiState {
     pub focus: Pane,
@@ -124,7 +133,14 @@ pub struct UiState {
     /// hides nothing and the footer says why.
     pub filter: String,
     pub filter_parsed: Result<Filter, FilterError>,
+    /// Typing: the filter, or the search when `searching`.
     pub filter_editing: bool,
+    /// The search (`\\`): same language, hides nothing, moves the selection.
+    pub search: String,
+    pub search_parsed: Result<Filter, FilterError>,
+    pub searching: bool,
+    /// A jump to a search match the next build makes (it knows the order).
+    pub jump: Option<Jump>,
     pub paused: bool,
     pub help: bool,
     pub details: Option<Details>,
@@ -154,6 +170,7 @@ impl UiState {
     /// Brings the selections, the details and the scrolls in line with the
     /// lists as they are now; run before each build.
     pub fn reconcile(&mut self, facts: &ListFacts) {
+        self.jump = None;
         self.queues = facts.queues.clone();
         self.agents = facts.agents.clone();
         if std::mem::take(&mut self.open_details) {
@@ -190,6 +207,10 @@ impl UiState {
             filter: String::new(),
             filter_parsed: Ok(Filter::default()),
             filter_editing: false,
+            search: String::new(),
+            search_parsed: Ok(Filter::default()),
+            searching: false,
+            jump: None,
             paused: false,
             help: false,
             details: None,
@@ -241,6 +262,34 @@ impl UiState {
             self.agent_sort = Sort { col, reversed };
         }
         Ok(())
+    }
+
+    /// The search in force, if what was typed parses.
+    pub fn active_search(&self) -> Option<&Filter> {
+        self.search_parsed.as_ref().ok().filter(|f| !f.is_empty())
+    }
+
+    fn set_search(&mut self, f: String) {
+        self.search_parsed = Filter::parse(&f);
+        self.search = f;
+        self.jump = Some(Jump::Here);
+    }
+
+    /// What is being typed: the search or the filter.
+    fn typed(&self) -> &str {
+        if self.searching {
+            &self.search
+        } else {
+            &self.filter
+        }
+    }
+
+    fn set_typed(&mut self, f: String) {
+        if self.searching {
+            self.set_search(f);
+        } else {
+            self.set_filter(f);
+        }
     }
 
     fn set_filter(&mut self, f: String) {
@@ -304,25 +353,42 @@ impl UiState {
                 Pane::Agents => self.agent_sort.reversed = !self.agent_sort.reversed,
                 _ => self.queue_sort.reversed = !self.queue_sort.reversed,
             },
-            Action::StartFilter => self.filter_editing = true,
+            Action::StartFilter => {
+                self.filter_editing = true;
+                self.searching = false;
+            }
+            Action::StartSearch => {
+                // A new search, as in htop: the last one is typed over.
+                self.filter_editing = true;
+                self.searching = true;
+                self.set_search(String::new());
+                self.jump = None;
+            }
+            Action::SearchNext => self.jump = Some(Jump::Next),
+            Action::SearchPrev => self.jump = Some(Jump::Prev),
             Action::FilterChar(c) => {
                 // Bounded: a filter is a few letters, not a paste of a novel.
-                if self.filter.chars().count() < 64 && !queuetop_engine::text::is_unsafe(c) {
-                    let mut f = self.filter.clone();
+                if self.typed().chars().count() < 64 && !queuetop_engine::text::is_unsafe(c) {
+                    let mut f = self.typed().to_string();
                     f.push(c);
-                    self.set_filter(f);
+                    self.set_typed(f);
                 }
             }
             Action::FilterBackspace => {
-                let mut f = self.filter.clone();
+                let mut f = self.typed().to_string();
                 f.pop();
-                self.set_filter(f);
+                self.set_typed(f);
             }
-            Action::FilterDone => self.filter_editing = false,
+            Action::FilterDone => {
+                self.filter_editing = false;
+                self.searching = false;
+            }
             Action::Back => {
                 if self.filter_editing {
                     self.filter_editing = false;
-                    self.set_filter(String::new());
+                    self.set_typed(String::new());
+                    self.jump = None;
+                    self.searching = false;
                 } else if self.help {
                     self.help = false;
                 } else if self.details.is_some() {

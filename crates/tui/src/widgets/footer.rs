@@ -15,9 +15,14 @@ pub fn render(scene: &Scene, theme: Theme, area: Rect, buf: &mut Buffer) {
     }
     let mut parts: Vec<(String, Style)> = Vec::new();
     if scene.filter_editing {
-        parts.push(("filter: ".into(), theme.key()));
-        parts.push((format!("{}_", scene.filter), Style::new()));
-        match &scene.filter_error {
+        let (label, text, error) = if scene.searching {
+            ("search: ", &scene.search, &scene.search_error)
+        } else {
+            ("filter: ", &scene.filter, &scene.filter_error)
+        };
+        parts.push((label.into(), theme.key()));
+        parts.push((format!("{text}_"), Style::new()));
+        match error {
             // Typing goes on; the error says why nothing is hidden yet.
             Some(e) => parts.push((format!("   {e}"), theme.level(Level::Warn))),
             None => parts.push(("   Enter keep  Esc clear".into(), theme.dim())),

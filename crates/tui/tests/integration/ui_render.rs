@@ -308,6 +308,43 @@ fn field_filter_kept_shows_in_the_footer() {
 }
 
 #[test]
+fn search_jumps_between_matches_and_hides_nothing() {
+    let mut c = case("normal", SourceKind::Url);
+    // Agents by state: three on contact (rows 0-2), Kim Park and Élodie
+    // Martin available (rows 3 and 4), then busy, away, offline.
+    c.keys(&[Action::NextPane, Action::StartSearch]);
+    for ch in "state:avail".chars() {
+        c.keys(&[Action::FilterChar(ch)]);
+    }
+    let s = screen(&c.render(80, 24));
+    assert!(s.contains("search: state:avail_"), "{s}");
+    assert!(s.contains("Agents 8 "), "nothing hidden: {s}");
+    assert_eq!(c.view.state.agents.index, 3, "the first match as typed");
+    c.keys(&[Action::FilterDone, Action::SearchNext]);
+    c.render(80, 24);
+    assert_eq!(c.view.state.agents.index, 4);
+    c.keys(&[Action::SearchNext]);
+    c.render(80, 24);
+    assert_eq!(c.view.state.agents.index, 3, "wraps to the first");
+    c.keys(&[Action::SearchPrev]);
+    c.render(80, 24);
+    assert_eq!(c.view.state.agents.index, 4, "back wraps to the last");
+    // The queues (by name: Billing, Chat, Sales, Technical...): a search
+    // for `queue:chat` lands on Chat; the filter stays empty.
+    c.keys(&[Action::PrevPane, Action::StartSearch]);
+    for ch in "sales".chars() {
+        c.keys(&[Action::FilterChar(ch)]);
+    }
+    c.keys(&[Action::FilterDone]);
+    let s = screen(&c.render(80, 24));
+    assert_eq!(c.view.state.queues.index, 2, "{s}");
+    assert!(
+        c.view.state.filter.is_empty() && s.contains("Queues 4 "),
+        "{s}"
+    );
+}
+
+#[test]
 fn bad_filter_says_why_while_typing_and_hides_nothing() {
     let mut c = case("normal", SourceKind::Url);
     type_filter(&mut c, "colour:red");
