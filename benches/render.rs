@@ -61,8 +61,7 @@ fn big_floor(c: &mut Criterion) {
             st.agent_sort.reversed = true;
         }),
         ("filter_away", |st| {
-            st.filter = "away".into();
-            st.filter_lc = "away".into();
+            st.start_with_filter("away").unwrap();
         }),
     ];
     for (name, setup) in cases {

@@ -33,6 +33,7 @@ pub fn run(cli: Cli) -> AppResult<()> {
 /// `queuetop [SOURCE]`: the live terminal view.
 fn view_command(cli: Cli) -> AppResult<()> {
     let r = resolve(&cli.source, &cli.options)?;
+    let start = crate::plan::start_view(&cli.view, &r.file.display)?;
     init_log(log_path(&cli.options, &r.file).as_deref())?;
     let timing = config::feed_timing(&r.file.feed)?;
     let (theme, max_fps, bell) = queuetop_tui::run::Options::display(
@@ -79,6 +80,7 @@ fn view_command(cli: Cli) -> AppResult<()> {
         window: r.metrics.window.kind(),
         wall_clock,
         speed,
+        start,
     };
     let result = view::start(monitor.clone(), opts, task, exporter, notifier)
         .map_err(|e| AppError::Runtime(e.to_string()));

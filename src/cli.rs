@@ -22,6 +22,21 @@ pub struct Cli {
     pub options: Options,
     #[command(flatten)]
     pub metrics: MetricsArgs,
+    #[command(flatten)]
+    pub view: ViewArgs,
+}
+
+/// How the live view starts (each also in the config's `[display]`; the
+/// command line wins). docs/ui.md describes both.
+#[derive(Debug, Args, Default, Clone)]
+pub struct ViewArgs {
+    /// Start with this filter, e.g. 'state:away queue:billing' or '!offline'.
+    #[arg(long, value_name = "EXPR")]
+    pub filter: Option<String>,
+    /// Start sorted by this column, named as its header shows (SL%, WAIT,
+    /// FOR...); descending with a '-' prefix or ':desc'.
+    #[arg(long, value_name = "COLUMN", allow_hyphen_values = true)]
+    pub sort: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,10 +1,13 @@
 //! The command line and the config file resolved into one plan: the config
 //! with the flags applied, the metrics settings and the dialect.
 
-use crate::cli::{Options, SourceArgs};
+use crate::cli::{Options, SourceArgs, ViewArgs};
 use crate::error::{AppError, AppResult};
-use queuetop_engine::config::{self, ConfigFile, Metrics};
+use queuetop_engine::config::{self, ConfigFile, DisplaySection, Metrics};
 use queuetop_engine::dialect::{DialectKind, DialectSetup};
+use queuetop_engine::floor::WindowKind;
+use queuetop_tui::run::Start;
+use queuetop_tui::state::UiState;
 
 pub const NO_SOURCE_HELP: &str = "no feed to show: give one with --url wss://HOST/PATH (or [feed] url in the config file), \
      play a recording with --replay FILE, or try the built-in demo with --demo";
@@ -46,6 +49,34 @@ pub fn resolve(source: &SourceArgs, options: &Options) -> AppResult<Resolved> {
         metrics,
         dialect,
     })
+}
+
+/// The live view's start-up filter and sort, from the flags or else the
+/// config's `[display]`, checked now so that a bad one stops the start
+/// with one line naming where it came from (exit 2).
+pub fn start_view(view: &ViewArgs, display: &DisplaySection) -> AppResult<Start> {
+    let mut probe = UiState::new(WindowKind::Rolling);
+    let (filter, filter_from) = match (&view.filter, &display.filter) {
+        (Some(f), _) => (Some(f.clone()), "--filter"),
+        (None, Some(f)) => (Some(f.clone()), "key `display.filter`"),
+        (None, None) => (None, ""),
+    };
+    if let Some(f) = &filter {
+        probe
+            .start_with_filter(f)
+            .map_err(|e| AppError::Usage(format!("{filter_from}: '{f}': {e}")))?;
+    }
+    let (sort, sort_from) = match (&view.sort, &display.sort) {
+        (Some(s), _) => (Some(s.clone()), "--sort"),
+        (None, Some(s)) => (Some(s.clone()), "key `display.sort`"),
+        (None, None) => (None, ""),
+    };
+    if let Some(s) = &sort {
+        probe
+            .start_with_sort(s)
+            .map_err(|e| AppError::Usage(format!("{sort_from}: {e}")))?;
+    }
+    Ok(Start { filter, sort })
 }
 
 /// What the dialect needs from the config: the queues it names, and

@@ -156,6 +156,7 @@ pub fn options() -> Options {
         window: WindowKind::Rolling,
         wall_clock: true,
         speed: None,
+        start: Default::default(),
     }
 }
 

@@ -318,6 +318,39 @@ fn errors_are_one_clear_line_with_the_right_status() {
 }
 
 #[test]
+fn a_bad_start_up_filter_or_sort_stops_with_one_line() {
+    // Checked before the view needs a terminal: these exit 2 here too.
+    one_line_error(
+        &run(&["--demo", "--filter", "state:bogus"]),
+        2,
+        "--filter: 'state:bogus': unknown state `bogus`",
+    );
+    one_line_error(
+        &run(&["--demo", "--filter", "colour:red"]),
+        2,
+        "unknown field `colour:`",
+    );
+    one_line_error(
+        &run(&["--demo", "--sort", "-bogus"]),
+        2,
+        "--sort: unknown sort column `bogus`",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("view.toml");
+    std::fs::write(&cfg, "[display]\nfilter = \"!\"\n").unwrap();
+    let c = cfg.to_str().unwrap();
+    one_line_error(&run(&["--demo", "--config", c]), 2, "key `display.filter`");
+    std::fs::write(&cfg, "[display]\nsort = \"colour\"\n").unwrap();
+    one_line_error(&run(&["--demo", "--config", c]), 2, "key `display.sort`");
+    // The flag wins over the config.
+    let o = run(&[
+        "--demo", "--config", c, "--sort", "SL%:desc", "--filter", "x",
+    ]);
+    assert_ne!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("display.sort"), "{}", stderr(&o));
+}
+
+#[test]
 fn no_source_says_how_to_start() {
     let o = run(&["snapshot"]);
     one_line_error(&o, 2, "--demo");

@@ -19,6 +19,11 @@ pub enum Action {
     FilterChar(char),
     FilterBackspace,
     FilterDone,
+    /// `\`: type a search (the filter language; it hides nothing).
+    StartSearch,
+    /// `n` / `N`: the selection to the next / previous row the search matches.
+    SearchNext,
+    SearchPrev,
     /// Esc: close help, leave details, clear the filter (one at a time).
     Back,
     Pause,

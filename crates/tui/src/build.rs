@@ -6,15 +6,17 @@
 //! formatted only for what fits on screen.
 
 use std::cmp::Ordering;
+use std::collections::HashMap;
 
 use ratatui::layout::Rect;
 
 use super::alerts::{Level, QueueLevels};
 use super::columns::{AgentCol, QueueCol};
+use super::filter::Subject;
 use super::fit::{clean, contains_ci};
 use super::layout::{Plan, plan};
 use super::model::*;
-use super::state::{ListFacts, Pane, Target, UiState};
+use super::state::{Jump, ListFacts, Pane, Target, UiState};
 use super::theme::Theme;
 use super::watch::Watch;
 use queuetop_engine::alert::Engine;
@@ -74,15 +76,25 @@ pub fn prepare<'m>(
 
     // Queues: every queue's view (cheap), filtered and sorted.
     let all_queues = floor.queue_ids().count();
+    let filter = st.active_filter();
     let mut queues: Vec<QueueView<'_>> = floor
         .queue_ids()
         .map(|q| floor.queue_view(q, kind, &per_queue))
-        .filter(|v| {
-            st.filter_lc.is_empty()
-                || contains_ci(v.id, &st.filter_lc)
-                || contains_ci(v.label(), &st.filter_lc)
-        })
         .collect();
+    // An agent's queues match by name too: the names, gathered once.
+    // A jump to a search match, in the focused table.
+    let jump = st.jump.zip(st.active_search());
+    let labels: HashMap<&str, &str> = if filter.is_some() || jump.is_some() {
+        queues
+            .iter()
+            .map(|v| (v.id, v.name.unwrap_or(v.id)))
+            .collect()
+    } else {
+        HashMap::new()
+    };
+    if let Some(f) = filter {
+        queues.retain(|v| f.matches(&QueueRow(v)));
+    }
     sort_queues(&mut queues, st.queue_sort.col, st.queue_sort.reversed);
 
     let plan = plan(area, queues.len());
@@ -91,7 +103,19 @@ pub fn prepare<'m>(
         .id
         .as_deref()
         .and_then(|id| queues.iter().position(|v| v.id == id));
-    let mut queue_pos = st.queues.settled(queues.len(), found, plan.queue_rows());
+    let mut queue_sel = st.queues.clone();
+    let mut found = found;
+    if let (Some((j, search)), Pane::Queues) = (jump, st.focus) {
+        let from = found.unwrap_or(st.queues.index);
+        if let Some(i) = jump_index(queues.len(), from, j, |i| {
+            search.matches(&QueueRow(&queues[i]))
+        }) {
+            queue_sel.index = i;
+            queue_sel.id = None;
+            found = None;
+        }
+    }
+    let mut queue_pos = queue_sel.settled(queues.len(), found, plan.queue_rows());
     queue_pos.id = queues.get(queue_pos.index).map(|v| v.id.to_string());
 
     // Agents: cheap keys for all, then only the visible stretch of the
@@ -101,7 +125,16 @@ pub fn prepare<'m>(
     let col = st.agent_sort.col;
     let mut keyed: Vec<(AgentKey<'_>, AgentIdx)> = floor
         .agent_ids()
-        .filter(|a| agent_matches(floor, *a, &st.filter_lc))
+        .filter(|a| {
+            filter.is_none_or(|f| {
+                f.matches(&AgentRow {
+                    floor,
+                    a: *a,
+                    kind,
+                    labels: &labels,
+                })
+            })
+        })
         .map(|a| (agent_key(floor, a, col), a))
         .collect();
     let reversed = st.agent_sort.reversed;
@@ -122,7 +155,50 @@ pub fn prepare<'m>(
             let k = (agent_key(floor, a, col), a);
             keyed.iter().filter(|x| order(x, &k).is_lt()).count()
         });
-    let mut agent_pos = st.agents.settled(keyed.len(), found, plan.agent_rows());
+    let mut agent_sel = st.agents.clone();
+    let mut found = found;
+    if let (Some((j, search)), Pane::Agents) = (jump, st.focus) {
+        // The order is only partly known (see above): the match is the
+        // nearest key after (or before) the selected agent's, found in one
+        // pass, and its index is how many keys sort before it.
+        let cur = st
+            .agents
+            .id
+            .as_deref()
+            .and_then(|id| floor.agent_index(id))
+            .map(|a| (agent_key(floor, a, col), a));
+        let hits = keyed.iter().filter(|(_, a)| {
+            search.matches(&AgentRow {
+                floor,
+                a: *a,
+                kind,
+                labels: &labels,
+            })
+        });
+        let after = |x: &&(AgentKey<'_>, AgentIdx)| match (&cur, j) {
+            (None, _) => true,
+            (Some(c), Jump::Here) => order(x, c).is_ge(),
+            (Some(c), Jump::Next) => order(x, c).is_gt(),
+            (Some(c), Jump::Prev) => order(x, c).is_lt(),
+        };
+        let pick = if j == Jump::Prev {
+            hits.clone()
+                .filter(after)
+                .max_by(|x, y| order(x, y))
+                .or_else(|| hits.max_by(|x, y| order(x, y)))
+        } else {
+            hits.clone()
+                .filter(after)
+                .min_by(|x, y| order(x, y))
+                .or_else(|| hits.min_by(|x, y| order(x, y)))
+        };
+        if let Some(p) = pick {
+            agent_sel.index = keyed.iter().filter(|x| order(x, p).is_lt()).count();
+            agent_sel.id = None;
+            found = None;
+        }
+    }
+    let mut agent_pos = agent_sel.settled(keyed.len(), found, plan.agent_rows());
     let lo = agent_pos.offset.min(keyed.len());
     let hi = (lo + plan.agent_rows()).min(keyed.len());
     if lo > 0 && lo < keyed.len() {
@@ -219,7 +295,7 @@ pub fn build(
     let totals = floor.totals(kind, total_counts);
     let mut totals_row = queue_row(&totals, QueueLevels::default(), ctx.theme);
     // The totals are the whole floor's, filter or not: say so.
-    totals_row.cells[QueueCol::Name.index()] = Cell::plain(if st.filter_lc.is_empty() {
+    totals_row.cells[QueueCol::Name.index()] = Cell::plain(if st.active_filter().is_none() {
         "TOTAL"
     } else {
         "TOTAL (all)"
@@ -280,7 +356,11 @@ pub fn build(
             d
         }),
         filter: clean(&st.filter).into_owned(),
+        filter_error: st.filter_parsed.as_ref().err().map(|e| e.to_string()),
         filter_editing: st.filter_editing,
+        search: clean(&st.search).into_owned(),
+        search_error: st.search_parsed.as_ref().err().map(|e| e.to_string()),
+        searching: st.searching,
         help: st.help,
     }
 }
@@ -553,16 +633,80 @@ fn agent_row(v: &AgentView<'_>, level: Level, theme: Theme) -> Row {
     }
 }
 
-fn agent_matches(floor: &Floor, a: AgentIdx, filter: &str) -> bool {
-    if filter.is_empty() {
-        return true;
+/// The row a search jump lands on: from `from`, forward (`Here` counts
+/// `from` itself) or back, wrapping; `None` when nothing matches.
+fn jump_index(len: usize, from: usize, j: Jump, hit: impl Fn(usize) -> bool) -> Option<usize> {
+    if len == 0 {
+        return None;
     }
-    let (id, name, state, _) = floor.agent_brief(a);
-    contains_ci(id, filter)
-        || name.is_some_and(|n| contains_ci(n, filter))
-        || contains_ci(state_word(state), filter)
-        || contains_ci(state.as_str(), filter)
-        || floor.agent_queue_ids(a).any(|q| contains_ci(q, filter))
+    let from = from.min(len - 1);
+    (0..len)
+        .map(|k| match j {
+            Jump::Here => (from + k) % len,
+            Jump::Next => (from + 1 + k) % len,
+            Jump::Prev => (from + len - 1 - k) % len,
+        })
+        .find(|i| hit(*i))
+}
+
+/// A queue as the filter sees it: its id and name; no state or reason.
+struct QueueRow<'v, 'f>(&'v QueueView<'f>);
+
+impl Subject for QueueRow<'_, '_> {
+    fn id(&self) -> &str {
+        self.0.id
+    }
+    fn name(&self) -> Option<&str> {
+        Some(self.0.label())
+    }
+    fn is_agent(&self) -> bool {
+        false
+    }
+    fn state(&self) -> Option<DisplayState> {
+        None
+    }
+    fn reason(&self) -> Option<Option<&str>> {
+        None
+    }
+    fn any_queue(&self, needle: &str) -> bool {
+        contains_ci(self.0.id, needle) || contains_ci(self.0.label(), needle)
+    }
+}
+
+/// An agent as the filter sees it, read from the floor as asked (the
+/// reason only for a `reason:` term).
+struct AgentRow<'f, 'l> {
+    floor: &'f Floor,
+    a: AgentIdx,
+    kind: WindowKind,
+    labels: &'l HashMap<&'f str, &'f str>,
+}
+
+impl Subject for AgentRow<'_, '_> {
+    fn id(&self) -> &str {
+        self.floor.agent_brief(self.a).0
+    }
+    fn name(&self) -> Option<&str> {
+        self.floor.agent_brief(self.a).1
+    }
+    fn is_agent(&self) -> bool {
+        true
+    }
+    fn state(&self) -> Option<DisplayState> {
+        Some(self.floor.agent_brief(self.a).2)
+    }
+    fn reason(&self) -> Option<Option<&str>> {
+        Some(self.floor.agent_view(self.a, self.kind).reason)
+    }
+    fn any_queue(&self, needle: &str) -> bool {
+        self.floor.agent_queue_ids(self.a).any(|q| {
+            contains_ci(q, needle)
+                || self
+                    .labels
+                    .get(q)
+                    .is_some_and(|name| contains_ci(name, needle))
+        })
+    }
 }
 
 fn cmp_opt(a: Option<f64>, b: Option<f64>) -> Ordering {

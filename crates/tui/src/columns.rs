@@ -118,6 +118,14 @@ impl QueueCol {
         self as usize
     }
 
+    /// The column whose header reads `label` (any case), if it sorts.
+    pub fn sortable_by_label(label: &str) -> Option<QueueCol> {
+        QueueCol::ALL
+            .into_iter()
+            .filter(|c| *c != QueueCol::Trend)
+            .find(|c| c.spec().label.eq_ignore_ascii_case(label))
+    }
+
     /// Sort order `s` steps through (every column but the sparkline).
     pub fn next_sort(self) -> QueueCol {
         let i = (self.index() + 1) % (QueueCol::ALL.len() - 1);
@@ -171,6 +179,19 @@ impl AgentCol {
 
     pub fn index(self) -> usize {
         self as usize
+    }
+
+    /// The column whose header reads `label` (any case), if agents sort
+    /// by it.
+    pub fn sortable_by_label(label: &str) -> Option<AgentCol> {
+        [
+            AgentCol::Name,
+            AgentCol::State,
+            AgentCol::For,
+            AgentCol::Queue,
+        ]
+        .into_iter()
+        .find(|c| c.spec().label.eq_ignore_ascii_case(label))
     }
 
     /// Agents sort by what is cheap to know for thousands of them: name,

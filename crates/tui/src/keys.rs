@@ -163,6 +163,21 @@ pub const BINDINGS: &[Binding] = &[
         &[(Char('/'), Act(Action::StartFilter))],
     ),
     row(
+        "\\",
+        When::Normal,
+        "search (filter terms): jump to matches, hide nothing",
+        &[(Char('\\'), Act(Action::StartSearch))],
+    ),
+    row(
+        "n/N",
+        When::Normal,
+        "the next / previous row the search matches",
+        &[
+            (Char('n'), Act(Action::SearchNext)),
+            (Char('N'), Act(Action::SearchPrev)),
+        ],
+    ),
+    row(
         "Esc",
         When::Normal,
         "close help, leave details or clear the filter",
@@ -201,25 +216,25 @@ pub const BINDINGS: &[Binding] = &[
     row(
         "any character",
         When::Filtering,
-        "goes into the filter",
+        "goes into the filter (or the search)",
         &[(Printable, Type)],
     ),
     row(
         "Backspace",
         When::Filtering,
-        "deletes the filter's last character",
+        "deletes the last character",
         &[(Code(KeyCode::Backspace), Act(Action::FilterBackspace))],
     ),
     row(
         "Enter",
         When::Filtering,
-        "keeps the filter",
+        "keeps the filter (or the search)",
         &[(Code(KeyCode::Enter), Act(Action::FilterDone))],
     ),
     row(
         "Esc",
         When::Filtering,
-        "clears the filter",
+        "clears the filter (or the search)",
         &[(Code(KeyCode::Esc), Act(Action::Back))],
     ),
 ];

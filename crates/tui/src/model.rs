@@ -103,6 +103,13 @@ pub struct Scene {
     pub log_len: usize,
     pub details: Option<DetailsScene>,
     pub filter: String,
+    /// Why the filter does not parse (it then hides nothing).
+    pub filter_error: Option<String>,
     pub filter_editing: bool,
+    /// The search (`\\`), why it does not parse, and whether it is being
+    /// typed (then `filter_editing` is set too).
+    pub search: String,
+    pub search_error: Option<String>,
+    pub searching: bool,
     pub help: bool,
 }

@@ -44,6 +44,16 @@ pub struct Options {
     pub wall_clock: bool,
     /// A replay's speed, for the header.
     pub speed: Option<String>,
+    /// The start-up filter and sort.
+    pub start: Start,
+}
+
+/// How the view starts: a filter and a sort, already checked (see
+/// [`UiState::start_with_filter`] and [`UiState::start_with_sort`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Start {
+    pub filter: Option<String>,
+    pub sort: Option<String>,
 }
 
 impl Options {
@@ -90,6 +100,17 @@ pub struct View {
 }
 
 impl View {
+    /// Applies the start-up filter and sort. They were checked when the
+    /// command line was read; one that fails here is left out.
+    pub fn start(&mut self, start: &Start) {
+        if let Some(f) = &start.filter {
+            let _ = self.state.start_with_filter(f);
+        }
+        if let Some(s) = &start.sort {
+            let _ = self.state.start_with_sort(s);
+        }
+    }
+
     pub fn new(window: WindowKind) -> Self {
         View {
             state: UiState::new(window),
@@ -176,6 +197,7 @@ pub fn run<W: Write>(
     // How often the loop looks at the monitor when no key comes.
     let look_gap = frame_gap.min(Duration::from_millis(100));
     let mut view = View::new(opts.window);
+    view.start(&opts.start);
     let mut dirty = true;
     let mut pending = true;
     let mut last_draw: Option<Instant> = None;

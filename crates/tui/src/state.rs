@@ -5,6 +5,7 @@
 
 use super::columns::{AgentCol, QueueCol};
 use crate::action::Action;
+use crate::filter::{Filter, FilterError};
 use queuetop_engine::floor::WindowKind;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -109,6 +110,15 @@ pub struct Details {
     pub scroll: usize,
 }
 
+/// Where a search jump goes from the selection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Jump {
+    /// The first match at or after the selection (as the search is typed).
+    Here,
+    Next,
+    Prev,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct UiState {
     pub focus: Pane,
@@ -119,10 +129,18 @@ pub struct UiState {
     pub log_visible: usize,
     pub queue_sort: Sort<QueueCol>,
     pub agent_sort: Sort<AgentCol>,
-    /// The filter as typed, and lowercased for matching.
+    /// The filter as typed, and as read: a filter that does not parse
+    /// hides nothing and the footer says why.
     pub filter: String,
-    pub filter_lc: String,
+    pub filter_parsed: Result<Filter, FilterError>,
+    /// Typing: the filter, or the search when `searching`.
     pub filter_editing: bool,
+    /// The search (`\\`): same language, hides nothing, moves the selection.
+    pub search: String,
+    pub search_parsed: Result<Filter, FilterError>,
+    pub searching: bool,
+    /// A jump to a search match the next build makes (it knows the order).
+    pub jump: Option<Jump>,
     pub paused: bool,
     pub help: bool,
     pub details: Option<Details>,
@@ -152,6 +170,7 @@ impl UiState {
     /// Brings the selections, the details and the scrolls in line with the
     /// lists as they are now; run before each build.
     pub fn reconcile(&mut self, facts: &ListFacts) {
+        self.jump = None;
         self.queues = facts.queues.clone();
         self.agents = facts.agents.clone();
         if std::mem::take(&mut self.open_details) {
@@ -186,8 +205,12 @@ impl UiState {
                 reversed: false,
             },
             filter: String::new(),
-            filter_lc: String::new(),
+            filter_parsed: Ok(Filter::default()),
             filter_editing: false,
+            search: String::new(),
+            search_parsed: Ok(Filter::default()),
+            searching: false,
+            jump: None,
             paused: false,
             help: false,
             details: None,
@@ -197,8 +220,80 @@ impl UiState {
         }
     }
 
+    /// The filter in force, if what was typed parses.
+    pub fn active_filter(&self) -> Option<&Filter> {
+        self.filter_parsed.as_ref().ok().filter(|f| !f.is_empty())
+    }
+
+    /// Sets the start-up filter (from `--filter` or the config); refuses
+    /// one that does not parse.
+    pub fn start_with_filter(&mut self, text: &str) -> Result<(), FilterError> {
+        Filter::parse(text)?;
+        self.set_filter(text.to_string());
+        Ok(())
+    }
+
+    /// Sets the start-up sort from a column name as the headers show it
+    /// (`SL%`, `wait`, `for`), descending with a `-` prefix or a `:desc`
+    /// suffix (`:asc` is the default). Each table that has a column of
+    /// that name sorts by it: `QUEUE` sorts queues by name and agents by
+    /// queue. "Descending" is the reverse of the column's own order
+    /// (figures sort worst first, names A to Z), as `S` does.
+    pub fn start_with_sort(&mut self, text: &str) -> Result<(), String> {
+        let t = text.trim();
+        let (name, reversed) = if let Some(n) = t.strip_prefix('-') {
+            (n, true)
+        } else if let Some(n) = t.strip_suffix(":desc") {
+            (n, true)
+        } else {
+            (t.strip_suffix(":asc").unwrap_or(t), false)
+        };
+        let q = QueueCol::sortable_by_label(name);
+        let a = AgentCol::sortable_by_label(name);
+        if q.is_none() && a.is_none() {
+            return Err(format!(
+                "unknown sort column `{name}` (a column header: QUEUE, WAIT, SL%, AGENT, STATE, FOR...)"
+            ));
+        }
+        if let Some(col) = q {
+            self.queue_sort = Sort { col, reversed };
+        }
+        if let Some(col) = a {
+            self.agent_sort = Sort { col, reversed };
+        }
+        Ok(())
+    }
+
+    /// The search in force, if what was typed parses.
+    pub fn active_search(&self) -> Option<&Filter> {
+        self.search_parsed.as_ref().ok().filter(|f| !f.is_empty())
+    }
+
+    fn set_search(&mut self, f: String) {
+        self.search_parsed = Filter::parse(&f);
+        self.search = f;
+        self.jump = Some(Jump::Here);
+    }
+
+    /// What is being typed: the search or the filter.
+    fn typed(&self) -> &str {
+        if self.searching {
+            &self.search
+        } else {
+            &self.filter
+        }
+    }
+
+    fn set_typed(&mut self, f: String) {
+        if self.searching {
+            self.set_search(f);
+        } else {
+            self.set_filter(f);
+        }
+    }
+
     fn set_filter(&mut self, f: String) {
-        self.filter_lc = f.to_lowercase();
+        self.filter_parsed = Filter::parse(&f);
         self.filter = f;
         self.queues.home();
         self.agents.home();
@@ -258,25 +353,42 @@ impl UiState {
                 Pane::Agents => self.agent_sort.reversed = !self.agent_sort.reversed,
                 _ => self.queue_sort.reversed = !self.queue_sort.reversed,
             },
-            Action::StartFilter => self.filter_editing = true,
+            Action::StartFilter => {
+                self.filter_editing = true;
+                self.searching = false;
+            }
+            Action::StartSearch => {
+                // A new search, as in htop: the last one is typed over.
+                self.filter_editing = true;
+                self.searching = true;
+                self.set_search(String::new());
+                self.jump = None;
+            }
+            Action::SearchNext => self.jump = Some(Jump::Next),
+            Action::SearchPrev => self.jump = Some(Jump::Prev),
             Action::FilterChar(c) => {
                 // Bounded: a filter is a few letters, not a paste of a novel.
-                if self.filter.chars().count() < 64 && !queuetop_engine::text::is_unsafe(c) {
-                    let mut f = self.filter.clone();
+                if self.typed().chars().count() < 64 && !queuetop_engine::text::is_unsafe(c) {
+                    let mut f = self.typed().to_string();
                     f.push(c);
-                    self.set_filter(f);
+                    self.set_typed(f);
                 }
             }
             Action::FilterBackspace => {
-                let mut f = self.filter.clone();
+                let mut f = self.typed().to_string();
                 f.pop();
-                self.set_filter(f);
+                self.set_typed(f);
             }
-            Action::FilterDone => self.filter_editing = false,
+            Action::FilterDone => {
+                self.filter_editing = false;
+                self.searching = false;
+            }
             Action::Back => {
                 if self.filter_editing {
                     self.filter_editing = false;
-                    self.set_filter(String::new());
+                    self.set_typed(String::new());
+                    self.jump = None;
+                    self.searching = false;
                 } else if self.help {
                     self.help = false;
                 } else if self.details.is_some() {
@@ -393,10 +505,49 @@ mod tests {
     }
 
     #[test]
+    fn start_up_sort_reads_headers() {
+        let mut s = UiState::new(WindowKind::Rolling);
+        s.start_with_sort("-sl%").expect("sl%");
+        assert_eq!(
+            s.queue_sort,
+            Sort {
+                col: QueueCol::ServiceLevel,
+                reversed: true
+            }
+        );
+        assert_eq!(s.agent_sort.col, AgentCol::State, "agents untouched");
+        s.start_with_sort("QUEUE:desc").expect("queue");
+        assert_eq!(s.queue_sort.col, QueueCol::Name);
+        assert_eq!(
+            (s.agent_sort.col, s.agent_sort.reversed),
+            (AgentCol::Queue, true)
+        );
+        s.start_with_sort("for:asc").expect("for");
+        assert!(!s.agent_sort.reversed);
+        assert!(s.start_with_sort("bogus").unwrap_err().contains("`bogus`"));
+        assert!(
+            s.start_with_sort("WAITING 5m").is_err(),
+            "the sparkline does not sort"
+        );
+    }
+
+    #[test]
+    fn start_up_filter_refuses_what_does_not_parse() {
+        let mut s = UiState::new(WindowKind::Rolling);
+        assert!(s.start_with_filter("state:bogus").is_err());
+        assert!(s.filter.is_empty());
+        s.start_with_filter("state:away").expect("parses");
+        assert!(s.active_filter().is_some());
+    }
+
+    #[test]
     fn filter_refuses_control_characters() {
         let mut s = UiState::new(WindowKind::Rolling);
         s.apply(Action::FilterChar('\u{1b}'));
         s.apply(Action::FilterChar('A'));
-        assert_eq!((s.filter.as_str(), s.filter_lc.as_str()), ("A", "a"));
+        assert_eq!(s.filter.as_str(), "A");
+        assert!(s.active_filter().is_some());
+        s.apply(Action::FilterChar(':'));
+        assert!(s.filter_parsed.is_err() && s.active_filter().is_none());
     }
 }

@@ -196,4 +196,7 @@ pub struct DisplaySection {
     pub ascii: Option<bool>,
     pub bell: Option<bool>,
     pub log: Option<String>,
+    /// The live view's start-up filter and sort (as `--filter`, `--sort`).
+    pub filter: Option<String>,
+    pub sort: Option<String>,
 }

@@ -5,6 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 
 use super::spans;
+use crate::alerts::Level;
 use crate::model::Scene;
 use crate::theme::Theme;
 
@@ -14,13 +15,25 @@ pub fn render(scene: &Scene, theme: Theme, area: Rect, buf: &mut Buffer) {
     }
     let mut parts: Vec<(String, Style)> = Vec::new();
     if scene.filter_editing {
-        parts.push(("filter: ".into(), theme.key()));
-        parts.push((format!("{}_", scene.filter), Style::new()));
-        parts.push(("   Enter keep  Esc clear".into(), theme.dim()));
+        let (label, text, error) = if scene.searching {
+            ("search: ", &scene.search, &scene.search_error)
+        } else {
+            ("filter: ", &scene.filter, &scene.filter_error)
+        };
+        parts.push((label.into(), theme.key()));
+        parts.push((format!("{text}_"), Style::new()));
+        match error {
+            // Typing goes on; the error says why nothing is hidden yet.
+            Some(e) => parts.push((format!("   {e}"), theme.level(Level::Warn))),
+            None => parts.push(("   Enter keep  Esc clear".into(), theme.dim())),
+        }
     } else {
         if !scene.filter.is_empty() {
             parts.push(("filter: ".into(), theme.key()));
             parts.push((scene.filter.clone(), theme.paused()));
+            if let Some(e) = &scene.filter_error {
+                parts.push((format!(" ({e})"), theme.level(Level::Warn)));
+            }
             parts.push((" (Esc clears)  ".into(), theme.dim()));
         }
         let hints: &[(&str, &str)] = if scene.details.is_some() {

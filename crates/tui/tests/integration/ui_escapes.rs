@@ -192,6 +192,7 @@ proptest! {
             window: WindowKind::Rolling,
             wall_clock: true,
             speed: None,
+            start: Default::default(),
         };
         let mut view = View::new(WindowKind::Rolling);
         let out = Shared::default();

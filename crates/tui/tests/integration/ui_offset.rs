@@ -52,6 +52,7 @@ fn header_and_json(skew: i64) -> (String, f64) {
         window: WindowKind::Rolling,
         wall_clock: true,
         speed: None,
+        start: Default::default(),
     };
     let mut view = View::new(WindowKind::Rolling);
     view.look(&mut m, &opts, Ts(LOCAL));

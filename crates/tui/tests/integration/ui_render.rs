@@ -64,6 +64,7 @@ fn case_with(feed: &str, kind: SourceKind, config_file: &str) -> Case {
         window: WindowKind::Rolling,
         wall_clock: kind != SourceKind::Replay,
         speed: (kind == SourceKind::Replay).then(|| "10".to_string()),
+        start: Default::default(),
     };
     Case {
         monitor,
@@ -278,6 +279,78 @@ fn filter_active() {
     );
     assert!(s.contains("filter: sup_"), "{s}");
     snap!("filter_80x24", s);
+}
+
+fn type_filter(c: &mut Case, text: &str) {
+    c.keys(&[Action::StartFilter]);
+    for ch in text.chars() {
+        c.keys(&[Action::FilterChar(ch)]);
+    }
+}
+
+#[test]
+fn field_filter_kept_shows_in_the_footer() {
+    let mut c = case("normal", SourceKind::Url);
+    // Away agents serving billing: Dana Ruiz (away: lunch) only; Jürgen
+    // Gross serves billing too but is busy. The queues table has no state,
+    // so `state:` leaves it to `queue:billing`: Billing alone.
+    type_filter(&mut c, "state:away queue:billing");
+    c.keys(&[Action::FilterDone]);
+    let s = screen(&c.render(80, 24));
+    assert!(s.contains("Queues 1 of 4") && s.contains("Billing"), "{s}");
+    assert!(
+        s.contains("Agents 1 of 8") && s.contains("Dana Ruiz"),
+        "{s}"
+    );
+    assert!(!s.contains("Jürgen"), "{s}");
+    assert!(s.contains("filter: state:away queue:billing"), "{s}");
+    snap!("filter_fields_80x24", s);
+}
+
+#[test]
+fn search_jumps_between_matches_and_hides_nothing() {
+    let mut c = case("normal", SourceKind::Url);
+    // Agents by state: three on contact (rows 0-2), Kim Park and Élodie
+    // Martin available (rows 3 and 4), then busy, away, offline.
+    c.keys(&[Action::NextPane, Action::StartSearch]);
+    for ch in "state:avail".chars() {
+        c.keys(&[Action::FilterChar(ch)]);
+    }
+    let s = screen(&c.render(80, 24));
+    assert!(s.contains("search: state:avail_"), "{s}");
+    assert!(s.contains("Agents 8 "), "nothing hidden: {s}");
+    assert_eq!(c.view.state.agents.index, 3, "the first match as typed");
+    c.keys(&[Action::FilterDone, Action::SearchNext]);
+    c.render(80, 24);
+    assert_eq!(c.view.state.agents.index, 4);
+    c.keys(&[Action::SearchNext]);
+    c.render(80, 24);
+    assert_eq!(c.view.state.agents.index, 3, "wraps to the first");
+    c.keys(&[Action::SearchPrev]);
+    c.render(80, 24);
+    assert_eq!(c.view.state.agents.index, 4, "back wraps to the last");
+    // The queues (by name: Billing, Chat, Sales, Technical...): a search
+    // for `queue:chat` lands on Chat; the filter stays empty.
+    c.keys(&[Action::PrevPane, Action::StartSearch]);
+    for ch in "sales".chars() {
+        c.keys(&[Action::FilterChar(ch)]);
+    }
+    c.keys(&[Action::FilterDone]);
+    let s = screen(&c.render(80, 24));
+    assert_eq!(c.view.state.queues.index, 2, "{s}");
+    assert!(
+        c.view.state.filter.is_empty() && s.contains("Queues 4 "),
+        "{s}"
+    );
+}
+
+#[test]
+fn bad_filter_says_why_while_typing_and_hides_nothing() {
+    let mut c = case("normal", SourceKind::Url);
+    type_filter(&mut c, "colour:red");
+    let s = screen(&c.render(80, 24));
+    assert!(s.contains("unknown field `colour:`"), "{s}");
+    assert!(s.contains("Queues 4 ") && s.contains("Agents 8 "), "{s}");
 }
 
 #[test]
