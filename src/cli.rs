@@ -212,4 +212,6 @@ pub struct RelayArgs {
     /// Frames kept while the broker is away; past that the oldest go (counted).
     #[arg(long, value_name = "N", default_value_t = 100_000)]
     pub buffer: usize,
+    #[command(flatten)]
+    pub metrics: MetricsArgs,
 }

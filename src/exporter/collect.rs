@@ -9,6 +9,7 @@ use queuetop_engine::floor::{
 use queuetop_engine::health::{FeedHealth, LinkState};
 use queuetop_engine::monitor::Monitor;
 use queuetop_engine::time::{Millis, Ts};
+use queuetop_feed::nats::publisher::StatsNow;
 
 /// How a scrape looks at the monitor: fixed for a run.
 #[derive(Clone, Debug)]
@@ -86,6 +87,8 @@ pub struct Collected {
     /// Empty unless [`Look::agents`].
     pub agents: Vec<Agent>,
     pub alerts: Vec<Alert>,
+    /// The publisher's figures, for `queuetop relay` only.
+    pub relay: Option<StatsNow>,
 }
 
 /// An id from the feed as a label value: control characters never reach
@@ -153,6 +156,7 @@ pub fn collect<'a>(
                 level: a.level.as_str(),
             })
             .collect(),
+        relay: None,
     }
 }
 

@@ -16,6 +16,8 @@ use prometheus_client::registry::{Registry, Unit};
 use queuetop_engine::floor::DisplayState;
 use queuetop_engine::health::FeedHealth;
 
+use queuetop_feed::nats::publisher::StatsNow;
+
 use super::collect::{Collected, Scope};
 
 type Labels = Vec<(String, String)>;
@@ -258,6 +260,9 @@ pub fn registry(c: &Collected) -> Registry {
             (l, 1.0)
         })
         .collect();
+    if let Some(r) = &c.relay {
+        relay(&mut reg, site, r);
+    }
     gauge(
         &mut reg,
         "alert_active",
@@ -362,6 +367,46 @@ fn feed(reg: &mut Registry, c: &Collected) {
     );
 }
 
+/// The relay's own series (`queuetop relay --metrics-listen`).
+fn relay(reg: &mut Registry, site: &str, r: &StatsNow) {
+    let one = |v: bool| if v { 1.0 } else { 0.0 };
+    counter(
+        reg,
+        "relay_published",
+        "Frames the broker acknowledged as stored",
+        site,
+        r.published,
+    );
+    gauge(
+        reg,
+        "relay_buffered",
+        "Frames waiting in the relay's buffer for the broker",
+        Kind::Count,
+        vec![(labels(&[("site", site)]), r.buffered as f64)],
+    );
+    counter(
+        reg,
+        "relay_dropped",
+        "Frames dropped, oldest first, because the buffer was full",
+        site,
+        r.dropped,
+    );
+    gauge(
+        reg,
+        "relay_nats_connected",
+        "1 while a session with the NATS broker is open, else 0",
+        Kind::Count,
+        vec![(labels(&[("site", site)]), one(r.connected))],
+    );
+    counter(
+        reg,
+        "relay_publish_errors",
+        "Broker sessions ended by an error (a publish refused, a frame not stored, no acknowledgement in time, the link lost)",
+        site,
+        r.errors,
+    );
+}
+
 /// Per-agent series, only when asked for (one series per agent and figure).
 fn agents(reg: &mut Registry, c: &Collected) {
     let site = c.site.as_str();
@@ -450,6 +495,7 @@ mod tests {
                 subject: "billing".into(),
                 level: "critical",
             }],
+            relay: None,
         }
     }
 
@@ -474,7 +520,32 @@ mod tests {
         // The queue's ASA is undefined: no sample, not a zero.
         assert!(!text.contains("queuetop_queue_asa_seconds{"));
         assert!(!text.contains("queuetop_feed_last_event_age_seconds{"));
+        // Only the relay has relay series.
+        assert!(!text.contains("queuetop_relay_"));
         assert!(text.contains("queuetop_feed_state{site=\"\",state=\"connected\"} 0.0"));
+    }
+
+    #[test]
+    fn the_relay_series() {
+        let mut c = collected();
+        c.site = "east".into();
+        c.relay = Some(StatsNow {
+            published: 42,
+            errors: 1,
+            connected: true,
+            buffered: 3,
+            dropped: 7,
+        });
+        let text = render(&c);
+        for line in [
+            "queuetop_relay_published_total{site=\"east\"} 42",
+            "queuetop_relay_buffered{site=\"east\"} 3.0",
+            "queuetop_relay_dropped_total{site=\"east\"} 7",
+            "queuetop_relay_nats_connected{site=\"east\"} 1.0",
+            "queuetop_relay_publish_errors_total{site=\"east\"} 1",
+        ] {
+            assert!(text.lines().any(|l| l == line), "no `{line}` in:\n{text}");
+        }
     }
 
     /// Every metric served is in docs/exporter.md, by its full name or, for
@@ -485,6 +556,7 @@ mod tests {
         let mut c = collected();
         // Every figure defined, so that every metric has a sample.
         c.feed.last_event_age = Some(1_000);
+        c.relay = Some(StatsNow::default());
         c.floor.figures = Figures {
             asa: Some(1.0),
             service_level: Some(1.0),
@@ -512,7 +584,7 @@ mod tests {
         assert_eq!(floor.count(), FIGURES.len() + 1, "{names:?}");
         let scoped =
             |n: &&str| n.starts_with("queuetop_floor_") || n.starts_with("queuetop_queue_");
-        assert_eq!(names.iter().filter(|n| !scoped(n)).count(), 16, "{names:?}");
+        assert_eq!(names.iter().filter(|n| !scoped(n)).count(), 21, "{names:?}");
         for name in names {
             let short = name
                 .strip_prefix("queuetop_queue_")

@@ -14,6 +14,7 @@ use axum::routing::get;
 use queuetop_engine::monitor::{Monitor, lock};
 use queuetop_engine::time::Ts;
 use queuetop_feed as feed;
+use queuetop_feed::nats::publisher::Shared;
 
 use super::collect::{Look, collect};
 use super::format::{Format, to_prometheus_text};
@@ -23,12 +24,14 @@ use crate::error::{AppError, AppResult};
 struct Scraper {
     monitor: Arc<Mutex<Monitor>>,
     look: Look,
+    /// The relay's publisher, whose figures are served too.
+    relay: Option<Arc<Shared>>,
 }
 
 /// A bound exporter, ready to serve.
 pub struct Exporter {
     listener: std::net::TcpListener,
-    scraper: Arc<Scraper>,
+    scraper: Scraper,
 }
 
 impl Exporter {
@@ -39,8 +42,18 @@ impl Exporter {
             .map_err(|e| AppError::Usage(format!("--metrics-listen {addr}: {e}")))?;
         Ok(Exporter {
             listener,
-            scraper: Arc::new(Scraper { monitor, look }),
+            scraper: Scraper {
+                monitor,
+                look,
+                relay: None,
+            },
         })
+    }
+
+    /// Also serves the figures of a relay's publisher.
+    pub fn with_relay(mut self, shared: Arc<Shared>) -> Exporter {
+        self.scraper.relay = Some(shared);
+        self
     }
 
     /// The address bound (with the port chosen when 0 was asked for).
@@ -54,7 +67,7 @@ impl Exporter {
         let app = Router::new()
             .route("/metrics", get(metrics))
             .route("/", get(index))
-            .with_state(self.scraper);
+            .with_state(Arc::new(self.scraper));
         axum::serve(listener, app)
             .with_graceful_shutdown(stop)
             .await
@@ -66,10 +79,11 @@ async fn index() -> &'static str {
 }
 
 async fn metrics(State(s): State<Arc<Scraper>>, headers: HeaderMap) -> Response {
-    let collected = {
+    let mut collected = {
         let m = lock(&s.monitor);
         collect(&m, &s.look, Ts(feed::clock::system_ms()), m.alerts())
     };
+    collected.relay = s.relay.as_ref().map(|r| r.stats());
     let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
     let format = Format::from_accept(accept);
     let openmetrics = render(&collected);

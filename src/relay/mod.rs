@@ -27,7 +27,15 @@ use queuetop_feed::nats::publisher::{self, Shared};
 use queuetop_feed::nats::stream::StreamPlan;
 use queuetop_feed::{LocalClock, WsTransport};
 
+use crate::exporter::{Exporter, Look};
+use queuetop_engine::floor::WindowKind;
+use queuetop_engine::monitor::lock;
+
 use publish::Relay;
+
+/// How often a live floor is moved on to the wall clock while metrics are
+/// served (as `queuetop export` does).
+const TICK: Duration = Duration::from_millis(250);
 use sink::RelaySink;
 
 /// Everything checked before anything connects.
@@ -54,13 +62,44 @@ pub fn relay_command(args: RelayArgs) -> AppResult<()> {
         ));
     }
     // The relay's own floor: what its snapshots are made of.
-    let monitor = Arc::new(Mutex::new(source.monitor(&r, false)?));
+    // The day's totals are kept only when metrics over the day are asked for.
+    let window = r.metrics.window.kind();
+    let today = args.metrics.metrics_listen.is_some() && window == WindowKind::Today;
+    let monitor = Arc::new(Mutex::new(source.monitor(&r, today)?));
+    let exporter = match &args.metrics.metrics_listen {
+        Some(addr) => {
+            let look = Look {
+                window,
+                wall_clock: source.wall_clock(),
+                stale_after: timing.stale_after,
+                agents: args.metrics.metrics_agents,
+                site: plan.site.clone(),
+            };
+            let exporter = Exporter::bind(addr, monitor.clone(), look)?;
+            let bound = exporter
+                .local_addr()
+                .map_err(|e| AppError::Runtime(format!("--metrics-listen: {e}")))?;
+            // On stderr too, for scripts and tests that asked for port 0.
+            say(&format!(
+                "queuetop: serving metrics on http://{bound}/metrics"
+            ));
+            tracing::info!("relay: serving metrics on http://{bound}/metrics");
+            Some(exporter)
+        }
+        None => None,
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .map_err(|e| AppError::Runtime(format!("cannot start the runtime: {e}")))?;
-    runtime.block_on(run(plan, source, monitor, timing.max_frame_bytes))
+    runtime.block_on(run(plan, source, monitor, timing.max_frame_bytes, exporter))
+}
+
+/// One line on stderr; a failed write (a closed terminal) is let go.
+fn say(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{line}");
 }
 
 /// `ca` is the config's `feed.ca_file`: it is trusted for the broker too.
@@ -126,6 +165,7 @@ async fn run(
     source: Source,
     monitor: Arc<Mutex<queuetop_engine::monitor::Monitor>>,
     max_line: usize,
+    exporter: Option<Exporter>,
 ) -> AppResult<()> {
     tracing::info!(
         "relay: site {} to {} (stream {}, subject {})",
@@ -152,11 +192,38 @@ async fn run(
         plan.target.clone(),
         plan.stream.clone(),
         plan.site.clone(),
-        shared,
+        shared.clone(),
         session,
         backoff,
     ));
     let live = source.wall_clock();
+    // Served from here on: the outbox (and so the numbering) exists once
+    // the broker was reached the first time.
+    let serving = exporter.map(|e| {
+        let e = e.with_relay(shared.clone());
+        let monitor = relay.monitor.clone();
+        tokio::spawn(async move {
+            // A live floor moves on to the wall clock between events, as
+            // in `queuetop export`, so waits and windows are current.
+            let ticking = async {
+                let mut ticks = tokio::time::interval(TICK);
+                loop {
+                    ticks.tick().await;
+                    if live {
+                        lock(&monitor).tick(Ts(system_ms()));
+                    }
+                }
+            };
+            tokio::select! {
+                r = e.run(std::future::pending()) => {
+                    if let Err(e) = r {
+                        tracing::error!("relay: the metrics server stopped: {e}");
+                    }
+                }
+                () = ticking => {}
+            }
+        })
+    });
     let snapshots = {
         let relay = relay.clone();
         let every = plan.every;
@@ -168,10 +235,12 @@ async fn run(
             }
         })
     };
+    let mut stopped = false;
     let result = tokio::select! {
         r = feed(source, relay.clone(), max_line, plan.buffer) => r,
         () = stop_signal() => {
             tracing::info!("relay: stopping");
+            stopped = true;
             Ok(())
         }
     };
@@ -184,7 +253,16 @@ async fn run(
     if relay.waiting() > 0 {
         tracing::warn!("relay: {} frames not stored at exit", relay.waiting());
     }
+    // With metrics served, a replay's end does not end the relay (as with
+    // `queuetop export`): its last figures stay served until a signal.
+    if result.is_ok() && serving.is_some() && !stopped {
+        tracing::info!("relay: the replay ended; metrics still served until a signal");
+        stop_signal().await;
+    }
     publishing.abort();
+    if let Some(s) = serving {
+        s.abort();
+    }
     result
 }
 

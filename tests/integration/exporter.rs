@@ -44,7 +44,7 @@ impl Drop for Killed {
 }
 
 /// Whether Prometheus's tools are to be skipped (a local run without them).
-fn skip_prometheus(what: &str) -> bool {
+pub(crate) fn skip_prometheus(what: &str) -> bool {
     let found = Command::new(what)
         .arg("--version")
         .stdout(Stdio::null())
@@ -98,7 +98,7 @@ fn start_export_of(replay: &Path, extra: &[&str]) -> (Killed, SocketAddr) {
 
 /// `GET path` over HTTP/1.0 (no chunked bodies to undo; the server under
 /// test, so no client crate hides what it sends): the status line's code, the headers, the body.
-fn get(addr: SocketAddr, path: &str, accept: &str) -> (u16, String, String) {
+pub(crate) fn get(addr: SocketAddr, path: &str, accept: &str) -> (u16, String, String) {
     try_get(addr, path, accept).expect("connect")
 }
 
@@ -121,7 +121,7 @@ fn try_get(addr: SocketAddr, path: &str, accept: &str) -> std::io::Result<(u16, 
 }
 
 /// Samples by `name{labels}` as written (labels in the exporter's order).
-fn samples(text: &str) -> HashMap<String, f64> {
+pub(crate) fn samples(text: &str) -> HashMap<String, f64> {
     text.lines()
         .filter(|l| !l.starts_with('#') && !l.is_empty())
         .filter_map(|l| {

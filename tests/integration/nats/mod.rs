@@ -10,6 +10,7 @@
 //! events (and not the bad line, which the relay does not pass on).
 
 mod broker;
+mod metrics;
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};

@@ -6,7 +6,7 @@
 //! client is dropped and our backoff decides when to connect again.
 
 use std::convert::Infallible;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -31,6 +31,32 @@ pub struct Shared {
     wake: Notify,
     /// The broker's largest message (its `max_payload`), as it last said.
     max_payload: AtomicUsize,
+    /// What the publisher did, for the relay's exporter.
+    stats: Stats,
+}
+
+/// The publisher's counters: read by a scrape without any lock.
+#[derive(Debug, Default)]
+pub struct Stats {
+    /// Frames the broker acknowledged as stored.
+    published: AtomicU64,
+    /// Sessions that ended in an error (a failed publish, a frame not
+    /// stored, an acknowledgement that did not come, the link lost).
+    errors: AtomicU64,
+    /// A session with the broker is open now.
+    connected: AtomicBool,
+}
+
+/// A copy of [`Stats`] and of the outbox's figures, at one moment.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct StatsNow {
+    pub published: u64,
+    pub errors: u64,
+    pub connected: bool,
+    /// Frames waiting in the outbox.
+    pub buffered: usize,
+    /// Frames dropped because the outbox was full.
+    pub dropped: u64,
 }
 
 /// NATS's default `max_payload`, until the broker says otherwise.
@@ -42,7 +68,23 @@ impl Shared {
             outbox: Mutex::new(outbox),
             wake: Notify::new(),
             max_payload: AtomicUsize::new(DEFAULT_MAX_PAYLOAD),
+            stats: Stats::default(),
         })
+    }
+
+    /// The publisher's figures now.
+    pub fn stats(&self) -> StatsNow {
+        let (buffered, dropped) = {
+            let o = self.outbox();
+            (o.len(), o.dropped)
+        };
+        StatsNow {
+            published: self.stats.published.load(Ordering::Relaxed),
+            errors: self.stats.errors.load(Ordering::Relaxed),
+            connected: self.stats.connected.load(Ordering::Relaxed),
+            buffered,
+            dropped,
+        }
     }
 
     /// The largest frame the broker takes.
@@ -142,6 +184,7 @@ pub async fn run(
             Some(s) => s,
             None => open_until_up(&target, &plan, &mut backoff).await,
         };
+        shared.stats.connected.store(true, Ordering::Relaxed);
         let dropped = shared.outbox().dropped;
         if dropped > dropped_seen {
             tracing::warn!(
@@ -151,6 +194,8 @@ pub async fn run(
             dropped_seen = dropped;
         }
         let e = drain(&mut s, &plan, &site, &shared).await;
+        shared.stats.connected.store(false, Ordering::Relaxed);
+        shared.stats.errors.fetch_add(1, Ordering::Relaxed);
         if s.up.elapsed() >= STABLE_AFTER {
             backoff.reset();
         }
@@ -209,7 +254,12 @@ async fn drain(s: &mut Session, plan: &StreamPlan, site: &str, shared: &Shared) 
         let last = batch.last().map(|f| f.seq);
         for (seq, ack) in acks {
             match timeout(ACK_TIMEOUT, ack).await {
-                Ok(Ok(_)) => shared.outbox().acknowledged(seq),
+                Ok(Ok(_)) => {
+                    // Counted first: a scrape that sees the outbox empty
+                    // sees every frame it held as published.
+                    shared.stats.published.fetch_add(1, Ordering::Relaxed);
+                    shared.outbox().acknowledged(seq);
+                }
                 Ok(Err(e)) => return LinkError::new(format!("not stored: {e}")),
                 Err(_) => return LinkError::timeout("waiting for the broker to store a frame"),
             }
