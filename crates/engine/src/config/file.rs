@@ -196,4 +196,8 @@ pub struct DisplaySection {
     pub ascii: Option<bool>,
     pub bell: Option<bool>,
     pub log: Option<String>,
+    /// A theme's name (built in, or a file in the themes directory).
+    pub theme: Option<String>,
+    /// Colour the agents' STATE cells (default: the theme's, off).
+    pub agent_state_colors: Option<bool>,
 }
