@@ -471,7 +471,7 @@ fn no_color_wins_over_any_theme_and_state_colours_are_opt_in() {
     c.opts.theme = Theme::new(true, false)
         .with_palette(p)
         .with_agent_state_colors(true);
-    let t = c.render(80, 24);
+    let t = c.render(160, 48);
     let buf = t.backend().buffer();
     let (x, y) = find(buf, "available").expect("an available agent");
     assert_eq!(
