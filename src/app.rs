@@ -36,10 +36,12 @@ fn view_command(cli: Cli) -> AppResult<()> {
     let start = crate::plan::start_view(&cli.view, &r.file.display)?;
     init_log(log_path(&cli.options, &r.file).as_deref())?;
     let timing = config::feed_timing(&r.file.feed)?;
+    let palette = crate::plan::theme(&cli.options, &r.file)?;
     let (theme, max_fps, bell) = queuetop_tui::run::Options::display(
         &r.file.display,
         cli.options.no_color,
         cli.options.ascii,
+        palette,
     );
     let source = Source::choose(&cli.source, &cli.options, &r, "1")?;
     // The view can flip between the rolling window and today: keep both.

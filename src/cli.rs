@@ -144,6 +144,10 @@ pub struct Options {
     /// ASCII-only borders and bars.
     #[arg(long)]
     pub ascii: bool,
+    /// Colour theme: default, light, high-contrast, colorblind, a file
+    /// $XDG_CONFIG_HOME/queuetop/themes/NAME.toml, or a path to a .toml.
+    #[arg(long, value_name = "NAME")]
+    pub theme: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq, Default)]

@@ -19,4 +19,5 @@ pub mod relay;
 pub mod signals;
 pub mod source;
 pub mod stream;
+pub mod themes;
 pub mod view;

@@ -3,20 +3,31 @@
 
 use crate::cli::{Options, SourceArgs, ViewArgs};
 use crate::error::{AppError, AppResult};
+use queuetop_engine::alert::Rules;
 use queuetop_engine::config::{self, ConfigFile, DisplaySection, Metrics};
 use queuetop_engine::dialect::{DialectKind, DialectSetup};
 use queuetop_engine::floor::WindowKind;
 use queuetop_tui::run::Start;
 use queuetop_tui::state::UiState;
+use queuetop_tui::theme::palette::Palette;
 
 pub const NO_SOURCE_HELP: &str = "no feed to show: give one with --url wss://HOST/PATH (or [feed] url in the config file), \
      play a recording with --replay FILE, or try the built-in demo with --demo";
+
+/// The demo's thresholds, used when `--demo` runs with a config that sets
+/// no alert rule (a newcomer should see alerts work). A file, so that a
+/// reader of `serve-demo` can use it with `--config`.
+pub const DEMO_THRESHOLDS: &str = include_str!("../examples/demo.toml");
 
 /// The config file and the metrics settings, with the command line applied.
 pub struct Resolved {
     pub file: ConfigFile,
     pub metrics: Metrics,
     pub dialect: DialectKind,
+    /// The alert rules: the config's, or the demo's (see `demo_thresholds`).
+    pub rules: Rules,
+    /// The rules are the demo's built-in ones: said on screen.
+    pub demo_thresholds: bool,
 }
 
 pub fn resolve(source: &SourceArgs, options: &Options) -> AppResult<Resolved> {
@@ -44,10 +55,13 @@ pub fn resolve(source: &SourceArgs, options: &Options) -> AppResult<Resolved> {
             DialectKind::names()
         ))
     })?;
+    let (rules, demo_thresholds) = alert_rules(&file, source.demo)?;
     Ok(Resolved {
         file,
         metrics,
         dialect,
+        rules,
+        demo_thresholds,
     })
 }
 
@@ -77,6 +91,28 @@ pub fn start_view(view: &ViewArgs, display: &DisplaySection) -> AppResult<Start>
             .map_err(|e| AppError::Usage(format!("{sort_from}: {e}")))?;
     }
     Ok(Start { filter, sort })
+}
+
+/// The config's alert rules; with `--demo` and none set, the demo's.
+pub fn alert_rules(file: &ConfigFile, demo: bool) -> AppResult<(Rules, bool)> {
+    let rules = config::rules(file)?;
+    if !demo || rules.any() {
+        return Ok((rules, false));
+    }
+    let demo_file = config::parse(DEMO_THRESHOLDS)
+        .map_err(|e| AppError::Runtime(format!("the demo's thresholds: {e}")))?;
+    let rules = config::rules(&demo_file)
+        .map_err(|e| AppError::Runtime(format!("the demo's thresholds: {e}")))?;
+    Ok((rules, true))
+}
+
+/// The theme: `--theme`, else `[display] theme`, else the default.
+pub fn theme(options: &Options, file: &ConfigFile) -> AppResult<&'static Palette> {
+    match (&options.theme, &file.display.theme) {
+        (Some(n), _) => crate::themes::find(n, "--theme"),
+        (None, Some(n)) => crate::themes::find(n, "key `display.theme`"),
+        (None, None) => Ok(queuetop_tui::theme::palette::default_palette()),
+    }
 }
 
 /// What the dialect needs from the config: the queues it names, and

@@ -100,7 +100,14 @@ impl Source {
         }
         if src.demo {
             let seed = src.seed.unwrap_or(demo::DEFAULT_SEED);
-            let info = SourceInfo::new(SourceKind::Demo, &format!("seed {seed}"));
+            // Said in the header and the snapshot: the alerts come from
+            // the demo's own thresholds, not the user's config.
+            let target = if r.demo_thresholds {
+                format!("seed {seed}, demo thresholds")
+            } else {
+                format!("seed {seed}")
+            };
+            let info = SourceInfo::new(SourceKind::Demo, &target);
             return Ok(Source {
                 kind: Spec::Demo { seed },
                 info,
@@ -154,7 +161,7 @@ impl Source {
         let dialect = self.dialect.make_with(&dialect_setup(&r.file));
         let mut m = Monitor::new(Floor::new(settings), self.info.clone(), dialect);
         m.resync_grace = timing.resync_grace;
-        m.set_alert_rules(config::rules(&r.file)?);
+        m.set_alert_rules(r.rules.clone());
         Ok(m)
     }
 

@@ -509,3 +509,52 @@ fn the_manual_page_renders_with_every_command() {
         );
     }
 }
+
+#[test]
+fn an_unknown_theme_lists_the_available_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let themes = dir.path().join("queuetop/themes");
+    std::fs::create_dir_all(&themes).unwrap();
+    std::fs::write(
+        themes.join("mine.toml"),
+        "[styles]\ngood = { fg = \"blue\" }\n",
+    )
+    .unwrap();
+    let o = bin()
+        .env("XDG_CONFIG_HOME", dir.path())
+        .args(["--demo", "--theme", "nope"])
+        .output()
+        .unwrap();
+    one_line_error(&o, 2, "--theme: no theme 'nope'");
+    let e = stderr(&o);
+    assert!(
+        e.contains("available: default, light, high-contrast, colorblind, mine"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_bad_theme_file_names_the_key_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let themes = dir.path().join("queuetop/themes");
+    std::fs::create_dir_all(&themes).unwrap();
+    std::fs::write(
+        themes.join("broken.toml"),
+        "# mine\n[styles]\nwarning = { fg = \"black\" }\ncritical = { fg = \"purpel\" }\n",
+    )
+    .unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "[display]\ntheme = \"broken\"\n").unwrap();
+    let o = bin()
+        .env("XDG_CONFIG_HOME", dir.path())
+        .args(["--demo", "--config"])
+        .arg(&config)
+        .output()
+        .unwrap();
+    one_line_error(
+        &o,
+        2,
+        "line 4: key `styles.critical.fg`: 'purpel' is not a colour",
+    );
+    assert!(stderr(&o).contains("broken.toml"), "{}", stderr(&o));
+}

@@ -112,7 +112,8 @@ fn snapshot_of_the_demo_goes_through_the_real_client() {
     );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert_eq!(v["source"]["kind"], "demo");
-    assert_eq!(v["source"]["target"], "seed 3");
+    // No config with thresholds: the demo's own apply, and say so.
+    assert_eq!(v["source"]["target"], "seed 3, demo thresholds");
     assert_eq!(v["feed"]["state"], "connected");
     assert_eq!(v["feed"]["rejected"], 0);
     assert_eq!(v["agents"].as_array().map(Vec::len), Some(40));
@@ -126,5 +127,45 @@ fn snapshot_of_the_demo_goes_through_the_real_client() {
         v["totals"]["service_level_pct"].is_number(),
         "{}",
         v["totals"]
+    );
+}
+
+/// With no thresholds in the config, the demo's built-in ones apply: the
+/// first seconds of the seeded demo already show alerts.
+#[test]
+fn the_demo_ships_with_thresholds_and_a_config_replaces_them() {
+    let snap = |config: Option<&std::path::Path>| {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_queuetop"));
+        c.args(["snapshot", "--demo", "--after", "2s", "--format", "json"])
+            .env("XDG_CONFIG_HOME", env!("CARGO_MANIFEST_DIR"));
+        if let Some(p) = config {
+            c.arg("--config").arg(p);
+        }
+        let out = c.output().expect("run queuetop");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("JSON")
+    };
+    let v = snap(None);
+    assert_eq!(v["source"]["target"], "seed 1, demo thresholds");
+    let alerts = v["alerts"].as_array().expect("alerts");
+    assert!(!alerts.is_empty(), "{}", v["alerts"]);
+    let levels: Vec<&str> = alerts.iter().filter_map(|a| a["level"].as_str()).collect();
+    assert!(levels.contains(&"warning"), "{levels:?}");
+    assert!(levels.contains(&"critical"), "{levels:?}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "[defaults]\nwaiting = { warn = 10000 }\n").unwrap();
+    let v = snap(Some(&config));
+    assert_eq!(v["source"]["target"], "seed 1");
+    assert_eq!(
+        v["alerts"].as_array().map(Vec::len),
+        Some(0),
+        "{}",
+        v["alerts"]
     );
 }

@@ -517,6 +517,7 @@ fn alerted(text: String, level: Level, theme: Theme) -> Cell {
     Cell {
         text: text + theme.level_symbol(level),
         level,
+        state: None,
     }
 }
 
@@ -615,7 +616,10 @@ fn agent_row(v: &AgentView<'_>, level: Level, theme: Theme) -> Row {
         .iter()
         .map(|col| match col {
             AgentCol::Name => Cell::plain(clean(v.label())),
-            AgentCol::State => Cell::plain(state.clone()),
+            AgentCol::State => Cell {
+                state: Some(v.state),
+                ..Cell::plain(state.clone())
+            },
             AgentCol::For => alerted(human(v.state_for), level, theme),
             AgentCol::Contacts => Cell::plain(contacts_text(v, theme)),
             AgentCol::Queue => Cell::plain(queue.clone()),

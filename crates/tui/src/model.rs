@@ -6,11 +6,15 @@
 use super::alerts::Level;
 use super::layout::Plan;
 use super::log::Severity;
+use queuetop_engine::floor::DisplayState;
 
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Cell {
     pub text: String,
     pub level: Level,
+    /// An agent's state, on its STATE cell: coloured only when the theme
+    /// asks for agent state colours.
+    pub state: Option<DisplayState>,
 }
 
 impl Cell {
@@ -18,6 +22,7 @@ impl Cell {
         Cell {
             text: text.into(),
             level: Level::Ok,
+            state: None,
         }
     }
 }

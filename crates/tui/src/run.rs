@@ -22,6 +22,7 @@ use crate::build::{Context, build, prepare};
 use crate::input;
 use crate::model::Scene;
 use crate::state::UiState;
+use crate::theme::palette::Palette;
 use crate::theme::{Theme, no_color_env};
 use crate::watch::Watch;
 use crate::widgets;
@@ -58,16 +59,23 @@ pub struct Start {
 
 impl Options {
     /// `--no-color` / `--ascii` win over the config; `NO_COLOR` (any
-    /// non-empty value) turns colour off too.
+    /// non-empty value) turns colour off too, whatever the theme.
+    /// `[display] agent_state_colors` wins over the theme's.
     pub fn display(
         section: &DisplaySection,
         no_color_flag: bool,
         ascii_flag: bool,
+        palette: &'static Palette,
     ) -> (Theme, u32, bool) {
         let color = !(no_color_flag || section.no_color.unwrap_or(false) || no_color_env());
         let ascii = ascii_flag || section.ascii.unwrap_or(false);
         let fps = section.max_fps.unwrap_or(20).clamp(1, 60);
-        (Theme::new(color, ascii), fps, section.bell.unwrap_or(false))
+        let theme = Theme::new(color, ascii).with_palette(palette);
+        let theme = match section.agent_state_colors {
+            Some(on) => theme.with_agent_state_colors(on),
+            None => theme,
+        };
+        (theme, fps, section.bell.unwrap_or(false))
     }
 }
 

@@ -3,16 +3,35 @@
 //! underline so that warnings still stand out on a monochrome terminal.
 //! ASCII mode (`--ascii`) swaps every box-drawing and block character for
 //! ASCII, for terminals and fonts that mangle them.
+//!
+//! The colours come from a theme file ([`palette`]): plain and ASCII mode
+//! win over any theme, since they are what the terminal can show.
 
-use ratatui::style::{Color, Modifier, Style};
+pub mod contrast;
+pub mod palette;
+
+use ratatui::style::{Modifier, Style};
 use ratatui::symbols::border;
 
 use super::alerts::Level;
+use palette::Palette;
+use queuetop_engine::floor::DisplayState;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Theme {
     pub color: bool,
     pub ascii: bool,
+    /// Colour the STATE cell of agents by state (the theme's
+    /// `agent_state_colors`, or `[display]`'s).
+    pub agent_state_colors: bool,
+    /// For the whole run: a theme is chosen once, at start-up.
+    palette: &'static Palette,
+}
+
+impl Default for Theme {
+    fn default() -> Self {
+        Theme::new(false, false)
+    }
 }
 
 /// Borders drawn with ASCII only.
@@ -36,47 +55,85 @@ pub fn no_color_env() -> bool {
 }
 
 impl Theme {
+    /// The default theme.
     pub fn new(color: bool, ascii: bool) -> Self {
-        Theme { color, ascii }
+        let palette = palette::default_palette();
+        Theme {
+            color,
+            ascii,
+            agent_state_colors: palette.agent_state_colors,
+            palette,
+        }
+    }
+
+    /// The same modes, in another theme (with that theme's
+    /// `agent_state_colors`).
+    pub fn with_palette(self, palette: &'static Palette) -> Self {
+        Theme {
+            palette,
+            agent_state_colors: palette.agent_state_colors,
+            ..self
+        }
+    }
+
+    pub fn with_agent_state_colors(self, on: bool) -> Self {
+        Theme {
+            agent_state_colors: on,
+            ..self
+        }
+    }
+
+    pub fn palette(&self) -> &'static Palette {
+        self.palette
     }
 
     fn pick(&self, colored: Style, plain: Style) -> Style {
         if self.color { colored } else { plain }
     }
 
+    /// The whole screen, under everything else: unset unless the theme
+    /// paints its own background.
+    pub fn screen(&self) -> Style {
+        self.pick(self.palette.screen, Style::new())
+    }
+
+    /// An agent's STATE cell: only with `agent_state_colors`, so that by
+    /// default colour keeps meaning "attention".
+    pub fn agent_state(&self, s: DisplayState) -> Style {
+        if self.color && self.agent_state_colors {
+            self.palette.agent_state(s)
+        } else {
+            Style::new()
+        }
+    }
+
     /// The DEMO / REPLAY label: reverse video in every mode, so that nobody
     /// mistakes simulated or recorded data for the live floor.
     pub fn source_label(&self) -> Style {
         self.pick(
-            Style::new()
-                .fg(Color::Black)
-                .bg(Color::Yellow)
-                .add_modifier(Modifier::BOLD | Modifier::REVERSED),
+            self.palette.source_label,
             Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED),
         )
     }
 
     pub fn paused(&self) -> Style {
-        Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED)
+        self.pick(
+            self.palette.paused,
+            Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED),
+        )
     }
 
-    /// A figure at a level. Colours are set on both fg and bg so that they
-    /// read the same on dark and light terminals.
+    /// A figure at a level. The built-in themes set both fg and bg so that
+    /// alerts read the same on dark and light terminals.
     pub fn level(&self, level: Level) -> Style {
         match level {
             Level::Ok => Style::new(),
             Level::Warn => self.pick(
-                Style::new()
-                    .fg(Color::Black)
-                    .bg(Color::Yellow)
-                    .add_modifier(Modifier::BOLD),
+                self.palette.warning,
                 Style::new().add_modifier(Modifier::UNDERLINED),
             ),
             Level::Crit => self.pick(
-                Style::new()
-                    .fg(Color::White)
-                    .bg(Color::Red)
-                    .add_modifier(Modifier::BOLD),
+                self.palette.critical,
                 Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
             ),
         }
@@ -93,35 +150,50 @@ impl Theme {
     }
 
     pub fn good(&self) -> Style {
-        self.pick(Style::new().fg(Color::Green), Style::new())
+        self.pick(self.palette.good, Style::new())
     }
 
     pub fn title(&self) -> Style {
-        Style::new().add_modifier(Modifier::BOLD)
+        self.pick(
+            self.palette.title,
+            Style::new().add_modifier(Modifier::BOLD),
+        )
     }
 
     pub fn focused_title(&self) -> Style {
-        Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED)
+        self.pick(
+            self.palette.focused_title,
+            Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED),
+        )
     }
 
     pub fn column_header(&self) -> Style {
-        Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+        self.pick(
+            self.palette.column_header,
+            Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+        )
     }
 
     pub fn totals(&self) -> Style {
-        Style::new().add_modifier(Modifier::BOLD)
+        self.pick(
+            self.palette.totals,
+            Style::new().add_modifier(Modifier::BOLD),
+        )
     }
 
     pub fn selected(&self) -> Style {
-        Style::new().add_modifier(Modifier::REVERSED)
+        self.pick(
+            self.palette.selected,
+            Style::new().add_modifier(Modifier::REVERSED),
+        )
     }
 
     pub fn dim(&self) -> Style {
-        self.pick(Style::new().add_modifier(Modifier::DIM), Style::new())
+        self.pick(self.palette.dim, Style::new())
     }
 
     pub fn key(&self) -> Style {
-        Style::new().add_modifier(Modifier::BOLD)
+        self.pick(self.palette.key, Style::new().add_modifier(Modifier::BOLD))
     }
 
     pub fn border(&self) -> border::Set<'static> {

@@ -199,4 +199,8 @@ pub struct DisplaySection {
     /// The live view's start-up filter and sort (as `--filter`, `--sort`).
     pub filter: Option<String>,
     pub sort: Option<String>,
+    /// A theme's name (built in, or a file in the themes directory).
+    pub theme: Option<String>,
+    /// Colour the agents' STATE cells (default: the theme's, off).
+    pub agent_state_colors: Option<bool>,
 }

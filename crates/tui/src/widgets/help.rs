@@ -44,6 +44,7 @@ pub fn render(theme: Theme, area: Rect, buf: &mut Buffer) {
         .border_set(theme.border())
         .title(" Keys (Esc closes) ")
         .title_style(theme.title())
+        .style(theme.screen())
         .render(popup, buf);
     let inner = Rect::new(
         popup.x + 1,

@@ -23,6 +23,11 @@ pub fn render(scene: &Scene, theme: Theme, buf: &mut Buffer) {
     if area.is_empty() {
         return;
     }
+    // A theme with its own screen colours paints them under everything.
+    let screen = theme.screen();
+    if screen != Style::new() {
+        buf.set_style(area, screen);
+    }
     if scene.plan.too_small || area != scene.plan.area {
         too_small(scene, theme, area, buf);
         return;

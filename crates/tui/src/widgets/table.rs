@@ -112,7 +112,12 @@ fn draw_row<C: Copy>(
         let s = spec(*c);
         let w = *w as usize;
         let level = row.cells.get(i).map(|c| c.level).unwrap_or_default();
-        let style = base.patch(theme.level(level));
+        let tint = match row.cells.get(i).and_then(|c| c.state) {
+            Some(st) => theme.agent_state(st),
+            None => Style::new(),
+        };
+        // An alert's style wins over the state's colour.
+        let style = base.patch(tint).patch(theme.level(level));
         if Some(i) == spark_col {
             if !totals {
                 buf.set_stringn(x, y, sparkline(&row.spark, w, theme), w, style);

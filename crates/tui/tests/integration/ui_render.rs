@@ -491,3 +491,65 @@ fn a_gap_marks_the_window_uncertain_in_the_header() {
     let s = screen(&c.render(120, 24));
     assert!(s.contains("≈uncertain since 09:20:00"), "{s}");
 }
+
+/// The same floor in each built-in theme: the text is the same (insta
+/// shows text only); the styles are the theme file's, read from the buffer.
+#[test]
+fn each_built_in_theme() {
+    use queuetop_tui::theme::palette;
+    for name in palette::built_in_names() {
+        let p = palette::built_in(name).expect("built in");
+        let mut c = case("alerts", SourceKind::Url);
+        c.opts.theme = Theme::new(true, false).with_palette(p);
+        let t = c.render(80, 24);
+        let buf = t.backend().buffer();
+        let (x, y) = find(buf, "3m00s‼").expect("critical longest wait");
+        let cell = &buf[(x, y)];
+        assert_eq!(Some(cell.fg), p.critical.fg, "{name}: critical fg");
+        assert_eq!(Some(cell.bg), p.critical.bg, "{name}: critical bg");
+        let (x, y) = find(buf, "3!").expect("billing waiting warning");
+        assert_eq!(Some(buf[(x, y)].bg), p.warning.bg, "{name}: warning bg");
+        // A theme that paints the screen paints the blank cells too.
+        let corner = &buf[(79, 23)];
+        assert_eq!(corner.bg, p.screen.bg.unwrap_or(Color::Reset), "{name}");
+        // Colour stays "attention": agent states are not coloured.
+        let (x, y) = find(buf, "available").expect("an available agent");
+        assert_eq!(
+            buf[(x, y)].fg,
+            p.screen.fg.unwrap_or(Color::Reset),
+            "{name}"
+        );
+        snap!(format!("theme_{name}_80x24"), screen(&t));
+    }
+    // As the files say: critical differs per theme.
+    let crit = |n: &str| palette::built_in(n).unwrap().critical.bg;
+    assert_eq!(crit("default"), Some(Color::Red));
+    assert_eq!(crit("colorblind"), Some(Color::Rgb(0x40, 0x70, 0xe0)));
+    assert_eq!(crit("high-contrast"), Some(Color::Rgb(0xd7, 0x00, 0x00)));
+    assert_eq!(crit("light"), Some(Color::Rgb(0xc0, 0x00, 0x00)));
+}
+
+#[test]
+fn no_color_wins_over_any_theme_and_state_colours_are_opt_in() {
+    use queuetop_tui::theme::palette;
+    let p = palette::built_in("light").unwrap();
+    let mut c = case("alerts", SourceKind::Url);
+    c.opts.theme = Theme::new(false, false).with_palette(p);
+    let t = c.render(80, 24);
+    for cell in t.backend().buffer().content() {
+        assert_eq!((cell.fg, cell.bg), (Color::Reset, Color::Reset));
+    }
+    // With agent state colours on, the STATE cell takes the theme's colour.
+    let p = palette::built_in("colorblind").unwrap();
+    c.opts.theme = Theme::new(true, false)
+        .with_palette(p)
+        .with_agent_state_colors(true);
+    let t = c.render(160, 48);
+    let buf = t.backend().buffer();
+    let (x, y) = find(buf, "available").expect("an available agent");
+    assert_eq!(
+        Some(buf[(x, y)].fg),
+        p.agent_state(queuetop_engine::floor::DisplayState::Available)
+            .fg
+    );
+}
