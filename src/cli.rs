@@ -34,7 +34,7 @@ pub enum Command {
     Export(ExportArgs),
     /// No terminal UI: read a source and publish it to a NATS JetStream
     /// stream, for any number of readers (docs/relay.md).
-    Relay(RelayArgs),
+    Relay(Box<RelayArgs>),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(CompletionsArgs),
     /// Print the manual page (roff), e.g. `queuetop man | man -l -`.

@@ -35,7 +35,7 @@ use sink::RelaySink;
 
 /// What the relay reads: a source as the view reads it, or webhooks.
 enum Input {
-    Source(Source),
+    Source(Box<Source>),
     Webhook(Listen),
 }
 
@@ -93,7 +93,7 @@ pub fn relay_command(args: RelayArgs) -> AppResult<()> {
                 ));
             }
             let monitor = source.monitor(&r, false)?;
-            (Input::Source(source), monitor)
+            (Input::Source(Box::new(source)), monitor)
         }
     };
     let monitor = Arc::new(Mutex::new(monitor));
@@ -238,7 +238,7 @@ async fn run(
             (Input::Webhook(listen), Some(l)) => {
                 webhooks(l, listen, relay.clone(), counters.clone()).await
             }
-            (Input::Source(source), _) => feed(source, relay.clone(), max_line, plan.buffer).await,
+            (Input::Source(source), _) => feed(*source, relay.clone(), max_line, plan.buffer).await,
             (Input::Webhook(_), None) => {
                 Err(AppError::Runtime("relay: the listener is not bound".into()))
             }
