@@ -25,7 +25,7 @@ pub fn run(cli: Cli) -> AppResult<()> {
         Some(Command::Completions(args)) => crate::generate::completions(args.shell),
         Some(Command::Man) => crate::generate::man_page(),
         Some(Command::Export(args)) => crate::export::export_command(args),
-        Some(Command::Relay(args)) => crate::relay::relay_command(args),
+        Some(Command::Relay(args)) => crate::relay::relay_command(*args),
         None => view_command(cli),
     }
 }

@@ -49,7 +49,7 @@ pub enum Command {
     Export(ExportArgs),
     /// No terminal UI: read a source and publish it to a NATS JetStream
     /// stream, for any number of readers (docs/relay.md).
-    Relay(RelayArgs),
+    Relay(Box<RelayArgs>),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(CompletionsArgs),
     /// Print the manual page (roff), e.g. `queuetop man | man -l -`.
@@ -218,4 +218,27 @@ pub struct RelayArgs {
     pub buffer: usize,
     #[command(flatten)]
     pub metrics: MetricsArgs,
+    /// Take webhooks at http://ADDR instead of reading a feed: Twilio event
+    /// callbacks at /twilio (--dialect twilio) or EventBridge posts at
+    /// /eventbridge (--dialect amazon-connect). See docs/relay.md, Webhooks.
+    #[arg(long, value_name = "ADDR", conflicts_with_all = ["url", "replay", "demo"])]
+    pub listen: Option<String>,
+    /// The Event Callback URL exactly as configured in Twilio (what Twilio signs).
+    #[arg(long, value_name = "URL", requires = "listen")]
+    pub public_url: Option<String>,
+    /// A file holding the Twilio auth token (else $QUEUETOP_TWILIO_AUTH_TOKEN).
+    #[arg(long, value_name = "FILE", requires = "listen")]
+    pub twilio_token_file: Option<PathBuf>,
+    /// The header carrying the EventBridge shared secret.
+    #[arg(long, value_name = "NAME", default_value = "X-Queuetop-Secret")]
+    pub secret_header: String,
+    /// A file holding the EventBridge shared secret (else $QUEUETOP_WEBHOOK_SECRET).
+    #[arg(long, value_name = "FILE", requires = "listen")]
+    pub webhook_secret_file: Option<PathBuf>,
+    /// The largest webhook body accepted, in bytes; larger ones get 413.
+    #[arg(long, value_name = "BYTES", default_value_t = 1_048_576)]
+    pub max_body: usize,
+    /// How long a webhook's body may take to arrive; slower ones get 408.
+    #[arg(long, value_name = "DUR", default_value = "10s")]
+    pub read_timeout: String,
 }

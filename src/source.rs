@@ -155,14 +155,7 @@ impl Source {
     /// too (the view can flip to them; a snapshot of the rolling window
     /// does not need them).
     pub fn monitor(&self, r: &Resolved, track_today: bool) -> AppResult<Monitor> {
-        let timing = config::feed_timing(&r.file.feed)?;
-        let mut settings = r.metrics.settings.clone();
-        settings.track_today = track_today;
-        let dialect = self.dialect.make_with(&dialect_setup(&r.file));
-        let mut m = Monitor::new(Floor::new(settings), self.info.clone(), dialect);
-        m.resync_grace = timing.resync_grace;
-        m.set_alert_rules(r.rules.clone());
-        Ok(m)
+        build_monitor(r, self.info.clone(), self.dialect, track_today)
     }
 
     /// The `--record` file (or key `feed.record`), opened for appending.
@@ -242,6 +235,23 @@ impl Source {
             }),
         })
     }
+}
+
+/// A floor for `info`, decoded by `dialect`, with the config's settings.
+pub fn build_monitor(
+    r: &Resolved,
+    info: SourceInfo,
+    dialect: DialectKind,
+    track_today: bool,
+) -> AppResult<Monitor> {
+    let timing = config::feed_timing(&r.file.feed)?;
+    let mut settings = r.metrics.settings.clone();
+    settings.track_today = track_today;
+    let dialect = dialect.make_with(&dialect_setup(&r.file));
+    let mut m = Monitor::new(Floor::new(settings), info, dialect);
+    m.resync_grace = timing.resync_grace;
+    m.set_alert_rules(r.rules.clone());
+    Ok(m)
 }
 
 /// The demo's own feed settings: loopback, no proxy, no token.

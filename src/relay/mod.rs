@@ -28,15 +28,33 @@ use queuetop_feed::nats::stream::StreamPlan;
 use queuetop_feed::{LocalClock, WsTransport};
 
 use crate::exporter::{Exporter, Look};
-use queuetop_engine::floor::WindowKind;
-use queuetop_engine::monitor::lock;
-
+use crate::ingest::counters::Counters;
+use crate::ingest::{self, Listen, ListenFlags};
 use publish::Relay;
+use queuetop_engine::floor::WindowKind;
+use queuetop_engine::monitor::{SourceInfo, SourceKind, lock};
 
 /// How often a live floor is moved on to the wall clock while metrics are
 /// served (as `queuetop export` does).
 const TICK: Duration = Duration::from_millis(250);
 use sink::RelaySink;
+
+/// What the relay reads: a source as the view reads it, or webhooks.
+enum Input {
+    Source(Box<Source>),
+    Webhook(Listen),
+}
+
+impl Input {
+    /// Whether the floor follows our wall clock (a live feed or webhooks)
+    /// rather than a recording's own time.
+    fn wall_clock(&self) -> bool {
+        match self {
+            Input::Source(source) => source.wall_clock(),
+            Input::Webhook(_) => true,
+        }
+    }
+}
 
 /// Everything checked before anything connects.
 struct Plan {
@@ -55,22 +73,55 @@ pub fn relay_command(args: RelayArgs) -> AppResult<()> {
         r.file.feed.ca_file.as_ref().map(std::path::PathBuf::from),
     )?;
     let timing = config::feed_timing(&r.file.feed)?;
-    let source = Source::choose(&args.source, &args.options, &r, "max")?;
-    if source.is_broker() {
-        return Err(AppError::Usage(
-            "relay: the source is already a NATS stream; relay reads a platform feed, a recording or the demo".into(),
-        ));
-    }
     // The relay's own floor: what its snapshots are made of.
     // The day's totals are kept only when metrics over the day are asked for.
     let window = r.metrics.window.kind();
     let today = args.metrics.metrics_listen.is_some() && window == WindowKind::Today;
-    let monitor = Arc::new(Mutex::new(source.monitor(&r, today)?));
+    let (input, monitor) = match &args.listen {
+        Some(addr) => {
+            let listen = Listen::plan(
+                ListenFlags {
+                    addr,
+                    dialect: r.dialect,
+                    public_url: args.public_url.as_deref(),
+                    twilio_token_file: args.twilio_token_file.as_deref(),
+                    secret_header: &args.secret_header,
+                    secret_file: args.webhook_secret_file.as_deref(),
+                    max_body: args.max_body,
+                    read_timeout: parse_duration(&args.read_timeout)
+                        .ok()
+                        .filter(|ms| *ms > 0)
+                        .map(|ms| Duration::from_millis(ms as u64))
+                        .ok_or_else(|| {
+                            AppError::Usage(format!(
+                                "--read-timeout: '{}' is not a duration (e.g. 10s)",
+                                args.read_timeout
+                            ))
+                        })?,
+                },
+                &|n| std::env::var(n).ok(),
+            )?;
+            let info = SourceInfo::new(SourceKind::Url, &format!("webhook http://{addr}"));
+            let monitor = source::build_monitor(&r, info, r.dialect, today)?;
+            (Input::Webhook(listen), monitor)
+        }
+        None => {
+            let source = Source::choose(&args.source, &args.options, &r, "max")?;
+            if source.is_broker() {
+                return Err(AppError::Usage(
+                    "relay: the source is already a NATS stream; relay reads a platform feed, a recording or the demo".into(),
+                ));
+            }
+            let monitor = source.monitor(&r, today)?;
+            (Input::Source(Box::new(source)), monitor)
+        }
+    };
+    let monitor = Arc::new(Mutex::new(monitor));
     let exporter = match &args.metrics.metrics_listen {
         Some(addr) => {
             let look = Look {
                 window,
-                wall_clock: source.wall_clock(),
+                wall_clock: input.wall_clock(),
                 stale_after: timing.stale_after,
                 agents: args.metrics.metrics_agents,
                 site: plan.site.clone(),
@@ -93,7 +144,7 @@ pub fn relay_command(args: RelayArgs) -> AppResult<()> {
         .enable_all()
         .build()
         .map_err(|e| AppError::Runtime(format!("cannot start the runtime: {e}")))?;
-    runtime.block_on(run(plan, source, monitor, timing.max_frame_bytes, exporter))
+    runtime.block_on(run(plan, input, monitor, timing.max_frame_bytes, exporter))
 }
 
 /// One line on stderr; a failed write (a closed terminal) is let go.
@@ -162,11 +213,29 @@ fn plan(args: &RelayArgs, ca: Option<std::path::PathBuf>) -> AppResult<Plan> {
 
 async fn run(
     plan: Plan,
-    source: Source,
+    input: Input,
     monitor: Arc<Mutex<queuetop_engine::monitor::Monitor>>,
     max_line: usize,
     exporter: Option<Exporter>,
 ) -> AppResult<()> {
+    // The listener binds before anything else: a taken port is a fatal
+    // config error, not something to retry.
+    let listener = match &input {
+        Input::Webhook(listen) => {
+            let l = tokio::net::TcpListener::bind(&listen.addr)
+                .await
+                .map_err(|e| AppError::Usage(format!("--listen {}: {e}", listen.addr)))?;
+            let local = l
+                .local_addr()
+                .map_err(|e| AppError::Runtime(format!("--listen {}: {e}", listen.addr)))?;
+            tracing::info!(
+                "relay: listening for webhooks at http://{local}{}",
+                listen.route.path()
+            );
+            Some(l)
+        }
+        Input::Source(_) => None,
+    };
     tracing::info!(
         "relay: site {} to {} (stream {}, subject {})",
         plan.site,
@@ -196,7 +265,7 @@ async fn run(
         session,
         backoff,
     ));
-    let live = source.wall_clock();
+    let live = input.wall_clock();
     // Served from here on: the outbox (and so the numbering) exists once
     // the broker was reached the first time.
     let serving = exporter.map(|e| {
@@ -235,9 +304,22 @@ async fn run(
             }
         })
     };
+    let counters = Arc::new(Counters::default());
+    let listening = listener.is_some();
+    let reading = async {
+        match (input, listener) {
+            (Input::Webhook(listen), Some(l)) => {
+                webhooks(l, listen, relay.clone(), counters.clone()).await
+            }
+            (Input::Source(source), _) => feed(*source, relay.clone(), max_line, plan.buffer).await,
+            (Input::Webhook(_), None) => {
+                Err(AppError::Runtime("relay: the listener is not bound".into()))
+            }
+        }
+    };
     let mut stopped = false;
     let result = tokio::select! {
-        r = feed(source, relay.clone(), max_line, plan.buffer) => r,
+        r = reading => r,
         () = stop_signal() => {
             tracing::info!("relay: stopping");
             stopped = true;
@@ -245,6 +327,9 @@ async fn run(
         }
     };
     snapshots.abort();
+    if listening {
+        tracing::info!("relay: webhooks {}", counters.summary());
+    }
     // What is still waiting gets a few seconds to reach the broker.
     let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
     while relay.waiting() > 0 && tokio::time::Instant::now() < deadline {
@@ -264,6 +349,27 @@ async fn run(
         s.abort();
     }
     result
+}
+
+/// Serves webhooks into the relay until the server fails.
+async fn webhooks(
+    listener: tokio::net::TcpListener,
+    listen: Listen,
+    relay: Relay,
+    counters: Arc<Counters>,
+) -> AppResult<()> {
+    {
+        // No connection to lose: the floor is live as soon as we listen.
+        let mut m = queuetop_engine::monitor::lock(&relay.monitor);
+        m.connected(Ts(system_ms()));
+        m.set_link(queuetop_engine::health::LinkState::Connected);
+    }
+    let deliver: ingest::server::Deliver = Arc::new(move |frame: &str| {
+        relay.live_frame(frame, Ts(system_ms()));
+    });
+    ingest::server::serve(listener, listen, counters, deliver)
+        .await
+        .map_err(|e| AppError::Runtime(format!("--listen: {e}")))
 }
 
 /// Runs the source into the relay until it ends (a recording) or forever.

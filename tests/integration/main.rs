@@ -10,6 +10,7 @@ mod dialect_cli;
 mod e2e_tmux;
 mod exporter;
 mod feed_cli;
+mod ingest;
 mod nats;
 mod notify;
 mod snapshot_skew;

@@ -9,7 +9,7 @@
 //! and `feed`, which name the source and count the relay's own snapshot
 //! events (and not the bad line, which the relay does not pass on).
 
-mod broker;
+pub mod broker;
 mod metrics;
 
 use std::path::{Path, PathBuf};
