@@ -37,7 +37,7 @@ fn view_command(cli: Cli) -> AppResult<()> {
     init_log(log_path(&cli.options, &r.file).as_deref())?;
     let timing = config::feed_timing(&r.file.feed)?;
     let palette = crate::plan::theme(&cli.options, &r.file)?;
-    let (theme, max_fps, bell) = queuetop_tui::run::Options::display(
+    let (theme, max_fps, bell) = queuetop_tui::run::ViewOptions::display(
         &r.file.display,
         cli.options.no_color,
         cli.options.ascii,
@@ -73,7 +73,7 @@ fn view_command(cli: Cli) -> AppResult<()> {
     let task = source.task(monitor.clone(), timing.max_frame_bytes, recording.clone())?;
     let notifier =
         crate::notify::Notifier::new(&config::actions(&r.file)?).map_err(AppError::Usage)?;
-    let opts = queuetop_tui::run::Options {
+    let opts = queuetop_tui::run::ViewOptions {
         theme,
         max_fps,
         bell,

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use queuetop_engine::monitor::Monitor;
-use queuetop_tui::run::{Options, run};
+use queuetop_tui::run::{ViewOptions, run};
 
 use crate::exporter::Exporter;
 use crate::notify::Notifier;
@@ -20,7 +20,7 @@ use crate::source::{SourceFailure, SourceTask};
 /// With `notifier`, alert actions run beside the source.
 pub fn start(
     monitor: Arc<Mutex<Monitor>>,
-    opts: Options,
+    opts: ViewOptions,
     source: SourceTask,
     exporter: Option<Exporter>,
     notifier: Option<Notifier>,

@@ -14,7 +14,7 @@ use queuetop_engine::health::LinkState;
 use queuetop_engine::monitor::{Monitor, SourceInfo, SourceKind};
 use queuetop_engine::protocol::{AgentState, Event, EventKind};
 use queuetop_engine::time::Ts;
-use queuetop_tui::run::{Options, View, draw};
+use queuetop_tui::run::{View, ViewOptions, draw};
 use queuetop_tui::theme::Theme;
 use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Rect;
@@ -146,8 +146,8 @@ pub fn floor(agents: usize, queues: usize) -> Monitor {
     m
 }
 
-pub fn options() -> Options {
-    Options {
+pub fn options() -> ViewOptions {
+    ViewOptions {
         theme: Theme::new(true, false),
         max_fps: 20,
         bell: false,

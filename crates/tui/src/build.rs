@@ -16,7 +16,7 @@ use super::filter::Subject;
 use super::fit::{clean, contains_ci};
 use super::layout::{Plan, plan};
 use super::model::*;
-use super::state::{Jump, ListFacts, Pane, Target, UiState};
+use super::state::{Jump, ListFacts, Pane, RowId, UiState};
 use super::theme::Theme;
 use super::watch::Watch;
 use queuetop_engine::alert::Engine;
@@ -220,8 +220,8 @@ pub fn prepare<'m>(
     // Details: of what Enter asked for (the selection just worked out), or
     // of what is open.
     let opened = match st.focus {
-        Pane::Queues => queue_pos.id.clone().map(Target::Queue),
-        Pane::Agents => agent_pos.id.clone().map(Target::Agent),
+        Pane::Queues => queue_pos.id.clone().map(RowId::Queue),
+        Pane::Agents => agent_pos.id.clone().map(RowId::Agent),
         Pane::Log => None,
     };
     let target = if st.open_details {
@@ -792,13 +792,13 @@ fn sort_agents(floor: &Floor, v: &mut [AgentIdx], col: AgentCol, reversed: bool)
 fn details(
     floor: &Floor,
     kind: WindowKind,
-    target: &Target,
+    target: &RowId,
     scroll: usize,
     ctx: &Context<'_>,
 ) -> DetailsScene {
     let tz = &floor.settings().day_start.tz;
     match target {
-        Target::Queue(id) => {
+        RowId::Queue(id) => {
             let Some(q) = floor.queue_index(id) else {
                 return DetailsScene {
                     title: format!("Queue {} is gone", clean(id)),
@@ -886,7 +886,7 @@ fn details(
                 missing: false,
             }
         }
-        Target::Agent(id) => {
+        RowId::Agent(id) => {
             let Some(a) = floor.agent_index(id) else {
                 return DetailsScene {
                     title: format!("Agent {} is gone", clean(id)),

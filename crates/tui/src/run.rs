@@ -33,7 +33,7 @@ use queuetop_engine::time::{Millis, Ts};
 
 /// How the view looks and behaves: `[display]` with the flags winning.
 #[derive(Clone, Debug)]
-pub struct Options {
+pub struct ViewOptions {
     pub theme: Theme,
     pub max_fps: u32,
     pub bell: bool,
@@ -57,7 +57,7 @@ pub struct Start {
     pub sort: Option<String>,
 }
 
-impl Options {
+impl ViewOptions {
     /// `--no-color` / `--ascii` win over the config; `NO_COLOR` (any
     /// non-empty value) turns colour off too, whatever the theme.
     /// `[display] agent_state_colors` wins over the theme's.
@@ -132,7 +132,7 @@ impl View {
 
     /// Looks at the monitor: moves live time on, feeds the watchers.
     /// Returns (something visible may have changed, ring the bell).
-    pub fn look(&mut self, m: &mut Monitor, opts: &Options, local: Ts) -> (bool, bool) {
+    pub fn look(&mut self, m: &mut Monitor, opts: &ViewOptions, local: Ts) -> (bool, bool) {
         if opts.wall_clock {
             m.tick(local);
         } else {
@@ -164,7 +164,7 @@ impl View {
     pub fn scene(
         &mut self,
         m: &mut Monitor,
-        opts: &Options,
+        opts: &ViewOptions,
         local: Ts,
         area: Rect,
     ) -> Option<Scene> {
@@ -198,7 +198,7 @@ impl View {
 pub fn run<W: Write>(
     terminal: &mut Terminal<CrosstermBackend<W>>,
     monitor: Arc<Mutex<Monitor>>,
-    opts: Options,
+    opts: ViewOptions,
     stop: &AtomicBool,
 ) -> io::Result<()> {
     let frame_gap = Duration::from_secs(1) / opts.max_fps.max(1);

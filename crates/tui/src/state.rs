@@ -98,15 +98,16 @@ pub struct Sort<C> {
     pub reversed: bool,
 }
 
+/// A queue's or an agent's row, by id: what the details pane shows.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Target {
+pub enum RowId {
     Queue(String),
     Agent(String),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Details {
-    pub target: Target,
+    pub target: RowId,
     pub scroll: usize,
 }
 
@@ -159,7 +160,7 @@ pub struct ListFacts {
     pub queues: ListPos,
     pub agents: ListPos,
     /// The selection of the focused pane, for details asked for with Enter.
-    pub opened: Option<Target>,
+    pub opened: Option<RowId>,
     /// Lines in the details shown, if any.
     pub details_lines: Option<usize>,
     pub log_len: usize,
@@ -425,7 +426,7 @@ mod tests {
         s.open_details = true;
         s.log_back = 50;
         let mut facts = ListFacts {
-            opened: Some(Target::Queue("sales".into())),
+            opened: Some(RowId::Queue("sales".into())),
             details_lines: Some(12),
             log_len: 30,
             log_rows: 10,
@@ -437,13 +438,13 @@ mod tests {
         assert_eq!(s.queues.index, 3);
         assert_eq!((s.log_back, s.log_visible), (20, 10));
         let d = s.details.as_mut().expect("opened");
-        assert_eq!(d.target, Target::Queue("sales".into()));
+        assert_eq!(d.target, RowId::Queue("sales".into()));
         d.scroll = 40;
         // Open details stay open on what they show; the scroll is clamped.
-        facts.opened = Some(Target::Queue("other".into()));
+        facts.opened = Some(RowId::Queue("other".into()));
         s.reconcile(&facts);
         let d = s.details.as_ref().expect("still open");
-        assert_eq!((&d.target, d.scroll), (&Target::Queue("sales".into()), 11));
+        assert_eq!((&d.target, d.scroll), (&RowId::Queue("sales".into()), 11));
     }
 
     #[test]
@@ -478,7 +479,7 @@ mod tests {
         assert!(s.open_details);
         s.open_details = false;
         s.details = Some(Details {
-            target: Target::Queue("billing".into()),
+            target: RowId::Queue("billing".into()),
             scroll: 0,
         });
         s.apply(Action::Help);

@@ -19,7 +19,7 @@ use queuetop_engine::monitor::{Monitor, SourceInfo, SourceKind};
 use queuetop_engine::protocol::{AgentState, Event, EventKind};
 use queuetop_engine::time::Ts;
 use queuetop_tui::action::Action;
-use queuetop_tui::run::{Options, View, draw};
+use queuetop_tui::run::{View, ViewOptions, draw};
 use queuetop_tui::theme::Theme;
 use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Rect;
@@ -183,7 +183,7 @@ proptest! {
         details in any::<bool>(),
     ) {
         let mut m = floor_with(&names);
-        let opts = Options {
+        let opts = ViewOptions {
             theme: Theme::new(true, ascii),
             max_fps: 20,
             bell: false,

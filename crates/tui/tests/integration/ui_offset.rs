@@ -10,7 +10,7 @@ use queuetop_engine::health::LinkState;
 use queuetop_engine::monitor::{Monitor, SourceInfo, SourceKind};
 use queuetop_engine::snapshot;
 use queuetop_engine::time::Ts;
-use queuetop_tui::run::{Options, View, draw};
+use queuetop_tui::run::{View, ViewOptions, draw};
 use queuetop_tui::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -43,7 +43,7 @@ fn header_and_json(skew: i64) -> (String, f64) {
     }
     m.tick(Ts(LOCAL));
     let json = snapshot::build(&m, WindowKind::Rolling, Some(Ts(LOCAL)), 5_000);
-    let opts = Options {
+    let opts = ViewOptions {
         theme: Theme::new(true, false),
         max_fps: 20,
         bell: false,

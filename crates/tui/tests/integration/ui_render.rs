@@ -13,7 +13,7 @@ use queuetop_engine::monitor::{Monitor, SourceInfo, SourceKind};
 use queuetop_engine::replay::apply_all;
 use queuetop_engine::time::Ts;
 use queuetop_tui::action::Action;
-use queuetop_tui::run::{Options, View, draw};
+use queuetop_tui::run::{View, ViewOptions, draw};
 use queuetop_tui::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -28,7 +28,7 @@ fn dir() -> PathBuf {
 struct Case {
     monitor: Monitor,
     view: View,
-    opts: Options,
+    opts: ViewOptions,
     local: Ts,
 }
 
@@ -55,7 +55,7 @@ fn case_with(feed: &str, kind: SourceKind, config_file: &str) -> Case {
     apply_all(&mut monitor, std::io::BufReader::new(input), 1 << 20).expect("replay");
     monitor.set_link(LinkState::Connected);
     let local = monitor.floor.now();
-    let opts = Options {
+    let opts = ViewOptions {
         theme: Theme::new(true, false),
         max_fps: 20,
         bell: false,
