@@ -249,16 +249,22 @@ impl Monitor {
 
     /// A frame from a file, applied at once on the events' own time.
     pub fn replay_frame(&mut self, text: &str) {
-        self.replay_frame_tap(text, &mut |_| {});
+        self.replay_frame_with(text, None);
     }
 
     /// [`Monitor::replay_frame`], handing each applied event to `tap` first.
     pub fn replay_frame_tap(&mut self, text: &str, tap: Tap<'_>) {
+        self.replay_frame_with(text, Some(tap));
+    }
+
+    /// Without a tap, nothing is asked per event beyond applying it (a
+    /// replay is the hot path).
+    fn replay_frame_with(&mut self, text: &str, mut tap: Option<Tap<'_>>) {
         let received = self.floor.now();
         let (floor, rejects, alerts) = (&mut self.floor, &mut self.rejects, &mut self.alerts);
         let mut applied = false;
         self.dialect.decode(text, received, &mut |d: Decoded<'_>| {
-            if let Decoded::Event(ev) = &d
+            if let (Some(tap), Decoded::Event(ev)) = (tap.as_mut(), &d)
                 && !floor.is_duplicate(ev)
             {
                 tap(ev);

@@ -401,24 +401,15 @@ impl Asterisk {
     /// the list until its turn and is skipped then (its call is no longer
     /// `Left` at that time), so settling costs nothing per event.
     fn flush_leaves<'b>(&mut self, now: Ts, out: &mut Out<'_, 'b>) {
-        while let Some((_, at)) = self.leaves.front() {
-            if now.since(*at) < LEAVE_GRACE {
-                break;
-            }
-            let Some((contact, at)) = self.leaves.pop_front() else {
-                break;
-            };
-            if matches!(self.calls.get(&contact), Some(Phase::Left(t)) if *t == at) {
-                self.calls.remove(&contact);
-                out.event(
-                    at,
-                    EventKind::Ended {
-                        contact: owned(&contact),
-                        resolved: None,
-                    },
-                );
-            }
-        }
+        let left = |p: &Phase, at: Ts| matches!(p, Phase::Left(t) if *t == at);
+        end_expired(
+            &mut self.leaves,
+            &mut self.calls,
+            now,
+            LEAVE_GRACE,
+            left,
+            out,
+        );
     }
 }
 
@@ -426,24 +417,15 @@ impl Asterisk {
     /// Transfers older than [`TRANSFER_GRACE`] whose caller joined no queue:
     /// the contact ended when the member transferred it.
     fn flush_transfers<'b>(&mut self, now: Ts, out: &mut Out<'_, 'b>) {
-        while let Some((_, at)) = self.transfers.front() {
-            if now.since(*at) < TRANSFER_GRACE {
-                break;
-            }
-            let Some((contact, at)) = self.transfers.pop_front() else {
-                break;
-            };
-            if matches!(self.calls.get(&contact), Some(Phase::Transferred(t)) if *t == at) {
-                self.calls.remove(&contact);
-                out.event(
-                    at,
-                    EventKind::Ended {
-                        contact: owned(&contact),
-                        resolved: None,
-                    },
-                );
-            }
-        }
+        let moved = |p: &Phase, at: Ts| matches!(p, Phase::Transferred(t) if *t == at);
+        end_expired(
+            &mut self.transfers,
+            &mut self.calls,
+            now,
+            TRANSFER_GRACE,
+            moved,
+            out,
+        );
     }
 }
 
@@ -452,4 +434,36 @@ fn paused_reason(msg: &Obj<'_>) -> Option<Box<str>> {
     msg.name("PausedReason")
         .or_else(|| msg.name("Reason"))
         .map(|r| r.as_ref().into())
+}
+
+/// Ends the calls of `pending` older than `grace` that are still in the
+/// phase they were queued in (`still`): a call settled meanwhile stays in
+/// the list until its turn and is skipped then, so settling costs nothing
+/// per event.
+fn end_expired<'b>(
+    pending: &mut VecDeque<(Box<str>, Ts)>,
+    calls: &mut Memo<Phase>,
+    now: Ts,
+    grace: Millis,
+    still: impl Fn(&Phase, Ts) -> bool,
+    out: &mut Out<'_, 'b>,
+) {
+    while let Some((_, at)) = pending.front() {
+        if now.since(*at) < grace {
+            break;
+        }
+        let Some((contact, at)) = pending.pop_front() else {
+            break;
+        };
+        if calls.get(&contact).is_some_and(|p| still(p, at)) {
+            calls.remove(&contact);
+            out.event(
+                at,
+                EventKind::Ended {
+                    contact: owned(&contact),
+                    resolved: None,
+                },
+            );
+        }
+    }
 }
