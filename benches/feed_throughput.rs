@@ -171,7 +171,7 @@ fn bench_case(c: &mut Criterion, name: &str, per_frame: u64) {
         LocalClock::System,
     ));
     rt.block_on(async {
-        while !monitor.lock().unwrap().connected_once {
+        while !monitor.lock().unwrap().connected_once() {
             done.notified().await;
         }
     });

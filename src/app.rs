@@ -153,7 +153,7 @@ fn snapshot_command(args: SnapshotArgs) -> AppResult<()> {
                     let mut m = lock(&shared);
                     // A broker's history is on the events' own time: the
                     // clock is ours only once live frames come.
-                    if !broker || m.last_frame_local.is_some() {
+                    if !broker || m.last_frame_local().is_some() {
                         m.tick(Ts(feed::clock::system_ms()));
                     }
                 }
@@ -182,12 +182,12 @@ fn snapshot_command(args: SnapshotArgs) -> AppResult<()> {
     let now = Ts(feed::clock::system_ms());
     // Only history from a broker (nothing live came): the figures as of
     // its last event, as for a replay.
-    let history_only = broker && m.last_frame_local.is_none();
+    let history_only = broker && m.last_frame_local().is_none();
     if !history_only {
         m.tick(now);
     }
-    if !m.connected_once {
-        let why = match &m.link {
+    if !m.connected_once() {
+        let why = match m.link() {
             LinkState::Reconnecting { last_error, .. } => format!(": {last_error}"),
             LinkState::AuthFailed { detail, .. } => format!(": credentials refused ({detail})"),
             _ => String::new(),

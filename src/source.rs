@@ -249,7 +249,7 @@ pub fn build_monitor(
     settings.track_today = track_today;
     let dialect = dialect.make_with(&dialect_setup(&r.file));
     let mut m = Monitor::new(Floor::new(settings), info, dialect);
-    m.resync_grace = timing.resync_grace;
+    m.set_resync_grace(timing.resync_grace);
     m.set_alert_rules(r.rules.clone());
     Ok(m)
 }

@@ -130,20 +130,20 @@ pub fn collect<'a>(
         Vec::new()
     };
     let last_event_age = match local_now {
-        Some(now) => m.last_event_local.map(|t| now.since(t)),
+        Some(now) => m.last_event_local().map(|t| now.since(t)),
         None => floor.latest_event().map(|t| floor.now().since(t)),
     };
     Collected {
         site: look.site.clone(),
-        source_kind: m.source.kind.as_str(),
+        source_kind: m.source().kind.as_str(),
         window: floor.window_span(look.window),
         feed: Feed {
             health: m.health(local_now, look.stale_after),
-            connected: m.link == LinkState::Connected,
+            connected: *m.link() == LinkState::Connected,
             counts: floor.counts(),
-            reconnects: m.reconnects,
+            reconnects: m.reconnects(),
             last_event_age,
-            clock_offset: m.clock.offset(),
+            clock_offset: m.clock().offset(),
         },
         floor: Scope::of(&floor.totals(look.window, total_counts)),
         queues,

@@ -245,7 +245,13 @@ impl Notifier {
                 let rules = m.alert_engine().rules();
                 changes
                     .items
-                    .map(|c| (AlertMessage::new(rules, c, &m.source.target), c.from, c.to))
+                    .map(|c| {
+                        (
+                            AlertMessage::new(rules, c, &m.source().target),
+                            c.from,
+                            c.to,
+                        )
+                    })
                     .collect()
             };
             let now = Instant::now();

@@ -99,20 +99,24 @@ pub fn lock(m: &std::sync::Mutex<Monitor>) -> std::sync::MutexGuard<'_, Monitor>
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// One floor and the state of the source feeding it. The floor is open to
+/// its readers; the source's own state (link, reconnects, arrival times,
+/// rate, generation) changes only through the methods below, so every
+/// change bumps `generation` and the screen never misses one.
 pub struct Monitor {
     pub floor: Floor,
-    pub clock: FeedClock,
-    pub source: SourceInfo,
-    pub link: LinkState,
-    pub reconnects: u64,
-    pub connected_once: bool,
+    clock: FeedClock,
+    source: SourceInfo,
+    link: LinkState,
+    reconnects: u64,
+    connected_once: bool,
     /// Our wall clock (epoch ms) when the last frame and event arrived.
-    pub last_frame_local: Option<Ts>,
-    pub last_event_local: Option<Ts>,
-    pub rate: RateMeter,
+    last_frame_local: Option<Ts>,
+    last_event_local: Option<Ts>,
+    rate: RateMeter,
     /// Bumped on every change, so the screen knows when to redraw.
-    pub generation: u64,
-    pub resync_grace: Millis,
+    generation: u64,
+    resync_grace: Millis,
     resync_started: Option<Ts>,
     dialect: Box<dyn Dialect>,
     rejects: RejectLog,
@@ -141,6 +145,66 @@ impl Monitor {
             alerts: LiveAlerts::default(),
             down_since: None,
         }
+    }
+
+    /// The feed's clock, as estimated from arrivals.
+    pub fn clock(&self) -> &FeedClock {
+        &self.clock
+    }
+
+    /// What this monitor reads (for labels and the snapshot).
+    pub fn source(&self) -> &SourceInfo {
+        &self.source
+    }
+
+    pub fn link(&self) -> &LinkState {
+        &self.link
+    }
+
+    /// Connections after the first.
+    pub fn reconnects(&self) -> u64 {
+        self.reconnects
+    }
+
+    /// Whether any connection was ever up.
+    pub fn connected_once(&self) -> bool {
+        self.connected_once
+    }
+
+    /// Our wall clock when the last frame arrived.
+    pub fn last_frame_local(&self) -> Option<Ts> {
+        self.last_frame_local
+    }
+
+    /// Our wall clock when the last event arrived.
+    pub fn last_event_local(&self) -> Option<Ts> {
+        self.last_event_local
+    }
+
+    /// Events per second, as last counted.
+    pub fn rate(&self) -> &RateMeter {
+        &self.rate
+    }
+
+    /// Bumped on every change: equal generations, nothing to redraw.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// How long after a reconnect the live state may wait for a snapshot.
+    pub fn set_resync_grace(&mut self, grace: Millis) {
+        self.resync_grace = grace;
+    }
+
+    /// A new connection that goes on exactly where the last one stopped
+    /// (a broker consumer resuming from its last sequence): counted as a
+    /// reconnect, but with nothing missed there is nothing to resync.
+    pub fn resumed(&mut self) {
+        if self.connected_once {
+            self.reconnects += 1;
+        }
+        self.connected_once = true;
+        self.generation += 1;
     }
 
     /// The alert rules to run (docs/alerts.md); none by default.

@@ -195,14 +195,14 @@ mod tests {
                 (Ts(1_003_000)..=Ts(1_005_000)).contains(&now),
                 "timers tick with virtual time: {now:?}"
             );
-            assert_eq!(g.link, LinkState::Connected);
+            assert_eq!(*g.link(), LinkState::Connected);
         }
         tokio::time::sleep(Duration::from_millis(1_000)).await;
         assert_eq!(lock(&m).floor.counts().events, 2);
         task.await.unwrap().unwrap();
         let g = lock(&m);
         assert_eq!(g.floor.counts().events, 3);
-        assert_eq!(g.link, LinkState::Ended);
+        assert_eq!(*g.link(), LinkState::Ended);
         assert_eq!(g.floor.now(), Ts(1_030_000), "stops at the last event");
     }
 
@@ -215,6 +215,6 @@ mod tests {
         let g = lock(&m);
         assert_eq!(g.floor.counts().events, 3);
         assert_eq!(g.floor.now(), Ts(1_030_000));
-        assert_eq!(g.link, LinkState::Ended);
+        assert_eq!(*g.link(), LinkState::Ended);
     }
 }

@@ -374,14 +374,14 @@ pub fn clock(ts: Ts, tz: &jiff::tz::TimeZone) -> String {
 }
 
 fn header(m: &Monitor, st: &UiState, ctx: &Context<'_>) -> HeaderScene {
-    let replay = m.source.kind == SourceKind::Replay;
+    let replay = m.source().kind == SourceKind::Replay;
     let floor_now = m.floor.now();
-    let label = match m.source.kind {
+    let label = match m.source().kind {
         SourceKind::Url => None,
         SourceKind::Demo => Some("DEMO"),
         SourceKind::Replay => Some("REPLAY"),
     };
-    let (link, link_level) = match &m.link {
+    let (link, link_level) = match m.link() {
         LinkState::Reconnecting {
             attempt,
             next_try_ms,
@@ -436,7 +436,7 @@ fn header(m: &Monitor, st: &UiState, ctx: &Context<'_>) -> HeaderScene {
             .latest_event()
             .map(|t| format!("{} ago", human(floor_now.since(t))))
     } else {
-        m.last_event_local
+        m.last_event_local()
             .map(|t| format!("{} ago", human(ctx.local.since(t))))
     };
     let rate_clock = if replay { floor_now } else { ctx.local };
@@ -444,17 +444,17 @@ fn header(m: &Monitor, st: &UiState, ctx: &Context<'_>) -> HeaderScene {
         WindowKind::Rolling => format!("{} rolling", span(m.floor.window_span(st.window))),
         WindowKind::Today => format!("today ({})", human(m.floor.window_span(st.window))),
     };
-    let offset = m.clock.offset();
+    let offset = m.clock().offset();
     let counts = m.floor.counts();
     HeaderScene {
         label,
-        target: clean(&m.source.target).into_owned(),
+        target: clean(&m.source().target).into_owned(),
         link,
         link_level,
         paused: st.paused,
         clock: clock(floor_now, &m.floor.settings().day_start.tz),
         last_event,
-        rate: m.rate.per_second(rate_clock),
+        rate: m.rate().per_second(rate_clock),
         window,
         uncertain_since: m
             .floor

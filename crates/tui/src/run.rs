@@ -147,13 +147,13 @@ impl View {
         } else {
             0
         };
-        let changed = self.last_generation != Some(m.generation)
+        let changed = self.last_generation != Some(m.generation())
             || feed_second != self.last_feed_second
             || wall_second != self.last_wall_second;
         if !changed {
             return (false, false);
         }
-        self.last_generation = Some(m.generation);
+        self.last_generation = Some(m.generation());
         self.last_feed_second = feed_second;
         self.last_wall_second = wall_second;
         let bell = self.watch.observe(m, self.state.window);

@@ -154,12 +154,12 @@ impl Watch {
     }
 
     fn observe_link(&mut self, m: &Monitor, now: Ts) {
-        let word = link_word(&m.link);
+        let word = link_word(m.link());
         let before = self.link.replace(word);
         if before == Some(word) {
             return;
         }
-        let entry = match (before, &m.link) {
+        let entry = match (before, m.link()) {
             (_, LinkState::Reconnecting { last_error, .. }) => {
                 self.down_since.get_or_insert(now);
                 LogEntry::new(
@@ -190,7 +190,7 @@ impl Watch {
             (_, LinkState::LoadingHistory { .. }) => {
                 LogEntry::new(now, Severity::Info, "connected, loading history")
             }
-            (_, LinkState::Connected) => match m.source.kind {
+            (_, LinkState::Connected) => match m.source().kind {
                 SourceKind::Replay => LogEntry::new(now, Severity::Info, "replay started"),
                 _ => LogEntry::new(now, Severity::Info, "connected"),
             },

@@ -334,7 +334,7 @@ pub fn build(
     }
     let counts_f = floor.counts();
     let last_event_age = match local_now {
-        Some(now) => m.last_event_local.map(|t| secs(now.since(t))),
+        Some(now) => m.last_event_local().map(|t| secs(now.since(t))),
         None => floor.latest_event().map(|t| secs(floor.now().since(t))),
     };
     let mut alerts: Vec<AlertJson> = m.alerts().map(|a| AlertJson::from_active(&a)).collect();
@@ -345,8 +345,8 @@ pub fn build(
         window_s: whole_or_secs(floor.window_span(kind)),
         uncertain_since: floor.uncertain_since(kind).map(|u| u.since.to_string()),
         source: SourceJson {
-            kind: m.source.kind.as_str().to_string(),
-            target: m.source.target.clone(),
+            kind: m.source().kind.as_str().to_string(),
+            target: m.source().target.clone(),
         },
         feed: FeedJson {
             state: m.health(local_now, stale_after).as_str().to_string(),
@@ -355,9 +355,9 @@ pub fn build(
             unknown: counts_f.unknown,
             duplicates: counts_f.duplicates,
             gaps: counts_f.gaps,
-            reconnects: m.reconnects,
+            reconnects: m.reconnects(),
             last_event_age_s: last_event_age,
-            clock_offset_s: secs(m.clock.offset()),
+            clock_offset_s: secs(m.clock().offset()),
         },
         totals: FiguresJson::from_view(&floor.totals(kind, total_counts)),
         queues,

@@ -125,10 +125,7 @@ async fn session(
     {
         let mut m = lock(monitor);
         // The numbering goes on where it stopped: nothing to resync.
-        if m.connected_once {
-            m.reconnects += 1;
-        }
-        m.connected_once = true;
+        m.resumed();
         m.set_link(loading(0, total));
     }
     tracing::info!(

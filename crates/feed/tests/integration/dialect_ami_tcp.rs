@@ -176,7 +176,7 @@ async fn logs_in_reads_events_rides_out_a_drop_and_pings() {
     assert!(pong.contains("\"Ping\":\"Pong\""));
     {
         let m = mon.lock().unwrap();
-        assert_eq!(m.reconnects, 1);
+        assert_eq!(m.reconnects(), 1);
         assert_eq!(
             m.floor.live_contacts(),
             2,

@@ -46,7 +46,7 @@ async fn bad_frames_are_counted_and_nothing_else_is_lost() {
             (2, 2),
             "the binary frame did not drop the link"
         );
-        assert_eq!(m.reconnects, 0);
+        assert_eq!(m.reconnects(), 0);
     }
     // An oversized frame breaks this connection (the limit is enforced from
     // the frame header, before its payload is read) ...
@@ -77,7 +77,7 @@ async fn bad_frames_are_counted_and_nothing_else_is_lost() {
     let c = m.floor.counts();
     // 3 events; refused: not JSON, binary, too large.
     assert_eq!((c.events, c.rejected), (3, 3));
-    assert_eq!(m.reconnects, 1);
+    assert_eq!(m.reconnects(), 1);
     let snap = snapshot::build(&m, WindowKind::Rolling, Some(Ts(clock.now_ms())), 5_000);
     assert_eq!(snap.totals.waiting, 3);
     assert_eq!(snap.feed.rejected, 3);
