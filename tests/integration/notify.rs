@@ -353,6 +353,33 @@ async fn exec_that_hangs_is_killed_at_its_timeout() {
     assert!(!alive, "process {pid} still running");
 }
 
+/// Whether a process runs (a zombie waiting for its parent does not).
+fn running(pid: &str) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .map(|s| !s.contains(") Z "))
+        .unwrap_or(false)
+}
+
+#[tokio::test]
+async fn exec_timeout_kills_the_programs_children_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let pid_file = dir.path().join("pid");
+    // A child in the background that would outlive the shell by minutes.
+    let mut argv = sh("sleep 300 & echo $! > \"$1\"; sleep 300");
+    argv.push(pid_file.to_string_lossy().into_owned());
+    let r = exec::run(&argv, &message("support"), Duration::from_millis(500)).await;
+    assert_eq!(r.outcome, ExecOutcome::TimedOut);
+    let pid = std::fs::read_to_string(&pid_file).unwrap();
+    let pid = pid.trim().to_string();
+    assert!(!pid.is_empty());
+    // SIGKILL is delivered at once; reaping by init may take a moment.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while running(&pid) && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(!running(&pid), "the background child {pid} outlived the timeout");
+}
+
 #[tokio::test]
 async fn exec_that_fails_is_counted() {
     let mut n =
@@ -406,3 +433,4 @@ async fn exec_that_floods_stdout_neither_blocks_nor_grows_memory() {
     assert_eq!(r.stdout.len(), KEEP);
     assert_eq!(r.stderr, b"done\n");
 }
+
