@@ -377,7 +377,10 @@ async fn exec_timeout_kills_the_programs_children_too() {
     while running(&pid) && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    assert!(!running(&pid), "the background child {pid} outlived the timeout");
+    assert!(
+        !running(&pid),
+        "the background child {pid} outlived the timeout"
+    );
 }
 
 #[tokio::test]
@@ -458,7 +461,13 @@ async fn export_of_a_replay_posts_its_alerts_to_a_webhook() {
         .env("TZ", "UTC")
         .args(["export", "--replay"])
         .arg(alerts.join("05-active-at-end.jsonl"))
-        .args(["--speed", "max", "--metrics-listen", "127.0.0.1:0", "--config"])
+        .args([
+            "--speed",
+            "max",
+            "--metrics-listen",
+            "127.0.0.1:0",
+            "--config",
+        ])
         .arg(&cfg)
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
