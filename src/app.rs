@@ -71,8 +71,7 @@ fn view_command(cli: Cli) -> AppResult<()> {
         None => None,
     };
     let task = source.task(monitor.clone(), timing.max_frame_bytes, recording.clone())?;
-    let notifier =
-        crate::notify::Notifier::new(&config::actions(&r.file)?).map_err(AppError::Usage)?;
+    let notifier = crate::notify::Notifier::from_config(&r.file)?;
     let opts = queuetop_tui::run::ViewOptions {
         theme,
         max_fps,

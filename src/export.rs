@@ -1,6 +1,7 @@
 //! `queuetop export`: no terminal, the source's figures served to
 //! Prometheus until a signal (docs/exporter.md). A replay that reaches its
-//! end leaves its last figures served.
+//! end leaves its last figures served. The config's alert actions run as
+//! they do in the view (docs/alerts.md).
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -49,6 +50,7 @@ pub fn export_command(args: ExportArgs) -> AppResult<()> {
     ));
     tracing::info!("serving metrics on http://{addr}/metrics");
     let task = source.task(monitor.clone(), timing.max_frame_bytes, recording.clone())?;
+    let notifier = crate::notify::Notifier::from_config(&r.file)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -63,6 +65,8 @@ pub fn export_command(args: ExportArgs) -> AppResult<()> {
             let _ = quit_rx.await;
         }));
         let mut client = tokio::spawn(task);
+        // Alert actions run beside the source, as in the view.
+        let actions = notifier.map(|n| n.spawn(monitor.clone()));
         let mut client_done = false;
         let mut ticks = tokio::time::interval(TICK);
         tokio::pin!(stop);
@@ -76,6 +80,11 @@ pub fn export_command(args: ExportArgs) -> AppResult<()> {
                     client_done = true;
                     match done {
                         Ok(Ok(())) => {
+                            if !wall_clock {
+                                // The recording's last second, looked at
+                                // after its events (as `snapshot` does).
+                                lock(&monitor).look_alerts(None);
+                            }
                             tracing::info!("the source ended; its last figures stay served");
                         }
                         Ok(Err(SourceFailure(why))) => break Err(AppError::Runtime(why)),
@@ -85,6 +94,9 @@ pub fn export_command(args: ExportArgs) -> AppResult<()> {
             }
         };
         client.abort();
+        if let Some(a) = actions {
+            a.abort();
+        }
         let _ = quit.send(());
         // Graceful: requests under way are answered; a client that holds
         // its connection open is not waited for long.

@@ -2,10 +2,15 @@
 //! its stdin and in `QUEUETOP_ALERT_*` variables, killed at its timeout.
 //! Its output is read as it comes (so a program that floods stdout never
 //! blocks on a full pipe) and only the first few KiB are kept, for the log.
+//!
+//! The program runs in a process group of its own: at the timeout the whole
+//! group is killed, so a script's children (`sh -c 'curl ... & wait'`) go
+//! with it instead of living on, unseen, holding its pipes.
 
 use std::process::Stdio;
 use std::time::Duration;
 
+use rustix::process::{Pid, Signal, kill_process_group};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 use tokio::process::Command;
 
@@ -31,6 +36,30 @@ pub struct ExecReport {
     /// The start of its stdout and stderr (at most [`KEEP`] bytes each).
     pub stdout: Vec<u8>,
     pub stderr: Vec<u8>,
+}
+
+/// A running program's process group. Dropped while the program runs (the
+/// task running the action was cancelled), it kills the group, as
+/// `kill_on_drop` kills the program alone.
+struct Group(Option<Pid>);
+
+impl Group {
+    fn kill(&self) {
+        if let Some(pgid) = self.0 {
+            // ESRCH (already gone) is what we wanted anyway.
+            let _ = kill_process_group(pgid, Signal::KILL);
+        }
+    }
+
+    fn disarm(&mut self) {
+        self.0 = None;
+    }
+}
+
+impl Drop for Group {
+    fn drop(&mut self) {
+        self.kill();
+    }
 }
 
 /// Reads `r` to its end, keeping the first [`KEEP`] bytes and counting all.
@@ -66,12 +95,16 @@ pub async fn run(argv: &[String], msg: &AlertMessage, timeout: Duration) -> Exec
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
-        // Dropped (the timeout) means killed: nothing outlives its action.
+        // Its own group (pgid = its pid), so that its children can be
+        // killed with it.
+        .process_group(0)
+        // Dropped means killed: nothing outlives its action.
         .kill_on_drop(true);
     let mut child = match cmd.spawn() {
         Ok(c) => c,
         Err(e) => return failed(format!("cannot start {program}: {e}")),
     };
+    let mut group = Group(child.id().and_then(|id| Pid::from_raw(id as i32)));
     let stdin = child.stdin.take();
     let json = msg.json();
     // The program may never read its stdin: write it on the side, and
@@ -91,10 +124,15 @@ pub async fn run(argv: &[String], msg: &AlertMessage, timeout: Duration) -> Exec
         Ok(Ok(s)) => ExecOutcome::Failed(format!("{program} exited with {s}")),
         Ok(Err(e)) => ExecOutcome::Failed(format!("{program}: {e}")),
         Err(_) => {
+            // The leader is not reaped yet, so its pid still names this
+            // group: kill every member, then reap the leader.
+            group.kill();
             let _ = child.kill().await;
             ExecOutcome::TimedOut
         }
     };
+    // Reaped: its pid may name another process from here on.
+    group.disarm();
     // The program is gone; its pipes end unless it left children holding
     // them: wait a little for what it wrote, then leave them.
     let collect = |h: Option<tokio::task::JoinHandle<(Vec<u8>, u64)>>| async move {

@@ -16,9 +16,11 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use queuetop_engine::alert::Level;
-use queuetop_engine::config::{ActionKind, Actions};
+use queuetop_engine::config::{self, ActionKind, Actions, ConfigFile};
 use queuetop_engine::monitor::{Monitor, lock};
 use tokio::sync::Semaphore;
+
+use crate::error::{AppError, AppResult};
 
 use exec::ExecOutcome;
 use limit::RateLimit;
@@ -118,6 +120,23 @@ impl Notifier {
             running: Arc::new(Mutex::new(HashSet::new())),
             http_slots: Arc::new(Semaphore::new(MAX_HTTP_IN_FLIGHT)),
         }))
+    }
+
+    /// The config file's `[[alerts.actions]]`, ready to run: the one way
+    /// the view, `queuetop export` and `queuetop relay` start them. `None`
+    /// when there are none; a bad action or a missing token variable is a
+    /// config error (exit 2).
+    pub fn from_config(file: &ConfigFile) -> AppResult<Option<Self>> {
+        Self::new(&config::actions(file)?).map_err(AppError::Usage)
+    }
+
+    /// Follows `monitor`'s alert changes on a task of the current runtime
+    /// until that task is aborted or the runtime ends.
+    /// Changes from now on are sent, even those made before the task first
+    /// runs (a replay at full speed does not wait for it).
+    pub fn spawn(self, monitor: Arc<Mutex<Monitor>>) -> tokio::task::JoinHandle<()> {
+        let from = lock(&monitor).alert_seq();
+        tokio::spawn(self.watch_from(monitor, from))
     }
 
     pub fn stats(&self) -> Arc<Stats> {
@@ -225,8 +244,13 @@ impl Notifier {
     }
 
     /// Follows the monitor's changes until the task is dropped.
-    pub async fn watch(mut self, monitor: Arc<Mutex<Monitor>>) {
-        let mut next = lock(&monitor).alert_seq();
+    pub async fn watch(self, monitor: Arc<Mutex<Monitor>>) {
+        let next = lock(&monitor).alert_seq();
+        self.watch_from(monitor, next).await
+    }
+
+    /// [`Notifier::watch`] from the change numbered `next` on.
+    async fn watch_from(mut self, monitor: Arc<Mutex<Monitor>>, mut next: u64) {
         let mut tick = tokio::time::interval(POLL);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {

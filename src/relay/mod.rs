@@ -30,6 +30,7 @@ use queuetop_feed::{LocalClock, WsTransport};
 use crate::exporter::{Exporter, Look};
 use crate::ingest::counters::Counters;
 use crate::ingest::{self, Listen, ListenFlags};
+use crate::notify::Notifier;
 use publish::Relay;
 use queuetop_engine::floor::WindowKind;
 use queuetop_engine::monitor::{SourceInfo, SourceKind, lock};
@@ -144,7 +145,15 @@ pub fn relay_command(args: RelayArgs) -> AppResult<()> {
         .enable_all()
         .build()
         .map_err(|e| AppError::Runtime(format!("cannot start the runtime: {e}")))?;
-    runtime.block_on(run(plan, input, monitor, timing.max_frame_bytes, exporter))
+    let notifier = crate::notify::Notifier::from_config(&r.file)?;
+    runtime.block_on(run(
+        plan,
+        input,
+        monitor,
+        timing.max_frame_bytes,
+        exporter,
+        notifier,
+    ))
 }
 
 /// One line on stderr; a failed write (a closed terminal) is let go.
@@ -217,6 +226,7 @@ async fn run(
     monitor: Arc<Mutex<queuetop_engine::monitor::Monitor>>,
     max_line: usize,
     exporter: Option<Exporter>,
+    notifier: Option<Notifier>,
 ) -> AppResult<()> {
     // The listener binds before anything else: a taken port is a fatal
     // config error, not something to retry.
@@ -268,31 +278,29 @@ async fn run(
     let live = input.wall_clock();
     // Served from here on: the outbox (and so the numbering) exists once
     // the broker was reached the first time.
-    let serving = exporter.map(|e| {
-        let e = e.with_relay(shared.clone());
+    // A live floor moves on to the wall clock between events, as in
+    // `queuetop export`, so waits and windows are current and alert rules
+    // on time (an agent too long in wrap-up) are looked at.
+    let ticking = (live && (exporter.is_some() || notifier.is_some())).then(|| {
         let monitor = relay.monitor.clone();
         tokio::spawn(async move {
-            // A live floor moves on to the wall clock between events, as
-            // in `queuetop export`, so waits and windows are current.
-            let ticking = async {
-                let mut ticks = tokio::time::interval(TICK);
-                loop {
-                    ticks.tick().await;
-                    if live {
-                        lock(&monitor).tick(Ts(system_ms()));
-                    }
-                }
-            };
-            tokio::select! {
-                r = e.run(std::future::pending()) => {
-                    if let Err(e) = r {
-                        tracing::error!("relay: the metrics server stopped: {e}");
-                    }
-                }
-                () = ticking => {}
+            let mut ticks = tokio::time::interval(TICK);
+            loop {
+                ticks.tick().await;
+                lock(&monitor).tick(Ts(system_ms()));
             }
         })
     });
+    let serving = exporter.map(|e| {
+        let e = e.with_relay(shared.clone());
+        tokio::spawn(async move {
+            if let Err(e) = e.run(std::future::pending()).await {
+                tracing::error!("relay: the metrics server stopped: {e}");
+            }
+        })
+    });
+    // Alert actions run beside the source, as in the view.
+    let acting = notifier.map(|n| n.spawn(relay.monitor.clone()));
     let snapshots = {
         let relay = relay.clone();
         let every = plan.every;
@@ -345,8 +353,8 @@ async fn run(
         stop_signal().await;
     }
     publishing.abort();
-    if let Some(s) = serving {
-        s.abort();
+    for task in [serving, ticking, acting].into_iter().flatten() {
+        task.abort();
     }
     result
 }

@@ -353,6 +353,36 @@ async fn exec_that_hangs_is_killed_at_its_timeout() {
     assert!(!alive, "process {pid} still running");
 }
 
+/// Whether a process runs (a zombie waiting for its parent does not).
+fn running(pid: &str) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .map(|s| !s.contains(") Z "))
+        .unwrap_or(false)
+}
+
+#[tokio::test]
+async fn exec_timeout_kills_the_programs_children_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let pid_file = dir.path().join("pid");
+    // A child in the background that would outlive the shell by minutes.
+    let mut argv = sh("sleep 300 & echo $! > \"$1\"; sleep 300");
+    argv.push(pid_file.to_string_lossy().into_owned());
+    let r = exec::run(&argv, &message("support"), Duration::from_millis(500)).await;
+    assert_eq!(r.outcome, ExecOutcome::TimedOut);
+    let pid = std::fs::read_to_string(&pid_file).unwrap();
+    let pid = pid.trim().to_string();
+    assert!(!pid.is_empty());
+    // SIGKILL is delivered at once; reaping by init may take a moment.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while running(&pid) && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(
+        !running(&pid),
+        "the background child {pid} outlived the timeout"
+    );
+}
+
 #[tokio::test]
 async fn exec_that_fails_is_counted() {
     let mut n =
@@ -405,4 +435,79 @@ async fn exec_that_floods_stdout_neither_blocks_nor_grows_memory() {
     assert_eq!(r.stdout_bytes, 20_000_000);
     assert_eq!(r.stdout.len(), KEEP);
     assert_eq!(r.stderr, b"done\n");
+}
+
+/// The headless `queuetop export` runs the config's actions as the view
+/// does: a replay's crossings reach a webhook on a real server.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn export_of_a_replay_posts_its_alerts_to_a_webhook() {
+    let server = Server::start(vec![Answer::Status(200)]).await;
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let alerts = root.join("tests/resources/alerts");
+    let rules = std::fs::read_to_string(alerts.join("05-active-at-end.toml")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("config.toml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "timezone = \"UTC\"\n[[alerts.actions]]\nwebhook = \"{}\"\n{rules}",
+            server.url
+        ),
+    )
+    .unwrap();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_queuetop"))
+        .env("XDG_CONFIG_HOME", env!("CARGO_MANIFEST_DIR"))
+        .env_remove("HOME")
+        .env("TZ", "UTC")
+        .args(["export", "--replay"])
+        .arg(alerts.join("05-active-at-end.jsonl"))
+        .args([
+            "--speed",
+            "max",
+            "--metrics-listen",
+            "127.0.0.1:0",
+            "--config",
+        ])
+        .arg(&cfg)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start queuetop export");
+    struct Killed(std::process::Child);
+    impl Drop for Killed {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let _child = Killed(child);
+    // The four crossings of 05-active-at-end.expected.json.
+    let mut want = vec![
+        ("waiting", "q", "warning"),
+        ("waiting", "q", "critical"),
+        ("wrap_up_s", "a1", "warning"),
+        ("wrap_up_s", "a1", "critical"),
+    ];
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while server.count() < want.len() && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let mut got: Vec<(String, String, String)> = server
+        .requests()
+        .iter()
+        .map(|r| {
+            assert!(r.head.starts_with("POST /hook "), "{}", r.head);
+            let v: serde_json::Value = serde_json::from_str(&r.body).expect("alert JSON");
+            let s = |k: &str| v[k].as_str().unwrap_or_default().to_string();
+            (s("rule"), s("subject"), s("level"))
+        })
+        .collect();
+    got.sort();
+    want.sort();
+    let want: Vec<(String, String, String)> = want
+        .into_iter()
+        .map(|(a, b, c)| (a.into(), b.into(), c.into()))
+        .collect();
+    assert_eq!(got, want);
 }

@@ -10,17 +10,22 @@
 //! agents (an agent has one state at a time, so rarely more than two
 //! alerts): with tens of thousands of agents firing in an outage, a look
 //! is an index and a short scan, not a hash of (rule, subject).
+//!
+//! Agents are not all looked at on every tick: only those that changed or
+//! whose time came (see `follow`); [`Engine::reference`] looks at every
+//! one, every time, to check that against.
 
 use std::collections::HashMap;
 
 use foldhash::fast::RandomState;
 use smallvec::SmallVec;
 
+use super::agents::AgentRules;
+use super::follow::{Follow, Plan};
 use super::forecast::{self, QueueForecast};
+use super::growth::Growth;
 use super::machine::Machine;
-use super::rule::{
-    AgentRule, Direction, FeedRule, Level, Limit, QueueLimits, QueueRule, RuleId, Rules,
-};
+use super::rule::{Direction, FeedRule, Level, Limit, QueueLimits, QueueRule, RuleId, Rules};
 use crate::floor::{AgentIdx, DisplayState, Floor, QueueIdx, Uncertainty, WindowKind};
 use crate::time::{Millis, Ts, secs};
 
@@ -88,17 +93,21 @@ pub struct Evaluation {
 }
 
 #[derive(Debug)]
-struct Slot {
-    machine: Machine,
+pub(super) struct Slot {
+    pub machine: Machine,
     id: Box<str>,
     seen: u64,
 }
 
 /// One agent's alert of one rule.
 #[derive(Debug)]
-struct AgentSlot {
-    rule: RuleId,
-    slot: Slot,
+pub(super) struct AgentSlot {
+    pub rule: RuleId,
+    pub slot: Slot,
+    /// Its figure as of the agent's last look, so that the value shown is
+    /// the one at the engine's last look even when the agent was not
+    /// looked at then (nothing but the value would have changed).
+    pub growth: Growth,
 }
 
 #[derive(Debug)]
@@ -110,13 +119,16 @@ pub struct Engine {
     slots: HashMap<(RuleId, Subject), Slot, RandomState>,
     /// Per agent slot of the floor: that agent's alerts pending or firing,
     /// the first in place (no pointer to chase for the usual one alert).
-    agents: Vec<SmallVec<[AgentSlot; 1]>>,
-    /// How many entries of `agents` are not empty.
-    agents_tracked: usize,
+    pub(super) agents: Vec<SmallVec<[AgentSlot; 1]>>,
     /// Per queue index: its last staffing forecast, reused while its
     /// inputs are the same.
     staffing: Vec<forecast::StaffingMemo>,
     generation: u64,
+    /// What is kept to look only at agents that changed or are due;
+    /// `None` for the reference engine, which looks at every agent.
+    follow: Option<Follow>,
+    /// The floor's now at the last look.
+    floor_now: Ts,
 }
 
 fn threshold_of(lim: &Limit, level: Level) -> Option<f64> {
@@ -145,9 +157,20 @@ impl Engine {
             queue_limits: Vec::new(),
             slots: HashMap::default(),
             agents: Vec::new(),
-            agents_tracked: 0,
             staffing: Vec::new(),
             generation: 0,
+            follow: Some(Follow::default()),
+            floor_now: Ts(0),
+        }
+    }
+
+    /// An engine that looks at every agent on every look and counts agents
+    /// from scratch each time: the plain reading of the rules, slower, for
+    /// checking [`Engine::new`]'s against (it must give the same alerts).
+    pub fn reference(rules: Rules) -> Self {
+        Engine {
+            follow: None,
+            ..Engine::new(rules)
         }
     }
 
@@ -157,18 +180,27 @@ impl Engine {
 
     /// The alerts firing now, in no order.
     pub fn active(&self) -> impl Iterator<Item = Active<'_>> + '_ {
-        let agents = self.agents.iter().enumerate().flat_map(|(i, list)| {
-            list.iter()
-                .map(move |a| ((a.rule, Subject::Agent(AgentIdx(i as u32))), &a.slot))
+        let floor_now = self.floor_now;
+        let agents = self.agents.iter().enumerate().flat_map(move |(i, list)| {
+            list.iter().map(move |a| {
+                let value = a.growth.at(floor_now);
+                ((a.rule, Subject::Agent(AgentIdx(i as u32))), &a.slot, value)
+            })
         });
         self.slots
             .iter()
-            .map(|(k, s)| (*k, s))
+            .map(|(k, s)| (*k, s, s.machine.value))
             .chain(agents)
-            .filter_map(|((rule, subject), s)| self.active_of(rule, subject, s))
+            .filter_map(|((rule, subject), s, value)| self.active_of(rule, subject, s, value))
     }
 
-    fn active_of<'e>(&'e self, rule: RuleId, subject: Subject, s: &'e Slot) -> Option<Active<'e>> {
+    fn active_of<'e>(
+        &'e self,
+        rule: RuleId,
+        subject: Subject,
+        s: &'e Slot,
+        value: Option<f64>,
+    ) -> Option<Active<'e>> {
         {
             let level = s.machine.level();
             if level == Level::Ok {
@@ -182,7 +214,7 @@ impl Engine {
                 level,
                 since: s.machine.since()?,
                 level_since: s.machine.level_since()?,
-                value: s.machine.value,
+                value,
                 threshold: self
                     .limit(rule, subject)
                     .and_then(|l| threshold_of(&l, level)),
@@ -205,7 +237,7 @@ impl Engine {
         }
     }
 
-    fn agent_list(&self, a: AgentIdx) -> &[AgentSlot] {
+    pub(super) fn agent_list(&self, a: AgentIdx) -> &[AgentSlot] {
         self.agents.get(a.0 as usize).map_or(&[], |l| l.as_slice())
     }
 
@@ -231,7 +263,7 @@ impl Engine {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn look(
+    pub(super) fn look(
         &mut self,
         rule: RuleId,
         subject: Subject,
@@ -260,12 +292,10 @@ impl Engine {
             match list.iter().position(|s| s.rule == rule) {
                 Some(p) => &mut list[p].slot,
                 None if worth(&lim, dir, v) => {
-                    if list.is_empty() {
-                        self.agents_tracked += 1;
-                    }
                     list.push(AgentSlot {
                         rule,
                         slot: new_slot(),
+                        growth: Growth::absent(),
                     });
                     &mut list.last_mut().expect("just pushed").slot
                 }
@@ -304,7 +334,16 @@ impl Engine {
             let id = floor.queue_id(QueueIdx(self.queue_limits.len() as u32));
             self.queue_limits.push(*self.rules.for_queue(id));
         }
-        let (counts, _) = floor.agent_counts();
+        self.floor_now = floor.now();
+        let agent_rules = AgentRules::new(&self.rules.agents);
+        let plan = match &mut self.follow {
+            Some(f) => f.begin(floor, now, agent_rules.ghosts()),
+            None => Plan::Every,
+        };
+        let counts = match &mut self.follow {
+            Some(f) => std::mem::take(&mut f.counts),
+            None => floor.agent_counts().0,
+        };
         let mut forecasts = Vec::with_capacity(self.queue_limits.len());
         // Per queue: oldest waiting, for the ghost check.
         let mut oldest: Vec<Option<Ts>> = Vec::with_capacity(self.queue_limits.len());
@@ -371,7 +410,12 @@ impl Engine {
                 }
             }
         }
-        self.agents(floor, &oldest, now, &mut changes);
+        if let Some(f) = &mut self.follow {
+            f.counts = counts;
+        }
+        // Agents' returns come last, after the feed's and the queues'
+        // (as when every agent was swept at the end of a look).
+        let returns = self.look_agents(floor, &agent_rules, plan, &oldest, now, &mut changes);
         let feed_values = [
             health.stale_for,
             health.disconnected_for,
@@ -410,9 +454,7 @@ impl Engine {
             self.look(rule, subject, &id, lim, None, now, &mut changes);
         }
         self.slots.retain(|_, s| !s.machine.idle());
-        if self.agents_tracked > 0 {
-            self.sweep_agents(now, &mut changes);
-        }
+        changes.extend(returns);
         Evaluation {
             changes,
             forecasts,
@@ -420,165 +462,88 @@ impl Engine {
         }
     }
 
-    /// Agents' alerts not looked at this round (the agent left the state,
-    /// or the floor) return; idle ones are dropped.
-    fn sweep_agents(&mut self, now: Ts, out: &mut Vec<Change>) {
-        let round = self.generation;
-        let mut tracked = 0;
-        for i in 0..self.agents.len() {
-            if self.agents[i].is_empty() {
-                continue;
-            }
-            let subject = Subject::Agent(AgentIdx(i as u32));
-            for k in 0..self.agents[i].len() {
-                let rule = self.agents[i][k].rule;
-                if self.agents[i][k].slot.seen == round {
-                    continue;
+    /// The agents of this look, in the floor's order: every one, or those
+    /// that changed, are due, or whose ghost figure moved with a queue's
+    /// oldest wait. Crossings go to `out`; the returns are given back.
+    fn look_agents(
+        &mut self,
+        floor: &Floor,
+        rules: &AgentRules,
+        plan: Plan,
+        oldest: &[Option<Ts>],
+        now: Ts,
+        out: &mut Vec<Change>,
+    ) -> Vec<Change> {
+        let mut returns = Vec::new();
+        let mut follow = self.follow.take();
+        match plan {
+            Plan::Every => {
+                for i in 0..floor.agent_slots().max(self.agents.len()) {
+                    let a = AgentIdx(i as u32);
+                    let due = self.look_agent(floor, rules, a, oldest, now, out, &mut returns);
+                    if let Some(f) = &mut follow {
+                        f.first_look(a, self.generation);
+                        f.schedule(a, due.on_floor, due.on_rules);
+                    }
                 }
-                let lim = self.limit(rule, subject).unwrap_or_default();
-                let s = &mut self.agents[i][k].slot;
-                let (from, to) = s.machine.step(&lim, Direction::Above, None, now);
-                if from != to {
-                    out.push(Change {
-                        rule,
-                        subject,
-                        subject_id: s.id.clone(),
-                        from,
-                        to,
-                        at: now,
-                        value: None,
-                        threshold: threshold_of(&lim, from),
-                    });
+                if let Some(f) = &mut follow {
+                    // Only to remember the queues' oldest waits.
+                    f.oldest_moved(oldest, &mut Vec::new());
                 }
             }
-            self.agents[i].retain(|s| !s.slot.machine.idle());
-            tracked += usize::from(!self.agents[i].is_empty());
+            Plan::These(mut list) => {
+                let f = follow.as_mut().expect("a list comes from following");
+                if rules.ghosts() {
+                    f.oldest_moved(oldest, &mut list);
+                }
+                list.sort_unstable();
+                for a in list {
+                    if f.first_look(a, self.generation) {
+                        let due = self.look_agent(floor, rules, a, oldest, now, out, &mut returns);
+                        f.schedule(a, due.on_floor, due.on_rules);
+                    }
+                }
+            }
         }
-        self.agents_tracked = tracked;
+        self.follow = follow;
+        returns
     }
 
-    fn agents(&mut self, floor: &Floor, oldest: &[Option<Ts>], now: Ts, out: &mut Vec<Change>) {
-        let ag = self.rules.agents.clone();
-        let fnow = floor.now();
-        let lim = |r: AgentRule| ag.rules[r.index()];
-        let min_of = |ls: &[Limit]| {
-            ls.iter()
-                .filter_map(|l| l.first(Direction::Above))
-                .fold(f64::INFINITY, f64::min)
+    /// One agent's alerts not looked at this round (it left the state, or
+    /// the floor) return; idle ones are dropped.
+    pub(super) fn sweep_agent(&mut self, a: AgentIdx, now: Ts, out: &mut Vec<Change>) {
+        let round = self.generation;
+        let i = a.0 as usize;
+        let Some(list) = self.agents.get(i) else {
+            return;
         };
-        let contact_min = min_of(&[lim(AgentRule::Talk), lim(AgentRule::OnHold)]);
-        let away_min = min_of(
-            &std::iter::once(lim(AgentRule::Away))
-                .chain(ag.reasons.iter().map(|r| r.2))
-                .collect::<Vec<_>>(),
-        );
-        let ghost = lim(AgentRule::Ghost);
-        // Agents with an alert pending or firing are looked at even below
-        // every limit (so the alert can return): those with a slot.
-        for i in 0..floor.agent_slots() {
-            let a = AgentIdx(i as u32);
-            let Some(f) = floor.agent_facts(a) else {
-                continue;
-            };
-            let subject = Subject::Agent(a);
-            let in_state = secs(fnow.since(f.since));
-            // Fast path: not past any limit that could apply, and no alert
-            // under way for this agent (only checked when some exist).
-            let could = match f.state {
-                DisplayState::OnContact => in_state > contact_min,
-                DisplayState::Away => in_state > away_min,
-                DisplayState::WrapUp => {
-                    worth(&lim(AgentRule::WrapUp), Direction::Above, Some(in_state))
-                }
-                DisplayState::Busy => {
-                    worth(&lim(AgentRule::Busy), Direction::Above, Some(in_state))
-                }
-                DisplayState::Available => {
-                    ghost.is_set() && worth(&ghost, Direction::Above, Some(in_state))
-                }
-                DisplayState::Offline => false,
-            };
-            if !could && self.agents.get(i).is_none_or(|l| l.is_empty()) {
+        if list.is_empty() {
+            return;
+        }
+        let subject = Subject::Agent(a);
+        for k in 0..self.agents[i].len() {
+            let rule = self.agents[i][k].rule;
+            if self.agents[i][k].slot.seen == round {
                 continue;
             }
-            match f.state {
-                DisplayState::OnContact => {
-                    let (talk, hold) = floor.agent_contact_times(a);
-                    for (r, v) in [
-                        (AgentRule::Talk, Some(secs(talk))),
-                        (AgentRule::OnHold, hold.map(secs)),
-                    ] {
-                        if lim(r).is_set() {
-                            self.look(RuleId::Agent(r), subject, f.id, lim(r), v, now, out);
-                        }
-                    }
-                }
-                DisplayState::Away => {
-                    let reason = f
-                        .reason
-                        .and_then(|why| ag.reasons.iter().position(|r| &*r.1 == why));
-                    match reason {
-                        Some(k) => self.look(
-                            RuleId::AwayReason(k as u16),
-                            subject,
-                            f.id,
-                            ag.reasons[k].2,
-                            Some(in_state),
-                            now,
-                            out,
-                        ),
-                        None if lim(AgentRule::Away).is_set() => self.look(
-                            RuleId::Agent(AgentRule::Away),
-                            subject,
-                            f.id,
-                            lim(AgentRule::Away),
-                            Some(in_state),
-                            now,
-                            out,
-                        ),
-                        None => {}
-                    }
-                }
-                DisplayState::WrapUp | DisplayState::Busy => {
-                    let r = if f.state == DisplayState::WrapUp {
-                        AgentRule::WrapUp
-                    } else {
-                        AgentRule::Busy
-                    };
-                    if lim(r).is_set() {
-                        self.look(
-                            RuleId::Agent(r),
-                            subject,
-                            f.id,
-                            lim(r),
-                            Some(in_state),
-                            now,
-                            out,
-                        );
-                    }
-                }
-                DisplayState::Available if ghost.is_set() => {
-                    // Available for this long while a contact of one of its
-                    // queues waited the whole time: the shorter of the two.
-                    let waited = f
-                        .queues
-                        .iter()
-                        .filter_map(|q| oldest.get(q.0 as usize).copied().flatten())
-                        .min()
-                        .map(|since| secs(fnow.since(since)));
-                    let v = waited.map(|w| w.min(in_state));
-                    self.look(
-                        RuleId::Agent(AgentRule::Ghost),
-                        subject,
-                        f.id,
-                        ghost,
-                        v,
-                        now,
-                        out,
-                    );
-                }
-                _ => {}
+            let lim = self.limit(rule, subject).unwrap_or_default();
+            let s = &mut self.agents[i][k];
+            s.growth = Growth::absent();
+            let s = &mut s.slot;
+            let (from, to) = s.machine.step(&lim, Direction::Above, None, now);
+            if from != to {
+                out.push(Change {
+                    rule,
+                    subject,
+                    subject_id: s.id.clone(),
+                    from,
+                    to,
+                    at: now,
+                    value: None,
+                    threshold: threshold_of(&lim, from),
+                });
             }
         }
+        self.agents[i].retain(|s| !s.slot.machine.idle());
     }
 }

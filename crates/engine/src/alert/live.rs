@@ -202,6 +202,50 @@ mod tests {
     }
 
     #[test]
+    fn a_resync_not_done_fires_resync_s_and_is_not_stale() {
+        use super::super::rule::{FeedRule, Level, Limit, RuleId};
+        let mut rules = Rules::default();
+        rules.feed[FeedRule::Resync.index()] = Limit {
+            warn: Some(5.0),
+            crit: Some(30.0),
+            ..Limit::default()
+        };
+        rules.feed[FeedRule::Stale.index()] = Limit {
+            warn: Some(1.0),
+            ..Limit::default()
+        };
+        let mut l = LiveAlerts::new(rules);
+        let floor = Floor::new(crate::floor::Settings::default());
+        let link = LinkFacts {
+            connected: true,
+            last_arrival: Some(Ts(0)),
+            resync_since: Some(Ts(1_000)),
+            ..LinkFacts::default()
+        };
+        let levels = |l: &LiveAlerts| {
+            l.active()
+                .map(|a| (a.rule_id, a.level, a.value))
+                .collect::<Vec<_>>()
+        };
+        // 5 s into the resync: not past 5 s yet.
+        l.look(&floor, &link, Some(Ts(6_000)));
+        assert_eq!(levels(&l), vec![]);
+        l.look(&floor, &link, Some(Ts(6_001)));
+        let resync = RuleId::Feed(FeedRule::Resync);
+        assert_eq!(levels(&l), vec![(resync, Level::Warn, Some(5.001))]);
+        l.look(&floor, &link, Some(Ts(31_001)));
+        assert_eq!(levels(&l), vec![(resync, Level::Crit, Some(30.001))]);
+        // Done: it returns; the last event is long ago, so now it is stale.
+        let done = LinkFacts {
+            resync_since: None,
+            ..link
+        };
+        l.look(&floor, &done, Some(Ts(32_000)));
+        let stale = RuleId::Feed(FeedRule::Stale);
+        assert_eq!(levels(&l), vec![(stale, Level::Warn, Some(32.0))]);
+    }
+
+    #[test]
     fn link_health_on_our_clock() {
         let f = LinkFacts {
             connected: true,

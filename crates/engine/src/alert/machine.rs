@@ -64,6 +64,35 @@ impl Stage {
     fn idle(&self) -> bool {
         self.pending.is_none() && self.firing.is_none()
     }
+
+    /// For a figure that is worse when higher and only grows until
+    /// something else changes: the value whose passing would change this
+    /// stage, and the instant one of its clocks runs out. Looks at other
+    /// times change nothing but the value shown.
+    fn wake(&self, threshold: Option<f64>, lim: &Limit) -> (Option<f64>, Option<Ts>) {
+        let Some(t) = threshold else {
+            return (None, None);
+        };
+        match (self.firing, self.pending, self.clearing) {
+            // Not past at the last look: passing starts the `for` clock.
+            (None, None, _) => (Some(t), None),
+            (None, Some(p), _) => (None, Some(p.plus(lim.hold))),
+            // Firing and not clear: a growing figure stays so.
+            (Some(_), _, None) => (None, None),
+            // Clear: back inside the margin stops the clearing clock.
+            (Some(_), _, Some(c)) => (Some(t - lim.clear_margin), Some(c.plus(lim.clear_for))),
+        }
+    }
+}
+
+/// When a machine of a growing figure must be looked at next
+/// ([`Machine::wake`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Wake {
+    /// Values whose passing changes something (warning's, critical's).
+    pub values: [Option<f64>; 2],
+    /// Instants (on the rules' clock) at which a `for` or clear clock runs out.
+    pub at: [Option<Ts>; 2],
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -90,6 +119,18 @@ impl Machine {
             Level::Warn
         } else {
             Level::Ok
+        }
+    }
+
+    /// What would change this machine next, for a figure that is worse
+    /// when higher and only grows (docs in [`Stage`]'s steps: each stage
+    /// moves only when its figure passes a value or a clock runs out).
+    pub fn wake(&self, lim: &Limit) -> Wake {
+        let (wv, wa) = self.warn.wake(lim.warn, lim);
+        let (cv, ca) = self.crit.wake(lim.crit, lim);
+        Wake {
+            values: [wv, cv],
+            at: [wa, ca],
         }
     }
 

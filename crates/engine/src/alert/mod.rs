@@ -9,9 +9,12 @@
 //! eval.changes  -> the event log;  engine.active() -> the JSON `alerts` list
 //! ```
 
+mod agents;
 pub mod erlang;
 pub mod eval;
+mod follow;
 pub mod forecast;
+pub mod growth;
 pub mod live;
 pub mod machine;
 pub mod rule;

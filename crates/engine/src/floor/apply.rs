@@ -302,6 +302,8 @@ impl Floor {
     /// Tells occupancy what an agent counts as now, if that changed (its
     /// display state, its presence, or its queues).
     pub(super) fn sync_occupancy(&mut self, a: AgentIdx, ts: Ts) {
+        // Every change of an agent's state, contacts or queues ends here.
+        self.agent_changes.note(a);
         let agent = &self.agents[a.0 as usize];
         let class = agent.occ_class();
         if class == agent.occ_class && agent.queues == agent.occ_queues {
@@ -388,6 +390,7 @@ impl Floor {
         };
         let changed = match &mut self.contacts[key].phase {
             Phase::Connected {
+                agent,
                 answered,
                 held,
                 hold_since,
@@ -396,11 +399,13 @@ impl Floor {
                 // A hold stamped before the answer counts from the answer.
                 (None, true) => {
                     *hold_since = Some(ts.max(*answered));
+                    self.agent_changes.note(*agent);
                     true
                 }
                 (Some(since), false) => {
                     *held += ts.since(since);
                     *hold_since = None;
+                    self.agent_changes.note(*agent);
                     true
                 }
                 _ => false,

@@ -20,6 +20,18 @@ pub struct AgentFacts<'f> {
     pub contacts: usize,
 }
 
+/// An agent's talk and hold as functions of time ([`Floor::agent_contact_clocks`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ContactClocks {
+    pub talk_fixed: Millis,
+    pub talk_from: Option<Ts>,
+    /// The earliest hold in progress.
+    pub hold_from: Option<Ts>,
+    /// False when the shapes hold only from a later instant (a hold stamped
+    /// after the floor's now): read the times again on the next look.
+    pub exact: bool,
+}
+
 impl Floor {
     /// Every agent slot, present or not: `AgentIdx(0..agent_slots())`.
     pub fn agent_slots(&self) -> usize {
@@ -70,6 +82,45 @@ impl Floor {
             }
         }
         (talk, hold)
+    }
+
+    /// [`Floor::agent_contact_times`] as functions of time, for a reader
+    /// that works out when they will cross a limit: from now on, while the
+    /// agent's contacts stay as they are, talk is `max(fixed, t - from)`
+    /// and hold `max(0, t - from)`.
+    pub fn agent_contact_clocks(&self, a: AgentIdx) -> ContactClocks {
+        let mut clocks = ContactClocks {
+            talk_fixed: 0,
+            talk_from: None,
+            hold_from: None,
+            exact: true,
+        };
+        let Some(agent) = self.agents.get(a.0 as usize) else {
+            return clocks;
+        };
+        for c in agent.contacts.iter().filter_map(|k| self.contacts.get(*k)) {
+            if let Phase::Connected {
+                answered,
+                held,
+                hold_since,
+                ..
+            } = c.phase
+            {
+                let from = answered.plus(held);
+                match hold_since {
+                    // On hold: its talk stopped when the hold began.
+                    Some(h) => {
+                        clocks.talk_fixed = clocks.talk_fixed.max(h.since(from));
+                        clocks.hold_from = Some(clocks.hold_from.map_or(h, |x| x.min(h)));
+                        // A hold stamped ahead of the clock: talk still
+                        // grows until then, a shape not written above.
+                        clocks.exact &= h <= self.now;
+                    }
+                    None => clocks.talk_from = Some(clocks.talk_from.map_or(from, |x| x.min(from))),
+                }
+            }
+        }
+        clocks
     }
 
     /// When the oldest contact waiting in a queue began to wait.

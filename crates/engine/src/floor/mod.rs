@@ -9,6 +9,7 @@
 
 mod apply;
 mod audit;
+mod changes;
 mod conversation;
 mod export;
 mod facts;
@@ -31,7 +32,7 @@ use slab::Slab;
 use crate::protocol::{Decoded, Event, EventKind};
 use crate::time::Ts;
 
-pub use facts::AgentFacts;
+pub use facts::{AgentFacts, ContactClocks};
 pub use live::{Channel, DisplayState};
 pub use sample::{AgentIdx, QueueIdx};
 pub use settings::{DEFAULT_SL_THRESHOLD, DayStart, Limits, QueuePolicy, Settings, SlFormula};
@@ -92,6 +93,8 @@ pub struct Floor {
     resyncing: bool,
     /// Doubts that make window figures uncertain (gaps, resyncs, drops).
     trust: trust::Trust,
+    /// Agents changed, for the alert engine.
+    agent_changes: changes::AgentChanges,
 }
 
 impl Floor {
@@ -120,6 +123,7 @@ impl Floor {
             guessed_now: false,
             resyncing: false,
             trust: trust::Trust::default(),
+            agent_changes: changes::AgentChanges::default(),
             settings,
         };
         // Queues named in the config are shown even before the feed names them.

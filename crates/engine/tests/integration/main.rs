@@ -2,6 +2,7 @@
 //! tests/resources at the repository root), the floor's properties and the
 //! dialects, all through the public API with time passed in.
 
+mod alert_follow;
 mod alerts;
 mod dialect_amazon_connect;
 mod dialect_asterisk;
