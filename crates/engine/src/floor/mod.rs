@@ -15,10 +15,12 @@ mod facts;
 mod histogram;
 mod live;
 mod memory;
+mod merge;
 mod occupancy;
 mod resync;
 mod sample;
 mod settings;
+mod sites;
 mod trust;
 mod view;
 mod window;
@@ -92,6 +94,9 @@ pub struct Floor {
     resyncing: bool,
     /// Doubts that make window figures uncertain (gaps, resyncs, drops).
     trust: trust::Trust,
+    /// The id prefix of the site whose snapshot is being applied: it
+    /// replaces that site's live state only (docs/sites.md).
+    site_scope: Option<Box<str>>,
 }
 
 impl Floor {
@@ -120,6 +125,7 @@ impl Floor {
             guessed_now: false,
             resyncing: false,
             trust: trust::Trust::default(),
+            site_scope: None,
             settings,
         };
         // Queues named in the config are shown even before the feed names them.

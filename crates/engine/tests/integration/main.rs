@@ -16,3 +16,4 @@ mod invisible;
 mod live_snapshot;
 mod protocol;
 mod scenarios;
+mod sites;
