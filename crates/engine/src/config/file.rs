@@ -42,6 +42,9 @@ pub struct ConfigFile {
     pub repeat_window: Option<Dur>,
     #[serde(default)]
     pub feed: FeedSection,
+    /// Several feeds in one view, one site each (docs/sites.md).
+    #[serde(default)]
+    pub feeds: Vec<toml::Spanned<SiteFeedSection>>,
     #[serde(default)]
     pub defaults: QueueSection,
     #[serde(default)]
@@ -157,6 +160,26 @@ pub struct FeedSection {
     pub max_frame_bytes: Option<u64>,
     pub max_message_bytes: Option<u64>,
     pub record: Option<String>,
+}
+
+/// One `[[feeds]]`: a site and where its events come from. The timings
+/// and limits are `[feed]`'s, shared by every site.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteFeedSection {
+    pub site: String,
+    pub url: Option<String>,
+    pub dialect: Option<String>,
+    pub token_env: Option<String>,
+    pub token_file: Option<String>,
+    pub subscribe: Option<String>,
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    pub ca_file: Option<String>,
+    pub proxy: Option<String>,
+    /// The built-in demo as this site (instead of `url`), with its seed.
+    pub demo: Option<bool>,
+    pub seed: Option<u64>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]

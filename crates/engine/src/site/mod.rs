@@ -61,9 +61,49 @@ pub fn split(id: &str) -> (Option<&str>, &str) {
     }
 }
 
+/// A config map keyed by queue id (`[queues.ID]`: settings, alert rules)
+/// for a floor of `sites`: a key naming a site (`paris/billing`) applies
+/// there only; any other (`billing`) applies to that queue at every site
+/// that has no key of its own for it.
+pub fn per_site<V: Clone>(
+    map: &std::collections::HashMap<String, V>,
+    sites: &[SiteName],
+) -> std::collections::HashMap<String, V> {
+    let sited = |k: &str| matches!(split(k).0, Some(s) if sites.iter().any(|n| n.as_str() == s));
+    let mut out: std::collections::HashMap<String, V> = map
+        .iter()
+        .filter(|(k, _)| sited(k))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    for (k, v) in map.iter().filter(|(k, _)| !sited(k)) {
+        for s in sites {
+            out.entry(format!("{}{k}", s.prefix()))
+                .or_insert_with(|| v.clone());
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_queue_key_applies_at_every_site_unless_a_site_has_its_own() {
+        let sites = [
+            SiteName::new("paris").unwrap(),
+            SiteName::new("lisbon").unwrap(),
+        ];
+        let map: std::collections::HashMap<String, u32> = [
+            ("billing".to_string(), 20),
+            ("paris/billing".to_string(), 30),
+        ]
+        .into();
+        let got = per_site(&map, &sites);
+        assert_eq!(got.len(), 2);
+        assert_eq!(got["paris/billing"], 30);
+        assert_eq!(got["lisbon/billing"], 20);
+    }
 
     #[test]
     fn names_are_one_subject_token_without_the_separator() {
