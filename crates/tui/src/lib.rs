@@ -20,6 +20,7 @@ pub mod layout;
 pub mod log;
 pub mod model;
 pub mod run;
+pub mod sites;
 pub mod state;
 pub mod terminal;
 pub mod theme;

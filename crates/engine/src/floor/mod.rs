@@ -97,6 +97,9 @@ pub struct Floor {
     /// The id prefix of the site whose snapshot is being applied: it
     /// replaces that site's live state only (docs/sites.md).
     site_scope: Option<Box<str>>,
+    /// The event being applied is the first of its site: its snapshot
+    /// replaces nothing of that site, so it raises no doubt.
+    site_first: bool,
 }
 
 impl Floor {
@@ -126,6 +129,7 @@ impl Floor {
             resyncing: false,
             trust: trust::Trust::default(),
             site_scope: None,
+            site_first: false,
             settings,
         };
         // Queues named in the config are shown even before the feed names them.
@@ -263,7 +267,7 @@ impl Floor {
         // one may have skipped outcomes we never counted; the very first
         // one replaces nothing, and one that only repeats what we held (a
         // relay's periodic snapshot) hides nothing.
-        if surprised && self.counts.events > 1 {
+        if surprised && self.counts.events > 1 && !self.site_first {
             self.doubt(Doubt::Resync);
         }
     }

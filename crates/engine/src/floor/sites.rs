@@ -12,10 +12,14 @@ impl Floor {
     /// Applies an event of the site whose ids start with `prefix`: as
     /// [`Floor::apply`], except that a snapshot replaces that site's
     /// queues, agents and contacts and leaves the other sites' alone.
-    pub fn apply_in_site(&mut self, ev: &Event<'_>, prefix: &str) {
+    /// `first`: nothing of this site was applied before (its first
+    /// snapshot replaces nothing and raises no doubt).
+    pub fn apply_in_site(&mut self, ev: &Event<'_>, prefix: &str, first: bool) {
         self.site_scope = Some(prefix.into());
+        self.site_first = first;
         self.apply(ev);
         self.site_scope = None;
+        self.site_first = false;
     }
 
     /// A site's own numbering found a duplicate or a gap (each site counts

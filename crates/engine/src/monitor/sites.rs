@@ -176,7 +176,7 @@ impl Monitor {
                 }
                 clock.observe(local, ev.ts);
                 floor.advance(clock.feed_now(local));
-                floor.apply_in_site(&into_site(ev, prefix), prefix);
+                floor.apply_in_site(&into_site(ev, prefix), prefix, counts.events == 0);
                 counts.events += 1;
                 applied += 1;
             }
