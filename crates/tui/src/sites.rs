@@ -143,3 +143,15 @@ pub fn header_parts(links: &[SiteLink], width: usize, theme: Theme) -> Vec<(Stri
     }
     out
 }
+
+/// A queue's or agent's label in the events log: in a view of sites, with
+/// its site (`Billing (lisbon)`), since two sites may share names.
+pub fn with_site(m: &Monitor, id: &str, label: &str) -> String {
+    match queuetop_engine::site::split(id) {
+        (Some(site), own) if m.has_sites() => {
+            let shown = if label == id { own } else { label };
+            format!("{} ({site})", clean(shown))
+        }
+        _ => label.to_string(),
+    }
+}
