@@ -11,6 +11,7 @@ mod e2e_tmux;
 mod exporter;
 mod feed_cli;
 mod ingest;
+mod ingest_slow;
 mod nats;
 mod notify;
 mod sites;
