@@ -144,7 +144,7 @@ fn one(key: &str, f: &SiteFeedSection, r: &Resolved) -> AppResult<SiteSource> {
         }
         Some(Scheme::Nats) => {
             return Err(usage(
-                "url`: a site cannot read NATS yet; read every site with one wildcard subject instead (docs/sites.md)".into(),
+                "url`: a site cannot be read from NATS yet; read every site with one wildcard subject (--subject 'queuetop.*.events', docs/sites.md)".into(),
             ));
         }
         None => {

@@ -137,12 +137,29 @@ impl Monitor {
     /// A live frame of site `i` arrived at `local`: as
     /// [`Monitor::live_frame`], with the site's numbering, clock and ids.
     pub fn site_live_frame(&mut self, i: usize, text: &str, local: Ts) -> Signal {
+        self.site_frame(i, text, Some(local))
+    }
+
+    /// A frame of site `i` from a broker's history: as
+    /// [`Monitor::replay_frame`], applied on the events' own time.
+    pub fn site_replay_frame(&mut self, i: usize, text: &str) {
+        self.site_frame(i, text, None);
+    }
+
+    /// `local`: our wall clock for a live frame, `None` for history.
+    fn site_frame(&mut self, i: usize, text: &str, local: Option<Ts>) -> Signal {
         let Some(site) = self.sites.get_mut(i) else {
             return Signal::None;
         };
-        site.last_frame_local = Some(local);
-        let received = site.clock.feed_now(local);
         let floor = &mut self.floor;
+        let at = local.unwrap_or(floor.now());
+        if local.is_some() {
+            site.last_frame_local = Some(at);
+        }
+        let received = match local {
+            Some(l) => site.clock.feed_now(l),
+            None => floor.now(),
+        };
         let Site {
             dialect,
             clock,
@@ -174,8 +191,13 @@ impl Monitor {
                     counts.gaps += 1;
                     floor.note_site_seq(false, true);
                 }
-                clock.observe(local, ev.ts);
-                floor.advance(clock.feed_now(local));
+                match local {
+                    Some(l) => {
+                        clock.observe(l, ev.ts);
+                        floor.advance(clock.feed_now(l));
+                    }
+                    None => floor.advance(ev.ts),
+                }
                 floor.apply_in_site(&into_site(ev, prefix), prefix, counts.events == 0);
                 counts.events += 1;
                 applied += 1;
@@ -194,19 +216,55 @@ impl Monitor {
                     floor.note_site_seq(false, true);
                 }
                 counts.rejected += 1;
-                rejects.note(r.kind, &r.excerpt, local);
+                rejects.note(r.kind, &r.excerpt, at);
                 floor.count_rejected();
             }
         });
+        let at = local.unwrap_or(self.floor.now());
         if applied > 0 {
-            site.last_event_local = Some(local);
-            site.rate.add(applied, local);
-            self.last_event_local = Some(local);
-            self.rate.add(applied, local);
+            site.last_event_local = Some(at);
+            site.rate.add(applied, at);
+            self.last_event_local = Some(at);
+            self.rate.add(applied, at);
         }
-        self.last_frame_local = Some(local);
+        if local.is_some() {
+            self.last_frame_local = Some(at);
+        }
         self.generation += 1;
         signal
+    }
+
+    /// The index of the site named `name`, added (in name order) the first
+    /// time it is seen: a broker subject with a wildcard finds its sites
+    /// as their frames come. `None` past `max` sites.
+    pub fn site_named(
+        &mut self,
+        name: &SiteName,
+        source: &SourceInfo,
+        dialect: impl FnOnce() -> Box<dyn Dialect>,
+        max: usize,
+    ) -> Option<usize> {
+        match self.sites.binary_search_by(|s| s.name.cmp(name)) {
+            Ok(i) => Some(i),
+            Err(_) if self.sites.len() >= max => None,
+            Err(i) => {
+                self.add_site(name.clone(), source.clone(), dialect());
+                let mut site = self.sites.pop()?;
+                // Found on a link already up: it shares that link.
+                site.link = self.link.clone();
+                site.connected_once = self.connected_once;
+                self.sites.insert(i, site);
+                Some(i)
+            }
+        }
+    }
+
+    /// One link for every site (a broker connection carrying them all).
+    pub fn set_shared_link(&mut self, state: LinkState) {
+        for s in &mut self.sites {
+            s.link = state.clone();
+        }
+        self.set_link(state);
     }
 
     /// Site `i` refused a frame before decoding it.
