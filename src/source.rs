@@ -172,6 +172,11 @@ impl Source {
         if let Spec::Sites { sites } = &self.kind {
             return sites::monitor(r, self.info.clone(), sites, track_today);
         }
+        if let Spec::Broker { follow, .. } = &self.kind
+            && queuetop_feed::nats::reader::site_token(&follow.subject).is_some()
+        {
+            return sites::broker_monitor(r, self.info.clone(), track_today);
+        }
         build_monitor(r, self.info.clone(), self.dialect, track_today)
     }
 

@@ -193,6 +193,14 @@ pub fn monitor(
     let mut settings = r.metrics.settings.clone();
     settings.track_today = track_today;
     settings.queues = per_site(&settings.queues, &names);
+    // A group at one site is not the same group at another.
+    for (id, policy) in settings.queues.iter_mut() {
+        if let (Some(site), _) = queuetop_engine::site::split(id)
+            && let Some(g) = &policy.group
+        {
+            policy.group = Some(g.in_site(&format!("{site}/")));
+        }
+    }
     let mut rules = r.rules.clone();
     rules.queues = per_site(&rules.queues, &names);
     let mut m = Monitor::new(Floor::new(settings), info, DialectKind::Native.make());
@@ -205,6 +213,27 @@ pub fn monitor(
             s.dialect.make_with(&dialect_setup(&r.file)),
         );
     }
+    Ok(m)
+}
+
+/// The monitor of a NATS subject with a wildcard, whose sites are known
+/// only as their frames come: `[queues.ID]` tables are left out (they
+/// would show as queues of no site); `[defaults]` applies to every queue.
+pub fn broker_monitor(r: &Resolved, info: SourceInfo, track_today: bool) -> AppResult<Monitor> {
+    if !r.file.queues.is_empty() {
+        tracing::warn!(
+            "[queues.ID] tables do not apply to the sites of a wildcard subject (docs/sites.md)"
+        );
+    }
+    let timing = config::feed_timing(&r.file.feed)?;
+    let mut settings = r.metrics.settings.clone();
+    settings.track_today = track_today;
+    settings.queues.clear();
+    let mut rules = r.rules.clone();
+    rules.queues.clear();
+    let mut m = Monitor::new(Floor::new(settings), info, DialectKind::Native.make());
+    m.resync_grace = timing.resync_grace;
+    m.set_alert_rules(rules);
     Ok(m)
 }
 

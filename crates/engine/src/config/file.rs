@@ -186,6 +186,9 @@ pub struct SiteFeedSection {
 #[serde(deny_unknown_fields)]
 pub struct QueueSection {
     pub name: Option<String>,
+    /// A group of queues shown together with its totals (skill, team,
+    /// line of business); `[queues.ID]` only (docs/ui.md, Queue groups).
+    pub group: Option<String>,
     pub sl_threshold_s: Option<f64>,
     pub sl_target_pct: Option<f64>,
     pub sl_formula: Option<String>,

@@ -12,6 +12,7 @@ mod audit;
 mod conversation;
 mod export;
 mod facts;
+mod groups;
 mod histogram;
 mod live;
 mod memory;
@@ -34,6 +35,7 @@ use crate::protocol::{Decoded, Event, EventKind};
 use crate::time::Ts;
 
 pub use facts::AgentFacts;
+pub use groups::GroupKey;
 pub use live::{Channel, DisplayState};
 pub use sample::{AgentIdx, QueueIdx};
 pub use settings::{DEFAULT_SL_THRESHOLD, DayStart, Limits, QueuePolicy, Settings, SlFormula};

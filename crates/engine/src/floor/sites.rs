@@ -4,8 +4,7 @@
 //! site's live state only, and a site's total row adds up its queues.
 
 use super::Floor;
-use super::sample::Agg;
-use super::view::{AgentCounts, Figures, QueueView, WindowKind};
+use super::view::{AgentCounts, QueueView, WindowKind};
 use crate::protocol::Event;
 
 impl Floor {
@@ -65,38 +64,7 @@ impl Floor {
         kind: WindowKind,
         agents: AgentCounts,
     ) -> QueueView<'f> {
-        let scopes = self.scopes(kind);
-        let mut agg = Agg::default();
-        let (mut waiting, mut oldest) = (0, None);
-        for (i, q) in self.queues.iter().enumerate() {
-            if !q.id.starts_with(prefix) {
-                continue;
-            }
-            if let Some(a) = scopes.queues.get(i) {
-                agg.merge(a);
-            }
-            waiting += q.waiting.len();
-            oldest = match (oldest, q.oldest()) {
-                (Some(a), Some(b)) => Some(std::cmp::min(a, b)),
-                (a, b) => a.or(b),
-            };
-        }
-        let total = self.totals(kind, agents);
-        let formula = total.sl_formula;
-        QueueView {
-            idx: None,
-            id: prefix,
-            name: None,
-            waiting,
-            longest_wait: oldest.map_or(0, |since| self.now.since(since)),
-            agents,
-            figures: Figures {
-                // Occupancy is an integral over agents, not a sum of queue
-                // samples: a site's row leaves it out (docs/sites.md).
-                occupancy: None,
-                ..Figures::from_agg(&agg, formula)
-            },
-            ..total
-        }
+        let sum = self.sum_queues(kind, |id| id.starts_with(prefix));
+        self.sum_view(prefix, None, kind, sum, agents)
     }
 }
