@@ -13,7 +13,7 @@ use queuetop_engine::config::{self, FeedSection, SiteFeedSection};
 use queuetop_engine::dialect::DialectKind;
 use queuetop_engine::floor::Floor;
 use queuetop_engine::monitor::{Monitor, SourceInfo, SourceKind};
-use queuetop_engine::site::{SiteName, per_site};
+use queuetop_engine::site::{SiteName, per_site, policies_per_site};
 use queuetop_feed as feed;
 use queuetop_feed::ami::{AmiConfig, AmiTarget, AmiTransport};
 use queuetop_feed::scheme::Scheme;
@@ -192,15 +192,7 @@ pub fn monitor(
     let timing = config::feed_timing(&r.file.feed)?;
     let mut settings = r.metrics.settings.clone();
     settings.track_today = track_today;
-    settings.queues = per_site(&settings.queues, &names);
-    // A group at one site is not the same group at another.
-    for (id, policy) in settings.queues.iter_mut() {
-        if let (Some(site), _) = queuetop_engine::site::split(id)
-            && let Some(g) = &policy.group
-        {
-            policy.group = Some(g.in_site(&format!("{site}/")));
-        }
-    }
+    settings.queues = policies_per_site(&settings.queues, &names);
     let mut rules = r.rules.clone();
     rules.queues = per_site(&rules.queues, &names);
     let mut m = Monitor::new(Floor::new(settings), info, DialectKind::Native.make());

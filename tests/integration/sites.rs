@@ -73,7 +73,7 @@ fn two_sites_side_by_side_in_a_real_terminal() {
             && s.contains("rome DOWN")
             && s.contains("paris ok")
             && s.contains("lisbon ok")
-            && row(s, "paris ")
+            && row(s, "▾ paris")
             && row(s, "TOTAL")
     });
     // Filter to Lisbon: Paris's group goes, Lisbon's stays.
@@ -83,7 +83,7 @@ fn two_sites_side_by_side_in_a_real_terminal() {
     }
     t.keys(&["Enter"]);
     t.wait_for("Lisbon only", |s| {
-        row(s, "lisbon ") && !row(s, "paris ") && s.contains("TOTAL (all)")
+        row(s, "▾ lisbon") && !row(s, "▾ paris") && s.contains("TOTAL (all)")
     });
     t.keys(&["q"]);
     let s = t.wait_for("exit", |s| s.contains("EXITED"));

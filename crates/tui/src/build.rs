@@ -97,9 +97,7 @@ pub fn prepare<'m>(
         queues.retain(|v| f.matches(&QueueRow(v, sites)));
     }
     sort_queues(&mut queues, st.queue_sort.col, st.queue_sort.reversed);
-    if sites {
-        queues = super::sites::group(m, queues, kind, filter.is_some());
-    }
+    queues = super::tree::arrange(m, queues, kind, filter.is_some(), &st.folded);
 
     let plan = plan(area, queues.len());
     let found = st
@@ -229,7 +227,7 @@ pub fn prepare<'m>(
         // A site's total row has no details of its own.
         Pane::Queues => queues
             .get(queue_pos.index)
-            .filter(|v| !super::sites::is_site_row(v))
+            .filter(|v| !super::tree::is_summary(v))
             .and(queue_pos.id.clone())
             .map(RowId::Queue),
         Pane::Agents => agent_pos.id.clone().map(RowId::Agent),
@@ -288,6 +286,8 @@ pub fn build(
         ..
     } = frame;
 
+    // Sites or groups: the table is a tree (summary rows among the queues).
+    let tree = m.has_sites() || queues.iter().any(super::tree::is_summary);
     let queue_rows = queues
         .iter()
         .enumerate()
@@ -295,8 +295,8 @@ pub fn build(
         .take(plan.queue_rows())
         .map(|(i, v)| {
             let mut row = queue_row(v, levels_of(ctx.alerts, v), ctx.theme);
-            if m.has_sites() {
-                super::sites::name_cell(&mut row, v, m, ctx.theme);
+            if tree {
+                super::tree::name_cell(&mut row, v, m, &st.folded, ctx.theme);
             }
             row.selected = i == st.queues.index && st.focus == Pane::Queues;
             row.spark = watch
@@ -349,6 +349,7 @@ pub fn build(
             focused: st.focus == Pane::Queues,
             // Queues only: a site's total row is not one.
             shown: queues.iter().filter(|v| v.idx.is_some()).count(),
+            lines: queues.len(),
             total: all_queues,
             offset: st.queues.offset,
         },
@@ -360,6 +361,7 @@ pub fn build(
             focused: st.focus == Pane::Agents,
             shown: shown_agents,
             total: all_agents,
+            lines: 0,
             offset: st.agents.offset,
         },
         log,

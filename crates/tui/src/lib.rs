@@ -24,5 +24,6 @@ pub mod sites;
 pub mod state;
 pub mod terminal;
 pub mod theme;
+pub mod tree;
 pub mod watch;
 pub mod widgets;

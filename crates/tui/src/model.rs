@@ -47,6 +47,9 @@ pub struct TableScene {
     /// Rows after filtering, and before.
     pub shown: usize,
     pub total: usize,
+    /// Lines of the list, a tree's site and group rows included (what
+    /// scrolls); 0 when it is `shown`.
+    pub lines: usize,
     /// Index of the first visible row.
     pub offset: usize,
 }

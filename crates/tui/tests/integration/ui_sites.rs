@@ -10,7 +10,7 @@ use queuetop_engine::dialect::DialectKind;
 use queuetop_engine::floor::{Floor, WindowKind};
 use queuetop_engine::health::LinkState;
 use queuetop_engine::monitor::{Monitor, SourceInfo, SourceKind};
-use queuetop_engine::site::{SiteName, per_site};
+use queuetop_engine::site::{SiteName, per_site, policies_per_site};
 use queuetop_engine::time::Ts;
 use queuetop_tui::action::Action;
 use queuetop_tui::run::{View, ViewOptions, draw};
@@ -35,14 +35,18 @@ macro_rules! snap {
 const LOCAL: Ts = Ts(1_795_425_600_000);
 
 fn three_sites() -> (Monitor, View, ViewOptions) {
-    let text = std::fs::read_to_string(dir().join("config.toml")).expect("config");
+    three_sites_with("config.toml")
+}
+
+pub(super) fn three_sites_with(config_file: &str) -> (Monitor, View, ViewOptions) {
+    let text = std::fs::read_to_string(dir().join(config_file)).expect("config");
     let file = config::parse(&text).expect("config parses");
     let names: Vec<SiteName> = ["paris", "lisbon", "rome"]
         .iter()
         .map(|n| SiteName::new(n).unwrap())
         .collect();
     let mut settings = config::metrics(&file, None).expect("metrics").settings;
-    settings.queues = per_site(&settings.queues, &names);
+    settings.queues = policies_per_site(&settings.queues, &names);
     let mut rules = config::rules(&file).expect("rules");
     rules.queues = per_site(&rules.queues, &names);
     let mut m = Monitor::new(
@@ -91,7 +95,13 @@ fn three_sites() -> (Monitor, View, ViewOptions) {
     (m, View::new(WindowKind::Rolling), opts)
 }
 
-fn render(m: &mut Monitor, view: &mut View, opts: &ViewOptions, w: u16, h: u16) -> String {
+pub(super) fn render(
+    m: &mut Monitor,
+    view: &mut View,
+    opts: &ViewOptions,
+    w: u16,
+    h: u16,
+) -> String {
     view.look(m, opts, LOCAL);
     let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
     let area = Rect::new(0, 0, w, h);
@@ -104,7 +114,7 @@ fn render(m: &mut Monitor, view: &mut View, opts: &ViewOptions, w: u16, h: u16) 
 }
 
 /// The screen's lines, trimmed, for assertions on rows.
-fn lines(s: &str) -> Vec<String> {
+pub(super) fn lines(s: &str) -> Vec<String> {
     s.lines()
         .map(|l| l.trim_matches('"').trim_end().to_string())
         .collect()
@@ -121,7 +131,7 @@ fn three_sites_one_dead_at_80x24() {
         "{s}"
     );
     // Paris's group heads the table, its queues indented under it.
-    let paris = l.iter().position(|r| r.starts_with("paris ")).expect(&s);
+    let paris = l.iter().position(|r| r.starts_with("▾ paris")).expect(&s);
     assert!(l[paris + 1].starts_with("  Billing"), "{s}");
     // Both sites' queues are counted apart: 4 queues each.
     assert!(s.contains("Queues 8 "), "{s}");
@@ -134,13 +144,13 @@ fn three_sites_one_dead_at_160x48() {
     let s = render(&mut m, &mut view, &opts, 160, 48);
     let l = lines(&s);
     for site in ["paris", "lisbon"] {
-        assert!(l.iter().any(|r| r.starts_with(&format!("{site} "))), "{s}");
+        assert!(l.iter().any(|r| r.starts_with(&format!("▾ {site}"))), "{s}");
     }
     // Rome has no queue yet its row says it is down.
-    assert!(l.iter().any(|r| r.starts_with("rome (down)‼")), "{s}");
+    assert!(l.iter().any(|r| r.starts_with("▾ rome (down)‼")), "{s}");
     let total = l.iter().find(|r| r.starts_with("TOTAL")).expect(&s);
-    let paris = l.iter().find(|r| r.starts_with("paris ")).expect(&s);
-    let lisbon = l.iter().find(|r| r.starts_with("lisbon ")).expect(&s);
+    let paris = l.iter().find(|r| r.starts_with("▾ paris")).expect(&s);
+    let lisbon = l.iter().find(|r| r.starts_with("▾ lisbon")).expect(&s);
     // The WAIT column: the grand total is the two sites' sum.
     let wait = |r: &str| -> u32 {
         r.split_whitespace()
@@ -162,7 +172,7 @@ fn the_site_filter_keeps_one_site() {
     let s = render(&mut m, &mut view, &opts, 80, 24);
     let l = lines(&s);
     assert!(s.contains("Queues 4 of 8"), "{s}");
-    assert!(l.iter().any(|r| r.starts_with("lisbon ")), "{s}");
-    assert!(!l.iter().any(|r| r.starts_with("paris ")), "{s}");
+    assert!(l.iter().any(|r| r.starts_with("▾ lisbon")), "{s}");
+    assert!(!l.iter().any(|r| r.starts_with("▾ paris")), "{s}");
     assert!(s.contains("TOTAL (all)"), "{s}");
 }
