@@ -23,6 +23,8 @@ use queuetop_feed::scheme::Scheme;
 use queuetop_feed::sink::Recording;
 use queuetop_feed::{FeedConfig, LocalClock, MonitorSink, WsTransport};
 
+mod sites;
+
 /// Why a source stopped for good before its end (a replay file that could
 /// not be read, a demo that could not start). Live feeds never stop: they
 /// reconnect.
@@ -60,6 +62,10 @@ pub enum Spec {
     Broker {
         target: NatsTarget,
         follow: Follow,
+    },
+    /// `[[feeds]]`: several sites in one view (docs/sites.md).
+    Sites {
+        sites: Vec<sites::SiteSource>,
     },
 }
 
@@ -114,6 +120,14 @@ impl Source {
                 dialect: DialectKind::Native,
             });
         }
+        if src.url.is_none() && !r.file.feeds.is_empty() {
+            let sites = sites::choose(r)?;
+            return Ok(Source {
+                info: sites::info(&sites),
+                kind: Spec::Sites { sites },
+                dialect: DialectKind::Native,
+            });
+        }
         if src.url.is_none() && r.file.feed.url.is_none() {
             return Err(AppError::Usage(NO_SOURCE_HELP.into()));
         }
@@ -155,6 +169,14 @@ impl Source {
     /// too (the view can flip to them; a snapshot of the rolling window
     /// does not need them).
     pub fn monitor(&self, r: &Resolved, track_today: bool) -> AppResult<Monitor> {
+        if let Spec::Sites { sites } = &self.kind {
+            return sites::monitor(r, self.info.clone(), sites, track_today);
+        }
+        if let Spec::Broker { follow, .. } = &self.kind
+            && queuetop_feed::nats::reader::site_token(&follow.subject).is_some()
+        {
+            return sites::broker_monitor(r, self.info.clone(), track_today);
+        }
         build_monitor(r, self.info.clone(), self.dialect, track_today)
     }
 
@@ -168,6 +190,11 @@ impl Source {
             if matches!(self.kind, Spec::Replay { .. }) {
                 return Err(AppError::Usage(
                     "--record: only a live feed or the demo can be recorded".into(),
+                ));
+            }
+            if matches!(self.kind, Spec::Sites { .. }) {
+                return Err(AppError::Usage(
+                    "--record: a recording holds one feed; record each site on its own".into(),
                 ));
             }
             let rec = Recorder::create(&path)
@@ -221,6 +248,7 @@ impl Source {
             Spec::Broker { target, follow } => Box::pin(async move {
                 match queuetop_feed::nats::reader::follow(target, follow, monitor).await {}
             }),
+            Spec::Sites { sites } => sites::task(sites, monitor),
             Spec::Demo { seed } => Box::pin(async move {
                 // The demo is served on a loopback port and read through the
                 // same client as a real feed, so it exercises the same path.

@@ -425,6 +425,9 @@ async fn feed(source: Source, relay: Relay, max_line: usize, buffer: usize) -> A
         Spec::Broker { .. } => Err(AppError::Usage(
             "relay: a NATS source cannot be relayed".into(),
         )),
+        Spec::Sites { .. } => Err(AppError::Usage(
+            "relay: one relay per site; give its source on the command line (the config's [[feeds]] are for the view)".into(),
+        )),
     }
 }
 

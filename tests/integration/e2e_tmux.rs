@@ -7,12 +7,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-struct Tmux {
+pub(super) struct Tmux {
     socket: String,
 }
 
 impl Tmux {
-    fn start(name: &str, cmd: &str) -> Tmux {
+    pub(super) fn start(name: &str, cmd: &str) -> Tmux {
         let v = Command::new("tmux").arg("-V").output();
         assert!(
             v.is_ok_and(|o| o.status.success()),
@@ -62,7 +62,7 @@ impl Tmux {
         String::from_utf8_lossy(&o.stdout).trim().to_string()
     }
 
-    fn screen(&self) -> String {
+    pub(super) fn screen(&self) -> String {
         let o = Command::new("tmux")
             .args(["-L", &self.socket, "capture-pane", "-p"])
             .output()
@@ -91,7 +91,7 @@ impl Tmux {
         pid
     }
 
-    fn keys(&self, keys: &[&str]) {
+    pub(super) fn keys(&self, keys: &[&str]) {
         let mut args = vec!["-L", self.socket.as_str(), "send-keys"];
         args.extend_from_slice(keys);
         let o = Command::new("tmux")
@@ -101,7 +101,7 @@ impl Tmux {
         assert!(o.status.success());
     }
 
-    fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+    pub(super) fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + Duration::from_secs(15);
         loop {
             let s = self.screen();

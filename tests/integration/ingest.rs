@@ -14,10 +14,10 @@ use hmac::{Hmac, Mac};
 
 use crate::nats::broker::Broker;
 
-const TOKEN: &str = "12345";
-const URL: &str = "https://hooks.example.com/twilio";
+pub(super) const TOKEN: &str = "12345";
+pub(super) const URL: &str = "https://hooks.example.com/twilio";
 
-fn free_port() -> u16 {
+pub(super) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -25,7 +25,7 @@ fn free_port() -> u16 {
         .port()
 }
 
-fn sign(params: &[(&str, &str)]) -> String {
+pub(super) fn sign(params: &[(&str, &str)]) -> String {
     let mut sorted = params.to_vec();
     sorted.sort();
     let mut data = URL.to_string();
@@ -38,14 +38,20 @@ fn sign(params: &[(&str, &str)]) -> String {
     base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
 }
 
-fn form(params: &[(&str, &str)]) -> String {
+pub(super) fn form(params: &[(&str, &str)]) -> String {
     url::form_urlencoded::Serializer::new(String::new())
         .extend_pairs(params)
         .finish()
 }
 
 /// One request; the status code of the answer.
-fn post(port: u16, path: &str, ctype: &str, headers: &[(&str, &str)], body: &[u8]) -> u16 {
+pub(super) fn post(
+    port: u16,
+    path: &str,
+    ctype: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> u16 {
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
     let mut req = format!(
@@ -67,7 +73,7 @@ fn post(port: u16, path: &str, ctype: &str, headers: &[(&str, &str)], body: &[u8
         .unwrap_or(0)
 }
 
-fn wait_up(port: u16) {
+pub(super) fn wait_up(port: u16) {
     for _ in 0..200 {
         if TcpStream::connect(("127.0.0.1", port)).is_ok() {
             return;

@@ -17,6 +17,7 @@ pub mod health;
 pub mod monitor;
 pub mod protocol;
 pub mod replay;
+pub mod site;
 pub mod snapshot;
 pub mod text;
 pub mod time;

@@ -12,6 +12,10 @@ use crate::health::{FeedHealth, LinkState};
 use crate::protocol::{Decoded, Event, RejectKind};
 use crate::time::{Millis, Ts};
 
+mod sites;
+
+pub use sites::{Site, SiteCounts};
+
 /// Sees each event a frame applies (a relay's way in).
 pub type Tap<'t> = &'t mut dyn FnMut(&Event<'_>);
 
@@ -123,6 +127,8 @@ pub struct Monitor {
     alerts: LiveAlerts,
     /// Our wall clock when the link went down (for `disconnected_s`).
     down_since: Option<Ts>,
+    /// The feeds of a view of several sites (docs/sites.md); empty for one feed.
+    pub sites: Vec<Site>,
 }
 
 impl Monitor {
@@ -144,6 +150,7 @@ impl Monitor {
             rejects: RejectLog::default(),
             alerts: LiveAlerts::default(),
             down_since: None,
+            sites: Vec::new(),
         }
     }
 
@@ -404,7 +411,10 @@ impl Monitor {
     /// Moves the floor to the feed's time for our `local` time, and ends a
     /// resync whose grace has passed.
     pub fn tick(&mut self, local: Ts) {
-        self.floor.advance(self.clock.feed_now(local));
+        let now = self.sites_feed_now(local);
+        self.floor
+            .advance(now.unwrap_or(self.clock.feed_now(local)));
+        self.tick_sites(local);
         self.floor.settle();
         if let Some(start) = self.resync_started
             && (!self.floor.resyncing() || local.since(start) >= self.resync_grace)

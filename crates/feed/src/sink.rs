@@ -20,6 +20,8 @@ pub type Recording = Arc<Mutex<Recorder>>;
 pub struct MonitorSink {
     monitor: Arc<Mutex<Monitor>>,
     recording: Option<Recording>,
+    /// The site this feed is, in a view of several (docs/sites.md).
+    site: Option<usize>,
 }
 
 impl MonitorSink {
@@ -27,6 +29,15 @@ impl MonitorSink {
         MonitorSink {
             monitor,
             recording: None,
+            site: None,
+        }
+    }
+
+    /// Feeds site `i` of the monitor (see [`Monitor::add_site`]).
+    pub fn for_site(monitor: Arc<Mutex<Monitor>>, i: usize) -> Self {
+        MonitorSink {
+            site: Some(i),
+            ..MonitorSink::new(monitor)
         }
     }
 
@@ -43,11 +54,18 @@ impl MonitorSink {
 
 impl FeedSink for MonitorSink {
     fn connected(&mut self, local_ms: i64) {
-        self.lock().connected(Ts(local_ms));
+        match self.site {
+            Some(i) => self.lock().site_connected(i, Ts(local_ms)),
+            None => self.lock().connected(Ts(local_ms)),
+        }
     }
 
     fn frame(&mut self, text: &str, local_ms: i64) -> Signal {
         let local = Ts(local_ms);
+        if let Some(i) = self.site {
+            // A site's frames are not recorded (one file holds one feed).
+            return self.lock().site_live_frame(i, text, local);
+        }
         let Some(recording) = &self.recording else {
             return self.lock().live_frame(text, local);
         };
@@ -65,14 +83,23 @@ impl FeedSink for MonitorSink {
     }
 
     fn refused(&mut self, why: RejectKind, local_ms: i64) {
-        self.lock().refused(why, Ts(local_ms));
+        match self.site {
+            Some(i) => self.lock().site_refused(i, why, Ts(local_ms)),
+            None => self.lock().refused(why, Ts(local_ms)),
+        }
     }
 
     fn state(&mut self, state: LinkState, _local_ms: i64) {
-        self.lock().set_link(state);
+        match self.site {
+            Some(i) => self.lock().set_site_link(i, state),
+            None => self.lock().set_link(state),
+        }
     }
 
     fn on_connect_messages(&mut self) -> Vec<String> {
-        self.lock().dialect_mut().on_connect()
+        match self.site {
+            Some(i) => self.lock().site_on_connect(i),
+            None => self.lock().dialect_mut().on_connect(),
+        }
     }
 }

@@ -29,6 +29,8 @@ pub enum Action {
     Pause,
     Enter,
     Window,
+    /// Space: fold or unfold the selected site or queue group.
+    Fold,
     /// The terminal changed size: draw again at once.
     Redraw,
 }

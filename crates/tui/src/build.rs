@@ -92,10 +92,12 @@ pub fn prepare<'m>(
     } else {
         HashMap::new()
     };
+    let sites = m.has_sites();
     if let Some(f) = filter {
-        queues.retain(|v| f.matches(&QueueRow(v)));
+        queues.retain(|v| f.matches(&QueueRow(v, sites)));
     }
     sort_queues(&mut queues, st.queue_sort.col, st.queue_sort.reversed);
+    queues = super::tree::arrange(m, queues, kind, filter.is_some(), &st.folded);
 
     let plan = plan(area, queues.len());
     let found = st
@@ -108,7 +110,7 @@ pub fn prepare<'m>(
     if let (Some((j, search)), Pane::Queues) = (jump, st.focus) {
         let from = found.unwrap_or(st.queues.index);
         if let Some(i) = jump_index(queues.len(), from, j, |i| {
-            search.matches(&QueueRow(&queues[i]))
+            search.matches(&QueueRow(&queues[i], sites))
         }) {
             queue_sel.index = i;
             queue_sel.id = None;
@@ -128,6 +130,7 @@ pub fn prepare<'m>(
         .filter(|a| {
             filter.is_none_or(|f| {
                 f.matches(&AgentRow {
+                    sites,
                     floor,
                     a: *a,
                     kind,
@@ -169,6 +172,7 @@ pub fn prepare<'m>(
             .map(|a| (agent_key(floor, a, col), a));
         let hits = keyed.iter().filter(|(_, a)| {
             search.matches(&AgentRow {
+                sites,
                 floor,
                 a: *a,
                 kind,
@@ -220,7 +224,12 @@ pub fn prepare<'m>(
     // Details: of what Enter asked for (the selection just worked out), or
     // of what is open.
     let opened = match st.focus {
-        Pane::Queues => queue_pos.id.clone().map(RowId::Queue),
+        // A site's total row has no details of its own.
+        Pane::Queues => queues
+            .get(queue_pos.index)
+            .filter(|v| !super::tree::is_summary(v))
+            .and(queue_pos.id.clone())
+            .map(RowId::Queue),
         Pane::Agents => agent_pos.id.clone().map(RowId::Agent),
         Pane::Log => None,
     };
@@ -277,6 +286,8 @@ pub fn build(
         ..
     } = frame;
 
+    // Sites or groups: the table is a tree (summary rows among the queues).
+    let tree = m.has_sites() || queues.iter().any(super::tree::is_summary);
     let queue_rows = queues
         .iter()
         .enumerate()
@@ -284,6 +295,9 @@ pub fn build(
         .take(plan.queue_rows())
         .map(|(i, v)| {
             let mut row = queue_row(v, levels_of(ctx.alerts, v), ctx.theme);
+            if tree {
+                super::tree::name_cell(&mut row, v, m, &st.folded, ctx.theme);
+            }
             row.selected = i == st.queues.index && st.focus == Pane::Queues;
             row.spark = watch
                 .spark(v.id)
@@ -333,7 +347,9 @@ pub fn build(
             sort_col: st.queue_sort.col.index(),
             reversed: st.queue_sort.reversed,
             focused: st.focus == Pane::Queues,
-            shown: queues.len(),
+            // Queues only: a site's total row is not one.
+            shown: queues.iter().filter(|v| v.idx.is_some()).count(),
+            lines: queues.len(),
             total: all_queues,
             offset: st.queues.offset,
         },
@@ -345,6 +361,7 @@ pub fn build(
             focused: st.focus == Pane::Agents,
             shown: shown_agents,
             total: all_agents,
+            lines: 0,
             offset: st.agents.offset,
         },
         log,
@@ -469,6 +486,7 @@ fn header(m: &Monitor, st: &UiState, ctx: &Context<'_>) -> HeaderScene {
         }),
         rejected: counts.rejected,
         gaps: counts.gaps,
+        sites: super::sites::links(m, ctx.local, ctx.stale_after, replay),
     }
 }
 
@@ -653,8 +671,9 @@ fn jump_index(len: usize, from: usize, j: Jump, hit: impl Fn(usize) -> bool) -> 
         .find(|i| hit(*i))
 }
 
-/// A queue as the filter sees it: its id and name; no state or reason.
-struct QueueRow<'v, 'f>(&'v QueueView<'f>);
+/// A queue as the filter sees it: its id and name; no state or reason;
+/// its site when the view has sites.
+struct QueueRow<'v, 'f>(&'v QueueView<'f>, bool);
 
 impl Subject for QueueRow<'_, '_> {
     fn id(&self) -> &str {
@@ -675,11 +694,18 @@ impl Subject for QueueRow<'_, '_> {
     fn any_queue(&self, needle: &str) -> bool {
         contains_ci(self.0.id, needle) || contains_ci(self.0.label(), needle)
     }
+    fn site(&self) -> Option<&str> {
+        self.1
+            .then(|| queuetop_engine::site::split(self.0.id).0)
+            .flatten()
+    }
 }
 
 /// An agent as the filter sees it, read from the floor as asked (the
 /// reason only for a `reason:` term).
 struct AgentRow<'f, 'l> {
+    /// The view has sites: the agent's id starts with its site's.
+    sites: bool,
     floor: &'f Floor,
     a: AgentIdx,
     kind: WindowKind,
@@ -701,6 +727,11 @@ impl Subject for AgentRow<'_, '_> {
     }
     fn reason(&self) -> Option<Option<&str>> {
         Some(self.floor.agent_view(self.a, self.kind).reason)
+    }
+    fn site(&self) -> Option<&str> {
+        self.sites
+            .then(|| queuetop_engine::site::split(self.floor.agent_brief(self.a).0).0)
+            .flatten()
     }
     fn any_queue(&self, needle: &str) -> bool {
         self.floor.agent_queue_ids(self.a).any(|q| {

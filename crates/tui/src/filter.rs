@@ -5,7 +5,8 @@
 //! - `field:value`: `state:` (a state word, or the start of one: `state:av`),
 //!   `queue:` (a queue's id or name; for an agent, the queues it serves),
 //!   `reason:` (an away reason), `name:`, `id:`, `agent:` (an agent's id or
-//!   name), `site:` (no row carries a site yet, so it matches nothing);
+//!   name), `site:` (a row's site, in a view of several; with one feed no
+//!   row has one, so it matches nothing);
 //! - `"two words"` and `queue:"tech support"` keep spaces in one value.
 //!
 //! A field a table does not have is skipped on that table: `state:away`

@@ -202,6 +202,12 @@ pub const BINDINGS: &[Binding] = &[
         &[(Char('w'), Act(Action::Window))],
     ),
     row(
+        "Space",
+        When::Normal,
+        "fold / unfold the selected site or queue group",
+        &[(Char(' '), Act(Action::Fold))],
+    ),
+    row(
         "Ctrl-L",
         When::Normal,
         "draw the screen again",

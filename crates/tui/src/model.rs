@@ -47,6 +47,9 @@ pub struct TableScene {
     /// Rows after filtering, and before.
     pub shown: usize,
     pub total: usize,
+    /// Lines of the list, a tree's site and group rows included (what
+    /// scrolls); 0 when it is `shown`.
+    pub lines: usize,
     /// Index of the first visible row.
     pub offset: usize,
 }
@@ -70,6 +73,15 @@ pub struct HeaderScene {
     /// The window figures may miss events since this time of day (a gap,
     /// a resync or a drop in the window); `None` when they can be trusted.
     pub uncertain_since: Option<String>,
+    /// Each site's link, in a view of several (shown instead of the target).
+    pub sites: Vec<SiteLink>,
+}
+
+/// One site's link in the header: `paris ok`, `rome DOWN`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct SiteLink {
+    pub text: String,
+    pub level: Level,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -150,6 +150,8 @@ pub struct UiState {
     /// (the build knows which row is under the selection).
     pub open_details: bool,
     pub quit: bool,
+    /// Sites and queue groups folded (by row id): their queues hidden.
+    pub folded: std::collections::BTreeSet<String>,
 }
 
 /// What a frame's lists came to ([`crate::build::prepare`]): where the
@@ -218,6 +220,7 @@ impl UiState {
             window,
             open_details: false,
             quit: false,
+            folded: Default::default(),
         }
     }
 
@@ -346,6 +349,13 @@ impl UiState {
                 (None, Pane::Agents) => self.agents.end(),
                 (None, Pane::Log) => self.log_back = 0,
             },
+            Action::Fold => {
+                if let (Pane::Queues, Some(id)) = (self.focus, &self.queues.id)
+                    && !self.folded.remove(id)
+                {
+                    self.folded.insert(id.clone());
+                }
+            }
             Action::Sort => match self.focus {
                 Pane::Agents => self.agent_sort.col = self.agent_sort.col.next_sort(),
                 _ => self.queue_sort.col = self.queue_sort.col.next_sort(),

@@ -138,11 +138,12 @@ impl Watch {
         for c in changes.items {
             let label = match c.subject {
                 Subject::Queue(q) => {
-                    clean(floor.queue_view(q, kind, &per_queue).label()).into_owned()
+                    let v = floor.queue_view(q, kind, &per_queue);
+                    crate::sites::with_site(m, v.id, &clean(v.label()))
                 }
                 Subject::Agent(a) if (a.0 as usize) < floor.agent_slots() => {
                     let (id, name, _, _) = floor.agent_brief(a);
-                    clean(name.unwrap_or(id)).into_owned()
+                    crate::sites::with_site(m, id, &clean(name.unwrap_or(id)))
                 }
                 Subject::Agent(_) => clean(&c.subject_id).into_owned(),
                 Subject::Feed => "feed".to_string(),
@@ -217,7 +218,7 @@ impl Watch {
                 None => on && !first_look,
             };
             if changed {
-                let who = clean(name.unwrap_or(id));
+                let who = crate::sites::with_site(m, id, &clean(name.unwrap_or(id)));
                 let text = if on {
                     format!("{who} logged in")
                 } else {

@@ -42,6 +42,9 @@ pub struct ConfigFile {
     pub repeat_window: Option<Dur>,
     #[serde(default)]
     pub feed: FeedSection,
+    /// Several feeds in one view, one site each (docs/sites.md).
+    #[serde(default)]
+    pub feeds: Vec<toml::Spanned<SiteFeedSection>>,
     #[serde(default)]
     pub defaults: QueueSection,
     #[serde(default)]
@@ -159,10 +162,33 @@ pub struct FeedSection {
     pub record: Option<String>,
 }
 
+/// One `[[feeds]]`: a site and where its events come from. The timings
+/// and limits are `[feed]`'s, shared by every site.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteFeedSection {
+    pub site: String,
+    pub url: Option<String>,
+    pub dialect: Option<String>,
+    pub token_env: Option<String>,
+    pub token_file: Option<String>,
+    pub subscribe: Option<String>,
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    pub ca_file: Option<String>,
+    pub proxy: Option<String>,
+    /// The built-in demo as this site (instead of `url`), with its seed.
+    pub demo: Option<bool>,
+    pub seed: Option<u64>,
+}
+
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct QueueSection {
     pub name: Option<String>,
+    /// A group of queues shown together with its totals (skill, team,
+    /// line of business); `[queues.ID]` only (docs/ui.md, Queue groups).
+    pub group: Option<String>,
     pub sl_threshold_s: Option<f64>,
     pub sl_target_pct: Option<f64>,
     pub sl_formula: Option<String>,

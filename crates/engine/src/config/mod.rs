@@ -12,10 +12,10 @@ pub use actions::{ActionKind, ActionSpec, Actions, BodyFormat, actions};
 pub use alerts::rules;
 pub use file::{
     ActionSection, AgentsSection, AlertsSection, ConfigFile, DisplaySection, Dur,
-    FeedAlertsSection, FeedSection, QueueSection, RuleSection,
+    FeedAlertsSection, FeedSection, QueueSection, RuleSection, SiteFeedSection,
 };
 
-use crate::floor::{DayStart, QueuePolicy, Settings, SlFormula};
+use crate::floor::{DayStart, GroupKey, QueuePolicy, Settings, SlFormula};
 use crate::time::{Millis, parse_duration};
 
 /// A config or command-line problem: exit status 2, one line.
@@ -169,8 +169,18 @@ fn queue_policy(key: &str, q: &QueueSection) -> Result<QueuePolicy, ConfigError>
             ))
         })?),
     };
+    let group = match q.group.as_deref() {
+        None => None,
+        Some(_) if key == "defaults" => {
+            return Err(err(
+                "key `defaults.group`: a group is set per queue, under [queues.ID]".to_string(),
+            ));
+        }
+        Some(g) => Some(GroupKey::new(g).map_err(|e| err(format!("key `{key}.group`: {e}")))?),
+    };
     Ok(QueuePolicy {
         name: q.name.clone(),
+        group,
         sl_threshold: seconds_key(&format!("{key}.sl_threshold_s"), q.sl_threshold_s)?,
         short_abandon: seconds_key(&format!("{key}.short_abandon_s"), q.short_abandon_s)?,
         sl_formula: formula,

@@ -64,6 +64,17 @@ impl Histogram {
         self.sum
     }
 
+    /// Adds every sample of `other` (a site's total row, docs/sites.md).
+    pub fn merge(&mut self, other: &Histogram) {
+        for (b, (n, sum)) in &other.buckets {
+            let e = self.buckets.entry(*b).or_default();
+            e.0 += n;
+            e.1 += sum;
+        }
+        self.count += other.count;
+        self.sum += other.sum;
+    }
+
     /// Nearest-rank percentile: the sample at rank `ceil(p/100 * n)`.
     pub fn percentile(&self, p: f64) -> Option<f64> {
         if self.count == 0 {

@@ -13,13 +13,16 @@ mod changes;
 mod conversation;
 mod export;
 mod facts;
+mod groups;
 mod histogram;
 mod live;
 mod memory;
+mod merge;
 mod occupancy;
 mod resync;
 mod sample;
 mod settings;
+mod sites;
 mod trust;
 mod view;
 mod window;
@@ -33,6 +36,7 @@ use crate::protocol::{Decoded, Event, EventKind};
 use crate::time::Ts;
 
 pub use facts::{AgentFacts, ContactClocks};
+pub use groups::GroupKey;
 pub use live::{Channel, DisplayState};
 pub use sample::{AgentIdx, QueueIdx};
 pub use settings::{DEFAULT_SL_THRESHOLD, DayStart, Limits, QueuePolicy, Settings, SlFormula};
@@ -95,6 +99,12 @@ pub struct Floor {
     trust: trust::Trust,
     /// Agents changed, for the alert engine.
     agent_changes: changes::AgentChanges,
+    /// The id prefix of the site whose snapshot is being applied: it
+    /// replaces that site's live state only (docs/sites.md).
+    site_scope: Option<Box<str>>,
+    /// The event being applied is the first of its site: its snapshot
+    /// replaces nothing of that site, so it raises no doubt.
+    site_first: bool,
 }
 
 impl Floor {
@@ -124,6 +134,8 @@ impl Floor {
             resyncing: false,
             trust: trust::Trust::default(),
             agent_changes: changes::AgentChanges::default(),
+            site_scope: None,
+            site_first: false,
             settings,
         };
         // Queues named in the config are shown even before the feed names them.
@@ -261,7 +273,7 @@ impl Floor {
         // one may have skipped outcomes we never counted; the very first
         // one replaces nothing, and one that only repeats what we held (a
         // relay's periodic snapshot) hides nothing.
-        if surprised && self.counts.events > 1 {
+        if surprised && self.counts.events > 1 && !self.site_first {
             self.doubt(Doubt::Resync);
         }
     }

@@ -20,13 +20,31 @@ impl Floor {
     /// of exactly the state we held (a relay's periodic one) hides nothing.
     pub(super) fn replace_live_state(&mut self, snap: &FloorSnapshot<'_>, ts: Ts) -> bool {
         let mut surprises = false;
+        // A site's snapshot speaks for that site only (docs/sites.md): what
+        // is replaced is what carries its prefix.
+        let scope = self.site_scope.take();
+        let mine = |id: &str| scope.as_deref().is_none_or(|p| id.starts_with(p));
         // Take every live contact out; reuse what we knew of those that stay.
         let mut old: HashMap<Box<str>, Contact, RandomState> = HashMap::default();
-        for c in self.contacts.drain() {
-            old.insert(c.id.clone(), c);
+        if scope.is_none() {
+            for c in self.contacts.drain() {
+                old.insert(c.id.clone(), c);
+            }
+            self.contact_index.clear();
+        } else {
+            let keys: Vec<_> = self
+                .contacts
+                .iter()
+                .filter(|(_, c)| mine(&c.id))
+                .map(|(k, _)| k)
+                .collect();
+            for k in keys {
+                let c = self.contacts.remove(k);
+                self.contact_index.remove(&c.id);
+                old.insert(c.id.clone(), c);
+            }
         }
-        self.contact_index.clear();
-        for q in &mut self.queues {
+        for q in self.queues.iter_mut().filter(|q| mine(&q.id)) {
             q.waiting.clear();
         }
         // What each agent was shown as, read before its contacts are
@@ -39,10 +57,10 @@ impl Floor {
         let mut was_on_contact = Vec::with_capacity(self.agents.len());
         for a in &mut self.agents {
             was_on_contact.push((a.present && !a.contacts.is_empty()).then_some(a.shown_since));
-            a.contacts.clear();
-        }
-        for a in &mut self.agents {
-            a.present = false;
+            if mine(&a.id) {
+                a.contacts.clear();
+                a.present = false;
+            }
         }
 
         for sq in &snap.queues {

@@ -194,6 +194,16 @@ impl Longest {
         }
     }
 
+    /// Adds every wait of `other` (a site's total row).
+    pub fn merge(&mut self, other: &Longest) {
+        for (v, n) in &other.0 {
+            *self.0.entry(*v).or_default() += n;
+        }
+        while self.0.len() > Self::CAP {
+            self.0.pop_first();
+        }
+    }
+
     pub fn max(&self) -> Option<u64> {
         self.0.last_key_value().map(|(k, _)| *k)
     }

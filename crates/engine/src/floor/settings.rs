@@ -47,6 +47,8 @@ impl SlFormula {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct QueuePolicy {
     pub name: Option<String>,
+    /// The group the queue is shown in (`group = "..."`).
+    pub group: Option<super::GroupKey>,
     pub sl_threshold: Option<Millis>,
     pub short_abandon: Option<Millis>,
     pub sl_formula: Option<SlFormula>,

@@ -208,7 +208,7 @@ pub struct WaitingView<'f> {
 }
 
 impl Floor {
-    fn scopes(&self, kind: WindowKind) -> &super::sample::Scopes {
+    pub(super) fn scopes(&self, kind: WindowKind) -> &super::sample::Scopes {
         match kind {
             WindowKind::Rolling => &self.window.rolling,
             WindowKind::Today => &self.window.today,

@@ -1,10 +1,12 @@
 //! The snapshot: every figure at one instant, as docs/snapshot.md's JSON (and as
 //! tables for people). Built from the same floor views the screen draws.
 
+mod sites;
 mod text;
 
 use serde::Serialize;
 
+pub use sites::SiteJson;
 pub use text::render_text;
 
 use crate::floor::{AgentCounts, Art, DisplayState, Figures, QueueView, WindowKind};
@@ -61,6 +63,9 @@ pub struct Snapshot {
     pub queues: Vec<QueueJson>,
     pub agents: Vec<AgentJson>,
     pub alerts: Vec<AlertJson>,
+    /// Each site of a view of several (docs/snapshot.md, "Sites").
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sites: Vec<SiteJson>,
 }
 
 /// One alert firing (docs/alerts.md).
@@ -247,6 +252,8 @@ pub type TotalsJson = FiguresJson;
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct QueueJson {
     pub queue: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub site: Option<String>,
     pub name: Option<String>,
     pub sl_threshold_s: serde_json::Number,
     pub sl_formula: &'static str,
@@ -265,6 +272,8 @@ pub struct ContactJson {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct AgentJson {
     pub agent_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub site: Option<String>,
     pub name: Option<String>,
     pub state: &'static str,
     pub reason: Option<String>,
@@ -292,30 +301,32 @@ pub fn build(
         .queue_ids()
         .map(|q| floor.queue_view(q, kind, &counts))
         .map(|v| QueueJson {
-            queue: shown(v.id),
+            queue: sites::own(m, v.id),
+            site: sites::split(m, v.id).0,
             name: v.name.map(str::to_string),
             sl_threshold_s: whole_or_secs(v.sl_threshold),
             sl_formula: v.sl_formula.as_str(),
             figures: FiguresJson::from_view(&v),
         })
         .collect();
-    queues.sort_by(|a, b| a.queue.cmp(&b.queue));
+    queues.sort_by(|a, b| (&a.site, &a.queue).cmp(&(&b.site, &b.queue)));
     let mut agents: Vec<AgentJson> = floor
         .agent_views(kind)
         .into_iter()
         .map(|a| AgentJson {
-            agent_id: shown(a.id),
+            agent_id: sites::own(m, a.id),
+            site: sites::split(m, a.id).0,
             name: a.name.map(str::to_string),
             state: a.state.as_str(),
             reason: a.reason.map(str::to_string),
             state_for_s: secs(a.state_for),
-            queues: a.queues.iter().map(|q| shown(q)).collect(),
+            queues: a.queues.iter().map(|q| sites::own(m, q)).collect(),
             contacts: a
                 .contacts
                 .iter()
                 .map(|c| ContactJson {
-                    contact_id: shown(c.id),
-                    queue: c.queue.map(shown),
+                    contact_id: sites::own(m, c.id),
+                    queue: c.queue.map(|q| sites::own(m, q)),
                     talk_s: secs(c.talk),
                     on_hold: c.on_hold,
                 })
@@ -328,7 +339,7 @@ pub fn build(
         })
         .collect();
     // Sorted as shown (ids differing only in control characters tie).
-    agents.sort_by(|a, b| a.agent_id.cmp(&b.agent_id));
+    agents.sort_by(|a, b| (&a.site, &a.agent_id).cmp(&(&b.site, &b.agent_id)));
     for a in &mut agents {
         a.contacts.sort_by(|x, y| x.contact_id.cmp(&y.contact_id));
     }
@@ -363,6 +374,7 @@ pub fn build(
         queues,
         agents,
         alerts,
+        sites: sites::sites(m, kind, local_now, stale_after),
     }
 }
 

@@ -85,6 +85,14 @@ fn figure_cells(f: &FiguresJson) -> Vec<String> {
     ]
 }
 
+/// An id as the tables show it: `site/id` in a view of several sites.
+fn sited(site: &Option<String>, id: &str) -> String {
+    match site {
+        Some(s) => format!("{s}/{id}"),
+        None => id.to_string(),
+    }
+}
+
 pub fn render_text(s: &Snapshot) -> String {
     let mut out = String::new();
     let _ = writeln!(
@@ -105,6 +113,21 @@ pub fn render_text(s: &Snapshot) -> String {
         f.reconnects,
         f.clock_offset_s
     );
+    for x in &s.sites {
+        let _ = writeln!(
+            out,
+            "site {} {}   events {}   rejected {}   duplicates {}   gaps {}   reconnects {}   source {} {}",
+            x.site,
+            x.state,
+            x.events,
+            x.rejected,
+            x.duplicates,
+            x.gaps,
+            x.reconnects,
+            x.source.kind,
+            x.source.target
+        );
+    }
     out.push('\n');
 
     let mut rows = vec![
@@ -143,13 +166,27 @@ pub fn render_text(s: &Snapshot) -> String {
         .map(|h| h.to_string())
         .collect::<Vec<_>>(),
     ];
-    for q in &s.queues {
-        let mut row = vec![
-            q.queue.clone(),
-            q.name.clone().unwrap_or_else(|| "-".into()),
-        ];
-        row.extend(figure_cells(&q.figures));
-        rows.push(row);
+    // With sites, each site's queues (as `site/queue`) then its total row.
+    let groups: Vec<Option<&super::SiteJson>> = if s.sites.is_empty() {
+        vec![None]
+    } else {
+        s.sites.iter().map(Some).collect()
+    };
+    for site in groups {
+        let name = site.map(|x| x.site.as_str());
+        for q in s.queues.iter().filter(|q| q.site.as_deref() == name) {
+            let mut row = vec![
+                sited(&q.site, &q.queue),
+                q.name.clone().unwrap_or_else(|| "-".into()),
+            ];
+            row.extend(figure_cells(&q.figures));
+            rows.push(row);
+        }
+        if let Some(x) = site {
+            let mut row = vec![format!("{} TOTAL", x.site), String::new()];
+            row.extend(figure_cells(&x.totals));
+            rows.push(row);
+        }
     }
     let mut total = vec!["TOTAL".to_string(), String::new()];
     total.extend(figure_cells(&s.totals));
@@ -195,7 +232,7 @@ pub fn render_text(s: &Snapshot) -> String {
             .collect::<Vec<_>>()
             .join(", ");
         rows.push(vec![
-            a.agent_id.clone(),
+            sited(&a.site, &a.agent_id),
             a.name.clone().unwrap_or_else(|| "-".into()),
             state,
             format!("{:.0}", a.state_for_s),

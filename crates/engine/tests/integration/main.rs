@@ -17,3 +17,4 @@ mod invisible;
 mod live_snapshot;
 mod protocol;
 mod scenarios;
+mod sites;

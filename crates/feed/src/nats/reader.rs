@@ -16,9 +16,11 @@ use super::stream::find;
 use crate::backoff::{Backoff, STABLE_AFTER};
 use crate::clock::system_ms;
 use crate::error::LinkError;
+use queuetop_engine::dialect::DialectKind;
 use queuetop_engine::health::LinkState;
-use queuetop_engine::monitor::{Monitor, lock};
+use queuetop_engine::monitor::{Monitor, SourceInfo, SourceKind, lock};
 use queuetop_engine::protocol::RejectKind;
+use queuetop_engine::site::SiteName;
 use queuetop_engine::time::Ts;
 
 /// What to follow.
@@ -40,7 +42,7 @@ struct Position {
 pub async fn follow(target: NatsTarget, what: Follow, monitor: Arc<Mutex<Monitor>>) -> Infallible {
     let mut backoff = Backoff::default();
     let mut at = Position::default();
-    lock(&monitor).set_link(LinkState::Connecting);
+    lock(&monitor).set_shared_link(LinkState::Connecting);
     tracing::info!("nats: connecting to {}", target.describe());
     loop {
         let up = Instant::now();
@@ -67,7 +69,7 @@ pub async fn follow(target: NatsTarget, what: Follow, monitor: Arc<Mutex<Monitor
                 last_error: e.reason,
             }
         };
-        lock(&monitor).set_link(state);
+        lock(&monitor).set_shared_link(state);
         tokio::time::sleep(delay).await;
     }
 }
@@ -126,13 +128,14 @@ async fn session(
         let mut m = lock(monitor);
         // The numbering goes on where it stopped: nothing to resync.
         m.resumed();
-        m.set_link(loading(0, total));
+        m.set_shared_link(loading(0, total));
     }
     tracing::info!(
         "nats: following {} on {} ({total} frames of history)",
         what.subject,
         target.describe()
     );
+    let sites = site_token(&what.subject);
     let mut done = 0u64;
     let started = Instant::now();
     if total == 0 {
@@ -150,12 +153,13 @@ async fn session(
                     let seq = msg.info().map(|i| i.stream_sequence).ok();
                     let history = done < total;
                     let mut m = lock(monitor);
-                    apply(&mut m, &msg.payload, history, what.max_frame_bytes);
+                    let site = sites.and_then(|pos| site_of(&mut m, msg.subject.as_str(), pos));
+                    apply(&mut m, site, &msg.payload, history, what.max_frame_bytes);
                     if history {
                         done += 1;
                         // Progress every thousand frames: the screen redraws on change.
                         if done == total || done % 1000 == 0 {
-                            m.set_link(loading(done, total));
+                            m.set_shared_link(loading(done, total));
                         }
                         if done == total {
                             tracing::info!(
@@ -182,21 +186,86 @@ fn loading(done: u64, total: u64) -> LinkState {
     }
 }
 
+/// Most sites one wildcard subject may bring (each a header entry).
+pub const MAX_SITES: usize = 64;
+
+/// Which token of a message's subject names its site: the one `*` of a
+/// subject such as `queuetop.*.events` (the relay publishes each site on
+/// `queuetop.<site>.events`). A subject without exactly one `*`, or with
+/// `>`, is read as one feed, as before.
+pub fn site_token(subject: &str) -> Option<usize> {
+    let tokens: Vec<&str> = subject.split('.').collect();
+    if tokens.contains(&">") {
+        return None;
+    }
+    let mut stars = tokens.iter().enumerate().filter(|(_, t)| **t == "*");
+    match (stars.next(), stars.next()) {
+        (Some((i, _)), None) => Some(i),
+        _ => None,
+    }
+}
+
+/// The monitor's site for a message on `subject`, found or added. A token
+/// that is no site name (docs/sites.md), or one site too many, is refused
+/// and counted like a bad frame.
+fn site_of(m: &mut Monitor, subject: &str, pos: usize) -> Option<usize> {
+    let token = subject.split('.').nth(pos).unwrap_or_default();
+    let site = SiteName::new(token).ok().and_then(|name| {
+        let source = SourceInfo::new(SourceKind::Url, subject);
+        m.site_named(&name, &source, || DialectKind::Native.make(), MAX_SITES)
+    });
+    if site.is_none() {
+        m.refused(RejectKind::BadValue("subject"), Ts(system_ms()));
+        tracing::warn!("nats: a message on {subject:?} names no site queuetop can show");
+    }
+    site
+}
+
 /// One frame from the broker: refused if it is too big or not text;
-/// history on the events' own time, live frames on ours.
-fn apply(m: &mut Monitor, payload: &[u8], history: bool, max_frame_bytes: usize) {
+/// history on the events' own time, live frames on ours. `site`: the
+/// site it belongs to, read from its subject (None: the only feed).
+fn apply(
+    m: &mut Monitor,
+    site: Option<usize>,
+    payload: &[u8],
+    history: bool,
+    max_frame_bytes: usize,
+) {
     let local = Ts(system_ms());
+    let refuse = |m: &mut Monitor, why| match site {
+        Some(i) => m.site_refused(i, why, local),
+        None => m.refused(why, local),
+    };
     if payload.len() > max_frame_bytes {
-        m.refused(RejectKind::TooLarge, local);
+        refuse(m, RejectKind::TooLarge);
         return;
     }
     let Ok(text) = std::str::from_utf8(payload) else {
-        m.refused(RejectKind::NotUtf8, local);
+        refuse(m, RejectKind::NotUtf8);
         return;
     };
-    if history {
-        m.replay_frame(text);
-    } else {
-        m.live_frame(text, local);
+    match (site, history) {
+        (Some(i), true) => m.site_replay_frame(i, text),
+        (Some(i), false) => {
+            m.site_live_frame(i, text, local);
+        }
+        (None, true) => m.replay_frame(text),
+        (None, false) => {
+            m.live_frame(text, local);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::site_token;
+
+    #[test]
+    fn the_one_star_names_the_site() {
+        assert_eq!(site_token("queuetop.*.events"), Some(1));
+        assert_eq!(site_token("floors.*"), Some(1));
+        assert_eq!(site_token("queuetop.paris.events"), None);
+        assert_eq!(site_token("queuetop.*.*"), None);
+        assert_eq!(site_token("queuetop.>"), None);
     }
 }

@@ -30,6 +30,8 @@ pub fn render(h: &HeaderScene, theme: Theme, area: Rect, buf: &mut Buffer) {
     let link = fit::truncate(&link, w.saturating_sub(used), theme.ellipsis());
     let used = used + fit::width(&link);
     let target = fit::truncate(&h.target, w.saturating_sub(used), theme.ellipsis());
+    // With sites, each site's link stands where the target would.
+    let sites = crate::sites::header_parts(&h.sites, w.saturating_sub(used), theme);
     let mut parts: Vec<(&str, Style)> = Vec::new();
     if !label.is_empty() {
         parts.push((&label, theme.source_label()));
@@ -41,7 +43,11 @@ pub fn render(h: &HeaderScene, theme: Theme, area: Rect, buf: &mut Buffer) {
     }
     parts.push((&link, link_style));
     parts.push((" ", Style::new()));
-    parts.push((&target, theme.title()));
+    if h.sites.is_empty() {
+        parts.push((&target, theme.title()));
+    } else {
+        parts.extend(sites.iter().map(|(t, st)| (t.as_str(), *st)));
+    }
     spans(buf, area, area.y, area.x, &parts);
     if area.height < 2 {
         return;

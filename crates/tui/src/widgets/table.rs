@@ -34,7 +34,7 @@ pub fn render<C: Copy + PartialEq>(
         .get(t.sort_col)
         .map(|c| spec(*c).label)
         .unwrap_or_default();
-    let position = if t.shown > t.rows.len() && !t.rows.is_empty() {
+    let position = if t.shown.max(t.lines) > t.rows.len() && !t.rows.is_empty() {
         format!("  rows {}-{}", t.offset + 1, t.offset + t.rows.len())
     } else {
         String::new()

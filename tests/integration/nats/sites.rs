@@ -1,0 +1,102 @@
+//! Two relays (paris and lisbon) into one nats-server, read with one
+//! wildcard subject: each site apart, its own figures, the grand total
+//! over both (docs/sites.md).
+
+use serde_json::Value;
+
+use super::broker::Broker;
+use super::{DAY, fixture, json, ok, reader, relay, replay_snapshot, today};
+
+/// A snapshot of sites without what sites add: the `sites` block and the
+/// `site` key of queues and agents.
+pub(super) fn unsited(v: &Value) -> Value {
+    let mut v = v.clone();
+    if let Some(o) = v.as_object_mut() {
+        o.remove("sites");
+    }
+    for list in ["queues", "agents"] {
+        if let Some(items) = v[list].as_array_mut() {
+            for item in items {
+                if let Some(o) = item.as_object_mut() {
+                    o.remove("site");
+                }
+            }
+        }
+    }
+    v
+}
+
+#[test]
+fn two_relayed_sites_read_with_one_wildcard() {
+    let dir = tempfile::tempdir().unwrap();
+    let broker = Broker::start(dir.path());
+    let day = fixture(DAY);
+    for site in ["paris", "lisbon"] {
+        ok(relay(dir.path(), &broker.url(), site, &day, "max")
+            .output()
+            .unwrap());
+    }
+    let both = json(&ok(reader(
+        dir.path(),
+        &broker.url(),
+        "queuetop.*.events",
+        "2s",
+        "today",
+    )
+    .output()
+    .unwrap()));
+    let one = replay_snapshot(dir.path(), &day, "today");
+
+    // Sites in name order, each with the day of one relay.
+    let sites = both["sites"].as_array().expect("sites");
+    let names: Vec<&str> = sites.iter().map(|s| s["site"].as_str().unwrap()).collect();
+    assert_eq!(names, ["lisbon", "paris"]);
+    for s in sites {
+        assert_eq!(s["state"], "connected", "{s}");
+        assert_eq!(s["duplicates"], 0, "{s}");
+        assert_eq!(s["gaps"], 0, "{s}");
+        assert_eq!(
+            s["source"]["target"],
+            format!("queuetop.{}.events", s["site"].as_str().unwrap())
+        );
+        for k in [
+            "entered",
+            "answered",
+            "abandoned",
+            "asa_s",
+            "service_level_pct",
+        ] {
+            assert_eq!(s["totals"][k], one["totals"][k], "{k} of {}", s["site"]);
+        }
+    }
+    // The same queue ids at both sites are two queues each.
+    let queues = both["queues"].as_array().unwrap();
+    assert_eq!(queues.len(), 2 * one["queues"].as_array().unwrap().len());
+    // Each site's queues are the replay's queues, figure for figure.
+    for site in ["lisbon", "paris"] {
+        let mine: Vec<Value> = queues
+            .iter()
+            .filter(|q| q["site"] == site)
+            .cloned()
+            .collect();
+        let v = unsited(&serde_json::json!({ "totals": one["totals"], "queues": mine }));
+        assert_eq!(today(&v)["queues"], today(&one)["queues"], "{site}");
+    }
+    // The grand total counts both; its means and percentiles, over twice
+    // the same samples, are the single day's.
+    let (t, o) = (&both["totals"], &one["totals"]);
+    assert_eq!(
+        t["entered"].as_i64().unwrap(),
+        2 * o["entered"].as_i64().unwrap()
+    );
+    for k in ["asa_s", "service_level_pct", "aht_s"] {
+        assert_eq!(t[k], o[k], "{k}");
+    }
+    for k in ["avg", "p50", "p90"] {
+        assert_eq!(t["frt_s"][k], o["frt_s"][k], "frt_s.{k}");
+    }
+    assert_eq!(
+        t["frt_s"]["count"].as_i64().unwrap(),
+        2 * o["frt_s"]["count"].as_i64().unwrap()
+    );
+}
