@@ -37,6 +37,10 @@ pub struct ViewArgs {
     /// FOR...); descending with a '-' prefix or ':desc'.
     #[arg(long, value_name = "COLUMN", allow_hyphen_values = true)]
     pub sort: Option<String>,
+    /// Start with a view named in the config ([views.NAME]: columns, sort,
+    /// filter); --sort and --filter win over the view's.
+    #[arg(long, value_name = "NAME")]
+    pub view: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -17,3 +17,4 @@ mod snapshot_skew;
 mod snapshot_stream;
 mod snapshot_text;
 mod ui_bytes;
+mod views_cli;

@@ -16,6 +16,7 @@ use super::filter::Subject;
 use super::fit::{clean, contains_ci};
 use super::layout::{Plan, plan};
 use super::model::*;
+use super::pin::alerting_first;
 use super::state::{Jump, ListFacts, Pane, RowId, UiState};
 use super::theme::Theme;
 use super::watch::Watch;
@@ -58,6 +59,7 @@ pub struct Frame<'m> {
     shown_agents: usize,
     all_agents: usize,
     details: Option<DetailsScene>,
+    alerting: AlertCounts,
 }
 
 /// Sorts and filters the lists for `area`. Where the selections land needs
@@ -92,12 +94,25 @@ pub fn prepare<'m>(
     } else {
         HashMap::new()
     };
+    // Every queue's worst alert: counted for the header (filter or not),
+    // and pinned first so that no alerting queue hides below the fold.
+    let worst: Vec<Level> = queues
+        .iter()
+        .map(|v| levels_of(ctx.alerts, v).worst())
+        .collect();
+    let alerting = AlertCounts {
+        warn: worst.iter().filter(|l| **l == Level::Warn).count(),
+        crit: worst.iter().filter(|l| **l == Level::Crit).count(),
+    };
     if let Some(f) = filter {
         queues.retain(|v| f.matches(&QueueRow(v)));
     }
     sort_queues(&mut queues, st.queue_sort.col, st.queue_sort.reversed);
+    if st.pin_alerts && alerting.warn + alerting.crit > 0 {
+        alerting_first(&mut queues, |v| levels_of(ctx.alerts, v).worst());
+    }
 
-    let plan = plan(area, queues.len());
+    let plan = plan(area, queues.len(), watch.log.len());
     let found = st
         .queues
         .id
@@ -251,6 +266,7 @@ pub fn prepare<'m>(
         shown_agents,
         all_agents,
         details,
+        alerting,
     }
 }
 
@@ -263,7 +279,7 @@ pub fn build(
     ctx: &Context<'_>,
 ) -> Scene {
     let kind = st.window;
-    let header = header(m, st, ctx);
+    let mut header = header(m, st, ctx);
     let floor = &m.floor;
     let Frame {
         plan,
@@ -274,9 +290,11 @@ pub fn build(
         shown_agents,
         all_agents,
         details,
+        alerting,
         ..
     } = frame;
 
+    header.alerting = alerting;
     let queue_rows = queues
         .iter()
         .enumerate()
@@ -336,6 +354,8 @@ pub fn build(
             shown: queues.len(),
             total: all_queues,
             offset: st.queues.offset,
+            columns: st.queue_columns.iter().map(|c| c.index()).collect(),
+            pinned: st.pin_alerts && alerting.warn + alerting.crit > 0,
         },
         agents: TableScene {
             rows: agent_rows,
@@ -346,6 +366,8 @@ pub fn build(
             shown: shown_agents,
             total: all_agents,
             offset: st.agents.offset,
+            columns: st.agent_columns.iter().map(|c| c.index()).collect(),
+            pinned: false,
         },
         log,
         log_focused: st.focus == Pane::Log,
@@ -469,6 +491,8 @@ fn header(m: &Monitor, st: &UiState, ctx: &Context<'_>) -> HeaderScene {
         }),
         rejected: counts.rejected,
         gaps: counts.gaps,
+        // Filled in from the frame (prepare counts them).
+        alerting: AlertCounts::default(),
     }
 }
 

@@ -19,6 +19,7 @@ use ratatui::backend::{Backend, CrosstermBackend};
 use ratatui::layout::Rect;
 
 use crate::build::{Context, build, prepare};
+use crate::columns::{AgentCol, QueueCol};
 use crate::input;
 use crate::model::Scene;
 use crate::state::UiState;
@@ -55,6 +56,11 @@ pub struct ViewOptions {
 pub struct Start {
     pub filter: Option<String>,
     pub sort: Option<String>,
+    /// A view's columns, in order (checked: see [`crate::columns::parse_list`]).
+    pub queue_columns: Option<Vec<QueueCol>>,
+    pub agent_columns: Option<Vec<AgentCol>>,
+    /// `[display] pin_alerts` (default on).
+    pub pin_alerts: Option<bool>,
 }
 
 impl ViewOptions {
@@ -116,6 +122,15 @@ impl View {
         }
         if let Some(s) = &start.sort {
             let _ = self.state.start_with_sort(s);
+        }
+        if let Some(c) = &start.queue_columns {
+            self.state.queue_columns = c.clone();
+        }
+        if let Some(c) = &start.agent_columns {
+            self.state.agent_columns = c.clone();
+        }
+        if let Some(p) = start.pin_alerts {
+            self.state.pin_alerts = p;
         }
     }
 

@@ -130,6 +130,9 @@ pub struct UiState {
     pub log_visible: usize,
     pub queue_sort: Sort<QueueCol>,
     pub agent_sort: Sort<AgentCol>,
+    /// The columns each table shows, in order (a view's, or all).
+    pub queue_columns: Vec<QueueCol>,
+    pub agent_columns: Vec<AgentCol>,
     /// The filter as typed, and as read: a filter that does not parse
     /// hides nothing and the footer says why.
     pub filter: String,
@@ -143,6 +146,8 @@ pub struct UiState {
     /// A jump to a search match the next build makes (it knows the order).
     pub jump: Option<Jump>,
     pub paused: bool,
+    /// Alerting queues first (crate::pin); `[display] pin_alerts`.
+    pub pin_alerts: bool,
     pub help: bool,
     pub details: Option<Details>,
     pub window: WindowKind,
@@ -205,6 +210,8 @@ impl UiState {
                 col: AgentCol::State,
                 reversed: false,
             },
+            queue_columns: QueueCol::ALL.to_vec(),
+            agent_columns: AgentCol::ALL.to_vec(),
             filter: String::new(),
             filter_parsed: Ok(Filter::default()),
             filter_editing: false,
@@ -213,6 +220,7 @@ impl UiState {
             searching: false,
             jump: None,
             paused: false,
+            pin_alerts: true,
             help: false,
             details: None,
             window,

@@ -39,16 +39,46 @@ pub fn render<C: Copy + PartialEq>(
     } else {
         String::new()
     };
+    let pinned = if t.pinned { ", alerts first" } else { "" };
     let title = format!(
-        "{count}  sort {sort_label}{}{position}",
+        "{count}  sort {sort_label}{}{pinned}{position}",
         theme.sort_arrow(t.reversed)
     );
     title_line(buf, area, &title, t.focused, theme);
     if area.height < 2 {
         return;
     }
-    let cols = fit_columns(all, spec, area.width);
-    let index_of = |c: C| all.iter().position(|x| *x == c).unwrap_or(0);
+    // Figures never truncate: a right-aligned column is as wide as the
+    // widest cell it shows (its header's width at least); the name, which
+    // takes what is left, is what gets cut.
+    let shown: Vec<&Row> = t.rows.iter().chain(t.totals.iter()).collect();
+    let sized = |c: C| {
+        let s = spec(c);
+        if !s.right {
+            return s;
+        }
+        let i = index_of_all(all, c);
+        let widest = shown
+            .iter()
+            .filter_map(|r| r.cells.get(i))
+            .map(|cell| fit::width(&cell.text))
+            .max()
+            .unwrap_or(0);
+        ColumnSpec {
+            width: s.width.max(u16::try_from(widest).unwrap_or(u16::MAX)),
+            ..s
+        }
+    };
+    // A view's columns, in its order; all of them when it names none.
+    let order: Vec<C> = t
+        .columns
+        .iter()
+        .filter_map(|i| all.get(*i))
+        .copied()
+        .collect();
+    let order = if order.is_empty() { all } else { &order };
+    let cols = fit_columns(order, sized, area.width);
+    let index_of = |c: C| index_of_all(all, c);
     // Column headers.
     let mut x = area.x;
     let y = area.y + 1;
@@ -132,6 +162,10 @@ fn draw_row<C: Copy>(
             break;
         }
     }
+}
+
+fn index_of_all<C: PartialEq>(all: &[C], c: C) -> usize {
+    all.iter().position(|x| *x == c).unwrap_or(0)
 }
 
 /// Writes `text` cut to `w` columns, aligned in its cell. The padding is

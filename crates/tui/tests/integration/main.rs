@@ -4,3 +4,5 @@
 mod ui_escapes;
 mod ui_offset;
 mod ui_render;
+mod ui_views;
+mod ui_wide;
