@@ -77,7 +77,8 @@ fn view_command(cli: Cli) -> AppResult<()> {
         theme,
         max_fps,
         bell,
-        mouse: true,
+        // Off with --no-mouse or [display] mouse = false.
+        mouse: !cli.options.no_mouse && r.file.display.mouse.unwrap_or(true),
         stale_after: timing.stale_after,
         window: r.metrics.window.kind(),
         wall_clock,

@@ -148,6 +148,10 @@ pub struct Options {
     /// ASCII-only borders and bars.
     #[arg(long)]
     pub ascii: bool,
+    /// No mouse: the terminal keeps its own text selection (clicks and the
+    /// wheel are not reported to queuetop).
+    #[arg(long)]
+    pub no_mouse: bool,
     /// Colour theme: default, light, high-contrast, colorblind, a file
     /// $XDG_CONFIG_HOME/queuetop/themes/NAME.toml, or a path to a .toml.
     #[arg(long, value_name = "NAME")]

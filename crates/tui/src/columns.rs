@@ -207,6 +207,11 @@ impl AgentCol {
 }
 
 impl QueueCol {
+    /// Every column sorts but the sparkline.
+    pub fn sorts(self) -> bool {
+        self != QueueCol::Trend
+    }
+
     /// The column a view names: its header (any case), or `trend` for the
     /// sparkline (whose header says how long it spans).
     pub fn by_name(name: &str) -> Option<QueueCol> {
@@ -220,6 +225,12 @@ impl QueueCol {
 }
 
 impl AgentCol {
+    /// Agents sort by name, state, time in state and first queue only
+    /// (cheap to know for thousands of them).
+    pub fn sorts(self) -> bool {
+        AgentCol::sortable_by_label(self.spec().label) == Some(self)
+    }
+
     /// The column a view names: its header (any case).
     pub fn by_name(name: &str) -> Option<AgentCol> {
         AgentCol::ALL

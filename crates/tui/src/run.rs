@@ -145,6 +145,11 @@ impl View {
         }
     }
 
+    /// The scene last drawn: what is on screen (where a click landed).
+    pub fn shown(&self) -> Option<&Scene> {
+        self.last_scene.as_ref()
+    }
+
     /// Looks at the monitor: moves live time on, feeds the watchers.
     /// Returns (something visible may have changed, ring the bell).
     pub fn look(&mut self, m: &mut Monitor, opts: &ViewOptions, local: Ts) -> (bool, bool) {
@@ -246,7 +251,11 @@ pub fn run<W: Write>(
         if event::poll(Duration::ZERO)? {
             loop {
                 let ev = event::read()?;
-                if let Some(a) = input::map(&ev, view.state.filter_editing) {
+                let editing = view.state.filter_editing;
+                let clicked = || {
+                    (view.last_scene.as_ref()).and_then(|s| crate::mouse::action(&ev, s, editing))
+                };
+                if let Some(a) = input::map(&ev, editing).or_else(clicked) {
                     dirty |= view.state.apply(a);
                 }
                 if view.state.quit || !event::poll(Duration::ZERO)? {

@@ -4,7 +4,7 @@
 //! monitor and this state.
 
 use super::columns::{AgentCol, QueueCol};
-use crate::action::Action;
+use crate::action::{Action, Table};
 use crate::filter::{Filter, FilterError};
 use queuetop_engine::floor::WindowKind;
 
@@ -96,6 +96,14 @@ impl ListPos {
 pub struct Sort<C> {
     pub col: C,
     pub reversed: bool,
+}
+
+impl<C: PartialEq> Sort<C> {
+    /// Sorted by `col`: its own order, reversed when it already sorts.
+    fn by(self, col: C) -> Sort<C> {
+        let reversed = self.col == col && !self.reversed;
+        Sort { col, reversed }
+    }
 }
 
 /// A queue's or an agent's row, by id: what the details pane shows.
@@ -419,6 +427,27 @@ impl UiState {
                 }
             }
             Action::Redraw => return true,
+            Action::Select(t, index) => {
+                let (pane, list) = match t {
+                    Table::Queues => (Pane::Queues, &mut self.queues),
+                    Table::Agents => (Pane::Agents, &mut self.agents),
+                };
+                list.index = index;
+                list.id = None;
+                self.focus = pane;
+            }
+            Action::SortBy(Table::Queues, i) => {
+                if let Some(col) = QueueCol::ALL.get(i).copied().filter(|c| c.sorts()) {
+                    self.queue_sort = self.queue_sort.by(col);
+                    self.focus = Pane::Queues;
+                }
+            }
+            Action::SortBy(Table::Agents, i) => {
+                if let Some(col) = AgentCol::ALL.get(i).copied().filter(|c| c.sorts()) {
+                    self.agent_sort = self.agent_sort.by(col);
+                    self.focus = Pane::Agents;
+                }
+            }
         }
         *self != before
     }
@@ -511,6 +540,40 @@ mod tests {
         assert!(s.agent_sort.reversed && !s.queue_sort.reversed);
         s.apply(Action::Window);
         assert_eq!(s.window, WindowKind::Today);
+    }
+
+    #[test]
+    fn clicks_select_and_sort_and_a_second_click_reverses() {
+        let mut s = UiState::new(WindowKind::Rolling);
+        assert!(s.apply(Action::Select(Table::Agents, 7)));
+        assert_eq!(
+            (s.focus, s.agents.index, s.agents.id.as_deref()),
+            (Pane::Agents, 7, None)
+        );
+        s.apply(Action::SortBy(
+            Table::Queues,
+            QueueCol::ServiceLevel.index(),
+        ));
+        assert_eq!(
+            (s.focus, s.queue_sort.col, s.queue_sort.reversed),
+            (Pane::Queues, QueueCol::ServiceLevel, false)
+        );
+        s.apply(Action::SortBy(
+            Table::Queues,
+            QueueCol::ServiceLevel.index(),
+        ));
+        assert!(s.queue_sort.reversed, "again reverses");
+        s.apply(Action::SortBy(Table::Queues, QueueCol::Waiting.index()));
+        assert_eq!(
+            (s.queue_sort.col, s.queue_sort.reversed),
+            (QueueCol::Waiting, false)
+        );
+        // The sparkline and the agents' figures do not sort: nothing moves.
+        assert!(!s.apply(Action::SortBy(Table::Queues, QueueCol::Trend.index())));
+        assert!(!s.apply(Action::SortBy(Table::Agents, AgentCol::Handled.index())));
+        assert!(!s.apply(Action::SortBy(Table::Agents, 99)));
+        s.apply(Action::SortBy(Table::Agents, AgentCol::For.index()));
+        assert_eq!((s.focus, s.agent_sort.col), (Pane::Agents, AgentCol::For));
     }
 
     #[test]

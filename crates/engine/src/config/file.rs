@@ -208,6 +208,9 @@ pub struct DisplaySection {
     pub agent_state_colors: Option<bool>,
     /// Alerting queues first in the queues table (default on).
     pub pin_alerts: Option<bool>,
+    /// Clicks and the wheel (default on); off keeps the terminal's own
+    /// text selection.
+    pub mouse: Option<bool>,
     /// The view (a `[views.NAME]`) to start with when `--view` is not given.
     pub view: Option<String>,
 }

@@ -2,6 +2,7 @@
 //! TestBackend from recorded feeds, and hostile strings on screen.
 
 mod ui_escapes;
+mod ui_mouse;
 mod ui_offset;
 mod ui_render;
 mod ui_views;

@@ -112,7 +112,7 @@ macro_rules! snap {
 }
 
 /// The cell where `text` starts on screen.
-fn find(buf: &Buffer, text: &str) -> Option<(u16, u16)> {
+pub(crate) fn find(buf: &Buffer, text: &str) -> Option<(u16, u16)> {
     for y in 0..buf.area.height {
         let line: String = (0..buf.area.width)
             .map(|x| buf[(x, y)].symbol().to_string())
