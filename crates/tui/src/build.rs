@@ -22,7 +22,7 @@ use super::theme::Theme;
 use super::watch::Watch;
 use queuetop_engine::alert::Engine;
 use queuetop_engine::floor::{
-    AgentCounts, AgentIdx, AgentView, DisplayState, Floor, QueueView, WindowKind,
+    AgentCounts, AgentIdx, AgentView, DisplayState, Floor, QueueIdx, QueueView, WindowKind,
 };
 use queuetop_engine::health::FeedHealth;
 use queuetop_engine::health::LinkState;
@@ -813,6 +813,18 @@ fn sort_agents(floor: &Floor, v: &mut [AgentIdx], col: AgentCol, reversed: bool)
     }
 }
 
+/// The agent available longest in a queue, and for how long; `-` when
+/// nobody is available.
+fn longest_available(floor: &Floor, q: QueueIdx) -> Cell {
+    match floor.longest_available(q) {
+        Some((a, for_)) => {
+            let (id, name, _, _) = floor.agent_brief(a);
+            Cell::plain(format!("{} {}", clean(name.unwrap_or(id)), human(for_)))
+        }
+        None => Cell::plain("-"),
+    }
+}
+
 fn details(
     floor: &Floor,
     kind: WindowKind,
@@ -861,7 +873,19 @@ fn details(
                 ("CSAT avg", Cell::plain(opt_mean(f.csat_avg))),
                 ("NPS", cell(QueueCol::Nps)),
                 ("OCC%", Cell::plain(opt_pct(f.occupancy))),
+                ("longest available", longest_available(floor, q)),
             ];
+            let by_channel: Vec<Vec<Cell>> = floor
+                .waiting_by_channel(q)
+                .into_iter()
+                .map(|c| {
+                    vec![
+                        Cell::plain(clean(c.channel)),
+                        Cell::plain(c.waiting.to_string()),
+                        Cell::plain(human(c.longest)),
+                    ]
+                })
+                .collect();
             let waiting: Vec<Vec<Cell>> = floor
                 .waiting_in(q)
                 .into_iter()
@@ -895,6 +919,11 @@ fn details(
                 title: format!("Queue {} ({})", clean(v.label()), clean(v.id)),
                 facts,
                 sections: vec![
+                    Section {
+                        heading: "Waiting by channel".to_string(),
+                        columns: vec!["CHANNEL", "WAITING", "LONGEST"],
+                        rows: by_channel,
+                    },
                     Section {
                         heading: format!("Waiting ({})", v.waiting),
                         columns: vec!["CONTACT", "CHANNEL", "WAIT", "SINCE"],

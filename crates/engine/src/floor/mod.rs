@@ -9,6 +9,7 @@
 
 mod apply;
 mod audit;
+mod breakdown;
 mod conversation;
 mod export;
 mod facts;
@@ -31,6 +32,7 @@ use slab::Slab;
 use crate::protocol::{Decoded, Event, EventKind};
 use crate::time::Ts;
 
+pub use breakdown::ChannelWaiting;
 pub use facts::AgentFacts;
 pub use live::{Channel, DisplayState};
 pub use sample::{AgentIdx, QueueIdx};
