@@ -33,7 +33,7 @@ pub fn run(cli: Cli) -> AppResult<()> {
 /// `queuetop [SOURCE]`: the live terminal view.
 fn view_command(cli: Cli) -> AppResult<()> {
     let r = resolve(&cli.source, &cli.options)?;
-    let start = crate::plan::start_view(&cli.view, &r.file.display)?;
+    let start = crate::plan::start_view(&cli.view, &r.file)?;
     init_log(log_path(&cli.options, &r.file).as_deref())?;
     let timing = config::feed_timing(&r.file.feed)?;
     let palette = crate::plan::theme(&cli.options, &r.file)?;
@@ -76,7 +76,8 @@ fn view_command(cli: Cli) -> AppResult<()> {
         theme,
         max_fps,
         bell,
-        mouse: true,
+        // Off with --no-mouse or [display] mouse = false.
+        mouse: !cli.options.no_mouse && r.file.display.mouse.unwrap_or(true),
         stale_after: timing.stale_after,
         window: r.metrics.window.kind(),
         wall_clock,

@@ -37,6 +37,10 @@ pub struct ViewArgs {
     /// FOR...); descending with a '-' prefix or ':desc'.
     #[arg(long, value_name = "COLUMN", allow_hyphen_values = true)]
     pub sort: Option<String>,
+    /// Start with a view named in the config ([views.NAME]: columns, sort,
+    /// filter); --sort and --filter win over the view's.
+    #[arg(long, value_name = "NAME")]
+    pub view: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -144,6 +148,10 @@ pub struct Options {
     /// ASCII-only borders and bars.
     #[arg(long)]
     pub ascii: bool,
+    /// No mouse: the terminal keeps its own text selection (clicks and the
+    /// wheel are not reported to queuetop).
+    #[arg(long)]
+    pub no_mouse: bool,
     /// Colour theme: default, light, high-contrast, colorblind, a file
     /// $XDG_CONFIG_HOME/queuetop/themes/NAME.toml, or a path to a .toml.
     #[arg(long, value_name = "NAME")]

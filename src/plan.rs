@@ -4,9 +4,10 @@
 use crate::cli::{Options, SourceArgs, ViewArgs};
 use crate::error::{AppError, AppResult};
 use queuetop_engine::alert::Rules;
-use queuetop_engine::config::{self, ConfigFile, DisplaySection, Metrics};
+use queuetop_engine::config::{self, ConfigFile, Metrics};
 use queuetop_engine::dialect::{DialectKind, DialectSetup};
 use queuetop_engine::floor::WindowKind;
+use queuetop_tui::columns::{self, AgentCol, QueueCol};
 use queuetop_tui::run::Start;
 use queuetop_tui::state::UiState;
 use queuetop_tui::theme::palette::Palette;
@@ -65,32 +66,89 @@ pub fn resolve(source: &SourceArgs, options: &Options) -> AppResult<Resolved> {
     })
 }
 
-/// The live view's start-up filter and sort, from the flags or else the
-/// config's `[display]`, checked now so that a bad one stops the start
-/// with one line naming where it came from (exit 2).
-pub fn start_view(view: &ViewArgs, display: &DisplaySection) -> AppResult<Start> {
+/// The live view's start-up filter, sort and columns: the flags, else the
+/// view chosen (`--view`, else `[display] view`), else `[display]`; checked
+/// now so that a bad one stops the start with one line naming where it
+/// came from (exit 2).
+pub fn start_view(view: &ViewArgs, file: &ConfigFile) -> AppResult<Start> {
+    let display = &file.display;
+    let chosen = match (&view.view, &display.view) {
+        (Some(n), _) => Some((n, "--view")),
+        (None, Some(n)) => Some((n, "key `display.view`")),
+        (None, None) => None,
+    };
+    let named = match chosen {
+        Some((name, from)) => {
+            let v = file.views.get(name).ok_or_else(|| {
+                let known: Vec<&str> = file.views.keys().map(String::as_str).collect();
+                AppError::Usage(format!(
+                    "{from}: no view `{name}` in the config (its [views.NAME]: {})",
+                    if known.is_empty() {
+                        "none".to_string()
+                    } else {
+                        known.join(", ")
+                    }
+                ))
+            })?;
+            Some((name.as_str(), v))
+        }
+        None => None,
+    };
+    let from_view = |key: &str| named.map(|(n, _)| format!("key `views.{n}.{key}`"));
     let mut probe = UiState::new(WindowKind::Rolling);
-    let (filter, filter_from) = match (&view.filter, &display.filter) {
-        (Some(f), _) => (Some(f.clone()), "--filter"),
-        (None, Some(f)) => (Some(f.clone()), "key `display.filter`"),
-        (None, None) => (None, ""),
+    let (filter, filter_from) = match (
+        &view.filter,
+        named.and_then(|(_, v)| v.filter.as_ref()),
+        &display.filter,
+    ) {
+        (Some(f), _, _) => (Some(f.clone()), "--filter".to_string()),
+        (None, Some(f), _) => (Some(f.clone()), from_view("filter").unwrap_or_default()),
+        (None, None, Some(f)) => (Some(f.clone()), "key `display.filter`".to_string()),
+        (None, None, None) => (None, String::new()),
     };
     if let Some(f) = &filter {
         probe
             .start_with_filter(f)
             .map_err(|e| AppError::Usage(format!("{filter_from}: '{f}': {e}")))?;
     }
-    let (sort, sort_from) = match (&view.sort, &display.sort) {
-        (Some(s), _) => (Some(s.clone()), "--sort"),
-        (None, Some(s)) => (Some(s.clone()), "key `display.sort`"),
-        (None, None) => (None, ""),
+    let (sort, sort_from) = match (
+        &view.sort,
+        named.and_then(|(_, v)| v.sort.as_ref()),
+        &display.sort,
+    ) {
+        (Some(s), _, _) => (Some(s.clone()), "--sort".to_string()),
+        (None, Some(s), _) => (Some(s.clone()), from_view("sort").unwrap_or_default()),
+        (None, None, Some(s)) => (Some(s.clone()), "key `display.sort`".to_string()),
+        (None, None, None) => (None, String::new()),
     };
     if let Some(s) = &sort {
         probe
             .start_with_sort(s)
             .map_err(|e| AppError::Usage(format!("{sort_from}: {e}")))?;
     }
-    Ok(Start { filter, sort })
+    let (mut queue_columns, mut agent_columns) = (None, None);
+    if let Some((name, v)) = named {
+        let key = |k: &str, e: String| AppError::Usage(format!("key `views.{name}.{k}`: {e}"));
+        queue_columns = v
+            .queue_columns
+            .as_ref()
+            .map(|n| columns::parse_list(n, QueueCol::by_name, &QueueCol::ALL, |c| c.spec().label))
+            .transpose()
+            .map_err(|e| key("queue_columns", e))?;
+        agent_columns = v
+            .agent_columns
+            .as_ref()
+            .map(|n| columns::parse_list(n, AgentCol::by_name, &AgentCol::ALL, |c| c.spec().label))
+            .transpose()
+            .map_err(|e| key("agent_columns", e))?;
+    }
+    Ok(Start {
+        filter,
+        sort,
+        queue_columns,
+        agent_columns,
+        pin_alerts: display.pin_alerts,
+    })
 }
 
 /// The config's alert rules; with `--demo` and none set, the demo's.

@@ -7,12 +7,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-pub(super) struct Tmux {
+pub(crate) struct Tmux {
     socket: String,
 }
 
 impl Tmux {
-    pub(super) fn start(name: &str, cmd: &str) -> Tmux {
+    pub(crate) fn start(name: &str, cmd: &str) -> Tmux {
         let v = Command::new("tmux").arg("-V").output();
         assert!(
             v.is_ok_and(|o| o.status.success()),
@@ -54,7 +54,7 @@ impl Tmux {
             .expect("tmux runs")
     }
 
-    fn query(&self, format: &str) -> String {
+    pub(crate) fn query(&self, format: &str) -> String {
         let o = Command::new("tmux")
             .args(["-L", &self.socket, "display-message", "-p", format])
             .output()
@@ -91,7 +91,7 @@ impl Tmux {
         pid
     }
 
-    pub(super) fn keys(&self, keys: &[&str]) {
+    pub(crate) fn keys(&self, keys: &[&str]) {
         let mut args = vec!["-L", self.socket.as_str(), "send-keys"];
         args.extend_from_slice(keys);
         let o = Command::new("tmux")
@@ -101,7 +101,7 @@ impl Tmux {
         assert!(o.status.success());
     }
 
-    pub(super) fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+    pub(crate) fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + Duration::from_secs(15);
         loop {
             let s = self.screen();
@@ -124,7 +124,7 @@ impl Drop for Tmux {
     }
 }
 
-fn fixture(name: &str) -> PathBuf {
+pub(crate) fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/resources/ui")
         .join(name)

@@ -33,4 +33,16 @@ pub enum Action {
     Fold,
     /// The terminal changed size: draw again at once.
     Redraw,
+    /// A click on a table's row: its index in the table's order.
+    Select(Table, usize),
+    /// A click on a column header: the column's index among all the
+    /// table's columns. Sorts by it; again reverses.
+    SortBy(Table, usize),
+}
+
+/// One of the two tables, for the actions aimed at a row or a column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Table {
+    Queues,
+    Agents,
 }

@@ -16,12 +16,13 @@ use super::filter::Subject;
 use super::fit::{clean, contains_ci};
 use super::layout::{Plan, plan};
 use super::model::*;
+use super::pin::alerting_first;
 use super::state::{Jump, ListFacts, Pane, RowId, UiState};
 use super::theme::Theme;
 use super::watch::Watch;
 use queuetop_engine::alert::Engine;
 use queuetop_engine::floor::{
-    AgentCounts, AgentIdx, AgentView, DisplayState, Floor, QueueView, WindowKind,
+    AgentCounts, AgentIdx, AgentView, DisplayState, Floor, QueueIdx, QueueView, WindowKind,
 };
 use queuetop_engine::health::FeedHealth;
 use queuetop_engine::health::LinkState;
@@ -58,6 +59,7 @@ pub struct Frame<'m> {
     shown_agents: usize,
     all_agents: usize,
     details: Option<DetailsScene>,
+    alerting: AlertCounts,
 }
 
 /// Sorts and filters the lists for `area`. Where the selections land needs
@@ -93,13 +95,28 @@ pub fn prepare<'m>(
         HashMap::new()
     };
     let sites = m.has_sites();
+    // Every queue's worst alert: counted for the header (filter or not),
+    // and pinned first so that no alerting queue hides below the fold.
+    let worst: Vec<Level> = queues
+        .iter()
+        .map(|v| levels_of(ctx.alerts, v).worst())
+        .collect();
+    let alerting = AlertCounts {
+        warn: worst.iter().filter(|l| **l == Level::Warn).count(),
+        crit: worst.iter().filter(|l| **l == Level::Crit).count(),
+    };
     if let Some(f) = filter {
         queues.retain(|v| f.matches(&QueueRow(v, sites)));
     }
     sort_queues(&mut queues, st.queue_sort.col, st.queue_sort.reversed);
+    // Pinned before the tree is built: alerting queues come first within
+    // their site or group, which keep their summary rows above them.
+    if st.pin_alerts && alerting.warn + alerting.crit > 0 {
+        alerting_first(&mut queues, |v| levels_of(ctx.alerts, v).worst());
+    }
     queues = super::tree::arrange(m, queues, kind, filter.is_some(), &st.folded);
 
-    let plan = plan(area, queues.len());
+    let plan = plan(area, queues.len(), watch.log.len());
     let found = st
         .queues
         .id
@@ -260,6 +277,7 @@ pub fn prepare<'m>(
         shown_agents,
         all_agents,
         details,
+        alerting,
     }
 }
 
@@ -272,7 +290,7 @@ pub fn build(
     ctx: &Context<'_>,
 ) -> Scene {
     let kind = st.window;
-    let header = header(m, st, ctx);
+    let mut header = header(m, st, ctx);
     let floor = &m.floor;
     let Frame {
         plan,
@@ -283,11 +301,13 @@ pub fn build(
         shown_agents,
         all_agents,
         details,
+        alerting,
         ..
     } = frame;
 
     // Sites or groups: the table is a tree (summary rows among the queues).
     let tree = m.has_sites() || queues.iter().any(super::tree::is_summary);
+    header.alerting = alerting;
     let queue_rows = queues
         .iter()
         .enumerate()
@@ -352,6 +372,8 @@ pub fn build(
             lines: queues.len(),
             total: all_queues,
             offset: st.queues.offset,
+            columns: st.queue_columns.iter().map(|c| c.index()).collect(),
+            pinned: st.pin_alerts && alerting.warn + alerting.crit > 0,
         },
         agents: TableScene {
             rows: agent_rows,
@@ -363,6 +385,8 @@ pub fn build(
             total: all_agents,
             lines: 0,
             offset: st.agents.offset,
+            columns: st.agent_columns.iter().map(|c| c.index()).collect(),
+            pinned: false,
         },
         log,
         log_focused: st.focus == Pane::Log,
@@ -487,6 +511,8 @@ fn header(m: &Monitor, st: &UiState, ctx: &Context<'_>) -> HeaderScene {
         rejected: counts.rejected,
         gaps: counts.gaps,
         sites: super::sites::links(m, ctx.local, ctx.stale_after, replay),
+        // Filled in from the frame (prepare counts them).
+        alerting: AlertCounts::default(),
     }
 }
 
@@ -820,6 +846,18 @@ fn sort_agents(floor: &Floor, v: &mut [AgentIdx], col: AgentCol, reversed: bool)
     }
 }
 
+/// The agent available longest in a queue, and for how long; `-` when
+/// nobody is available.
+fn longest_available(floor: &Floor, q: QueueIdx) -> Cell {
+    match floor.longest_available(q) {
+        Some((a, for_)) => {
+            let (id, name, _, _) = floor.agent_brief(a);
+            Cell::plain(format!("{} {}", clean(name.unwrap_or(id)), human(for_)))
+        }
+        None => Cell::plain("-"),
+    }
+}
+
 fn details(
     floor: &Floor,
     kind: WindowKind,
@@ -868,7 +906,19 @@ fn details(
                 ("CSAT avg", Cell::plain(opt_mean(f.csat_avg))),
                 ("NPS", cell(QueueCol::Nps)),
                 ("OCC%", Cell::plain(opt_pct(f.occupancy))),
+                ("longest available", longest_available(floor, q)),
             ];
+            let by_channel: Vec<Vec<Cell>> = floor
+                .waiting_by_channel(q)
+                .into_iter()
+                .map(|c| {
+                    vec![
+                        Cell::plain(clean(c.channel)),
+                        Cell::plain(c.waiting.to_string()),
+                        Cell::plain(human(c.longest)),
+                    ]
+                })
+                .collect();
             let waiting: Vec<Vec<Cell>> = floor
                 .waiting_in(q)
                 .into_iter()
@@ -902,6 +952,11 @@ fn details(
                 title: format!("Queue {} ({})", clean(v.label()), clean(v.id)),
                 facts,
                 sections: vec![
+                    Section {
+                        heading: "Waiting by channel".to_string(),
+                        columns: vec!["CHANNEL", "WAITING", "LONGEST"],
+                        rows: by_channel,
+                    },
                     Section {
                         heading: format!("Waiting ({})", v.waiting),
                         columns: vec!["CONTACT", "CHANNEL", "WAIT", "SINCE"],

@@ -206,6 +206,69 @@ impl AgentCol {
     }
 }
 
+impl QueueCol {
+    /// Every column sorts but the sparkline.
+    pub fn sorts(self) -> bool {
+        self != QueueCol::Trend
+    }
+
+    /// The column a view names: its header (any case), or `trend` for the
+    /// sparkline (whose header says how long it spans).
+    pub fn by_name(name: &str) -> Option<QueueCol> {
+        if name.eq_ignore_ascii_case("trend") {
+            return Some(QueueCol::Trend);
+        }
+        QueueCol::ALL
+            .into_iter()
+            .find(|c| c.spec().label.eq_ignore_ascii_case(name))
+    }
+}
+
+impl AgentCol {
+    /// Agents sort by name, state, time in state and first queue only
+    /// (cheap to know for thousands of them).
+    pub fn sorts(self) -> bool {
+        AgentCol::sortable_by_label(self.spec().label) == Some(self)
+    }
+
+    /// The column a view names: its header (any case).
+    pub fn by_name(name: &str) -> Option<AgentCol> {
+        AgentCol::ALL
+            .into_iter()
+            .find(|c| c.spec().label.eq_ignore_ascii_case(name))
+    }
+}
+
+/// A view's column list read: each name a column (see `by_name`), none
+/// twice, and the name column kept (first, when the list leaves it out:
+/// a row must say whose it is). The error names the column and lists the
+/// table's.
+pub fn parse_list<C: Copy + PartialEq>(
+    names: &[String],
+    by_name: impl Fn(&str) -> Option<C>,
+    all: &[C],
+    label: impl Fn(C) -> &'static str,
+) -> Result<Vec<C>, String> {
+    let known = || all.iter().map(|c| label(*c)).collect::<Vec<_>>().join(", ");
+    if names.is_empty() {
+        return Err(format!("lists no column (one of: {})", known()));
+    }
+    let mut out = Vec::with_capacity(names.len() + 1);
+    for n in names {
+        let Some(c) = by_name(n.trim()) else {
+            return Err(format!("unknown column `{n}` (one of: {})", known()));
+        };
+        if out.contains(&c) {
+            return Err(format!("lists `{n}` twice"));
+        }
+        out.push(c);
+    }
+    if let Some(first) = all.first().filter(|n| !out.contains(n)) {
+        out.insert(0, *first);
+    }
+    Ok(out)
+}
+
 /// Chooses which columns fit in `width` (one space between columns),
 /// dropping the highest priority numbers first, and shares what is left
 /// among the columns that grow, in table order (the name first). Returns
@@ -303,6 +366,43 @@ mod tests {
         // Never wider than asked, even when the must-haves do not fit.
         let tiny = fit(&QueueCol::ALL, QueueCol::spec, 20);
         assert!(tiny.iter().all(|(c, _)| c.spec().priority == 0));
+    }
+
+    #[test]
+    fn view_column_lists_are_checked() {
+        let names = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let q = |v: &[&str]| {
+            parse_list(&names(v), QueueCol::by_name, &QueueCol::ALL, |c| {
+                c.spec().label
+            })
+        };
+        assert_eq!(
+            q(&["sl%", "WAIT", "trend"]).expect("known"),
+            [
+                QueueCol::Name,
+                QueueCol::ServiceLevel,
+                QueueCol::Waiting,
+                QueueCol::Trend
+            ]
+        );
+        assert_eq!(
+            q(&["WAIT", "queue"]).expect("name kept where it is"),
+            [QueueCol::Waiting, QueueCol::Name]
+        );
+        let e = q(&["WAIT", "bogus"]).unwrap_err();
+        assert!(e.contains("`bogus`") && e.contains("SL%"), "{e}");
+        assert!(q(&["WAIT", "wait"]).unwrap_err().contains("twice"));
+        assert!(q(&[]).is_err());
+        let a = parse_list(
+            &names(&["for", "state"]),
+            AgentCol::by_name,
+            &AgentCol::ALL,
+            |c| c.spec().label,
+        );
+        assert_eq!(
+            a.expect("agents"),
+            [AgentCol::Name, AgentCol::For, AgentCol::State]
+        );
     }
 
     #[test]

@@ -18,6 +18,7 @@ pub fn map(ev: &Event, filter_editing: bool) -> Option<Action> {
                     KeyCode::Char(c) => Some(Action::FilterChar(c)),
                     _ => None,
                 },
+                Does::Point => None,
             }
         }
         Event::Mouse(m) => match lookup(filter_editing, |key| {
@@ -28,12 +29,18 @@ pub fn map(ev: &Event, filter_editing: bool) -> Option<Action> {
             )
         })? {
             Does::Act(a) => Some(a),
-            Does::Type => None,
+            // Clicks need the screen: crate::mouse.
+            Does::Type | Does::Point => None,
         },
         // Not a key: the terminal changed, so draw again at once.
         Event::Resize(..) | Event::FocusGained => Some(Action::Redraw),
         _ => None,
     }
+}
+
+/// Whether `key` does something while the filter is (or is not) typed.
+pub fn bound(filter_editing: bool, key: Key) -> bool {
+    lookup(filter_editing, |k| k == key).is_some()
 }
 
 fn lookup(filter_editing: bool, hit: impl Fn(Key) -> bool) -> Option<Does> {

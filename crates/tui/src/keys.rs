@@ -49,6 +49,10 @@ pub enum Key {
     Printable,
     WheelUp,
     WheelDown,
+    /// The left button on a table's row, or on its column headers: what it
+    /// does depends on where (crate::mouse).
+    Click,
+    ClickHeader,
 }
 
 /// What a key does: an action, or, for [`Key::Printable`], the typed
@@ -57,6 +61,8 @@ pub enum Key {
 pub enum Does {
     Act(Action),
     Type,
+    /// A click: the action is worked out from where it landed.
+    Point,
 }
 
 /// A row of the table: the keys as people read them, when they apply, what
@@ -70,8 +76,8 @@ pub struct Binding {
     pub map: &'static [(Key, Does)],
 }
 
-use Does::{Act, Type};
-use Key::{Char, Code, Ctrl, Printable, WheelDown, WheelUp};
+use Does::{Act, Point, Type};
+use Key::{Char, Click, ClickHeader, Code, Ctrl, Printable, WheelDown, WheelUp};
 
 const fn row(
     keys: &'static str,
@@ -218,6 +224,12 @@ pub const BINDINGS: &[Binding] = &[
         When::Always,
         "scroll the focused pane (if the terminal reports it)",
         &[(WheelUp, Act(Action::Up)), (WheelDown, Act(Action::Down))],
+    ),
+    row(
+        "click",
+        When::Normal,
+        "select a row; a column header sorts (again: reverses)",
+        &[(Click, Point), (ClickHeader, Point)],
     ),
     row(
         "any character",

@@ -19,6 +19,8 @@ pub mod keys;
 pub mod layout;
 pub mod log;
 pub mod model;
+pub mod mouse;
+pub mod pin;
 pub mod run;
 pub mod sites;
 pub mod state;

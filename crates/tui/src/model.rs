@@ -52,6 +52,11 @@ pub struct TableScene {
     pub lines: usize,
     /// Index of the first visible row.
     pub offset: usize,
+    /// The columns to show, in order, as indexes into the table's columns
+    /// (each row's cells are in that full order); empty: all of them.
+    pub columns: Vec<usize>,
+    /// Alerting rows were moved first (crate::pin): the title says so.
+    pub pinned: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -70,6 +75,8 @@ pub struct HeaderScene {
     pub offset: Option<String>,
     pub rejected: u64,
     pub gaps: u64,
+    /// Queues whose worst alert is a warning, and a critical.
+    pub alerting: AlertCounts,
     /// The window figures may miss events since this time of day (a gap,
     /// a resync or a drop in the window); `None` when they can be trusted.
     pub uncertain_since: Option<String>,
@@ -82,6 +89,13 @@ pub struct HeaderScene {
 pub struct SiteLink {
     pub text: String,
     pub level: Level,
+}
+
+/// How many queues alert, by their worst level.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct AlertCounts {
+    pub warn: usize,
+    pub crit: usize,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -19,6 +19,7 @@ use ratatui::backend::{Backend, CrosstermBackend};
 use ratatui::layout::Rect;
 
 use crate::build::{Context, build, prepare};
+use crate::columns::{AgentCol, QueueCol};
 use crate::input;
 use crate::model::Scene;
 use crate::state::UiState;
@@ -55,6 +56,11 @@ pub struct ViewOptions {
 pub struct Start {
     pub filter: Option<String>,
     pub sort: Option<String>,
+    /// A view's columns, in order (checked: see [`crate::columns::parse_list`]).
+    pub queue_columns: Option<Vec<QueueCol>>,
+    pub agent_columns: Option<Vec<AgentCol>>,
+    /// `[display] pin_alerts` (default on).
+    pub pin_alerts: Option<bool>,
 }
 
 impl ViewOptions {
@@ -117,6 +123,15 @@ impl View {
         if let Some(s) = &start.sort {
             let _ = self.state.start_with_sort(s);
         }
+        if let Some(c) = &start.queue_columns {
+            self.state.queue_columns = c.clone();
+        }
+        if let Some(c) = &start.agent_columns {
+            self.state.agent_columns = c.clone();
+        }
+        if let Some(p) = start.pin_alerts {
+            self.state.pin_alerts = p;
+        }
     }
 
     pub fn new(window: WindowKind) -> Self {
@@ -128,6 +143,11 @@ impl View {
             last_feed_second: i64::MIN,
             last_wall_second: i64::MIN,
         }
+    }
+
+    /// The scene last drawn: what is on screen (where a click landed).
+    pub fn shown(&self) -> Option<&Scene> {
+        self.last_scene.as_ref()
     }
 
     /// Looks at the monitor: moves live time on, feeds the watchers.
@@ -231,7 +251,11 @@ pub fn run<W: Write>(
         if event::poll(Duration::ZERO)? {
             loop {
                 let ev = event::read()?;
-                if let Some(a) = input::map(&ev, view.state.filter_editing) {
+                let editing = view.state.filter_editing;
+                let clicked = || {
+                    (view.last_scene.as_ref()).and_then(|s| crate::mouse::action(&ev, s, editing))
+                };
+                if let Some(a) = input::map(&ev, editing).or_else(clicked) {
                     dirty |= view.state.apply(a);
                 }
                 if view.state.quit || !event::poll(Duration::ZERO)? {

@@ -4,7 +4,7 @@
 //! monitor and this state.
 
 use super::columns::{AgentCol, QueueCol};
-use crate::action::Action;
+use crate::action::{Action, Table};
 use crate::filter::{Filter, FilterError};
 use queuetop_engine::floor::WindowKind;
 
@@ -98,6 +98,14 @@ pub struct Sort<C> {
     pub reversed: bool,
 }
 
+impl<C: PartialEq> Sort<C> {
+    /// Sorted by `col`: its own order, reversed when it already sorts.
+    fn by(self, col: C) -> Sort<C> {
+        let reversed = self.col == col && !self.reversed;
+        Sort { col, reversed }
+    }
+}
+
 /// A queue's or an agent's row, by id: what the details pane shows.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RowId {
@@ -130,6 +138,9 @@ pub struct UiState {
     pub log_visible: usize,
     pub queue_sort: Sort<QueueCol>,
     pub agent_sort: Sort<AgentCol>,
+    /// The columns each table shows, in order (a view's, or all).
+    pub queue_columns: Vec<QueueCol>,
+    pub agent_columns: Vec<AgentCol>,
     /// The filter as typed, and as read: a filter that does not parse
     /// hides nothing and the footer says why.
     pub filter: String,
@@ -143,6 +154,8 @@ pub struct UiState {
     /// A jump to a search match the next build makes (it knows the order).
     pub jump: Option<Jump>,
     pub paused: bool,
+    /// Alerting queues first (crate::pin); `[display] pin_alerts`.
+    pub pin_alerts: bool,
     pub help: bool,
     pub details: Option<Details>,
     pub window: WindowKind,
@@ -207,6 +220,8 @@ impl UiState {
                 col: AgentCol::State,
                 reversed: false,
             },
+            queue_columns: QueueCol::ALL.to_vec(),
+            agent_columns: AgentCol::ALL.to_vec(),
             filter: String::new(),
             filter_parsed: Ok(Filter::default()),
             filter_editing: false,
@@ -215,6 +230,7 @@ impl UiState {
             searching: false,
             jump: None,
             paused: false,
+            pin_alerts: true,
             help: false,
             details: None,
             window,
@@ -421,6 +437,27 @@ impl UiState {
                 }
             }
             Action::Redraw => return true,
+            Action::Select(t, index) => {
+                let (pane, list) = match t {
+                    Table::Queues => (Pane::Queues, &mut self.queues),
+                    Table::Agents => (Pane::Agents, &mut self.agents),
+                };
+                list.index = index;
+                list.id = None;
+                self.focus = pane;
+            }
+            Action::SortBy(Table::Queues, i) => {
+                if let Some(col) = QueueCol::ALL.get(i).copied().filter(|c| c.sorts()) {
+                    self.queue_sort = self.queue_sort.by(col);
+                    self.focus = Pane::Queues;
+                }
+            }
+            Action::SortBy(Table::Agents, i) => {
+                if let Some(col) = AgentCol::ALL.get(i).copied().filter(|c| c.sorts()) {
+                    self.agent_sort = self.agent_sort.by(col);
+                    self.focus = Pane::Agents;
+                }
+            }
         }
         *self != before
     }
@@ -513,6 +550,40 @@ mod tests {
         assert!(s.agent_sort.reversed && !s.queue_sort.reversed);
         s.apply(Action::Window);
         assert_eq!(s.window, WindowKind::Today);
+    }
+
+    #[test]
+    fn clicks_select_and_sort_and_a_second_click_reverses() {
+        let mut s = UiState::new(WindowKind::Rolling);
+        assert!(s.apply(Action::Select(Table::Agents, 7)));
+        assert_eq!(
+            (s.focus, s.agents.index, s.agents.id.as_deref()),
+            (Pane::Agents, 7, None)
+        );
+        s.apply(Action::SortBy(
+            Table::Queues,
+            QueueCol::ServiceLevel.index(),
+        ));
+        assert_eq!(
+            (s.focus, s.queue_sort.col, s.queue_sort.reversed),
+            (Pane::Queues, QueueCol::ServiceLevel, false)
+        );
+        s.apply(Action::SortBy(
+            Table::Queues,
+            QueueCol::ServiceLevel.index(),
+        ));
+        assert!(s.queue_sort.reversed, "again reverses");
+        s.apply(Action::SortBy(Table::Queues, QueueCol::Waiting.index()));
+        assert_eq!(
+            (s.queue_sort.col, s.queue_sort.reversed),
+            (QueueCol::Waiting, false)
+        );
+        // The sparkline and the agents' figures do not sort: nothing moves.
+        assert!(!s.apply(Action::SortBy(Table::Queues, QueueCol::Trend.index())));
+        assert!(!s.apply(Action::SortBy(Table::Agents, AgentCol::Handled.index())));
+        assert!(!s.apply(Action::SortBy(Table::Agents, 99)));
+        s.apply(Action::SortBy(Table::Agents, AgentCol::For.index()));
+        assert_eq!((s.focus, s.agent_sort.col), (Pane::Agents, AgentCol::For));
     }
 
     #[test]

@@ -57,6 +57,9 @@ pub struct ConfigFile {
     /// Alert timing defaults and feed health rules (docs/alerts.md).
     #[serde(default)]
     pub alerts: AlertsSection,
+    /// Named views of the live view (`--view NAME`, docs/ui.md).
+    #[serde(default)]
+    pub views: BTreeMap<String, ViewSection>,
     /// Where each line of the text began, to name lines in later errors.
     #[serde(skip)]
     pub line_starts: Vec<usize>,
@@ -229,4 +232,22 @@ pub struct DisplaySection {
     pub theme: Option<String>,
     /// Colour the agents' STATE cells (default: the theme's, off).
     pub agent_state_colors: Option<bool>,
+    /// Alerting queues first in the queues table (default on).
+    pub pin_alerts: Option<bool>,
+    /// Clicks and the wheel (default on); off keeps the terminal's own
+    /// text selection.
+    pub mouse: Option<bool>,
+    /// The view (a `[views.NAME]`) to start with when `--view` is not given.
+    pub view: Option<String>,
+}
+
+/// One named view: the columns of each table, in order, and its start-up
+/// sort and filter. Column names are checked by the view, not here.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ViewSection {
+    pub queue_columns: Option<Vec<String>>,
+    pub agent_columns: Option<Vec<String>>,
+    pub sort: Option<String>,
+    pub filter: Option<String>,
 }

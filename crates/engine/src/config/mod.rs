@@ -12,7 +12,7 @@ pub use actions::{ActionKind, ActionSpec, Actions, BodyFormat, actions};
 pub use alerts::rules;
 pub use file::{
     ActionSection, AgentsSection, AlertsSection, ConfigFile, DisplaySection, Dur,
-    FeedAlertsSection, FeedSection, QueueSection, RuleSection, SiteFeedSection,
+    FeedAlertsSection, FeedSection, QueueSection, RuleSection, SiteFeedSection, ViewSection,
 };
 
 use crate::floor::{DayStart, GroupKey, QueuePolicy, Settings, SlFormula};

@@ -9,6 +9,7 @@
 
 mod apply;
 mod audit;
+mod breakdown;
 mod changes;
 mod conversation;
 mod export;
@@ -35,6 +36,7 @@ use slab::Slab;
 use crate::protocol::{Decoded, Event, EventKind};
 use crate::time::Ts;
 
+pub use breakdown::ChannelWaiting;
 pub use facts::{AgentFacts, ContactClocks};
 pub use groups::GroupKey;
 pub use live::{Channel, DisplayState};

@@ -67,6 +67,15 @@ pub fn render(h: &HeaderScene, theme: Theme, area: Rect, buf: &mut Buffer) {
         (3, format!("{}/s", h.rate), Style::new()),
         (2, format!("window {}", h.window), Style::new()),
     ];
+    // Queues in alert, counted whatever the filter and the scroll show:
+    // as important as the clock.
+    let a = h.alerting;
+    if a.crit > 0 {
+        facts.push((0, format!("{} crit", a.crit), theme.level(Level::Crit)));
+    }
+    if a.warn > 0 {
+        facts.push((0, format!("{} warn", a.warn), theme.level(Level::Warn)));
+    }
     if let Some(o) = &h.offset {
         facts.push((1, format!("clock offset {o}"), theme.level(Level::Warn)));
     }

@@ -17,6 +17,18 @@ use super::fit;
 use super::model::Scene;
 use super::theme::Theme;
 
+/// The column of a table under screen column `x`, as the table is drawn
+/// (for a click on its headers).
+pub fn column_at<C: Copy + PartialEq>(
+    t: &crate::model::TableScene,
+    all: &[C],
+    spec: fn(C) -> crate::columns::ColumnSpec,
+    area: Rect,
+    x: u16,
+) -> Option<C> {
+    table::column_at(t, all, spec, area, x)
+}
+
 /// Draws the whole screen.
 pub fn render(scene: &Scene, theme: Theme, buf: &mut Buffer) {
     let area = scene.plan.area.intersection(buf.area);

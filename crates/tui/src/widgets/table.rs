@@ -39,16 +39,17 @@ pub fn render<C: Copy + PartialEq>(
     } else {
         String::new()
     };
+    let pinned = if t.pinned { ", alerts first" } else { "" };
     let title = format!(
-        "{count}  sort {sort_label}{}{position}",
+        "{count}  sort {sort_label}{}{pinned}{position}",
         theme.sort_arrow(t.reversed)
     );
     title_line(buf, area, &title, t.focused, theme);
     if area.height < 2 {
         return;
     }
-    let cols = fit_columns(all, spec, area.width);
-    let index_of = |c: C| all.iter().position(|x| *x == c).unwrap_or(0);
+    let cols = layout(t, all, spec, area.width);
+    let index_of = |c: C| index_of_all(all, c);
     // Column headers.
     let mut x = area.x;
     let y = area.y + 1;
@@ -132,6 +133,70 @@ fn draw_row<C: Copy>(
             break;
         }
     }
+}
+
+/// The columns drawn, in order, with their widths, for a table `width`
+/// wide: the view's columns (all when it names none), figures as wide as
+/// their widest value, dropped by priority when they do not fit.
+fn layout<C: Copy + PartialEq>(
+    t: &TableScene,
+    all: &[C],
+    spec: fn(C) -> ColumnSpec,
+    width: u16,
+) -> Vec<(C, u16)> {
+    // Figures never truncate: a right-aligned column is as wide as the
+    // widest cell it shows (its header's width at least); the name, which
+    // takes what is left, is what gets cut.
+    let shown: Vec<&Row> = t.rows.iter().chain(t.totals.iter()).collect();
+    let sized = |c: C| {
+        let s = spec(c);
+        if !s.right {
+            return s;
+        }
+        let i = index_of_all(all, c);
+        let widest = shown
+            .iter()
+            .filter_map(|r| r.cells.get(i))
+            .map(|cell| fit::width(&cell.text))
+            .max()
+            .unwrap_or(0);
+        ColumnSpec {
+            width: s.width.max(u16::try_from(widest).unwrap_or(u16::MAX)),
+            ..s
+        }
+    };
+    // A view's columns, in its order; all of them when it names none.
+    let order: Vec<C> = t
+        .columns
+        .iter()
+        .filter_map(|i| all.get(*i))
+        .copied()
+        .collect();
+    let order = if order.is_empty() { all } else { &order };
+    fit_columns(order, sized, width)
+}
+
+/// The column whose header or cells cover screen column `x` of a table
+/// drawn in `area` (one space between columns belongs to none).
+pub fn column_at<C: Copy + PartialEq>(
+    t: &TableScene,
+    all: &[C],
+    spec: fn(C) -> ColumnSpec,
+    area: Rect,
+    x: u16,
+) -> Option<C> {
+    let mut left = area.x;
+    for (c, w) in layout(t, all, spec, area.width) {
+        if (left..left.saturating_add(w)).contains(&x) {
+            return Some(c);
+        }
+        left = left.saturating_add(w + 1);
+    }
+    None
+}
+
+fn index_of_all<C: PartialEq>(all: &[C], c: C) -> usize {
+    all.iter().position(|x| *x == c).unwrap_or(0)
 }
 
 /// Writes `text` cut to `w` columns, aligned in its cell. The padding is

@@ -3,6 +3,9 @@
 
 mod ui_escapes;
 mod ui_groups;
+mod ui_mouse;
 mod ui_offset;
 mod ui_render;
 mod ui_sites;
+mod ui_views;
+mod ui_wide;

@@ -25,14 +25,14 @@ fn dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/resources/ui")
 }
 
-struct Case {
+pub(crate) struct Case {
     monitor: Monitor,
-    view: View,
-    opts: ViewOptions,
+    pub(crate) view: View,
+    pub(crate) opts: ViewOptions,
     local: Ts,
 }
 
-fn case(feed: &str, kind: SourceKind) -> Case {
+pub(crate) fn case(feed: &str, kind: SourceKind) -> Case {
     case_with(feed, kind, "config.toml")
 }
 
@@ -82,7 +82,7 @@ impl Case {
         self
     }
 
-    fn render(&mut self, w: u16, h: u16) -> Terminal<TestBackend> {
+    pub(crate) fn render(&mut self, w: u16, h: u16) -> Terminal<TestBackend> {
         self.view.look(&mut self.monitor, &self.opts, self.local);
         let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
         let area = Rect::new(0, 0, w, h);
@@ -99,7 +99,7 @@ impl Case {
     }
 }
 
-fn screen(t: &Terminal<TestBackend>) -> String {
+pub(crate) fn screen(t: &Terminal<TestBackend>) -> String {
     t.backend().to_string()
 }
 
@@ -112,7 +112,7 @@ macro_rules! snap {
 }
 
 /// The cell where `text` starts on screen.
-fn find(buf: &Buffer, text: &str) -> Option<(u16, u16)> {
+pub(crate) fn find(buf: &Buffer, text: &str) -> Option<(u16, u16)> {
     for y in 0..buf.area.height {
         let line: String = (0..buf.area.width)
             .map(|x| buf[(x, y)].symbol().to_string())
