@@ -329,6 +329,7 @@ pub fn build(
         header,
         queues: TableScene {
             rows: queue_rows,
+            aside: Some(crate::interval::strip(floor)),
             totals: Some(totals_row),
             sort_col: st.queue_sort.col.index(),
             reversed: st.queue_sort.reversed,
@@ -339,6 +340,7 @@ pub fn build(
         },
         agents: TableScene {
             rows: agent_rows,
+            aside: None,
             totals: None,
             sort_col: st.agent_sort.col.index(),
             reversed: st.agent_sort.reversed,
@@ -443,6 +445,7 @@ fn header(m: &Monitor, st: &UiState, ctx: &Context<'_>) -> HeaderScene {
     let window = match st.window {
         WindowKind::Rolling => format!("{} rolling", span(m.floor.window_span(st.window))),
         WindowKind::Today => format!("today ({})", human(m.floor.window_span(st.window))),
+        WindowKind::Interval => format!("interval ({})", human(m.floor.window_span(st.window))),
     };
     let offset = m.clock.offset();
     let counts = m.floor.counts();

@@ -15,6 +15,7 @@ pub mod columns;
 pub mod filter;
 pub mod fit;
 pub mod input;
+pub mod interval;
 pub mod keys;
 pub mod layout;
 pub mod log;

@@ -40,6 +40,8 @@ pub struct Row {
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct TableScene {
     pub rows: Vec<Row>,
+    /// Said after the title (the queues: the current interval's figures).
+    pub aside: Option<String>,
     pub totals: Option<Row>,
     pub sort_col: usize,
     pub reversed: bool,

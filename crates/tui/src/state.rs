@@ -407,7 +407,7 @@ impl UiState {
             Action::Window => {
                 self.window = match self.window {
                     WindowKind::Rolling => WindowKind::Today,
-                    WindowKind::Today => WindowKind::Rolling,
+                    WindowKind::Today | WindowKind::Interval => WindowKind::Rolling,
                 }
             }
             Action::Redraw => return true,

@@ -40,6 +40,8 @@ pub struct ConfigFile {
     pub timezone: Option<String>,
     /// FCR repeat window.
     pub repeat_window: Option<Dur>,
+    /// The interval shown beside the day: a duration that divides a day.
+    pub interval: Option<Dur>,
     #[serde(default)]
     pub feed: FeedSection,
     #[serde(default)]

@@ -16,6 +16,7 @@ mod histogram;
 mod live;
 mod memory;
 mod occupancy;
+mod period;
 mod resync;
 mod sample;
 mod settings;
@@ -34,7 +35,9 @@ use crate::time::Ts;
 pub use facts::AgentFacts;
 pub use live::{Channel, DisplayState};
 pub use sample::{AgentIdx, QueueIdx};
-pub use settings::{DEFAULT_SL_THRESHOLD, DayStart, Limits, QueuePolicy, Settings, SlFormula};
+pub use settings::{
+    DEFAULT_INTERVAL, DEFAULT_SL_THRESHOLD, DayStart, Limits, QueuePolicy, Settings, SlFormula,
+};
 pub use trust::{Doubt, DoubtReasons, Uncertainty};
 pub use view::{
     AgentCounts, AgentView, Art, ContactView, Figures, Frt, QueueView, WaitingView, WindowKind,
@@ -109,7 +112,11 @@ impl Floor {
             customers: Customers::new(settings.repeat_window, limits.customers),
             window: Window::new(
                 settings.window,
-                settings.day_start.clone(),
+                period::Calendar::Day(settings.day_start.clone()),
+                period::Calendar::Every {
+                    length: settings.interval,
+                    tz: settings.day_start.tz.clone(),
+                },
                 limits.samples,
                 settings.track_today,
             ),

@@ -61,6 +61,23 @@ pub struct Snapshot {
     pub queues: Vec<QueueJson>,
     pub agents: Vec<AgentJson>,
     pub alerts: Vec<AlertJson>,
+    /// The current interval beside the window (docs/snapshot.md).
+    pub interval: IntervalJson,
+}
+
+/// The current interval (config `interval`, aligned to the clock): the same
+/// figures as the window's, for the floor and each queue.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct IntervalJson {
+    /// When the interval began.
+    pub start: String,
+    /// Its configured length.
+    pub length_s: serde_json::Number,
+    /// Seconds from its start to `now`, as `window_s` is for the window.
+    pub window_s: serde_json::Number,
+    pub uncertain_since: Option<String>,
+    pub totals: TotalsJson,
+    pub queues: Vec<QueueJson>,
 }
 
 /// One alert firing (docs/alerts.md).
@@ -288,18 +305,7 @@ pub fn build(
 ) -> Snapshot {
     let floor = &m.floor;
     let (counts, total_counts) = floor.agent_counts();
-    let mut queues: Vec<QueueJson> = floor
-        .queue_ids()
-        .map(|q| floor.queue_view(q, kind, &counts))
-        .map(|v| QueueJson {
-            queue: shown(v.id),
-            name: v.name.map(str::to_string),
-            sl_threshold_s: whole_or_secs(v.sl_threshold),
-            sl_formula: v.sl_formula.as_str(),
-            figures: FiguresJson::from_view(&v),
-        })
-        .collect();
-    queues.sort_by(|a, b| a.queue.cmp(&b.queue));
+    let queues = queue_rows(floor, kind, &counts);
     let mut agents: Vec<AgentJson> = floor
         .agent_views(kind)
         .into_iter()
@@ -363,7 +369,38 @@ pub fn build(
         queues,
         agents,
         alerts,
+        interval: IntervalJson {
+            start: floor.window_start(WindowKind::Interval).to_string(),
+            length_s: whole_or_secs(floor.interval_length()),
+            window_s: whole_or_secs(floor.window_span(WindowKind::Interval)),
+            uncertain_since: floor
+                .uncertain_since(WindowKind::Interval)
+                .map(|u| u.since.to_string()),
+            totals: FiguresJson::from_view(&floor.totals(WindowKind::Interval, total_counts)),
+            queues: queue_rows(floor, WindowKind::Interval, &counts),
+        },
     }
+}
+
+/// Every queue's figures over `kind`, sorted as shown.
+fn queue_rows(
+    floor: &crate::floor::Floor,
+    kind: WindowKind,
+    counts: &[AgentCounts],
+) -> Vec<QueueJson> {
+    let mut queues: Vec<QueueJson> = floor
+        .queue_ids()
+        .map(|q| floor.queue_view(q, kind, counts))
+        .map(|v| QueueJson {
+            queue: shown(v.id),
+            name: v.name.map(str::to_string),
+            sl_threshold_s: whole_or_secs(v.sl_threshold),
+            sl_formula: v.sl_formula.as_str(),
+            figures: FiguresJson::from_view(&v),
+        })
+        .collect();
+    queues.sort_by(|a, b| a.queue.cmp(&b.queue));
+    queues
 }
 
 pub fn render_json(snap: &Snapshot) -> String {

@@ -39,8 +39,12 @@ pub fn render<C: Copy + PartialEq>(
     } else {
         String::new()
     };
+    let aside = t
+        .aside
+        .as_deref()
+        .map_or_else(String::new, |a| format!("   {a}"));
     let title = format!(
-        "{count}  sort {sort_label}{}{position}",
+        "{count}  sort {sort_label}{}{position}{aside}",
         theme.sort_arrow(t.reversed)
     );
     title_line(buf, area, &title, t.focused, theme);

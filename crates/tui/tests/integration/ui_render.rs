@@ -446,6 +446,30 @@ fn window_flips_to_today() {
 }
 
 #[test]
+fn the_interval_shows_beside_today() {
+    let mut c = case("normal", SourceKind::Url);
+    c.keys(&[Action::Window]);
+    // The strip's figures are the snapshot's `interval` block.
+    let json =
+        queuetop_engine::snapshot::build(&c.monitor, WindowKind::Today, Some(c.local), 5_000);
+    assert_eq!(json.interval.start, "2026-11-23T09:00:00Z");
+    let f = &json.interval.totals;
+    let strip = format!(
+        "09:00-09:30: SL {:.1}%  ASA {}s  ABN {:.1}%",
+        f.service_level_pct.expect("SL"),
+        f.asa_s.expect("ASA") as i64, // whole seconds, as on screen
+        f.abandon_rate_pct.expect("abandon rate"),
+    );
+    let small = screen(&c.render(80, 24));
+    assert!(small.contains("window today (9h20m)"), "{small}");
+    assert!(small.contains(&strip), "{strip} not in\n{small}");
+    snap!("interval_today_80x24", small);
+    let big = screen(&c.render(160, 48));
+    assert!(big.contains(&strip), "{big}");
+    snap!("interval_today_160x48", big);
+}
+
+#[test]
 fn hostile_strings_are_stripped_on_screen() {
     let mut c = case("hostile", SourceKind::Url);
     // Wide enough for the whole (stripped) agent name beside every column.
