@@ -84,8 +84,15 @@ fn view_command(cli: Cli) -> AppResult<()> {
         speed,
         start,
     };
-    let result = view::start(monitor.clone(), opts, task, exporter, notifier)
-        .map_err(|e| AppError::Runtime(e.to_string()));
+    let result = view::start(
+        monitor.clone(),
+        opts,
+        task,
+        exporter,
+        notifier,
+        recording.clone(),
+    )
+    .map_err(|e| AppError::Runtime(e.to_string()));
     flush(recording.as_ref());
     result
 }

@@ -119,6 +119,8 @@ pub struct Monitor {
     alerts: LiveAlerts,
     /// Our wall clock when the link went down (for `disconnected_s`).
     down_since: Option<Ts>,
+    /// Incident marks, set on screen or read back from a recording.
+    pub marks: crate::mark::Marks,
 }
 
 impl Monitor {
@@ -140,6 +142,7 @@ impl Monitor {
             rejects: RejectLog::default(),
             alerts: LiveAlerts::default(),
             down_since: None,
+            marks: Default::default(),
         }
     }
 
@@ -245,6 +248,17 @@ impl Monitor {
         }
         self.generation += 1;
         signal
+    }
+
+    /// Sets an incident mark: the figures as they stand now are kept, to
+    /// show the change since.
+    pub fn mark(&mut self, mark: crate::mark::Mark) {
+        // A replayed mark made while the feed was quiet is later than the
+        // last event: the figures are taken at its own time.
+        self.floor.advance(mark.at);
+        self.floor.settle();
+        self.marks.add(mark, &self.floor);
+        self.generation += 1;
     }
 
     /// A frame from a file, applied at once on the events' own time.

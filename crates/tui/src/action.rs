@@ -29,6 +29,10 @@ pub enum Action {
     Pause,
     Enter,
     Window,
+    /// `m`: type a note and set an incident mark.
+    Mark,
+    /// `M`: the window figures as their change since the latest mark.
+    SinceMark,
     /// The terminal changed size: draw again at once.
     Redraw,
 }

@@ -277,6 +277,8 @@ pub fn build(
         ..
     } = frame;
 
+    // `M`: the figures as their change since the latest mark, if any.
+    let since_mark = st.since_mark.then(|| m.marks.baseline(kind)).flatten();
     let queue_rows = queues
         .iter()
         .enumerate()
@@ -284,6 +286,9 @@ pub fn build(
         .take(plan.queue_rows())
         .map(|(i, v)| {
             let mut row = queue_row(v, levels_of(ctx.alerts, v), ctx.theme);
+            if let Some(base) = since_mark {
+                crate::since_mark::overlay(&mut row, v, base.point(v.id));
+            }
             row.selected = i == st.queues.index && st.focus == Pane::Queues;
             row.spark = watch
                 .spark(v.id)
@@ -294,6 +299,9 @@ pub fn build(
         .collect();
     let totals = floor.totals(kind, total_counts);
     let mut totals_row = queue_row(&totals, QueueLevels::default(), ctx.theme);
+    if let Some(base) = since_mark {
+        crate::since_mark::overlay(&mut totals_row, &totals, base.point(""));
+    }
     // The totals are the whole floor's, filter or not: say so.
     totals_row.cells[QueueCol::Name.index()] = Cell::plain(if st.active_filter().is_none() {
         "TOTAL"
@@ -329,7 +337,11 @@ pub fn build(
         header,
         queues: TableScene {
             rows: queue_rows,
-            aside: Some(crate::interval::strip(floor)),
+            aside: Some(match (since_mark, m.marks.latest()) {
+                // The table shows changes: say so where the figures are.
+                (Some(_), Some(mark)) => crate::since_mark::title(mark, floor),
+                _ => crate::interval::strip(floor),
+            }),
             totals: Some(totals_row),
             sort_col: st.queue_sort.col.index(),
             reversed: st.queue_sort.reversed,
@@ -363,6 +375,7 @@ pub fn build(
         search: clean(&st.search).into_owned(),
         search_error: st.search_parsed.as_ref().err().map(|e| e.to_string()),
         searching: st.searching,
+        mark_note: st.marking.then(|| clean(&st.mark_note).into_owned()),
         help: st.help,
     }
 }

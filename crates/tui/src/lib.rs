@@ -21,6 +21,7 @@ pub mod layout;
 pub mod log;
 pub mod model;
 pub mod run;
+pub mod since_mark;
 pub mod state;
 pub mod terminal;
 pub mod theme;

@@ -118,5 +118,7 @@ pub struct Scene {
     pub search: String,
     pub search_error: Option<String>,
     pub searching: bool,
+    /// The incident mark's note being typed (`m`), if one is.
+    pub mark_note: Option<String>,
     pub help: bool,
 }

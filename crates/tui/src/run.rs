@@ -160,6 +160,16 @@ impl View {
         (true, bell)
     }
 
+    /// Sets the mark asked for with `m`, if any, at the floor's now; returns
+    /// its line for the recording.
+    pub fn take_mark(&mut self, m: &mut Monitor) -> Option<String> {
+        let note = self.state.pending_mark.take()?;
+        let mark = queuetop_engine::mark::Mark::new(m.floor.now(), &note);
+        let line = mark.to_line();
+        m.mark(mark);
+        Some(line)
+    }
+
     /// Builds the scene for `area`; `None` when it equals the one on screen.
     pub fn scene(
         &mut self,
@@ -194,12 +204,14 @@ impl View {
     }
 }
 
-/// Runs the view until `q`, Ctrl-C or `stop`.
+/// Runs the view until `q`, Ctrl-C or `stop`. Each incident mark set on
+/// screen is handed to `record_mark` as its recording line (`--record`).
 pub fn run<W: Write>(
     terminal: &mut Terminal<CrosstermBackend<W>>,
     monitor: Arc<Mutex<Monitor>>,
     opts: ViewOptions,
     stop: &AtomicBool,
+    record_mark: &mut dyn FnMut(&str),
 ) -> io::Result<()> {
     let frame_gap = Duration::from_secs(1) / opts.max_fps.max(1);
     // How often the loop looks at the monitor when no key comes.
@@ -243,6 +255,17 @@ pub fn run<W: Write>(
             }
         }
         let local = wall_ms();
+        if view.state.pending_mark.is_some() {
+            let line = {
+                let mut m = lock(&monitor);
+                // The floor's clock first: the mark is stamped with it.
+                view.look(&mut m, &opts, local);
+                view.take_mark(&mut m)
+            };
+            if let Some(line) = line {
+                record_mark(&line);
+            }
+        }
         let may_draw = last_draw.is_none_or(|t| t.elapsed() >= frame_gap);
         let size = terminal.size()?;
         let area = Rect::new(0, 0, size.width, size.height);

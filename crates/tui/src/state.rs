@@ -140,6 +140,14 @@ pub struct UiState {
     pub search: String,
     pub search_parsed: Result<Filter, FilterError>,
     pub searching: bool,
+    /// Typing an incident mark's note (`m`); `filter_editing` is set too.
+    pub marking: bool,
+    pub mark_note: String,
+    /// A mark to set, with its note: the loop takes it (it holds the
+    /// monitor and the recording).
+    pub pending_mark: Option<String>,
+    /// Show the window figures as their change since the latest mark.
+    pub since_mark: bool,
     /// A jump to a search match the next build makes (it knows the order).
     pub jump: Option<Jump>,
     pub paused: bool,
@@ -211,6 +219,10 @@ impl UiState {
             search: String::new(),
             search_parsed: Ok(Filter::default()),
             searching: false,
+            marking: false,
+            mark_note: String::new(),
+            pending_mark: None,
+            since_mark: false,
             jump: None,
             paused: false,
             help: false,
@@ -278,7 +290,9 @@ impl UiState {
 
     /// What is being typed: the search or the filter.
     fn typed(&self) -> &str {
-        if self.searching {
+        if self.marking {
+            &self.mark_note
+        } else if self.searching {
             &self.search
         } else {
             &self.filter
@@ -286,7 +300,9 @@ impl UiState {
     }
 
     fn set_typed(&mut self, f: String) {
-        if self.searching {
+        if self.marking {
+            self.mark_note = f;
+        } else if self.searching {
             self.set_search(f);
         } else {
             self.set_filter(f);
@@ -369,7 +385,12 @@ impl UiState {
             Action::SearchPrev => self.jump = Some(Jump::Prev),
             Action::FilterChar(c) => {
                 // Bounded: a filter is a few letters, not a paste of a novel.
-                if self.typed().chars().count() < 64 && !queuetop_engine::text::is_unsafe(c) {
+                let most = if self.marking {
+                    queuetop_engine::mark::MAX_NOTE_CHARS
+                } else {
+                    64
+                };
+                if self.typed().chars().count() < most && !queuetop_engine::text::is_unsafe(c) {
                     let mut f = self.typed().to_string();
                     f.push(c);
                     self.set_typed(f);
@@ -381,11 +402,25 @@ impl UiState {
                 self.set_typed(f);
             }
             Action::FilterDone => {
+                if std::mem::take(&mut self.marking) {
+                    self.pending_mark = Some(std::mem::take(&mut self.mark_note));
+                }
                 self.filter_editing = false;
                 self.searching = false;
             }
+            Action::Mark => {
+                self.filter_editing = true;
+                self.searching = false;
+                self.marking = true;
+                self.mark_note.clear();
+            }
+            Action::SinceMark => self.since_mark = !self.since_mark,
             Action::Back => {
-                if self.filter_editing {
+                if std::mem::take(&mut self.marking) {
+                    // No mark: the filter and the search stay as they were.
+                    self.filter_editing = false;
+                    self.mark_note.clear();
+                } else if self.filter_editing {
                     self.filter_editing = false;
                     self.set_typed(String::new());
                     self.jump = None;

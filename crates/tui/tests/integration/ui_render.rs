@@ -577,3 +577,80 @@ fn no_color_wins_over_any_theme_and_state_colours_are_opt_in() {
             .fg
     );
 }
+
+/// The snapshot's figures without its source (the file's name differs).
+fn figures_json(m: &Monitor) -> serde_json::Value {
+    let snap = queuetop_engine::snapshot::build(m, WindowKind::Rolling, None, 5_000);
+    let mut v = serde_json::to_value(snap).expect("json");
+    v["source"] = serde_json::Value::Null;
+    v
+}
+
+#[test]
+fn a_recorded_mark_replays_into_the_log_and_changes_nothing_else() {
+    let mut marked = case("marked", SourceKind::Replay);
+    let plain = case("normal", SourceKind::Replay);
+    // The mark line is neither an event, nor unknown, nor refused.
+    assert_eq!(figures_json(&marked.monitor), figures_json(&plain.monitor));
+    let mark = marked.monitor.marks.latest().expect("the mark").clone();
+    assert_eq!(mark.at, Ts::parse_rfc3339("2026-11-23T09:03:45Z").unwrap());
+    assert_eq!(mark.note, "billing abandons after the IVR change");
+    let s = screen(&marked.render(80, 24));
+    assert!(
+        s.contains("09:03:45    mark: billing abandons after the IVR change"),
+        "{s}"
+    );
+}
+
+#[test]
+fn change_since_the_mark() {
+    let mut c = case("marked", SourceKind::Replay);
+    c.keys(&[Action::SinceMark]);
+    let small = screen(&c.render(80, 24));
+    assert!(small.contains("CHANGE since mark 09:03:45"), "{small}");
+    // At 09:03:45 Billing had served one call within its threshold and lost
+    // one (SL 50.0 %, the warning in the log); by 09:20 its rolling window
+    // holds only the 5 s answer at 09:15:05: SL 100.0 %, +50.0 points.
+    let row = small
+        .lines()
+        .find(|l| l.starts_with("\"Billing"))
+        .expect("billing row");
+    assert!(row.contains("+50.0"), "{row}");
+    snap!("since_mark_80x24", small);
+    snap!("since_mark_160x48", screen(&c.render(160, 48)));
+    // M again: the figures themselves.
+    c.keys(&[Action::SinceMark]);
+    let back = screen(&c.render(80, 24));
+    assert!(!back.contains("CHANGE since mark"), "{back}");
+}
+
+#[test]
+fn typing_a_mark_note_sets_a_stripped_bounded_mark() {
+    let mut c = case("normal", SourceKind::Url);
+    c.keys(&[Action::Mark]);
+    for ch in "trunk\u{1b} down".chars() {
+        c.keys(&[Action::FilterChar(ch)]);
+    }
+    let typing = screen(&c.render(80, 24));
+    assert!(typing.contains("mark note: trunk down_"), "{typing}");
+    snap!("mark_note_80x24", typing);
+    c.keys(&[Action::FilterDone]);
+    let line = c.view.take_mark(&mut c.monitor).expect("a mark line");
+    assert_eq!(
+        line,
+        r#"{"type":"queuetop.mark","ts":"2026-11-23T09:20:00Z","note":"trunk down"}"#
+    );
+    let after = screen(&c.render(80, 24));
+    assert!(after.contains("09:20:00    mark: trunk down"), "{after}");
+    // Esc while typing sets none; a note past the bound is cut.
+    c.keys(&[Action::Mark, Action::FilterChar('x'), Action::Back]);
+    assert!(c.view.take_mark(&mut c.monitor).is_none());
+    c.keys(&[Action::Mark]);
+    for _ in 0..500 {
+        c.keys(&[Action::FilterChar('z')]);
+    }
+    c.keys(&[Action::FilterDone]);
+    c.view.take_mark(&mut c.monitor).expect("a mark");
+    let note = &c.monitor.marks.latest().expect("kept").note;
+    assert_eq!(note.len(), queuetop_engine::mark::MAX_NOTE_CHARS);
+}
