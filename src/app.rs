@@ -91,6 +91,11 @@ fn view_command(cli: Cli) -> AppResult<()> {
         exporter,
         notifier,
         recording.clone(),
+        r.file
+            .display
+            .export_dir
+            .as_ref()
+            .map_or_else(|| std::path::PathBuf::from("."), std::path::PathBuf::from),
     )
     .map_err(|e| AppError::Runtime(e.to_string()));
     flush(recording.as_ref());

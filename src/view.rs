@@ -26,6 +26,7 @@ pub fn start(
     exporter: Option<Exporter>,
     notifier: Option<Notifier>,
     recording: Option<Recording>,
+    export_dir: std::path::PathBuf,
 ) -> io::Result<()> {
     use std::io::IsTerminal;
     if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
@@ -67,7 +68,14 @@ pub fn start(
                 r.flush();
             }
         };
-        let result = run(&mut terminal, monitor, opts, &stop, &mut record_mark);
+        let result = run(
+            &mut terminal,
+            monitor,
+            opts,
+            &stop,
+            &mut record_mark,
+            &export_dir,
+        );
         // Dropped with its cursor hidden, ratatui's Terminal shows it and
         // eprintln!s any failure, a panic when stderr is a terminal that has
         // hung up. There is nothing left to restore on such a terminal.

@@ -33,6 +33,8 @@ pub enum Action {
     Mark,
     /// `M`: the window figures as their change since the latest mark.
     SinceMark,
+    /// `e`: write what is on screen to a file.
+    Export,
     /// The terminal changed size: draw again at once.
     Redraw,
 }

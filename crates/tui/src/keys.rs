@@ -214,6 +214,12 @@ pub const BINDINGS: &[Binding] = &[
         &[(Char('M'), Act(Action::SinceMark))],
     ),
     row(
+        "e",
+        When::Normal,
+        "export the screen and the whole log (.txt and .md)",
+        &[(Char('e'), Act(Action::Export))],
+    ),
+    row(
         "Ctrl-L",
         When::Normal,
         "draw the screen again",

@@ -12,6 +12,7 @@ pub mod action;
 pub mod alerts;
 pub mod build;
 pub mod columns;
+pub mod export;
 pub mod filter;
 pub mod fit;
 pub mod input;

@@ -148,6 +148,8 @@ pub struct UiState {
     pub pending_mark: Option<String>,
     /// Show the window figures as their change since the latest mark.
     pub since_mark: bool,
+    /// `e` was pressed: the loop writes the screen to a file.
+    pub pending_export: bool,
     /// A jump to a search match the next build makes (it knows the order).
     pub jump: Option<Jump>,
     pub paused: bool,
@@ -223,6 +225,7 @@ impl UiState {
             mark_note: String::new(),
             pending_mark: None,
             since_mark: false,
+            pending_export: false,
             jump: None,
             paused: false,
             help: false,
@@ -415,6 +418,7 @@ impl UiState {
                 self.mark_note.clear();
             }
             Action::SinceMark => self.since_mark = !self.since_mark,
+            Action::Export => self.pending_export = true,
             Action::Back => {
                 if std::mem::take(&mut self.marking) {
                     // No mark: the filter and the search stay as they were.

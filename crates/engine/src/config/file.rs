@@ -205,4 +205,6 @@ pub struct DisplaySection {
     pub theme: Option<String>,
     /// Colour the agents' STATE cells (default: the theme's, off).
     pub agent_state_colors: Option<bool>,
+    /// Where `e` writes the screen (default: the current directory).
+    pub export_dir: Option<String>,
 }

@@ -654,3 +654,108 @@ fn typing_a_mark_note_sets_a_stripped_bounded_mark() {
     let note = &c.monitor.marks.latest().expect("kept").note;
     assert_eq!(note.len(), queuetop_engine::mark::MAX_NOTE_CHARS);
 }
+
+/// The rows of a TestBackend screen as it prints them (`"row"` a line, a
+/// note after wide characters), trailing blanks dropped.
+fn backend_rows(t: &Terminal<TestBackend>) -> Vec<String> {
+    t.backend()
+        .to_string()
+        .lines()
+        .map(|l| {
+            let l = l.strip_prefix('"').unwrap_or(l);
+            let end = l.find("\" Hidden by").unwrap_or(l.len().saturating_sub(1));
+            l[..end].trim_end().to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn export_writes_the_screen_and_the_whole_log() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut c = case("marked", SourceKind::Replay);
+    let t = c.render(80, 24);
+    let path = c
+        .view
+        .export_screen(&c.monitor, c.opts.theme, dir.path())
+        .expect("exported");
+    assert_eq!(
+        path,
+        dir.path().join("queuetop-screen-20261123-092000.txt"),
+        "named after the floor's time"
+    );
+    let text = std::fs::read_to_string(&path).expect("text file");
+    let on_screen = backend_rows(&t);
+    assert_eq!(on_screen.len(), 24);
+    let file_rows: Vec<&str> = text.lines().take(24).collect();
+    assert_eq!(file_rows, on_screen, "the file's screen is the screen");
+    assert!(on_screen[0].contains("REPLAY") && on_screen[0].contains("marked.jsonl"));
+    // The whole log, not only the pane's last lines: the first entry is
+    // scrolled out of the pane at 80x24.
+    assert!(!on_screen.iter().any(|r| r.contains("09:02:30")));
+    assert!(text.contains("Event log, every entry (6):"), "{text}");
+    assert!(
+        text.contains("09:02:30  warning   Sales: service level 0.0% warning (target 80%)"),
+        "{text}"
+    );
+    assert!(text.contains("09:03:45  info      mark: billing abandons after the IVR change"));
+    let md = std::fs::read_to_string(path.with_extension("md")).expect("markdown file");
+    assert!(
+        md.starts_with(
+            "# queuetop screen at 09:20:00\n\nREPLAY marked.jsonl (playing x10)\n\n```text\n"
+        ),
+        "{md}"
+    );
+    for row in &on_screen {
+        assert!(
+            md.contains(&format!("{row}\n")),
+            "{row} not in the markdown"
+        );
+    }
+    assert!(md.contains("| 09:03:45 | info | mark: billing abandons after the IVR change |"));
+    // The log says where it went; a second export does not overwrite.
+    let s = screen(&c.render(80, 24));
+    assert!(s.contains("screen exported to"), "{s}");
+    let again = c
+        .view
+        .export_screen(&c.monitor, c.opts.theme, dir.path())
+        .expect("exported again");
+    assert_eq!(
+        again,
+        dir.path().join("queuetop-screen-20261123-092000-2.txt")
+    );
+}
+
+#[test]
+fn a_hostile_feed_leaves_no_control_byte_in_an_export() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut c = case("hostile", SourceKind::Url);
+    let now = c.monitor.floor.now();
+    c.monitor.mark(queuetop_engine::mark::Mark::new(
+        now,
+        "<script>alert(1)</script> | \u{1b}[2J\u{9b}31m",
+    ));
+    c.render(130, 30);
+    let path = c
+        .view
+        .export_screen(&c.monitor, c.opts.theme, dir.path())
+        .expect("exported");
+    let text = std::fs::read_to_string(&path).expect("text");
+    let md = std::fs::read_to_string(path.with_extension("md")).expect("markdown");
+    for (name, body) in [("text", &text), ("markdown", &md)] {
+        let bad: Vec<char> = body
+            .chars()
+            .filter(|c| *c != '\n' && queuetop_engine::text::is_unsafe(*c))
+            .collect();
+        assert!(bad.is_empty(), "{name}: {bad:?}");
+    }
+    assert!(text.contains("Eve]0;pwned[31mRed1mXZ"), "{text}");
+    // Inside the fenced screen, markup is shown as is (a code block renders
+    // nothing); everywhere else it is escaped.
+    let (screen_part, log_part) = md.split_once("\n## Event log").expect("two parts");
+    assert!(screen_part.contains("\n```text\n") && screen_part.ends_with("```\n"));
+    assert!(!log_part.contains("<script>"), "{log_part}");
+    assert!(
+        md.contains("&lt;script&gt;alert(1)&lt;/script&gt; \\| \\[2J31m"),
+        "{md}"
+    );
+}
