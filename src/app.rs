@@ -26,6 +26,7 @@ pub fn run(cli: Cli) -> AppResult<()> {
         Some(Command::Man) => crate::generate::man_page(),
         Some(Command::Export(args)) => crate::export::export_command(args),
         Some(Command::Relay(args)) => crate::relay::relay_command(*args),
+        Some(Command::Report(args)) => crate::report::report_command(args),
         None => view_command(cli),
     }
 }

@@ -13,6 +13,7 @@ mod feed_cli;
 mod ingest;
 mod nats;
 mod notify;
+mod report;
 mod snapshot_skew;
 mod snapshot_stream;
 mod snapshot_text;

@@ -18,6 +18,7 @@ pub mod mark;
 pub mod monitor;
 pub mod protocol;
 pub mod replay;
+pub mod report;
 pub mod snapshot;
 pub mod text;
 pub mod time;

@@ -84,6 +84,11 @@ impl Period {
         self.start
     }
 
+    /// When the current period ends: the next one's start.
+    pub fn end(&self) -> Ts {
+        self.next
+    }
+
     /// Samples at or after this count in the period; never, when not kept.
     pub fn counts_from(&self) -> Ts {
         if self.kept { self.start } else { Ts(i64::MAX) }

@@ -237,6 +237,11 @@ impl Floor {
         }
     }
 
+    /// When the current interval ends (the next one's first instant).
+    pub fn interval_end(&self) -> Ts {
+        self.window.interval.end()
+    }
+
     /// The configured interval length (`interval`).
     pub fn interval_length(&self) -> Millis {
         self.settings.interval
