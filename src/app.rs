@@ -26,6 +26,7 @@ pub fn run(cli: Cli) -> AppResult<()> {
         Some(Command::Man) => crate::generate::man_page(),
         Some(Command::Export(args)) => crate::export::export_command(args),
         Some(Command::Relay(args)) => crate::relay::relay_command(*args),
+        Some(Command::Report(args)) => crate::report::report_command(args),
         None => view_command(cli),
     }
 }
@@ -84,8 +85,20 @@ fn view_command(cli: Cli) -> AppResult<()> {
         speed,
         start,
     };
-    let result = view::start(monitor.clone(), opts, task, exporter, notifier)
-        .map_err(|e| AppError::Runtime(e.to_string()));
+    let result = view::start(
+        monitor.clone(),
+        opts,
+        task,
+        exporter,
+        notifier,
+        recording.clone(),
+        r.file
+            .display
+            .export_dir
+            .as_ref()
+            .map_or_else(|| std::path::PathBuf::from("."), std::path::PathBuf::from),
+    )
+    .map_err(|e| AppError::Runtime(e.to_string()));
     flush(recording.as_ref());
     result
 }

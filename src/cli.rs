@@ -54,6 +54,9 @@ pub enum Command {
     /// No terminal UI: read a source and publish it to a NATS JetStream
     /// stream, for any number of readers (docs/relay.md).
     Relay(Box<RelayArgs>),
+    /// No terminal UI: a postmortem of a recording (timeline, figures per
+    /// interval, charts) in Markdown or HTML (docs/report.md).
+    Report(ReportArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(CompletionsArgs),
     /// Print the manual page (roff), e.g. `queuetop man | man -l -`.
@@ -182,6 +185,36 @@ pub struct SnapshotArgs {
     pub count: Option<u64>,
     #[arg(long, value_enum, default_value_t = Format::Json)]
     pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The recording (any dialect; incident marks are honoured).
+    #[arg(long, value_name = "FILE")]
+    pub replay: PathBuf,
+    /// The recording's protocol: native, asterisk, amazon-connect, twilio, genesys.
+    #[arg(long, value_name = "NAME")]
+    pub dialect: Option<String>,
+    #[command(flatten)]
+    pub options: Options,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Markdown)]
+    pub format: ReportFormat,
+    /// Write here instead of stdout (Markdown: the charts go in NAME-charts/ beside it).
+    #[arg(long, value_name = "PATH")]
+    pub out: Option<PathBuf>,
+    /// Report from this time on (RFC 3339); earlier events still build the floor.
+    #[arg(long, value_name = "TIME")]
+    pub from: Option<String>,
+    /// Report up to this time (RFC 3339); later lines are not read.
+    #[arg(long, value_name = "TIME")]
+    pub to: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq, Default)]
+pub enum ReportFormat {
+    #[default]
+    Markdown,
+    Html,
 }
 
 #[derive(Debug, Args)]

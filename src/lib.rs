@@ -17,6 +17,7 @@ pub mod logging;
 pub mod notify;
 pub mod plan;
 pub mod relay;
+pub mod report;
 pub mod signals;
 pub mod source;
 pub mod stream;

@@ -12,6 +12,7 @@ use queuetop_tui::run::{ViewOptions, run};
 use crate::exporter::Exporter;
 use crate::notify::Notifier;
 use crate::source::{SourceFailure, SourceTask};
+use queuetop_feed::sink::Recording;
 
 /// Runs the view over a source: a tokio runtime for the source and the
 /// signals, the terminal for the screen, and the loop on this thread.
@@ -24,6 +25,8 @@ pub fn start(
     source: SourceTask,
     exporter: Option<Exporter>,
     notifier: Option<Notifier>,
+    recording: Option<Recording>,
+    export_dir: std::path::PathBuf,
 ) -> io::Result<()> {
     use std::io::IsTerminal;
     if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
@@ -57,7 +60,22 @@ pub fn start(
     }
     let result = {
         let (mut terminal, _guard) = queuetop_tui::terminal::setup(opts.mouse)?;
-        let result = run(&mut terminal, monitor, opts, &stop);
+        // Incident marks go into the recording beside the frames.
+        let mut record_mark = |line: &str| {
+            if let Some(r) = &recording {
+                let mut r = r.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                r.write(line);
+                r.flush();
+            }
+        };
+        let result = run(
+            &mut terminal,
+            monitor,
+            opts,
+            &stop,
+            &mut record_mark,
+            &export_dir,
+        );
         // Dropped with its cursor hidden, ratatui's Terminal shows it and
         // eprintln!s any failure, a panic when stderr is a terminal that has
         // hung up. There is nothing left to restore on such a terminal.

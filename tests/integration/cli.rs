@@ -88,8 +88,26 @@ fn snapshot_replay_prints_cli_md_json() {
             "totals",
             "queues",
             "agents",
-            "alerts"
+            "alerts",
+            "interval"
         ]
+    );
+    assert_eq!(
+        keys(&v["interval"]),
+        [
+            "start",
+            "length_s",
+            "window_s",
+            "uncertain_since",
+            "totals",
+            "queues"
+        ]
+    );
+    assert_eq!(v["interval"]["length_s"], 1800);
+    assert_eq!(keys(&v["interval"]["totals"]), keys(&v["totals"]));
+    assert_eq!(
+        v["interval"]["queues"].as_array().map(Vec::len),
+        v["queues"].as_array().map(Vec::len)
     );
     assert_eq!(v["version"], 1);
     assert_eq!(v["window_s"], 900);

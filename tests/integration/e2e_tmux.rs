@@ -343,3 +343,53 @@ fn the_view_serves_metrics_alongside() {
         "{logged}"
     );
 }
+
+#[test]
+fn a_mark_set_on_screen_goes_into_the_recording_and_replays() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rec = dir.path().join("incident.jsonl");
+    let cmd = format!(
+        "XDG_CONFIG_HOME=/nonexistent '{bin}' --demo --record '{rec}' --log '{log}'; echo EXITED $?; sleep 60",
+        bin = env!("CARGO_BIN_EXE_queuetop"),
+        rec = rec.display(),
+        log = dir.path().join("q.log").display(),
+    );
+    let t = Tmux::start("mark", &cmd);
+    t.wait_for("the demo", |s| s.contains("DEMO") && s.contains("TOTAL"));
+    t.keys(&["m"]);
+    t.wait_for("the note prompt", |s| s.contains("mark note: _"));
+    t.keys(&["-l", "trunk down"]);
+    t.keys(&["Enter"]);
+    t.wait_for("the mark in the log", |s| s.contains("mark: trunk down"));
+    t.keys(&["M"]);
+    t.wait_for("the change since it", |s| s.contains("CHANGE since mark"));
+    t.keys(&["q"]);
+    let s = t.wait_for("exit", |s| s.contains("EXITED"));
+    assert!(s.contains("EXITED 0"), "{s}");
+
+    let text = std::fs::read_to_string(&rec).expect("the recording");
+    let marks: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("\"queuetop.mark\""))
+        .collect();
+    assert_eq!(marks.len(), 1, "{marks:?}");
+    let mark: serde_json::Value = serde_json::from_str(marks[0]).expect("a JSON line");
+    assert_eq!(mark["note"], "trunk down");
+    // Replayed, the mark is neither an event, nor unknown, nor refused.
+    let out = Command::new(env!("CARGO_BIN_EXE_queuetop"))
+        .args(["snapshot", "--replay"])
+        .arg(&rec)
+        .args(["--speed", "max", "--format", "json"])
+        .env("XDG_CONFIG_HOME", "/nonexistent")
+        .output()
+        .expect("snapshot");
+    assert!(out.status.success(), "{out:?}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["feed"]["unknown"], 0, "{}", v["feed"]);
+    assert_eq!(v["feed"]["rejected"], 0, "{}", v["feed"]);
+    assert!(
+        v["feed"]["events"].as_u64().unwrap_or(0) > 0,
+        "{}",
+        v["feed"]
+    );
+}

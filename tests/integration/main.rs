@@ -15,6 +15,7 @@ mod ingest;
 mod ingest_slow;
 mod nats;
 mod notify;
+mod report;
 mod sites;
 mod snapshot_skew;
 mod snapshot_stream;

@@ -129,6 +129,8 @@ pub struct Monitor {
     down_since: Option<Ts>,
     /// The feeds of a view of several sites (docs/sites.md); empty for one feed.
     pub sites: Vec<Site>,
+    /// Incident marks, set on screen or read back from a recording.
+    pub marks: crate::mark::Marks,
 }
 
 impl Monitor {
@@ -151,6 +153,7 @@ impl Monitor {
             alerts: LiveAlerts::default(),
             down_since: None,
             sites: Vec::new(),
+            marks: Default::default(),
         }
     }
 
@@ -316,6 +319,17 @@ impl Monitor {
         }
         self.generation += 1;
         signal
+    }
+
+    /// Sets an incident mark: the figures as they stand now are kept, to
+    /// show the change since.
+    pub fn mark(&mut self, mark: crate::mark::Mark) {
+        // A replayed mark made while the feed was quiet is later than the
+        // last event: the figures are taken at its own time.
+        self.floor.advance(mark.at);
+        self.floor.settle();
+        self.marks.add(mark, &self.floor);
+        self.generation += 1;
     }
 
     /// A frame from a file, applied at once on the events' own time.

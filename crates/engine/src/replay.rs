@@ -168,7 +168,10 @@ pub fn apply_lines<R: BufRead>(
         let now = monitor.floor.now();
         match line {
             None => return Ok(Progress::Done),
-            Some(Line::Frame(text)) => monitor.replay_frame(&text),
+            Some(Line::Frame(text)) => match crate::mark::Mark::from_line(&text) {
+                Some(mark) => monitor.mark(mark),
+                None => monitor.replay_frame(&text),
+            },
             Some(Line::TooLong) => monitor.refused(RejectKind::TooLarge, now),
             Some(Line::NotUtf8) => monitor.refused(RejectKind::NotUtf8, now),
         }

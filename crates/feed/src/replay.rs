@@ -118,6 +118,12 @@ async fn play_paced<R: BufRead>(
                 continue;
             }
         };
+        // A mark comes after the events before it, which are applied by
+        // now: it sees the figures they left, as it did when it was made.
+        if let Some(mark) = queuetop_engine::mark::Mark::from_line(&text) {
+            lock(monitor).mark(mark);
+            continue;
+        }
         // Decode once, under the lock (the dialect lives in the monitor).
         let items: Vec<Decoded<'static>> = {
             let mut m = lock(monitor);

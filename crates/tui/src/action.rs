@@ -31,6 +31,12 @@ pub enum Action {
     Window,
     /// Space: fold or unfold the selected site or queue group.
     Fold,
+    /// `m`: type a note and set an incident mark.
+    Mark,
+    /// `M`: the window figures as their change since the latest mark.
+    SinceMark,
+    /// `e`: write what is on screen to a file.
+    Export,
     /// The terminal changed size: draw again at once.
     Redraw,
     /// A click on a table's row: its index in the table's order.

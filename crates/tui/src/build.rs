@@ -308,6 +308,8 @@ pub fn build(
     // Sites or groups: the table is a tree (summary rows among the queues).
     let tree = m.has_sites() || queues.iter().any(super::tree::is_summary);
     header.alerting = alerting;
+    // `M`: the figures as their change since the latest mark, if any.
+    let since_mark = st.since_mark.then(|| m.marks.baseline(kind)).flatten();
     let queue_rows = queues
         .iter()
         .enumerate()
@@ -317,6 +319,9 @@ pub fn build(
             let mut row = queue_row(v, levels_of(ctx.alerts, v), ctx.theme);
             if tree {
                 super::tree::name_cell(&mut row, v, m, &st.folded, ctx.theme);
+            }
+            if let Some(base) = since_mark {
+                crate::since_mark::overlay(&mut row, v, base.point(v.id));
             }
             row.selected = i == st.queues.index && st.focus == Pane::Queues;
             row.spark = watch
@@ -328,6 +333,9 @@ pub fn build(
         .collect();
     let totals = floor.totals(kind, total_counts);
     let mut totals_row = queue_row(&totals, QueueLevels::default(), ctx.theme);
+    if let Some(base) = since_mark {
+        crate::since_mark::overlay(&mut totals_row, &totals, base.point(""));
+    }
     // The totals are the whole floor's, filter or not: say so.
     totals_row.cells[QueueCol::Name.index()] = Cell::plain(if st.active_filter().is_none() {
         "TOTAL"
@@ -363,6 +371,11 @@ pub fn build(
         header,
         queues: TableScene {
             rows: queue_rows,
+            aside: Some(match (since_mark, m.marks.latest()) {
+                // The table shows changes: say so where the figures are.
+                (Some(_), Some(mark)) => crate::since_mark::title(mark, floor),
+                _ => crate::interval::strip(floor),
+            }),
             totals: Some(totals_row),
             sort_col: st.queue_sort.col.index(),
             reversed: st.queue_sort.reversed,
@@ -377,6 +390,7 @@ pub fn build(
         },
         agents: TableScene {
             rows: agent_rows,
+            aside: None,
             totals: None,
             sort_col: st.agent_sort.col.index(),
             reversed: st.agent_sort.reversed,
@@ -402,6 +416,7 @@ pub fn build(
         search: clean(&st.search).into_owned(),
         search_error: st.search_parsed.as_ref().err().map(|e| e.to_string()),
         searching: st.searching,
+        mark_note: st.marking.then(|| clean(&st.mark_note).into_owned()),
         help: st.help,
     }
 }
@@ -484,6 +499,7 @@ fn header(m: &Monitor, st: &UiState, ctx: &Context<'_>) -> HeaderScene {
     let window = match st.window {
         WindowKind::Rolling => format!("{} rolling", span(m.floor.window_span(st.window))),
         WindowKind::Today => format!("today ({})", human(m.floor.window_span(st.window))),
+        WindowKind::Interval => format!("interval ({})", human(m.floor.window_span(st.window))),
     };
     let offset = m.clock().offset();
     let counts = m.floor.counts();

@@ -214,6 +214,24 @@ pub const BINDINGS: &[Binding] = &[
         &[(Char(' '), Act(Action::Fold))],
     ),
     row(
+        "m",
+        When::Normal,
+        "set an incident mark; type a note (or none), Enter",
+        &[(Char('m'), Act(Action::Mark))],
+    ),
+    row(
+        "M",
+        When::Normal,
+        "figures as their change since the latest mark, or not",
+        &[(Char('M'), Act(Action::SinceMark))],
+    ),
+    row(
+        "e",
+        When::Normal,
+        "export the screen and the whole log (.txt and .md)",
+        &[(Char('e'), Act(Action::Export))],
+    ),
+    row(
         "Ctrl-L",
         When::Normal,
         "draw the screen again",
@@ -234,7 +252,7 @@ pub const BINDINGS: &[Binding] = &[
     row(
         "any character",
         When::Filtering,
-        "goes into the filter (or the search)",
+        "goes into the filter, the search or the mark's note",
         &[(Printable, Type)],
     ),
     row(
@@ -246,13 +264,13 @@ pub const BINDINGS: &[Binding] = &[
     row(
         "Enter",
         When::Filtering,
-        "keeps the filter (or the search)",
+        "keeps the filter (or the search); sets the mark",
         &[(Code(KeyCode::Enter), Act(Action::FilterDone))],
     ),
     row(
         "Esc",
         When::Filtering,
-        "clears the filter (or the search)",
+        "clears the filter (or the search); no mark",
         &[(Code(KeyCode::Esc), Act(Action::Back))],
     ),
 ];

@@ -40,6 +40,8 @@ pub struct Row {
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct TableScene {
     pub rows: Vec<Row>,
+    /// Said after the title (the queues: the current interval's figures).
+    pub aside: Option<String>,
     pub totals: Option<Row>,
     pub sort_col: usize,
     pub reversed: bool,
@@ -142,5 +144,7 @@ pub struct Scene {
     pub search: String,
     pub search_error: Option<String>,
     pub searching: bool,
+    /// The incident mark's note being typed (`m`), if one is.
+    pub mark_note: Option<String>,
     pub help: bool,
 }

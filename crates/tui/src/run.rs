@@ -180,6 +180,64 @@ impl View {
         (true, bell)
     }
 
+    /// Sets the mark asked for with `m`, if any, at the floor's now; returns
+    /// its line for the recording.
+    pub fn take_mark(&mut self, m: &mut Monitor) -> Option<String> {
+        let note = self.state.pending_mark.take()?;
+        let mark = queuetop_engine::mark::Mark::new(m.floor.now(), &note);
+        let line = mark.to_line();
+        m.mark(mark);
+        Some(line)
+    }
+
+    /// Writes the screen last drawn, with the whole event log, to `dir` as
+    /// text and Markdown, and says where in the log. Returns the text
+    /// file's path.
+    pub fn export_screen(
+        &mut self,
+        m: &Monitor,
+        theme: Theme,
+        dir: &std::path::Path,
+    ) -> Result<std::path::PathBuf, String> {
+        let now = m.floor.now();
+        let tz = m.floor.settings().day_start.tz.clone();
+        let result = match &self.last_scene {
+            None => Err("nothing on screen yet".to_string()),
+            Some(scene) => {
+                let mut buf = ratatui::buffer::Buffer::empty(scene.plan.area);
+                widgets::render(scene, theme, &mut buf);
+                let rows = crate::export::screen_rows(&buf);
+                let clock = |t: Ts| crate::build::clock(t, &tz);
+                let text = crate::export::text(&rows, &self.watch.log, &clock);
+                let md = crate::export::markdown(&scene.header, &rows, &self.watch.log, &clock);
+                let stamp = match jiff::Timestamp::from_millisecond(now.0) {
+                    Ok(t) => t.to_zoned(tz.clone()).strftime("%Y%m%d-%H%M%S").to_string(),
+                    Err(_) => "unknown-time".to_string(),
+                };
+                crate::export::write(dir, &format!("queuetop-screen-{stamp}"), &text, &md)
+                    .map_err(|e| format!("{}: {e}", dir.display()))
+            }
+        };
+        use crate::log::{LogEntry, Severity};
+        let entry = match &result {
+            Ok(p) => LogEntry::new(
+                now,
+                Severity::Info,
+                format!(
+                    "screen exported to {} (and .md)",
+                    crate::fit::clean(&p.display().to_string())
+                ),
+            ),
+            Err(e) => LogEntry::new(
+                now,
+                Severity::Warn,
+                format!("screen export failed: {}", crate::fit::clean(e)),
+            ),
+        };
+        self.watch.log.push(entry);
+        result
+    }
+
     /// Builds the scene for `area`; `None` when it equals the one on screen.
     pub fn scene(
         &mut self,
@@ -214,12 +272,15 @@ impl View {
     }
 }
 
-/// Runs the view until `q`, Ctrl-C or `stop`.
+/// Runs the view until `q`, Ctrl-C or `stop`. Each incident mark set on
+/// screen is handed to `record_mark` as its recording line (`--record`).
 pub fn run<W: Write>(
     terminal: &mut Terminal<CrosstermBackend<W>>,
     monitor: Arc<Mutex<Monitor>>,
     opts: ViewOptions,
     stop: &AtomicBool,
+    record_mark: &mut dyn FnMut(&str),
+    export_dir: &std::path::Path,
 ) -> io::Result<()> {
     let frame_gap = Duration::from_secs(1) / opts.max_fps.max(1);
     // How often the loop looks at the monitor when no key comes.
@@ -267,6 +328,17 @@ pub fn run<W: Write>(
             }
         }
         let local = wall_ms();
+        if view.state.pending_mark.is_some() {
+            let line = {
+                let mut m = lock(&monitor);
+                // The floor's clock first: the mark is stamped with it.
+                view.look(&mut m, &opts, local);
+                view.take_mark(&mut m)
+            };
+            if let Some(line) = line {
+                record_mark(&line);
+            }
+        }
         let may_draw = last_draw.is_none_or(|t| t.elapsed() >= frame_gap);
         let size = terminal.size()?;
         let area = Rect::new(0, 0, size.width, size.height);
@@ -289,6 +361,14 @@ pub fn run<W: Write>(
             if let Some(scene) = scene {
                 draw(terminal, &scene, opts.theme)?;
             }
+        }
+        if std::mem::take(&mut view.state.pending_export) {
+            // What was drawn last is what is on screen.
+            let m = lock(&monitor);
+            if let Err(e) = view.export_screen(&m, opts.theme, export_dir) {
+                tracing::warn!("screen export failed: {e}");
+            }
+            dirty = true;
         }
         if bell && opts.bell {
             let w = terminal.backend_mut();

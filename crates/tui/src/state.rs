@@ -151,6 +151,16 @@ pub struct UiState {
     pub search: String,
     pub search_parsed: Result<Filter, FilterError>,
     pub searching: bool,
+    /// Typing an incident mark's note (`m`); `filter_editing` is set too.
+    pub marking: bool,
+    pub mark_note: String,
+    /// A mark to set, with its note: the loop takes it (it holds the
+    /// monitor and the recording).
+    pub pending_mark: Option<String>,
+    /// Show the window figures as their change since the latest mark.
+    pub since_mark: bool,
+    /// `e` was pressed: the loop writes the screen to a file.
+    pub pending_export: bool,
     /// A jump to a search match the next build makes (it knows the order).
     pub jump: Option<Jump>,
     pub paused: bool,
@@ -228,6 +238,11 @@ impl UiState {
             search: String::new(),
             search_parsed: Ok(Filter::default()),
             searching: false,
+            marking: false,
+            mark_note: String::new(),
+            pending_mark: None,
+            since_mark: false,
+            pending_export: false,
             jump: None,
             paused: false,
             pin_alerts: true,
@@ -297,7 +312,9 @@ impl UiState {
 
     /// What is being typed: the search or the filter.
     fn typed(&self) -> &str {
-        if self.searching {
+        if self.marking {
+            &self.mark_note
+        } else if self.searching {
             &self.search
         } else {
             &self.filter
@@ -305,7 +322,9 @@ impl UiState {
     }
 
     fn set_typed(&mut self, f: String) {
-        if self.searching {
+        if self.marking {
+            self.mark_note = f;
+        } else if self.searching {
             self.set_search(f);
         } else {
             self.set_filter(f);
@@ -395,7 +414,12 @@ impl UiState {
             Action::SearchPrev => self.jump = Some(Jump::Prev),
             Action::FilterChar(c) => {
                 // Bounded: a filter is a few letters, not a paste of a novel.
-                if self.typed().chars().count() < 64 && !queuetop_engine::text::is_unsafe(c) {
+                let most = if self.marking {
+                    queuetop_engine::mark::MAX_NOTE_CHARS
+                } else {
+                    64
+                };
+                if self.typed().chars().count() < most && !queuetop_engine::text::is_unsafe(c) {
                     let mut f = self.typed().to_string();
                     f.push(c);
                     self.set_typed(f);
@@ -407,11 +431,26 @@ impl UiState {
                 self.set_typed(f);
             }
             Action::FilterDone => {
+                if std::mem::take(&mut self.marking) {
+                    self.pending_mark = Some(std::mem::take(&mut self.mark_note));
+                }
                 self.filter_editing = false;
                 self.searching = false;
             }
+            Action::Mark => {
+                self.filter_editing = true;
+                self.searching = false;
+                self.marking = true;
+                self.mark_note.clear();
+            }
+            Action::SinceMark => self.since_mark = !self.since_mark,
+            Action::Export => self.pending_export = true,
             Action::Back => {
-                if self.filter_editing {
+                if std::mem::take(&mut self.marking) {
+                    // No mark: the filter and the search stay as they were.
+                    self.filter_editing = false;
+                    self.mark_note.clear();
+                } else if self.filter_editing {
                     self.filter_editing = false;
                     self.set_typed(String::new());
                     self.jump = None;
@@ -433,7 +472,7 @@ impl UiState {
             Action::Window => {
                 self.window = match self.window {
                     WindowKind::Rolling => WindowKind::Today,
-                    WindowKind::Today => WindowKind::Rolling,
+                    WindowKind::Today | WindowKind::Interval => WindowKind::Rolling,
                 }
             }
             Action::Redraw => return true,

@@ -51,6 +51,8 @@ pub struct Watch {
     gaps: u64,
     sparks: HashMap<Box<str>, VecDeque<u32>>,
     last_second: Option<i64>,
+    /// Incident marks already written to the log.
+    marks_seen: u64,
 }
 
 impl Watch {
@@ -67,6 +69,12 @@ impl Watch {
         // replay's, all along the file), so they come before what this
         // look sees of the link.
         let into_critical = self.observe_alerts(m, kind);
+        // Marks, like alerts, were set at or before this look.
+        for mark in m.marks.since(self.marks_seen) {
+            self.log
+                .push(LogEntry::new(mark.at, Severity::Info, mark.describe()));
+        }
+        self.marks_seen = m.marks.made;
         self.observe_link(m, now);
         let counts = floor.counts();
         if counts.gaps > self.gaps {

@@ -40,6 +40,8 @@ pub struct ConfigFile {
     pub timezone: Option<String>,
     /// FCR repeat window.
     pub repeat_window: Option<Dur>,
+    /// The interval shown beside the day: a duration that divides a day.
+    pub interval: Option<Dur>,
     #[serde(default)]
     pub feed: FeedSection,
     /// Several feeds in one view, one site each (docs/sites.md).
@@ -239,6 +241,8 @@ pub struct DisplaySection {
     pub mouse: Option<bool>,
     /// The view (a `[views.NAME]`) to start with when `--view` is not given.
     pub view: Option<String>,
+    /// Where `e` writes the screen (default: the current directory).
+    pub export_dir: Option<String>,
 }
 
 /// One named view: the columns of each table, in order, and its start-up

@@ -121,6 +121,19 @@ fn positive_duration(key: &str, d: &Option<Dur>) -> Result<Option<Millis>, Confi
     }
 }
 
+/// `interval`: at least a minute, at most a day, and a divisor of a day, so
+/// that every midnight is an interval boundary (15m, 30m, 1h, ...).
+fn interval_key(d: &Option<Dur>) -> Result<Option<Millis>, ConfigError> {
+    const DAY: Millis = 24 * 3_600_000;
+    match duration_key("interval", d)? {
+        Some(ms) if !(60_000..=DAY).contains(&ms) || DAY % ms != 0 => Err(err(
+            "key `interval`: must be from 1m to 24h and divide a day evenly (e.g. 15m, 30m, 1h)"
+                .to_string(),
+        )),
+        other => Ok(other),
+    }
+}
+
 fn seconds_key(key: &str, v: Option<f64>) -> Result<Option<Millis>, ConfigError> {
     match v {
         None => Ok(None),
@@ -271,6 +284,9 @@ pub fn metrics(file: &ConfigFile, window_flag: Option<&str>) -> Result<Metrics, 
         hour,
         minute,
     };
+    if let Some(iv) = interval_key(&file.interval)? {
+        settings.interval = iv;
+    }
     settings.defaults = queue_policy("defaults", &file.defaults)?;
     let defaults = Thresholds::from_section("defaults", &file.defaults, &Thresholds::default())?;
     let mut alerts = Alerts {
@@ -374,6 +390,19 @@ mod tests {
         feed_timing(&file.feed).unwrap();
         let r = rules(&file).unwrap();
         assert_eq!(&*r.agents.reasons[0].0, "away_s:lunch");
+    }
+
+    #[test]
+    fn interval_defaults_to_half_an_hour_and_must_divide_a_day() {
+        let file = parse("").unwrap();
+        assert_eq!(metrics(&file, None).unwrap().settings.interval, 1_800_000);
+        let file = parse("interval = \"15m\"").unwrap();
+        assert_eq!(metrics(&file, None).unwrap().settings.interval, 900_000);
+        for bad in ["7m", "30s", "25h", "0"] {
+            let file = parse(&format!("interval = \"{bad}\"")).unwrap();
+            let e = metrics(&file, None).unwrap_err();
+            assert!(e.0.contains("key `interval`"), "{bad}: {}", e.0);
+        }
     }
 
     #[test]

@@ -106,7 +106,8 @@ impl Floor {
         }
         for (name, scopes) in [
             ("rolling", &self.window.rolling),
-            ("today", &self.window.today),
+            ("today", &self.window.today.sums),
+            ("interval", &self.window.interval.sums),
         ] {
             non_negative(&scopes.total, name)?;
             for (i, q) in scopes.queues.iter().enumerate() {

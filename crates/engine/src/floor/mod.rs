@@ -20,6 +20,7 @@ mod live;
 mod memory;
 mod merge;
 mod occupancy;
+mod period;
 mod resync;
 mod sample;
 mod settings;
@@ -41,7 +42,9 @@ pub use facts::{AgentFacts, ContactClocks};
 pub use groups::GroupKey;
 pub use live::{Channel, DisplayState};
 pub use sample::{AgentIdx, QueueIdx};
-pub use settings::{DEFAULT_SL_THRESHOLD, DayStart, Limits, QueuePolicy, Settings, SlFormula};
+pub use settings::{
+    DEFAULT_INTERVAL, DEFAULT_SL_THRESHOLD, DayStart, Limits, QueuePolicy, Settings, SlFormula,
+};
 pub use trust::{Doubt, DoubtReasons, Uncertainty};
 pub use view::{
     AgentCounts, AgentView, Art, ContactView, Figures, Frt, QueueView, WaitingView, WindowKind,
@@ -124,7 +127,11 @@ impl Floor {
             customers: Customers::new(settings.repeat_window, limits.customers),
             window: Window::new(
                 settings.window,
-                settings.day_start.clone(),
+                period::Calendar::Day(settings.day_start.clone()),
+                period::Calendar::Every {
+                    length: settings.interval,
+                    tz: settings.day_start.tz.clone(),
+                },
                 limits.samples,
                 settings.track_today,
             ),

@@ -10,7 +10,8 @@
 //! millisecond at both ends of the window, with no per-second ticking.
 //! Checkpoints older than the window are dropped as new ones come (the last
 //! one before the window is kept: it carries the rate across its edge).
-//! Today's share subtracts `I(day start)`, taken once when the day rolls.
+//! Today's share subtracts `I(day start)`, taken once when the day rolls;
+//! the interval's likewise `I(interval start)`.
 
 use std::collections::VecDeque;
 
@@ -78,8 +79,15 @@ impl Checkpoint {
 pub struct Integral {
     points: VecDeque<Checkpoint>,
     cap: usize,
-    /// `I(day start)`.
-    today_base: (i64, i64),
+    /// `I(day start)` and `I(interval start)`, by [`Base`].
+    bases: [(i64, i64); 2],
+}
+
+/// A calendar period whose share counts from its start's integral.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Base {
+    Today,
+    Interval,
 }
 
 impl Integral {
@@ -87,7 +95,7 @@ impl Integral {
         Integral {
             points: VecDeque::new(),
             cap,
-            today_base: (0, 0),
+            bases: [(0, 0); 2],
         }
     }
 
@@ -250,13 +258,13 @@ impl Occupancy {
         self.overflowed += over;
     }
 
-    /// Remembers every scope's integral at the day start.
-    pub fn roll_day(&mut self, start: Ts) {
+    /// Remembers every scope's integral at a period's start.
+    pub fn roll(&mut self, base: Base, start: Ts) {
         let all = std::iter::once(&mut self.total)
             .chain(self.queues.iter_mut())
             .chain(self.agents.iter_mut());
         for i in all {
-            i.today_base = i.value(start);
+            i.bases[base as usize] = i.value(start);
         }
     }
 
@@ -269,17 +277,17 @@ impl Occupancy {
     }
 
     /// `100 * occupied / (occupied + available)` over `(from, now]`, or
-    /// from the day start when `today`; `None` when nobody was either.
-    pub fn pct(&self, scope: OccScope, from: Ts, now: Ts, today: bool) -> Option<f64> {
+    /// from a period's start when `base` names one; `None` when nobody was
+    /// either.
+    pub fn pct(&self, scope: OccScope, from: Ts, now: Ts, base: Option<Base>) -> Option<f64> {
         let i = self.integral(scope)?;
-        let (o, a) = if today {
-            let (o1, a1) = i.value(now);
-            (
-                o1.saturating_sub(i.today_base.0),
-                a1.saturating_sub(i.today_base.1),
-            )
-        } else {
-            i.between(from, now)
+        let (o, a) = match base {
+            Some(b) => {
+                let (o1, a1) = i.value(now);
+                let (o0, a0) = i.bases[b as usize];
+                (o1.saturating_sub(o0), a1.saturating_sub(a0))
+            }
+            None => i.between(from, now),
         };
         let (o, a) = (o.max(0) as f64, a.max(0) as f64);
         let den = o + a;
@@ -320,16 +328,16 @@ mod tests {
         change(&mut o, OccClass::Occupied, OccClass::Available, 40_000);
         // (0, 60 s]: 30 s occupied, 30 s available.
         assert_eq!(
-            o.pct(OccScope::Agent(0), ms(0), ms(60_000), false),
+            o.pct(OccScope::Agent(0), ms(0), ms(60_000), None),
             Some(50.0)
         );
         // (25 s, 60 s]: 15 s occupied, 20 s available.
         let p = o
-            .pct(OccScope::Queue(0), ms(25_000), ms(60_000), false)
+            .pct(OccScope::Queue(0), ms(25_000), ms(60_000), None)
             .unwrap();
         assert!((p - 100.0 * 15.0 / 35.0).abs() < 1e-9);
         assert_eq!(
-            o.pct(OccScope::Total, ms(45_000), ms(60_000), false),
+            o.pct(OccScope::Total, ms(45_000), ms(60_000), None),
             Some(0.0)
         );
     }
@@ -337,6 +345,6 @@ mod tests {
     #[test]
     fn nobody_counted_is_null() {
         let o = Occupancy::default();
-        assert_eq!(o.pct(OccScope::Total, ms(0), ms(1_000), false), None);
+        assert_eq!(o.pct(OccScope::Total, ms(0), ms(1_000), None), None);
     }
 }

@@ -7,6 +7,10 @@ use jiff::tz::TimeZone;
 
 use crate::time::{Millis, Ts};
 
+/// The interval beside the day and the rolling window: half an hour, as
+/// the platforms' interval reports.
+pub const DEFAULT_INTERVAL: Millis = 30 * 60_000;
+
 /// Service level when no config or `queue.info` sets a threshold.
 pub const DEFAULT_SL_THRESHOLD: Millis = 20_000;
 
@@ -127,6 +131,9 @@ pub struct Settings {
     /// FCR: a contact is a repeat if its customer started another within this.
     pub repeat_window: Millis,
     pub day_start: DayStart,
+    /// The interval's length: it divides a day, and intervals start at
+    /// local midnight in `day_start`'s time zone.
+    pub interval: Millis,
     pub defaults: QueuePolicy,
     pub queues: HashMap<String, QueuePolicy>,
     pub limits: Limits,
@@ -141,6 +148,7 @@ impl Default for Settings {
             window: 15 * 60_000,
             repeat_window: 24 * 3_600_000,
             day_start: DayStart::default(),
+            interval: DEFAULT_INTERVAL,
             defaults: QueuePolicy::default(),
             queues: HashMap::new(),
             limits: Limits::default(),

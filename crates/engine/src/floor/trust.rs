@@ -69,6 +69,7 @@ pub struct Uncertainty {
 pub struct Trust {
     rolling: Option<Uncertainty>,
     today: Option<Uncertainty>,
+    interval: Option<Uncertainty>,
     /// The floor's first `now`: before it we saw nothing.
     started: Option<Ts>,
 }
@@ -90,11 +91,12 @@ impl Trust {
             _ => fresh(at),
         };
         self.rolling = Some(grow(rolling, at, why));
-        let today = match self.today {
-            Some(u) if u.since >= today_start => u,
-            _ => fresh(at),
-        };
-        self.today = Some(grow(today, at, why));
+        self.today = Some(grow(in_period(self.today, at, today_start), at, why));
+    }
+
+    /// Records a doubt at `at` in the interval that began at `start`.
+    pub fn note_interval(&mut self, at: Ts, why: Doubt, start: Ts) {
+        self.interval = Some(grow(in_period(self.interval, at, start), at, why));
     }
 
     /// The rolling window `(now - W, now]` is in doubt while it holds the
@@ -106,6 +108,20 @@ impl Trust {
     /// The day is in doubt from its first doubt to the next day start.
     pub fn today(&self, today_start: Ts) -> Option<Uncertainty> {
         self.today.filter(|u| u.since >= today_start)
+    }
+
+    /// The interval likewise, to its end.
+    pub fn interval(&self, start: Ts) -> Option<Uncertainty> {
+        self.interval.filter(|u| u.since >= start)
+    }
+}
+
+/// A calendar period's stretch of doubt: the one under way if it began in
+/// the period, else a new one.
+fn in_period(held: Option<Uncertainty>, at: Ts, start: Ts) -> Uncertainty {
+    match held {
+        Some(u) if u.since >= start => u,
+        _ => fresh(at),
     }
 }
 
@@ -128,6 +144,8 @@ impl super::Floor {
     pub(super) fn doubt(&mut self, why: Doubt) {
         let (width, start) = (self.window.width(), self.window.today_start());
         self.trust.note(self.now, why, width, start);
+        let interval = self.window.interval_start();
+        self.trust.note_interval(self.now, why, interval);
     }
 
     /// Notes the doubts an applied event or a `seq` left behind, from the
@@ -156,6 +174,7 @@ impl super::Floor {
         match kind {
             super::WindowKind::Rolling => self.trust.rolling(self.now, self.window.width()),
             super::WindowKind::Today => self.trust.today(self.window.today_start()),
+            super::WindowKind::Interval => self.trust.interval(self.window.interval_start()),
         }
     }
 

@@ -4,7 +4,7 @@
 
 use super::Floor;
 use super::live::{DisplayState, Phase, hold_as_of};
-use super::occupancy::OccScope;
+use super::occupancy::{Base, OccScope};
 use super::sample::{AgentIdx, Agg, QueueIdx};
 use super::settings::SlFormula;
 use crate::time::{Millis, Ts};
@@ -17,6 +17,9 @@ pub enum WindowKind {
     Rolling,
     /// From the last day start to now.
     Today,
+    /// From the start of the current interval (config `interval`, aligned
+    /// to the clock) to now.
+    Interval,
 }
 
 /// First-response time: count, mean and nearest-rank percentiles (ms).
@@ -211,7 +214,8 @@ impl Floor {
     pub(super) fn scopes(&self, kind: WindowKind) -> &super::sample::Scopes {
         match kind {
             WindowKind::Rolling => &self.window.rolling,
-            WindowKind::Today => &self.window.today,
+            WindowKind::Today => &self.window.today.sums,
+            WindowKind::Interval => &self.window.interval.sums,
         }
     }
 
@@ -220,7 +224,27 @@ impl Floor {
         match kind {
             WindowKind::Rolling => self.window.width(),
             WindowKind::Today => self.now.since(self.window.today_start()),
+            WindowKind::Interval => self.now.since(self.window.interval_start()),
         }
+    }
+
+    /// When the chosen window began, as of now.
+    pub fn window_start(&self, kind: WindowKind) -> Ts {
+        match kind {
+            WindowKind::Rolling => self.window.cutoff(),
+            WindowKind::Today => self.window.today_start(),
+            WindowKind::Interval => self.window.interval_start(),
+        }
+    }
+
+    /// When the current interval ends (the next one's first instant).
+    pub fn interval_end(&self) -> Ts {
+        self.window.interval.end()
+    }
+
+    /// The configured interval length (`interval`).
+    pub fn interval_length(&self) -> Millis {
+        self.settings.interval
     }
 
     /// Agents by display state, per queue (by index) and in total. Agents a
@@ -280,10 +304,12 @@ impl Floor {
     /// Occupancy of one scope over the chosen window (docs/metrics.md).
     pub fn occupancy(&self, scope: OccScope, kind: WindowKind) -> Option<f64> {
         let occ = &self.window.occupancy;
-        match kind {
-            WindowKind::Rolling => occ.pct(scope, self.window.cutoff(), self.now, false),
-            WindowKind::Today => occ.pct(scope, self.window.today_start(), self.now, true),
-        }
+        let base = match kind {
+            WindowKind::Rolling => None,
+            WindowKind::Today => Some(Base::Today),
+            WindowKind::Interval => Some(Base::Interval),
+        };
+        occ.pct(scope, self.window.cutoff(), self.now, base)
     }
 
     /// Every queue, sorted by id.

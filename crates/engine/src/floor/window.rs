@@ -1,18 +1,19 @@
 //! The rolling window and the "today" window.
 //!
 //! Samples are kept while they are inside the rolling window `(now - W, now]`
-//! and summed into two sets of [`Scopes`]: the rolling one, from which they
-//! are subtracted again as they age out, and today's, which only grows until
-//! the next day start resets it. Feeds deliver samples almost always in time
+//! and summed into three sets of [`Scopes`]: the rolling one, from which they
+//! are subtracted again as they age out, and two calendar [`Period`]s, today
+//! and the current interval, which only grow until their next boundary
+//! resets them. Feeds deliver samples almost always in time
 //! order, so they go to a deque; the rare late one goes to a heap, which
 //! keeps a hostile feed of shuffled times at O(log n) per sample.
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 
-use super::occupancy::Occupancy;
+use super::occupancy::{Base, Occupancy};
+use super::period::{Calendar, Period};
 use super::sample::{Sample, SampleKind, Scopes, WaitRules};
-use super::settings::DayStart;
 use crate::time::{Millis, Ts};
 
 /// Orders late samples by time in the heap.
@@ -44,13 +45,9 @@ pub struct Window {
     in_order: VecDeque<Sample>,
     late: BinaryHeap<Reverse<Late>>,
     pub rolling: Scopes,
-    pub today: Scopes,
-    day: DayStart,
-    today_start: Ts,
-    next_day_start: Ts,
+    pub today: Period,
+    pub interval: Period,
     rules: Vec<WaitRules>,
-    /// Keep today's sums at all (a snapshot of the rolling window needs none).
-    track_today: bool,
     /// A queue's rules changed since the held waits were classified.
     unsettled: bool,
     settled_at: Ts,
@@ -61,7 +58,15 @@ pub struct Window {
 }
 
 impl Window {
-    pub fn new(width: Millis, day: DayStart, max_samples: usize, track_today: bool) -> Self {
+    /// `today` is kept only when `track_today` (a snapshot of the rolling
+    /// window needs no day); the interval always is.
+    pub fn new(
+        width: Millis,
+        today: Calendar,
+        interval: Calendar,
+        max_samples: usize,
+        track_today: bool,
+    ) -> Self {
         Window {
             width: width.max(1),
             max_samples: max_samples.max(1),
@@ -69,12 +74,9 @@ impl Window {
             in_order: VecDeque::new(),
             late: BinaryHeap::new(),
             rolling: Scopes::default(),
-            today: Scopes::default(),
-            day,
-            today_start: Ts(i64::MAX),
-            next_day_start: Ts(i64::MIN),
+            today: Period::new(today, track_today),
+            interval: Period::new(interval, true),
             rules: Vec::new(),
-            track_today,
             unsettled: false,
             settled_at: Ts(i64::MIN),
             overflowed: 0,
@@ -97,28 +99,31 @@ impl Window {
     }
 
     pub fn today_start(&self) -> Ts {
-        self.today_start
+        self.today.start()
     }
 
-    /// Samples at or after this count today; never, when today is not kept.
-    fn today_counts_from(&self) -> Ts {
-        if self.track_today {
-            self.today_start
-        } else {
-            Ts(i64::MAX)
-        }
+    pub fn interval_start(&self) -> Ts {
+        self.interval.start()
+    }
+
+    /// Counts a sample, with `sign`, in the periods it belongs to.
+    fn apply_periods(&mut self, s: &Sample, sign: i64) {
+        self.today.apply(s, sign);
+        self.interval.apply(s, sign);
     }
 
     pub fn add_queue(&mut self, rules: WaitRules) {
         self.rules.push(rules);
         self.rolling.queues.push(Default::default());
-        self.today.queues.push(Default::default());
+        self.today.add_queue();
+        self.interval.add_queue();
         self.occupancy.add_queue();
     }
 
     pub fn add_agent(&mut self) {
         self.rolling.agents.push(Default::default());
-        self.today.agents.push(Default::default());
+        self.today.add_agent();
+        self.interval.add_agent();
         self.occupancy.add_agent();
     }
 
@@ -127,7 +132,7 @@ impl Window {
     /// [`Window::settle`], which runs at most once a second of feed time
     /// (a feed flipping thresholds cannot make every event rescan the
     /// window), and before figures are read. (Waits already gone from the
-    /// rolling window keep, in today's sums, the class they had.)
+    /// rolling window keep, in the periods' sums, the class they had.)
     pub fn set_rules(&mut self, queue: usize, rules: WaitRules) {
         if self.rules.get(queue) == Some(&rules) || queue >= self.rules.len() {
             return;
@@ -143,8 +148,12 @@ impl Window {
         }
         self.unsettled = false;
         self.settled_at = self.now;
-        let today_start = self.today_counts_from();
-        let (rolling, today, rules) = (&mut self.rolling, &mut self.today, &self.rules);
+        let (rolling, today, interval, rules) = (
+            &mut self.rolling,
+            &mut self.today,
+            &mut self.interval,
+            &self.rules,
+        );
         let mut reclassify = |s: &mut Sample| {
             let SampleKind::Wait { wait, end, class } = s.kind else {
                 return;
@@ -157,18 +166,16 @@ impl Window {
                 return;
             }
             rolling.apply(s, -1);
-            if s.ts >= today_start {
-                today.apply(s, -1);
-            }
+            today.apply(s, -1);
+            interval.apply(s, -1);
             s.kind = SampleKind::Wait {
                 wait,
                 end,
                 class: new,
             };
             rolling.apply(s, 1);
-            if s.ts >= today_start {
-                today.apply(s, 1);
-            }
+            today.apply(s, 1);
+            interval.apply(s, 1);
         };
         self.in_order.iter_mut().for_each(&mut reclassify);
         let mut late = std::mem::take(&mut self.late).into_vec();
@@ -186,9 +193,7 @@ impl Window {
             let rules = sample.queue.and_then(|q| self.rules.get(q.0 as usize));
             *class = rules.map(|r| r.classify(*wait, *end)).unwrap_or_default();
         }
-        if sample.ts >= self.today_counts_from() {
-            self.today.apply(&sample, 1);
-        }
+        self.apply_periods(&sample, 1);
         if sample.ts <= self.now.minus(self.width) {
             return; // already older than the rolling window
         }
@@ -210,8 +215,11 @@ impl Window {
             return;
         }
         self.now = now;
-        if now >= self.next_day_start || now < self.today_start {
+        if self.today.due(now) {
             self.roll_day(now);
+        }
+        if self.interval.due(now) {
+            self.roll_interval(now);
         }
         let cutoff = now.minus(self.width);
         while self.oldest().is_some_and(|ts| ts <= cutoff) {
@@ -248,24 +256,21 @@ impl Window {
     }
 
     fn roll_day(&mut self, now: Ts) {
-        self.today_start = self.day.last_start(now);
-        // Days last 23 to 25 hours; 36 hours on lands inside the next one.
-        self.next_day_start = self.day.last_start(self.today_start.plus(36 * 3_600_000));
-        if self.next_day_start <= self.today_start {
-            self.next_day_start = self.today_start.plus(24 * 3_600_000);
-        }
-        self.today.clear();
-        self.occupancy.roll_day(self.today_start);
-        let start = self.today_counts_from();
-        for s in self
+        let held = self
             .in_order
             .iter()
-            .chain(self.late.iter().map(|Reverse(Late(s))| s))
-        {
-            if s.ts >= start {
-                self.today.apply(s, 1);
-            }
-        }
+            .chain(self.late.iter().map(|Reverse(Late(s))| s));
+        let start = self.today.roll(now, held);
+        self.occupancy.roll(Base::Today, start);
+    }
+
+    fn roll_interval(&mut self, now: Ts) {
+        let held = self
+            .in_order
+            .iter()
+            .chain(self.late.iter().map(|Reverse(Late(s))| s));
+        let start = self.interval.roll(now, held);
+        self.occupancy.roll(Base::Interval, start);
     }
 
     #[cfg(test)]
@@ -287,8 +292,19 @@ mod tests {
         }
     }
 
+    fn day() -> Calendar {
+        Calendar::Day(crate::floor::DayStart::default())
+    }
+
+    fn every_minute() -> Calendar {
+        Calendar::Every {
+            length: 60_000,
+            tz: jiff::tz::TimeZone::UTC,
+        }
+    }
+
     fn window(width: Millis) -> Window {
-        let mut w = Window::new(width, DayStart::default(), 100, true);
+        let mut w = Window::new(width, day(), every_minute(), 100, true);
         w.add_queue(WaitRules {
             threshold: 20_000,
             short_abandon: 0,
@@ -335,9 +351,25 @@ mod tests {
         w.push(entered(day + 1_000));
         w.advance(Ts(day + 60_000));
         assert_eq!(w.rolling.total.entered, 0);
-        assert_eq!(w.today.total.entered, 1);
+        assert_eq!(w.today.sums.total.entered, 1);
         w.advance(Ts(2 * day + 5));
-        assert_eq!(w.today.total.entered, 0);
+        assert_eq!(w.today.sums.total.entered, 0);
+    }
+
+    #[test]
+    fn the_interval_resets_at_each_boundary_and_today_does_not() {
+        let mut w = window(10_000);
+        w.advance(Ts(120_000));
+        w.push(entered(120_000)); // the first instant of the interval
+        w.advance(Ts(179_999));
+        w.push(entered(179_999)); // its last
+        assert_eq!(w.rolling.total.entered, 1, "the first has aged out");
+        assert_eq!(w.interval.sums.total.entered, 2);
+        assert_eq!(w.interval_start(), Ts(120_000));
+        w.advance(Ts(180_000));
+        assert_eq!(w.interval.sums.total.entered, 0);
+        assert_eq!(w.interval_start(), Ts(180_000));
+        assert_eq!(w.today.sums.total.entered, 2);
     }
 
     #[test]
@@ -371,7 +403,7 @@ mod tests {
 
     #[test]
     fn sample_limit_drops_the_oldest() {
-        let mut w = Window::new(1_000_000, DayStart::default(), 2, true);
+        let mut w = Window::new(1_000_000, day(), every_minute(), 2, true);
         w.add_queue(WaitRules {
             threshold: 1,
             short_abandon: 0,

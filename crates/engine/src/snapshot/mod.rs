@@ -66,6 +66,23 @@ pub struct Snapshot {
     /// Each site of a view of several (docs/snapshot.md, "Sites").
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub sites: Vec<SiteJson>,
+    /// The current interval beside the window (docs/snapshot.md).
+    pub interval: IntervalJson,
+}
+
+/// The current interval (config `interval`, aligned to the clock): the same
+/// figures as the window's, for the floor and each queue.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct IntervalJson {
+    /// When the interval began.
+    pub start: String,
+    /// Its configured length.
+    pub length_s: serde_json::Number,
+    /// Seconds from its start to `now`, as `window_s` is for the window.
+    pub window_s: serde_json::Number,
+    pub uncertain_since: Option<String>,
+    pub totals: TotalsJson,
+    pub queues: Vec<QueueJson>,
 }
 
 /// One alert firing (docs/alerts.md).
@@ -297,19 +314,7 @@ pub fn build(
 ) -> Snapshot {
     let floor = &m.floor;
     let (counts, total_counts) = floor.agent_counts();
-    let mut queues: Vec<QueueJson> = floor
-        .queue_ids()
-        .map(|q| floor.queue_view(q, kind, &counts))
-        .map(|v| QueueJson {
-            queue: sites::own(m, v.id),
-            site: sites::split(m, v.id).0,
-            name: v.name.map(str::to_string),
-            sl_threshold_s: whole_or_secs(v.sl_threshold),
-            sl_formula: v.sl_formula.as_str(),
-            figures: FiguresJson::from_view(&v),
-        })
-        .collect();
-    queues.sort_by(|a, b| (&a.site, &a.queue).cmp(&(&b.site, &b.queue)));
+    let queues = queue_rows(m, kind, &counts);
     let mut agents: Vec<AgentJson> = floor
         .agent_views(kind)
         .into_iter()
@@ -375,7 +380,36 @@ pub fn build(
         agents,
         alerts,
         sites: sites::sites(m, kind, local_now, stale_after),
+        interval: IntervalJson {
+            start: floor.window_start(WindowKind::Interval).to_string(),
+            length_s: whole_or_secs(floor.interval_length()),
+            window_s: whole_or_secs(floor.window_span(WindowKind::Interval)),
+            uncertain_since: floor
+                .uncertain_since(WindowKind::Interval)
+                .map(|u| u.since.to_string()),
+            totals: FiguresJson::from_view(&floor.totals(WindowKind::Interval, total_counts)),
+            queues: queue_rows(m, WindowKind::Interval, &counts),
+        },
     }
+}
+
+/// Every queue's figures over `kind`, sorted as shown.
+fn queue_rows(m: &Monitor, kind: WindowKind, counts: &[AgentCounts]) -> Vec<QueueJson> {
+    let floor = &m.floor;
+    let mut queues: Vec<QueueJson> = floor
+        .queue_ids()
+        .map(|q| floor.queue_view(q, kind, counts))
+        .map(|v| QueueJson {
+            queue: sites::own(m, v.id),
+            site: sites::split(m, v.id).0,
+            name: v.name.map(str::to_string),
+            sl_threshold_s: whole_or_secs(v.sl_threshold),
+            sl_formula: v.sl_formula.as_str(),
+            figures: FiguresJson::from_view(&v),
+        })
+        .collect();
+    queues.sort_by(|a, b| (&a.site, &a.queue).cmp(&(&b.site, &b.queue)));
+    queues
 }
 
 pub fn render_json(snap: &Snapshot) -> String {

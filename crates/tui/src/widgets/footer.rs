@@ -14,7 +14,11 @@ pub fn render(scene: &Scene, theme: Theme, area: Rect, buf: &mut Buffer) {
         return;
     }
     let mut parts: Vec<(String, Style)> = Vec::new();
-    if scene.filter_editing {
+    if let Some(note) = &scene.mark_note {
+        parts.push(("mark note: ".into(), theme.key()));
+        parts.push((format!("{note}_"), Style::new()));
+        parts.push(("   Enter mark  Esc no mark".into(), theme.dim()));
+    } else if scene.filter_editing {
         let (label, text, error) = if scene.searching {
             ("search: ", &scene.search, &scene.search_error)
         } else {

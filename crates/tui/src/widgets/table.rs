@@ -40,8 +40,12 @@ pub fn render<C: Copy + PartialEq>(
         String::new()
     };
     let pinned = if t.pinned { ", alerts first" } else { "" };
+    let aside = t
+        .aside
+        .as_deref()
+        .map_or_else(String::new, |a| format!("   {a}"));
     let title = format!(
-        "{count}  sort {sort_label}{}{pinned}{position}",
+        "{count}  sort {sort_label}{}{pinned}{position}{aside}",
         theme.sort_arrow(t.reversed)
     );
     title_line(buf, area, &title, t.focused, theme);

@@ -446,6 +446,30 @@ fn window_flips_to_today() {
 }
 
 #[test]
+fn the_interval_shows_beside_today() {
+    let mut c = case("normal", SourceKind::Url);
+    c.keys(&[Action::Window]);
+    // The strip's figures are the snapshot's `interval` block.
+    let json =
+        queuetop_engine::snapshot::build(&c.monitor, WindowKind::Today, Some(c.local), 5_000);
+    assert_eq!(json.interval.start, "2026-11-23T09:00:00Z");
+    let f = &json.interval.totals;
+    let strip = format!(
+        "09:00-09:30: SL {:.1}%  ASA {}s  ABN {:.1}%",
+        f.service_level_pct.expect("SL"),
+        f.asa_s.expect("ASA") as i64, // whole seconds, as on screen
+        f.abandon_rate_pct.expect("abandon rate"),
+    );
+    let small = screen(&c.render(80, 24));
+    assert!(small.contains("window today (9h20m)"), "{small}");
+    assert!(small.contains(&strip), "{strip} not in\n{small}");
+    snap!("interval_today_80x24", small);
+    let big = screen(&c.render(160, 48));
+    assert!(big.contains(&strip), "{big}");
+    snap!("interval_today_160x48", big);
+}
+
+#[test]
 fn hostile_strings_are_stripped_on_screen() {
     let mut c = case("hostile", SourceKind::Url);
     // Wide enough for the whole (stripped) agent name beside every column.
@@ -551,5 +575,187 @@ fn no_color_wins_over_any_theme_and_state_colours_are_opt_in() {
         Some(buf[(x, y)].fg),
         p.agent_state(queuetop_engine::floor::DisplayState::Available)
             .fg
+    );
+}
+
+/// The snapshot's figures without its source (the file's name differs).
+fn figures_json(m: &Monitor) -> serde_json::Value {
+    let snap = queuetop_engine::snapshot::build(m, WindowKind::Rolling, None, 5_000);
+    let mut v = serde_json::to_value(snap).expect("json");
+    v["source"] = serde_json::Value::Null;
+    v
+}
+
+#[test]
+fn a_recorded_mark_replays_into_the_log_and_changes_nothing_else() {
+    let mut marked = case("marked", SourceKind::Replay);
+    let plain = case("normal", SourceKind::Replay);
+    // The mark line is neither an event, nor unknown, nor refused.
+    assert_eq!(figures_json(&marked.monitor), figures_json(&plain.monitor));
+    let mark = marked.monitor.marks.latest().expect("the mark").clone();
+    assert_eq!(mark.at, Ts::parse_rfc3339("2026-11-23T09:03:45Z").unwrap());
+    assert_eq!(mark.note, "billing abandons after the IVR change");
+    let s = screen(&marked.render(80, 24));
+    assert!(
+        s.contains("09:03:45    mark: billing abandons after the IVR change"),
+        "{s}"
+    );
+}
+
+#[test]
+fn change_since_the_mark() {
+    let mut c = case("marked", SourceKind::Replay);
+    c.keys(&[Action::SinceMark]);
+    let small = screen(&c.render(80, 24));
+    assert!(small.contains("CHANGE since mark 09:03:45"), "{small}");
+    // At 09:03:45 Billing had served one call within its threshold and lost
+    // one (SL 50.0 %, the warning in the log); by 09:20 its rolling window
+    // holds only the 5 s answer at 09:15:05: SL 100.0 %, +50.0 points.
+    let row = small
+        .lines()
+        .find(|l| l.starts_with("\"Billing"))
+        .expect("billing row");
+    assert!(row.contains("+50.0"), "{row}");
+    snap!("since_mark_80x24", small);
+    snap!("since_mark_160x48", screen(&c.render(160, 48)));
+    // M again: the figures themselves.
+    c.keys(&[Action::SinceMark]);
+    let back = screen(&c.render(80, 24));
+    assert!(!back.contains("CHANGE since mark"), "{back}");
+}
+
+#[test]
+fn typing_a_mark_note_sets_a_stripped_bounded_mark() {
+    let mut c = case("normal", SourceKind::Url);
+    c.keys(&[Action::Mark]);
+    for ch in "trunk\u{1b} down".chars() {
+        c.keys(&[Action::FilterChar(ch)]);
+    }
+    let typing = screen(&c.render(80, 24));
+    assert!(typing.contains("mark note: trunk down_"), "{typing}");
+    snap!("mark_note_80x24", typing);
+    c.keys(&[Action::FilterDone]);
+    let line = c.view.take_mark(&mut c.monitor).expect("a mark line");
+    assert_eq!(
+        line,
+        r#"{"type":"queuetop.mark","ts":"2026-11-23T09:20:00Z","note":"trunk down"}"#
+    );
+    let after = screen(&c.render(80, 24));
+    assert!(after.contains("09:20:00    mark: trunk down"), "{after}");
+    // Esc while typing sets none; a note past the bound is cut.
+    c.keys(&[Action::Mark, Action::FilterChar('x'), Action::Back]);
+    assert!(c.view.take_mark(&mut c.monitor).is_none());
+    c.keys(&[Action::Mark]);
+    for _ in 0..500 {
+        c.keys(&[Action::FilterChar('z')]);
+    }
+    c.keys(&[Action::FilterDone]);
+    c.view.take_mark(&mut c.monitor).expect("a mark");
+    let note = &c.monitor.marks.latest().expect("kept").note;
+    assert_eq!(note.len(), queuetop_engine::mark::MAX_NOTE_CHARS);
+}
+
+/// The rows of a TestBackend screen as it prints them (`"row"` a line, a
+/// note after wide characters), trailing blanks dropped.
+fn backend_rows(t: &Terminal<TestBackend>) -> Vec<String> {
+    t.backend()
+        .to_string()
+        .lines()
+        .map(|l| {
+            let l = l.strip_prefix('"').unwrap_or(l);
+            let end = l.find("\" Hidden by").unwrap_or(l.len().saturating_sub(1));
+            l[..end].trim_end().to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn export_writes_the_screen_and_the_whole_log() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut c = case("marked", SourceKind::Replay);
+    let t = c.render(80, 24);
+    let path = c
+        .view
+        .export_screen(&c.monitor, c.opts.theme, dir.path())
+        .expect("exported");
+    assert_eq!(
+        path,
+        dir.path().join("queuetop-screen-20261123-092000.txt"),
+        "named after the floor's time"
+    );
+    let text = std::fs::read_to_string(&path).expect("text file");
+    let on_screen = backend_rows(&t);
+    assert_eq!(on_screen.len(), 24);
+    let file_rows: Vec<&str> = text.lines().take(24).collect();
+    assert_eq!(file_rows, on_screen, "the file's screen is the screen");
+    assert!(on_screen[0].contains("REPLAY") && on_screen[0].contains("marked.jsonl"));
+    // The whole log, not only the pane's last lines: the first entry is
+    // scrolled out of the pane at 80x24.
+    assert!(!on_screen.iter().any(|r| r.contains("09:02:30")));
+    assert!(text.contains("Event log, every entry (6):"), "{text}");
+    assert!(
+        text.contains("09:02:30  warning   Sales: service level 0.0% warning (target 80%)"),
+        "{text}"
+    );
+    assert!(text.contains("09:03:45  info      mark: billing abandons after the IVR change"));
+    let md = std::fs::read_to_string(path.with_extension("md")).expect("markdown file");
+    assert!(
+        md.starts_with(
+            "# queuetop screen at 09:20:00\n\nREPLAY marked.jsonl (playing x10)\n\n```text\n"
+        ),
+        "{md}"
+    );
+    for row in &on_screen {
+        assert!(
+            md.contains(&format!("{row}\n")),
+            "{row} not in the markdown"
+        );
+    }
+    assert!(md.contains("| 09:03:45 | info | mark: billing abandons after the IVR change |"));
+    // The log says where it went; a second export does not overwrite.
+    let s = screen(&c.render(80, 24));
+    assert!(s.contains("screen exported to"), "{s}");
+    let again = c
+        .view
+        .export_screen(&c.monitor, c.opts.theme, dir.path())
+        .expect("exported again");
+    assert_eq!(
+        again,
+        dir.path().join("queuetop-screen-20261123-092000-2.txt")
+    );
+}
+
+#[test]
+fn a_hostile_feed_leaves_no_control_byte_in_an_export() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut c = case("hostile", SourceKind::Url);
+    let now = c.monitor.floor.now();
+    c.monitor.mark(queuetop_engine::mark::Mark::new(
+        now,
+        "<script>alert(1)</script> | \u{1b}[2J\u{9b}31m",
+    ));
+    c.render(130, 30);
+    let path = c
+        .view
+        .export_screen(&c.monitor, c.opts.theme, dir.path())
+        .expect("exported");
+    let text = std::fs::read_to_string(&path).expect("text");
+    let md = std::fs::read_to_string(path.with_extension("md")).expect("markdown");
+    for (name, body) in [("text", &text), ("markdown", &md)] {
+        let bad: Vec<char> = body
+            .chars()
+            .filter(|c| *c != '\n' && queuetop_engine::text::is_unsafe(*c))
+            .collect();
+        assert!(bad.is_empty(), "{name}: {bad:?}");
+    }
+    assert!(text.contains("Eve]0;pwned[31mRed1mXZ"), "{text}");
+    // Inside the fenced screen, markup is shown as is (a code block renders
+    // nothing); everywhere else it is escaped.
+    let (screen_part, log_part) = md.split_once("\n## Event log").expect("two parts");
+    assert!(screen_part.contains("\n```text\n") && screen_part.ends_with("```\n"));
+    assert!(!log_part.contains("<script>"), "{log_part}");
+    assert!(
+        md.contains("&lt;script&gt;alert(1)&lt;/script&gt; \\| \\[2J31m"),
+        "{md}"
     );
 }
