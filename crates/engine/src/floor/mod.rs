@@ -12,6 +12,7 @@ mod audit;
 mod conversation;
 mod export;
 mod facts;
+mod footprint;
 mod histogram;
 mod live;
 mod memory;
@@ -65,6 +66,8 @@ pub struct FeedCounts {
     pub over_limit: u64,
 }
 
+/// Clone is a checkpoint: the rewind history keeps copies of the floor.
+#[derive(Clone)]
 pub struct Floor {
     settings: Settings,
     now: Ts,

@@ -36,7 +36,7 @@ impl Ord for Late {
     }
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Window {
     width: Millis,
     max_samples: usize,
@@ -61,6 +61,17 @@ pub struct Window {
 }
 
 impl Window {
+    /// Heap bytes held, roughly (for the rewind history's bound).
+    pub(super) fn heap_bytes(&self) -> usize {
+        use super::footprint::{scopes, vec};
+        vec(&self.rules)
+            + self.in_order.capacity() * std::mem::size_of::<Sample>()
+            + self.late.capacity() * std::mem::size_of::<Late>()
+            + scopes(&self.rolling)
+            + scopes(&self.today)
+            + self.occupancy.heap_bytes()
+    }
+
     pub fn new(width: Millis, day: DayStart, max_samples: usize, track_today: bool) -> Self {
         Window {
             width: width.max(1),
