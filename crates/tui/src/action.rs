@@ -31,4 +31,11 @@ pub enum Action {
     Window,
     /// The terminal changed size: draw again at once.
     Redraw,
+    /// Left/Right (Shift: ten times as far): rewind the view by this many
+    /// milliseconds of feed time (negative: back).
+    Seek(queuetop_engine::time::Millis),
+    /// Type a time of day to rewind to.
+    GoToTime,
+    /// Back to the live floor.
+    Live,
 }

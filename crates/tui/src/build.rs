@@ -362,6 +362,8 @@ pub fn build(
         search_error: st.search_parsed.as_ref().err().map(|e| e.to_string()),
         searching: st.searching,
         help: st.help,
+        time_prompt: st.rewind.typing.clone(),
+        time_error: st.rewind.error.clone(),
     }
 }
 
@@ -448,6 +450,8 @@ fn header(m: &Monitor, st: &UiState, ctx: &Context<'_>) -> HeaderScene {
     let counts = m.floor.counts();
     HeaderScene {
         label,
+        // The view sets it: only it knows the live clock while rewound.
+        rewind: None,
         target: clean(&m.source.target).into_owned(),
         link,
         link_level,

@@ -19,6 +19,7 @@ pub mod keys;
 pub mod layout;
 pub mod log;
 pub mod model;
+pub mod rewind;
 pub mod run;
 pub mod state;
 pub mod terminal;

@@ -150,6 +150,8 @@ pub struct UiState {
     /// (the build knows which row is under the selection).
     pub open_details: bool,
     pub quit: bool,
+    /// The instant shown when rewound, and a time being typed.
+    pub rewind: crate::rewind::Rewind,
 }
 
 /// What a frame's lists came to ([`crate::build::prepare`]): where the
@@ -218,6 +220,7 @@ impl UiState {
             window,
             open_details: false,
             quit: false,
+            rewind: Default::default(),
         }
     }
 
@@ -324,6 +327,9 @@ impl UiState {
 
     /// Applies one action. Returns false when it changed nothing.
     pub fn apply(&mut self, action: Action) -> bool {
+        if let Some(changed) = self.apply_rewind(action) {
+            return changed;
+        }
         let before = self.clone();
         match action {
             Action::Quit => self.quit = true,
@@ -411,6 +417,8 @@ impl UiState {
                 }
             }
             Action::Redraw => return true,
+            // Handled by `apply_rewind` above.
+            Action::Seek(_) | Action::GoToTime | Action::Live => {}
         }
         *self != before
     }

@@ -54,6 +54,9 @@ pub struct ConfigFile {
     /// Alert timing defaults and feed health rules (docs/alerts.md).
     #[serde(default)]
     pub alerts: AlertsSection,
+    /// How far back the view can rewind (`[history]`).
+    #[serde(default)]
+    pub history: super::HistorySection,
     /// Where each line of the text began, to name lines in later errors.
     #[serde(skip)]
     pub line_starts: Vec<usize>,

@@ -4,3 +4,4 @@
 mod ui_escapes;
 mod ui_offset;
 mod ui_render;
+mod ui_rewind;
