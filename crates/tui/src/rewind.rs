@@ -12,7 +12,6 @@ use jiff::tz::TimeZone;
 use queuetop_engine::time::{Millis, Ts};
 
 use crate::action::Action;
-use crate::state::UiState;
 
 /// One step of `Left`/`Right`, and of the same with Shift.
 pub const STEP: Millis = 60_000;
@@ -161,17 +160,23 @@ pub fn parse_time_of_day(text: &str) -> Result<u32, String> {
     Ok(if parts.len() == 2 { out * 60 } else { out })
 }
 
-impl UiState {
+/// The typing mode the rewind shares with the filter: while a time is
+/// typed, the filter's "being typed" flag is set (so that keys type) and
+/// the search's is not.
+pub struct Typing<'a> {
+    pub editing: &'a mut bool,
+    pub searching: &'a mut bool,
+}
+
+impl Rewind {
     /// The rewind keys, and the keys while a time is typed. Returns `None`
     /// for an action that is not about rewinding (the caller applies it),
     /// or whether the state changed.
-    pub(crate) fn apply_rewind(&mut self, action: Action) -> Option<bool> {
-        let before = self.rewind.clone();
-        let r = &mut self.rewind;
-        if r.typing.is_some() {
+    pub fn apply(&mut self, action: Action, typing: Typing<'_>) -> Option<bool> {
+        if self.typing.is_some() {
             match action {
                 Action::FilterChar(c) => {
-                    if let Some(t) = r.typing.as_mut()
+                    if let Some(t) = self.typing.as_mut()
                         && t.chars().count() < TYPED_MAX
                         && (c.is_ascii_digit() || c == ':')
                     {
@@ -179,47 +184,47 @@ impl UiState {
                     }
                 }
                 Action::FilterBackspace => {
-                    if let Some(t) = r.typing.as_mut() {
+                    if let Some(t) = self.typing.as_mut() {
                         t.pop();
                     }
                 }
                 Action::FilterDone => {
-                    let text = r.typing.take().unwrap_or_default();
-                    self.filter_editing = false;
+                    let text = self.typing.take().unwrap_or_default();
+                    *typing.editing = false;
                     match parse_time_of_day(&text) {
-                        Ok(secs) => self.rewind.pending = Some(SeekTo::TimeOfDay(secs)),
-                        Err(e) => self.rewind.error = Some(e),
+                        Ok(secs) => self.pending = Some(SeekTo::TimeOfDay(secs)),
+                        Err(e) => self.error = Some(e),
                     }
                 }
                 Action::Back => {
-                    r.typing = None;
-                    self.filter_editing = false;
+                    self.typing = None;
+                    *typing.editing = false;
                 }
                 // Ctrl-C and the like still work while typing.
                 _ => return None,
             }
             return Some(true);
         }
-        r.error = None;
+        let had_error = self.error.take().is_some();
         match action {
             // Keys faster than the view looks add up.
             Action::Seek(by) => {
-                r.pending = Some(match r.pending {
+                self.pending = Some(match self.pending {
                     Some(SeekTo::By(d)) => SeekTo::By(d.saturating_add(by)),
                     _ => SeekTo::By(by),
                 })
             }
             Action::GoToTime => {
-                r.typing = Some(String::new());
+                self.typing = Some(String::new());
                 // Typed keys go to the time, as they go to a filter.
-                self.filter_editing = true;
-                self.searching = false;
+                *typing.editing = true;
+                *typing.searching = false;
             }
-            Action::Live => r.pending = Some(SeekTo::Live),
+            Action::Live => self.pending = Some(SeekTo::Live),
             // End while rewound goes back to live (and to the end of
             // nothing else); live, it is the last row as always.
-            Action::End if r.at.is_some() => r.pending = Some(SeekTo::Live),
-            _ => return (self.rewind != before).then_some(true),
+            Action::End if self.at.is_some() => self.pending = Some(SeekTo::Live),
+            _ => return had_error.then_some(true),
         }
         Some(true)
     }
@@ -228,7 +233,6 @@ impl UiState {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use queuetop_engine::floor::WindowKind;
 
     const NOW: Ts = Ts(1_795_424_400_000 + 3_600_000); // 2026-11-23T10:00:00Z
 
@@ -315,33 +319,44 @@ mod tests {
 
     #[test]
     fn the_keys_type_a_time_and_end_goes_live() {
-        let mut st = UiState::new(WindowKind::Rolling);
-        st.apply(Action::GoToTime);
-        assert!(st.filter_editing);
+        let (mut editing, mut searching) = (false, true);
+        let mut r = Rewind::default();
+        let mut key = |r: &mut Rewind, a| {
+            r.apply(
+                a,
+                Typing {
+                    editing: &mut editing,
+                    searching: &mut searching,
+                },
+            )
+        };
+        key(&mut r, Action::GoToTime);
         for c in "9:4x2".chars() {
-            st.apply(Action::FilterChar(c));
+            assert_eq!(key(&mut r, Action::FilterChar(c)), Some(true));
         }
-        assert_eq!(st.rewind.typing.as_deref(), Some("9:42"));
-        // The filter was not touched.
-        assert_eq!(st.filter, "");
-        st.apply(Action::FilterDone);
-        assert!(!st.filter_editing);
-        assert_eq!(
-            st.rewind.pending,
-            Some(SeekTo::TimeOfDay(9 * 3600 + 42 * 60))
-        );
+        assert_eq!(r.typing.as_deref(), Some("9:42"));
+        key(&mut r, Action::FilterDone);
+        assert_eq!(r.pending, Some(SeekTo::TimeOfDay(9 * 3600 + 42 * 60)));
+        // Not typing: other keys are not the rewind's.
+        assert_eq!(key(&mut r, Action::FilterChar('q')), None);
+        assert_eq!(key(&mut r, Action::Quit), None);
         // A bad time says why and goes nowhere.
-        st.rewind.pending = None;
-        st.apply(Action::GoToTime);
-        st.apply(Action::FilterChar('9'));
-        st.apply(Action::FilterDone);
-        assert!(st.rewind.error.is_some());
-        assert_eq!(st.rewind.pending, None);
-        // End: the last row when live, back to live when rewound.
-        st.apply(Action::End);
-        assert_eq!(st.rewind.pending, None);
-        st.rewind.at = Some(NOW);
-        st.apply(Action::End);
-        assert_eq!(st.rewind.pending, Some(SeekTo::Live));
+        r.pending = None;
+        key(&mut r, Action::GoToTime);
+        key(&mut r, Action::FilterChar('9'));
+        key(&mut r, Action::FilterDone);
+        assert!(r.error.is_some());
+        assert_eq!(r.pending, None);
+        // End: the last row when live (not the rewind's), live when rewound.
+        assert_eq!(key(&mut r, Action::End), Some(true), "clears the error");
+        assert_eq!(key(&mut r, Action::End), None);
+        r.at = Some(NOW);
+        key(&mut r, Action::End);
+        assert_eq!(r.pending, Some(SeekTo::Live));
+        // Steps pressed before the view looks add up.
+        r.pending = None;
+        key(&mut r, Action::Seek(-STEP));
+        key(&mut r, Action::Seek(-BIG_STEP));
+        assert_eq!(r.pending, Some(SeekTo::By(-STEP - BIG_STEP)));
     }
 }

@@ -327,7 +327,11 @@ impl UiState {
 
     /// Applies one action. Returns false when it changed nothing.
     pub fn apply(&mut self, action: Action) -> bool {
-        if let Some(changed) = self.apply_rewind(action) {
+        let typing = crate::rewind::Typing {
+            editing: &mut self.filter_editing,
+            searching: &mut self.searching,
+        };
+        if let Some(changed) = self.rewind.apply(action, typing) {
             return changed;
         }
         let before = self.clone();
@@ -417,7 +421,7 @@ impl UiState {
                 }
             }
             Action::Redraw => return true,
-            // Handled by `apply_rewind` above.
+            // Handled by `Rewind::apply` above.
             Action::Seek(_) | Action::GoToTime | Action::Live => {}
         }
         *self != before

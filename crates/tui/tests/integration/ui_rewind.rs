@@ -207,6 +207,8 @@ fn forward_past_now_and_l_are_live_and_a_typed_time_goes_there() {
     }
     let typing = screen(&v.render(80, 24));
     assert!(typing.contains("rewind to (HH:MM): 09:05_"), "{typing}");
+    // Typed into the time, not the filter.
+    assert_eq!(v.view.state.filter, "");
     v.keys(&[Action::FilterDone]);
     let s = screen(&v.render(80, 24));
     assert!(s.contains("REWIND 09:05 (-15m)"), "{s}");
