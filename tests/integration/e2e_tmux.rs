@@ -7,12 +7,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-struct Tmux {
+pub(crate) struct Tmux {
     socket: String,
 }
 
 impl Tmux {
-    fn start(name: &str, cmd: &str) -> Tmux {
+    pub(crate) fn start(name: &str, cmd: &str) -> Tmux {
         let v = Command::new("tmux").arg("-V").output();
         assert!(
             v.is_ok_and(|o| o.status.success()),
@@ -71,7 +71,7 @@ impl Tmux {
     }
 
     /// The screen with its escape sequences (colours, attributes).
-    fn screen_styled(&self) -> String {
+    pub(crate) fn screen_styled(&self) -> String {
         let o = Command::new("tmux")
             .args(["-L", &self.socket, "capture-pane", "-p", "-e"])
             .output()
@@ -91,7 +91,7 @@ impl Tmux {
         pid
     }
 
-    fn keys(&self, keys: &[&str]) {
+    pub(crate) fn keys(&self, keys: &[&str]) {
         let mut args = vec!["-L", self.socket.as_str(), "send-keys"];
         args.extend_from_slice(keys);
         let o = Command::new("tmux")
@@ -101,7 +101,7 @@ impl Tmux {
         assert!(o.status.success());
     }
 
-    fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+    pub(crate) fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + Duration::from_secs(15);
         loop {
             let s = self.screen();
@@ -132,7 +132,7 @@ fn fixture(name: &str) -> PathBuf {
 
 /// The shell command: queuetop on a replay, then a report of how the
 /// terminal was left (exit status, canonical mode on or off).
-fn command(log: &Path) -> String {
+pub(crate) fn command(log: &Path) -> String {
     format!(
         "XDG_CONFIG_HOME=/nonexistent '{bin}' --replay '{feed}' --speed max --config '{cfg}' --log '{log}'; \
          echo EXITED $?; stty -a | tr ' ' '\\n' | grep -x -e icanon -e -icanon -e echo -e -echo | tr '\\n' ' '; echo; sleep 60",
