@@ -46,7 +46,12 @@ fn view_command(cli: Cli) -> AppResult<()> {
     );
     let source = Source::choose(&cli.source, &cli.options, &r, "1")?;
     // The view can flip between the rolling window and today: keep both.
-    let monitor = Arc::new(Mutex::new(source.monitor(&r, true)?));
+    let mut monitor = source.monitor(&r, true)?;
+    // The view can rewind: keep the floor's past within `[history]`.
+    if let Some(bounds) = config::history(&r.file.history)? {
+        monitor.keep_history(bounds);
+    }
+    let monitor = Arc::new(Mutex::new(monitor));
     let speed = match &source.kind {
         source::Spec::Replay { speed_text, .. } => Some(speed_text.clone()),
         _ => None,

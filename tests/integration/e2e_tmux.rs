@@ -71,7 +71,7 @@ impl Tmux {
     }
 
     /// The screen with its escape sequences (colours, attributes).
-    fn screen_styled(&self) -> String {
+    pub(crate) fn screen_styled(&self) -> String {
         let o = Command::new("tmux")
             .args(["-L", &self.socket, "capture-pane", "-p", "-e"])
             .output()
@@ -132,7 +132,7 @@ pub(crate) fn fixture(name: &str) -> PathBuf {
 
 /// The shell command: queuetop on a replay, then a report of how the
 /// terminal was left (exit status, canonical mode on or off).
-fn command(log: &Path) -> String {
+pub(crate) fn command(log: &Path) -> String {
     format!(
         "XDG_CONFIG_HOME=/nonexistent '{bin}' --replay '{feed}' --speed max --config '{cfg}' --log '{log}'; \
          echo EXITED $?; stty -a | tr ' ' '\\n' | grep -x -e icanon -e -icanon -e echo -e -echo | tr '\\n' ' '; echo; sleep 60",

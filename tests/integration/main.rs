@@ -8,6 +8,7 @@ mod demo_server;
 mod demo_sim;
 mod dialect_cli;
 mod e2e_mouse;
+mod e2e_rewind;
 mod e2e_tmux;
 mod exporter;
 mod feed_cli;

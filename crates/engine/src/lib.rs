@@ -14,6 +14,7 @@ pub mod diag;
 pub mod dialect;
 pub mod floor;
 pub mod health;
+pub mod history;
 pub mod mark;
 pub mod monitor;
 pub mod protocol;

@@ -9,6 +9,7 @@ use crate::diag::RejectLog;
 use crate::dialect::{Dialect, Signal};
 use crate::floor::Floor;
 use crate::health::{FeedHealth, LinkState};
+use crate::history::{Bounds, History};
 use crate::protocol::{Decoded, Event, RejectKind};
 use crate::time::{Millis, Ts};
 
@@ -131,6 +132,8 @@ pub struct Monitor {
     pub sites: Vec<Site>,
     /// Incident marks, set on screen or read back from a recording.
     pub marks: crate::mark::Marks,
+    /// The floor's past, for rewinding the view (off unless asked for).
+    history: Option<History>,
 }
 
 impl Monitor {
@@ -154,6 +157,24 @@ impl Monitor {
             down_since: None,
             sites: Vec::new(),
             marks: Default::default(),
+            history: None,
+        }
+    }
+
+    /// Keeps a bounded history of the floor from now on, so that the view
+    /// can show it as it was at an earlier instant ([`History::seek`]).
+    pub fn keep_history(&mut self, bounds: Bounds) {
+        self.history = Some(History::new(&self.floor, bounds));
+    }
+
+    pub fn history(&self) -> Option<&History> {
+        self.history.as_ref()
+    }
+
+    /// After a frame: a checkpoint when one is due, the bound kept.
+    fn history_frame_done(&mut self) {
+        if let Some(h) = &mut self.history {
+            h.after_frame(&self.floor);
         }
     }
 
@@ -298,6 +319,7 @@ impl Monitor {
         self.last_frame_local = Some(local);
         let received = self.clock.feed_now(local);
         let (floor, clock, rejects) = (&mut self.floor, &mut self.clock, &mut self.rejects);
+        let history = &mut self.history;
         let mut applied = 0;
         let signal = self.dialect.decode(text, received, &mut |d: Decoded<'_>| {
             match &d {
@@ -311,12 +333,16 @@ impl Monitor {
                 Decoded::Rejected(r) => rejects.note(r.kind, &r.excerpt, local),
                 _ => {}
             }
+            if let Some(h) = history {
+                h.note(floor.now(), &d);
+            }
             floor.ingest(&d);
         });
         if applied > 0 {
             self.last_event_local = Some(local);
             self.rate.add(applied, local);
         }
+        self.history_frame_done();
         self.generation += 1;
         signal
     }
@@ -347,6 +373,7 @@ impl Monitor {
     fn replay_frame_with(&mut self, text: &str, mut tap: Option<Tap<'_>>) {
         let received = self.floor.now();
         let (floor, rejects, alerts) = (&mut self.floor, &mut self.rejects, &mut self.alerts);
+        let history = &mut self.history;
         let mut applied = false;
         self.dialect.decode(text, received, &mut |d: Decoded<'_>| {
             if let (Some(tap), Decoded::Event(ev)) = (tap.as_mut(), &d)
@@ -354,26 +381,37 @@ impl Monitor {
             {
                 tap(ev);
             }
-            applied |= replay_item(floor, rejects, alerts, &d);
+            applied |= replay_item(floor, rejects, alerts, history, &d);
         });
         if applied {
             self.last_event_local = Some(self.floor.now());
         }
+        self.history_frame_done();
         self.generation += 1;
     }
 
     /// One decoded item of a paced replay, applied when its time has come
     /// (the frame was decoded earlier, once).
     pub fn replay_decoded(&mut self, d: &Decoded<'_>) {
-        if replay_item(&mut self.floor, &mut self.rejects, &mut self.alerts, d) {
+        if replay_item(
+            &mut self.floor,
+            &mut self.rejects,
+            &mut self.alerts,
+            &mut self.history,
+            d,
+        ) {
             self.last_event_local = Some(self.floor.now());
             self.rate.add(1, self.floor.now());
         }
+        self.history_frame_done();
         self.generation += 1;
     }
 
     /// A frame refused before decoding (binary, oversized, not UTF-8).
     pub fn refused(&mut self, why: RejectKind, local: Ts) {
+        if let Some(h) = &mut self.history {
+            h.note_refused(self.floor.now());
+        }
         self.floor.count_rejected();
         self.rejects.note(why, "", local);
         self.generation += 1;
@@ -386,6 +424,9 @@ impl Monitor {
     pub fn connected(&mut self, local: Ts) {
         if self.connected_once {
             self.reconnects += 1;
+            if let Some(h) = &mut self.history {
+                h.note_resync(self.floor.now(), true);
+            }
             self.floor.begin_resync();
             self.resync_started = Some(local);
         }
@@ -433,6 +474,9 @@ impl Monitor {
         if let Some(start) = self.resync_started
             && (!self.floor.resyncing() || local.since(start) >= self.resync_grace)
         {
+            if let Some(h) = &mut self.history {
+                h.note_resync(self.floor.now(), false);
+            }
             self.floor.end_resync();
             self.resync_started = None;
             self.generation += 1;
@@ -448,6 +492,7 @@ fn replay_item(
     floor: &mut Floor,
     rejects: &mut RejectLog,
     alerts: &mut LiveAlerts,
+    history: &mut Option<History>,
     d: &Decoded<'_>,
 ) -> bool {
     let applied = match d {
@@ -470,6 +515,9 @@ fn replay_item(
         }
         _ => false,
     };
+    if let Some(h) = history {
+        h.note(floor.now(), d);
+    }
     floor.ingest(d);
     applied
 }

@@ -44,6 +44,13 @@ pub enum Action {
     /// A click on a column header: the column's index among all the
     /// table's columns. Sorts by it; again reverses.
     SortBy(Table, usize),
+    /// Left/Right (Shift: ten times as far): rewind the view by this many
+    /// milliseconds of feed time (negative: back).
+    Seek(queuetop_engine::time::Millis),
+    /// Type a time of day to rewind to.
+    GoToTime,
+    /// Back to the live floor.
+    Live,
 }
 
 /// One of the two tables, for the actions aimed at a row or a column.

@@ -418,6 +418,8 @@ pub fn build(
         searching: st.searching,
         mark_note: st.marking.then(|| clean(&st.mark_note).into_owned()),
         help: st.help,
+        time_prompt: st.rewind.typing.clone(),
+        time_error: st.rewind.error.clone(),
     }
 }
 
@@ -505,6 +507,8 @@ fn header(m: &Monitor, st: &UiState, ctx: &Context<'_>) -> HeaderScene {
     let counts = m.floor.counts();
     HeaderScene {
         label,
+        // The view sets it: only it knows the live clock while rewound.
+        rewind: None,
         target: clean(&m.source().target).into_owned(),
         link,
         link_level,

@@ -58,6 +58,7 @@ fn matches_key(key: Key, k: &KeyEvent) -> bool {
         (Key::Char(want), KeyCode::Char(c)) => !ctrl && c == want,
         (Key::Printable, KeyCode::Char(_)) => !ctrl,
         (Key::Ctrl(want), KeyCode::Char(c)) => ctrl && c.to_ascii_lowercase() == want,
+        (Key::Shift(want), code) => code == want && k.modifiers.contains(KeyModifiers::SHIFT),
         (Key::Code(want), code) => code == want,
         _ => false,
     }
@@ -119,5 +120,41 @@ mod tests {
         );
         assert_eq!(map(&key(KeyCode::Esc, none), true), Some(Action::Back));
         assert_eq!(map(&key(KeyCode::Tab, none), true), None);
+    }
+
+    #[test]
+    fn arrows_rewind_a_minute_and_shift_ten() {
+        use crate::rewind::{BIG_STEP, STEP};
+        let none = KeyModifiers::NONE;
+        let shift = KeyModifiers::SHIFT;
+        assert_eq!(
+            map(&key(KeyCode::Left, none), false),
+            Some(Action::Seek(-STEP))
+        );
+        assert_eq!(
+            map(&key(KeyCode::Right, none), false),
+            Some(Action::Seek(STEP))
+        );
+        assert_eq!(
+            map(&key(KeyCode::Left, shift), false),
+            Some(Action::Seek(-BIG_STEP))
+        );
+        assert_eq!(
+            map(&key(KeyCode::Right, shift), false),
+            Some(Action::Seek(BIG_STEP))
+        );
+        assert_eq!(
+            map(&key(KeyCode::Char('L'), shift), false),
+            Some(Action::Live)
+        );
+        assert_eq!(
+            map(&key(KeyCode::Char('t'), none), false),
+            Some(Action::GoToTime)
+        );
+        // While a filter or a time is typed, `t` is typed.
+        assert_eq!(
+            map(&key(KeyCode::Char('t'), none), true),
+            Some(Action::FilterChar('t'))
+        );
     }
 }

@@ -45,6 +45,8 @@ pub enum Key {
     Ctrl(char),
     /// A named key: arrows, Enter, Esc, Tab...
     Code(KeyCode),
+    /// A named key with Shift held (list it before the same key without).
+    Shift(KeyCode),
     /// Any character typed without Ctrl (the filter text).
     Printable,
     WheelUp,
@@ -76,8 +78,9 @@ pub struct Binding {
     pub map: &'static [(Key, Does)],
 }
 
+use crate::rewind::{BIG_STEP, STEP};
 use Does::{Act, Point, Type};
-use Key::{Char, Click, ClickHeader, Code, Ctrl, Printable, WheelDown, WheelUp};
+use Key::{Char, Click, ClickHeader, Code, Ctrl, Printable, Shift, WheelDown, WheelUp};
 
 const fn row(
     keys: &'static str,
@@ -230,6 +233,29 @@ pub const BINDINGS: &[Binding] = &[
         When::Normal,
         "export the screen and the whole log (.txt and .md)",
         &[(Char('e'), Act(Action::Export))],
+    ),
+    row(
+        "Left/Right",
+        When::Normal,
+        "rewind a minute back / forward (Shift: ten minutes)",
+        &[
+            (Shift(KeyCode::Left), Act(Action::Seek(-BIG_STEP))),
+            (Shift(KeyCode::Right), Act(Action::Seek(BIG_STEP))),
+            (Code(KeyCode::Left), Act(Action::Seek(-STEP))),
+            (Code(KeyCode::Right), Act(Action::Seek(STEP))),
+        ],
+    ),
+    row(
+        "t",
+        When::Normal,
+        "rewind to a time of day: type HH:MM, then Enter",
+        &[(Char('t'), Act(Action::GoToTime))],
+    ),
+    row(
+        "L",
+        When::Normal,
+        "back to live (End and G too, while rewound)",
+        &[(Char('L'), Act(Action::Live))],
     ),
     row(
         "Ctrl-L",

@@ -23,6 +23,7 @@ pub mod log;
 pub mod model;
 pub mod mouse;
 pub mod pin;
+pub mod rewind;
 pub mod run;
 pub mod since_mark;
 pub mod sites;

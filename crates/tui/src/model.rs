@@ -65,6 +65,9 @@ pub struct TableScene {
 pub struct HeaderScene {
     /// "DEMO" or "REPLAY": never hidden.
     pub label: Option<&'static str>,
+    /// `REWIND 09:42 (-12m)` while the view shows an earlier instant:
+    /// first, never hidden.
+    pub rewind: Option<String>,
     pub target: String,
     pub link: String,
     pub link_level: Level,
@@ -147,4 +150,8 @@ pub struct Scene {
     /// The incident mark's note being typed (`m`), if one is.
     pub mark_note: Option<String>,
     pub help: bool,
+    /// The time of day being typed to rewind to (`t`), and why the last
+    /// one was refused.
+    pub time_prompt: Option<String>,
+    pub time_error: Option<String>,
 }

@@ -28,7 +28,7 @@ use crate::theme::{Theme, no_color_env};
 use crate::watch::Watch;
 use crate::widgets;
 use queuetop_engine::config::DisplaySection;
-use queuetop_engine::floor::WindowKind;
+use queuetop_engine::floor::{Floor, WindowKind};
 use queuetop_engine::monitor::{Monitor, lock};
 use queuetop_engine::time::{Millis, Ts};
 
@@ -111,6 +111,13 @@ pub struct View {
     last_generation: Option<u64>,
     last_feed_second: i64,
     last_wall_second: i64,
+    /// The floor at the instant shown while rewound, sought once per
+    /// instant (a seek replays up to a segment of the history).
+    rewound: Option<(Ts, Floor)>,
+    /// No rules: the levels of a rewound floor's cells. The live rules'
+    /// levels are now's, and marking an earlier instant's figures with
+    /// them would mislead; the log and the header's alerts stay live.
+    no_alerts: queuetop_engine::alert::Engine,
 }
 
 impl View {
@@ -142,6 +149,8 @@ impl View {
             last_generation: None,
             last_feed_second: i64::MIN,
             last_wall_second: i64::MIN,
+            rewound: None,
+            no_alerts: queuetop_engine::alert::Engine::new(Default::default()),
         }
     }
 
@@ -160,6 +169,15 @@ impl View {
             // at each frame (the last second of a paused or ended replay).
             m.look_alerts(None);
         }
+        let reach = crate::rewind::Reach {
+            live: m.floor.now(),
+            earliest: m.history().map(|h| h.earliest()),
+            tz: &m.floor.settings().day_start.tz,
+        };
+        let rewound = self.state.rewind.resolve(&reach);
+        if !self.state.rewind.is_rewound() {
+            self.rewound = None;
+        }
         let feed_second = m.floor.now().0.div_euclid(1000);
         // Header timers (last event, reconnect countdown) tick on our clock.
         let wall_second = if opts.wall_clock {
@@ -167,7 +185,8 @@ impl View {
         } else {
             0
         };
-        let changed = self.last_generation != Some(m.generation())
+        let changed = rewound
+            || self.last_generation != Some(m.generation())
             || feed_second != self.last_feed_second
             || wall_second != self.last_wall_second;
         if !changed {
@@ -249,10 +268,58 @@ impl View {
         // Settling is the floor's own bookkeeping, done before anything
         // reads it; from here on the monitor is only read.
         m.floor.settle();
-        let m: &Monitor = m;
+        let live_now = m.floor.now();
+        let label = self
+            .state
+            .rewind
+            .label(live_now, &m.floor.settings().day_start.tz);
+        // Rewound: the scene is built from the floor at the instant shown,
+        // put in the monitor's place for the build and taken out again
+        // before the lock is let go (the feed keeps applying to the live
+        // floor outside this). Alerts, the log and the link stay live.
+        let mut past = self.past_floor(m);
+        if let Some((_, f)) = &mut past {
+            std::mem::swap(&mut m.floor, f);
+        }
+        let scene = self.build_scene(m, opts, local, area, past.is_some());
+        if let Some((_, f)) = &mut past {
+            std::mem::swap(&mut m.floor, f);
+        }
+        self.rewound = past;
+        let mut scene = scene;
+        scene.header.rewind = label;
+        if self.last_scene.as_ref() == Some(&scene) {
+            return None;
+        }
+        self.last_scene = Some(scene.clone());
+        Some(scene)
+    }
+
+    /// The floor at the instant shown, from the last seek when it was to
+    /// the same instant.
+    fn past_floor(&mut self, m: &Monitor) -> Option<(Ts, Floor)> {
+        let at = self.state.rewind.at?;
+        match self.rewound.take() {
+            Some((t, f)) if t == at => Some((t, f)),
+            _ => m.history().map(|h| (at, h.seek(at))),
+        }
+    }
+
+    fn build_scene(
+        &mut self,
+        m: &Monitor,
+        opts: &ViewOptions,
+        local: Ts,
+        area: Rect,
+        rewound: bool,
+    ) -> Scene {
         let ctx = Context {
             theme: opts.theme,
-            alerts: m.alert_engine(),
+            alerts: if rewound {
+                &self.no_alerts
+            } else {
+                m.alert_engine()
+            },
             stale_after: opts.stale_after,
             local: if opts.wall_clock {
                 local
@@ -263,12 +330,7 @@ impl View {
         };
         let frame = prepare(m, &self.state, &self.watch, &ctx, area);
         self.state.reconcile(&frame.facts);
-        let scene = build(m, &self.state, frame, &self.watch, &ctx);
-        if self.last_scene.as_ref() == Some(&scene) {
-            return None;
-        }
-        self.last_scene = Some(scene.clone());
-        Some(scene)
+        build(m, &self.state, frame, &self.watch, &ctx)
     }
 }
 

@@ -175,6 +175,8 @@ pub struct UiState {
     pub quit: bool,
     /// Sites and queue groups folded (by row id): their queues hidden.
     pub folded: std::collections::BTreeSet<String>,
+    /// The instant shown when rewound, and a time being typed.
+    pub rewind: crate::rewind::Rewind,
 }
 
 /// What a frame's lists came to ([`crate::build::prepare`]): where the
@@ -252,6 +254,7 @@ impl UiState {
             open_details: false,
             quit: false,
             folded: Default::default(),
+            rewind: Default::default(),
         }
     }
 
@@ -362,6 +365,13 @@ impl UiState {
 
     /// Applies one action. Returns false when it changed nothing.
     pub fn apply(&mut self, action: Action) -> bool {
+        let typing = crate::rewind::Typing {
+            editing: &mut self.filter_editing,
+            searching: &mut self.searching,
+        };
+        if let Some(changed) = self.rewind.apply(action, typing) {
+            return changed;
+        }
         let before = self.clone();
         match action {
             Action::Quit => self.quit = true,
@@ -497,6 +507,8 @@ impl UiState {
                     self.focus = Pane::Agents;
                 }
             }
+            // Handled by `Rewind::apply` above.
+            Action::Seek(_) | Action::GoToTime | Action::Live => {}
         }
         *self != before
     }

@@ -116,6 +116,12 @@ impl Theme {
         )
     }
 
+    /// The REWIND label: reverse video in every theme and without colour,
+    /// so an earlier instant is never taken for now.
+    pub fn rewind(&self) -> Style {
+        Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED)
+    }
+
     pub fn paused(&self) -> Style {
         self.pick(
             self.palette.paused,

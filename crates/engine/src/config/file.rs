@@ -62,6 +62,9 @@ pub struct ConfigFile {
     /// Named views of the live view (`--view NAME`, docs/ui.md).
     #[serde(default)]
     pub views: BTreeMap<String, ViewSection>,
+    /// How far back the view can rewind (`[history]`).
+    #[serde(default)]
+    pub history: super::HistorySection,
     /// Where each line of the text began, to name lines in later errors.
     #[serde(skip)]
     pub line_starts: Vec<usize>,

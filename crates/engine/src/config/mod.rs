@@ -4,6 +4,7 @@
 mod actions;
 mod alerts;
 mod file;
+mod history;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -14,6 +15,7 @@ pub use file::{
     ActionSection, AgentsSection, AlertsSection, ConfigFile, DisplaySection, Dur,
     FeedAlertsSection, FeedSection, QueueSection, RuleSection, SiteFeedSection, ViewSection,
 };
+pub use history::{HistorySection, history};
 
 use crate::floor::{DayStart, GroupKey, QueuePolicy, Settings, SlFormula};
 use crate::time::{Millis, parse_duration};

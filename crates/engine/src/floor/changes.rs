@@ -14,7 +14,7 @@ use super::sample::AgentIdx;
 /// Agents noted and kept for readers: past this, the oldest go.
 const KEPT: usize = 16_384;
 
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AgentChanges {
     /// Notes ever made: the mark of the next one.
     noted: u64,

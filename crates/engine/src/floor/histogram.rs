@@ -35,6 +35,11 @@ fn bucket_of(v: Millis) -> u32 {
 }
 
 impl Histogram {
+    /// Heap bytes held, roughly (for the rewind history's bound).
+    pub(super) fn heap_bytes(&self) -> usize {
+        super::footprint::btree::<u32, (u32, i64)>(self.buckets.len())
+    }
+
     pub fn add(&mut self, v: Millis) {
         let e = self.buckets.entry(bucket_of(v)).or_default();
         e.0 += 1;

@@ -62,7 +62,7 @@ impl From<AgentState> for DisplayState {
     }
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Queue {
     pub id: Box<str>,
     /// From `queue.info` or a snapshot.
@@ -91,7 +91,7 @@ impl Queue {
 /// How many recent display states an agent remembers (for the details view).
 pub const AGENT_HISTORY: usize = 8;
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Agent {
     pub id: Box<str>,
     pub name: Option<Box<str>>,
@@ -226,7 +226,7 @@ pub enum Phase {
     },
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Contact {
     pub id: Box<str>,
     /// `None` until a `contact.queued` or snapshot names one: voice.

@@ -12,7 +12,7 @@ use crate::time::{Millis, Ts};
 
 /// When each customer last started a contact, forgotten after the repeat
 /// window (and capped in number).
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Customers {
     last_start: HashMap<Box<str>, Ts, RandomState>,
     repeat_window: Millis,
@@ -23,6 +23,12 @@ pub struct Customers {
 }
 
 impl Customers {
+    /// Heap bytes held, roughly (for the rewind history's bound).
+    pub(super) fn heap_bytes(&self) -> usize {
+        super::footprint::map::<Box<str>, Ts>(self.last_start.capacity())
+            + self.last_start.keys().map(|k| k.len()).sum::<usize>()
+    }
+
     pub fn new(repeat_window: Millis, cap: usize) -> Self {
         Customers {
             last_start: HashMap::default(),
@@ -72,7 +78,7 @@ impl Customers {
 /// and where their last segment was (a survey arriving minutes after the
 /// end belongs there). At most `cap` (config `limits`) are kept, oldest
 /// forgotten first: about 24 bytes each.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Finished {
     ended: HashMap<u64, (Ts, Option<LastSegment>), RandomState>,
     order: VecDeque<u64>,
@@ -81,6 +87,12 @@ pub struct Finished {
 }
 
 impl Finished {
+    /// Heap bytes held, roughly (for the rewind history's bound).
+    pub(super) fn heap_bytes(&self) -> usize {
+        super::footprint::map::<u64, (Ts, Option<LastSegment>)>(self.ended.capacity())
+            + self.order.capacity() * 8
+    }
+
     pub fn new(cap: usize) -> Self {
         Finished {
             ended: HashMap::default(),

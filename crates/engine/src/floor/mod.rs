@@ -14,6 +14,7 @@ mod changes;
 mod conversation;
 mod export;
 mod facts;
+mod footprint;
 mod groups;
 mod histogram;
 mod live;
@@ -75,6 +76,8 @@ pub struct FeedCounts {
     pub over_limit: u64,
 }
 
+/// Clone is a checkpoint: the rewind history keeps copies of the floor.
+#[derive(Clone)]
 pub struct Floor {
     settings: Settings,
     now: Ts,

@@ -91,6 +91,11 @@ pub enum Base {
 }
 
 impl Integral {
+    /// Heap bytes held (for the rewind history's bound).
+    pub(super) fn heap_bytes(&self) -> usize {
+        self.points.capacity() * std::mem::size_of::<Checkpoint>()
+    }
+
     fn new(cap: usize) -> Self {
         Integral {
             points: VecDeque::new(),

@@ -58,7 +58,7 @@ impl Calendar {
 }
 
 /// One calendar period's sums, and where it began.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Period {
     calendar: Calendar,
     pub sums: Scopes,

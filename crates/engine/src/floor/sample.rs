@@ -176,6 +176,11 @@ impl Surveys {
 pub struct Longest(std::collections::BTreeMap<u64, u32>);
 
 impl Longest {
+    /// Heap bytes held, roughly (for the rewind history's bound).
+    pub(super) fn heap_bytes(&self) -> usize {
+        super::footprint::btree::<u64, u32>(self.0.len())
+    }
+
     pub const CAP: usize = 1 << 16;
 
     fn add(&mut self, v: u64) {

@@ -37,7 +37,7 @@ impl Ord for Late {
     }
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Window {
     width: Millis,
     max_samples: usize,
@@ -58,6 +58,18 @@ pub struct Window {
 }
 
 impl Window {
+    /// Heap bytes held, roughly (for the rewind history's bound).
+    pub(super) fn heap_bytes(&self) -> usize {
+        use super::footprint::{scopes, vec};
+        vec(&self.rules)
+            + self.in_order.capacity() * std::mem::size_of::<Sample>()
+            + self.late.capacity() * std::mem::size_of::<Late>()
+            + scopes(&self.rolling)
+            + scopes(&self.today.sums)
+            + scopes(&self.interval.sums)
+            + self.occupancy.heap_bytes()
+    }
+
     /// `today` is kept only when `track_today` (a snapshot of the rolling
     /// window needs no day); the interval always is.
     pub fn new(

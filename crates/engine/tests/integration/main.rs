@@ -13,6 +13,7 @@ mod dialect_hostile;
 mod dialect_transfers;
 mod dialect_twilio;
 mod floor_properties;
+mod history;
 mod invisible;
 mod live_snapshot;
 mod protocol;

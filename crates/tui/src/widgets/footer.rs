@@ -18,6 +18,10 @@ pub fn render(scene: &Scene, theme: Theme, area: Rect, buf: &mut Buffer) {
         parts.push(("mark note: ".into(), theme.key()));
         parts.push((format!("{note}_"), Style::new()));
         parts.push(("   Enter mark  Esc no mark".into(), theme.dim()));
+    } else if let (true, Some(typed)) = (scene.filter_editing, &scene.time_prompt) {
+        parts.push(("rewind to (HH:MM): ".into(), theme.key()));
+        parts.push((format!("{typed}_"), Style::new()));
+        parts.push(("   Enter go  Esc cancel".into(), theme.dim()));
     } else if scene.filter_editing {
         let (label, text, error) = if scene.searching {
             ("search: ", &scene.search, &scene.search_error)
@@ -32,6 +36,9 @@ pub fn render(scene: &Scene, theme: Theme, area: Rect, buf: &mut Buffer) {
             None => parts.push(("   Enter keep  Esc clear".into(), theme.dim())),
         }
     } else {
+        if let Some(e) = &scene.time_error {
+            parts.push((format!("{e}  "), theme.level(Level::Warn)));
+        }
         if !scene.filter.is_empty() {
             parts.push(("filter: ".into(), theme.key()));
             parts.push((scene.filter.clone(), theme.paused()));

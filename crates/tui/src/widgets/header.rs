@@ -16,8 +16,14 @@ pub fn render(h: &HeaderScene, theme: Theme, area: Rect, buf: &mut Buffer) {
         return;
     }
     let w = area.width as usize;
-    // Line 1: label, PAUSED, link, target. The label and PAUSED come first
-    // so that no width can push them off; the target gives way first.
+    // Line 1: REWIND, label, PAUSED, link, target. REWIND, the label and
+    // PAUSED come first so that no width can push them off; the target
+    // gives way first.
+    let rewind = h
+        .rewind
+        .as_deref()
+        .map(|r| format!(" {r} "))
+        .unwrap_or_default();
     let label = h.label.map(|l| format!(" {l} ")).unwrap_or_default();
     let paused = if h.paused { " PAUSED " } else { "" };
     let link_style = match h.link_level {
@@ -26,13 +32,17 @@ pub fn render(h: &HeaderScene, theme: Theme, area: Rect, buf: &mut Buffer) {
     };
     let link_sym = theme.level_symbol(h.link_level);
     let link = format!("{}{link_sym}", h.link);
-    let used = fit::width(&label) + fit::width(paused) + 3;
+    let used = fit::width(&rewind) + fit::width(&label) + fit::width(paused) + 3;
     let link = fit::truncate(&link, w.saturating_sub(used), theme.ellipsis());
     let used = used + fit::width(&link);
     let target = fit::truncate(&h.target, w.saturating_sub(used), theme.ellipsis());
     // With sites, each site's link stands where the target would.
     let sites = crate::sites::header_parts(&h.sites, w.saturating_sub(used), theme);
     let mut parts: Vec<(&str, Style)> = Vec::new();
+    if !rewind.is_empty() {
+        parts.push((&rewind, theme.rewind()));
+        parts.push((" ", Style::new()));
+    }
     if !label.is_empty() {
         parts.push((&label, theme.source_label()));
         parts.push((" ", Style::new()));

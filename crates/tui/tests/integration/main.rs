@@ -6,6 +6,7 @@ mod ui_groups;
 mod ui_mouse;
 mod ui_offset;
 mod ui_render;
+mod ui_rewind;
 mod ui_sites;
 mod ui_views;
 mod ui_wide;

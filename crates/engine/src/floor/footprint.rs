@@ -1,0 +1,97 @@
+//! How many bytes a floor holds, roughly: the rewind history keeps copies
+//! of it and is bounded in bytes. Counted from the collections' capacities
+//! and the ids' lengths; B-tree nodes and allocator rounding are estimated
+//! (a test holds the estimate to what a copy really allocates).
+
+use std::mem::size_of;
+
+use super::Floor;
+use super::occupancy::Occupancy;
+use super::sample::Scopes;
+
+/// A B-tree map of `len` entries: nodes of up to 11 entries, about two
+/// thirds full, with their header.
+pub(super) fn btree<K, V>(len: usize) -> usize {
+    len * (size_of::<K>() + size_of::<V>()) * 3 / 2 + len * 8
+}
+
+/// A hash map with room for `cap` entries (a control byte each).
+pub(super) fn map<K, V>(cap: usize) -> usize {
+    cap * (size_of::<K>() + size_of::<V>() + 1)
+}
+
+pub(super) fn vec<T>(v: &Vec<T>) -> usize {
+    v.capacity() * size_of::<T>()
+}
+
+pub(super) fn scopes(s: &Scopes) -> usize {
+    let agg =
+        |a: &super::sample::Agg| a.frt.heap_bytes() + a.art.heap_bytes() + a.longest.heap_bytes();
+    agg(&s.total)
+        + vec(&s.queues)
+        + s.queues.iter().map(agg).sum::<usize>()
+        + vec(&s.agents)
+        + s.agents.iter().map(|a| a.art.heap_bytes()).sum::<usize>()
+}
+
+impl Occupancy {
+    pub(super) fn heap_bytes(&self) -> usize {
+        self.total.heap_bytes()
+            + vec(&self.queues)
+            + self.queues.iter().map(|i| i.heap_bytes()).sum::<usize>()
+            + vec(&self.agents)
+            + self.agents.iter().map(|i| i.heap_bytes()).sum::<usize>()
+    }
+}
+
+/// An id as the floor keeps it (a boxed string: its bytes, rounded up by
+/// the allocator).
+fn id(s: &str) -> usize {
+    s.len().next_multiple_of(8)
+}
+
+impl Floor {
+    /// The bytes this floor holds, itself and on the heap, roughly (within
+    /// a third either way of what a copy allocates).
+    pub fn approx_bytes(&self) -> usize {
+        let queues: usize = vec(&self.queues)
+            + self
+                .queues
+                .iter()
+                .map(|q| {
+                    id(&q.id)
+                        + q.feed_name.as_deref().map_or(0, id)
+                        + btree::<(crate::time::Ts, usize), ()>(q.waiting.len())
+                })
+                .sum::<usize>();
+        let agents: usize = vec(&self.agents)
+            + self
+                .agents
+                .iter()
+                .map(|a| {
+                    id(&a.id) + a.name.as_deref().map_or(0, id) + a.reason.as_deref().map_or(0, id)
+                })
+                .sum::<usize>();
+        let contacts = self.contacts.capacity() * (size_of::<super::live::Contact>() + 8)
+            + self.contacts.iter().map(|(_, c)| id(&c.id)).sum::<usize>();
+        let index = |cap: usize, keys: usize| map::<Box<str>, usize>(cap) + keys;
+        let indexes = index(
+            self.queue_index.capacity(),
+            self.queue_index.keys().map(|k| id(k)).sum(),
+        ) + index(
+            self.agent_index.capacity(),
+            self.agent_index.keys().map(|k| id(k)).sum(),
+        ) + index(
+            self.contact_index.capacity(),
+            self.contact_index.keys().map(|k| id(k)).sum(),
+        );
+        size_of::<Floor>()
+            + queues
+            + agents
+            + contacts
+            + indexes
+            + self.finished.heap_bytes()
+            + self.customers.heap_bytes()
+            + self.window.heap_bytes()
+    }
+}

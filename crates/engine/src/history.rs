@@ -1,0 +1,274 @@
+//! The rewind history: what the floor was at any instant of the last hours.
+//!
+//! It keeps checkpoints (copies of the floor) and, after each, every step
+//! the floor took: each decoded item with the floor's time when it was
+//! taken in, and the few changes that do not come from items (a frame
+//! refused before decoding, a resync beginning or ending). The floor at `t`
+//! is then the last checkpoint at or before `t` with the steps up to `t`
+//! applied again, and its clock moved on to `t`: the same floor a replay
+//! stopped at `t` holds (a property test checks it).
+//!
+//! Events are kept as feed-v1 lines (the encoder's), about a hundred bytes
+//! each, and decoded again on a seek. A new checkpoint is taken every few
+//! minutes of feed time, or sooner when a segment holds many steps, so a
+//! seek never replays more than one segment. The history is bounded by
+//! age and by bytes: the oldest checkpoint and its steps go first; the
+//! newest segment always stays.
+
+use std::collections::VecDeque;
+
+use crate::floor::Floor;
+use crate::protocol::{Decoded, Reject, RejectKind, decode_frame, encode};
+use crate::time::{Millis, Ts};
+
+/// How much history to keep (config `[history]`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Bounds {
+    /// Feed time the history covers, back from the newest step.
+    pub max_age: Millis,
+    /// Bytes the checkpoints and steps may take, as [`History::bytes`]
+    /// counts them.
+    pub max_bytes: usize,
+    /// Feed time between checkpoints.
+    pub checkpoint_every: Millis,
+    /// Steps after which a checkpoint is taken however little time passed
+    /// (bounds the work of a seek on a busy feed).
+    pub checkpoint_steps: usize,
+}
+
+impl Default for Bounds {
+    fn default() -> Self {
+        Bounds {
+            max_age: 8 * 3_600_000,
+            max_bytes: 256 << 20,
+            checkpoint_every: 5 * 60_000,
+            checkpoint_steps: 100_000,
+        }
+    }
+}
+
+/// One change of the floor, kept to be applied again.
+#[derive(Clone, Debug)]
+enum Change {
+    /// An event (applied, duplicate or not), as a feed-v1 line.
+    Event(Box<str>),
+    Unknown(Option<u64>),
+    Rejected(RejectKind, Option<u64>),
+    /// A frame refused before decoding.
+    Refused,
+    BeginResync,
+    EndResync,
+}
+
+#[derive(Clone, Debug)]
+struct Step {
+    /// The floor's clock when the change was made (never decreasing).
+    at: Ts,
+    change: Change,
+}
+
+struct Segment {
+    base: Floor,
+    base_bytes: usize,
+    steps: Vec<Step>,
+    /// The steps' own heap bytes (the lines), without the vector.
+    step_heap: usize,
+}
+
+impl Segment {
+    fn bytes(&self) -> usize {
+        self.base_bytes + self.steps.capacity() * std::mem::size_of::<Step>() + self.step_heap
+    }
+
+    /// The first instant this segment can show.
+    fn start(&self) -> Ts {
+        match (self.base.latest_event(), self.steps.first()) {
+            // A floor that never saw an event shows nothing worth going
+            // back to: its history starts with the first step.
+            (None, Some(s)) => s.at,
+            _ => self.base.now(),
+        }
+    }
+
+    fn end(&self) -> Ts {
+        self.steps.last().map_or(self.base.now(), |s| s.at)
+    }
+}
+
+pub struct History {
+    bounds: Bounds,
+    segments: VecDeque<Segment>,
+    bytes: usize,
+}
+
+impl History {
+    /// Starts a history at `floor` as it is now (its first checkpoint).
+    pub fn new(floor: &Floor, bounds: Bounds) -> Self {
+        let mut h = History {
+            bounds,
+            segments: VecDeque::new(),
+            bytes: 0,
+        };
+        h.checkpoint(floor);
+        h
+    }
+
+    pub fn bounds(&self) -> Bounds {
+        self.bounds
+    }
+
+    /// Notes a decoded item the floor is about to ingest at `at` (its
+    /// clock, already moved for the item).
+    pub fn note(&mut self, at: Ts, item: &Decoded<'_>) {
+        let change = match item {
+            Decoded::Event(ev) => Change::Event(encode(ev).into_boxed_str()),
+            Decoded::Unknown { seq } => Change::Unknown(*seq),
+            Decoded::Rejected(r) => Change::Rejected(r.kind, r.seq),
+        };
+        self.push(at, change);
+    }
+
+    /// Notes a frame refused before decoding.
+    pub fn note_refused(&mut self, at: Ts) {
+        self.push(at, Change::Refused);
+    }
+
+    /// Notes a resync beginning (a reconnect) or ending.
+    pub fn note_resync(&mut self, at: Ts, begins: bool) {
+        self.push(
+            at,
+            if begins {
+                Change::BeginResync
+            } else {
+                Change::EndResync
+            },
+        );
+    }
+
+    fn push(&mut self, at: Ts, change: Change) {
+        let Some(seg) = self.segments.back_mut() else {
+            return;
+        };
+        // The floor's clock never goes back once it has seen an event; a
+        // guessed clock before that may, and the steps stay in order.
+        let at = seg.steps.last().map_or(at, |s| s.at.max(at));
+        let before = seg.steps.capacity();
+        let heap = match &change {
+            Change::Event(line) => line.len(),
+            _ => 0,
+        };
+        seg.steps.push(Step { at, change });
+        seg.step_heap += heap;
+        let grown = (seg.steps.capacity() - before) * std::mem::size_of::<Step>();
+        self.bytes += grown + heap;
+    }
+
+    /// After a frame: takes a checkpoint of `floor` when one is due, and
+    /// lets the oldest history go past the bounds.
+    pub fn after_frame(&mut self, floor: &Floor) {
+        let due = match self.segments.back() {
+            None => true,
+            Some(seg) => {
+                !seg.steps.is_empty()
+                    && (floor.now().since(seg.base.now()) >= self.bounds.checkpoint_every
+                        || seg.steps.len() >= self.bounds.checkpoint_steps
+                        // A segment is a small part of the bound, so the
+                        // bound is kept by letting whole segments go.
+                        || seg.step_heap >= self.bounds.max_bytes / 16)
+            }
+        };
+        if due {
+            self.checkpoint(floor);
+        }
+        self.evict();
+    }
+
+    fn checkpoint(&mut self, floor: &Floor) {
+        if let Some(seg) = self.segments.back_mut() {
+            // Its vector will not grow again: give back the spare room.
+            let before = seg.steps.capacity();
+            seg.steps.shrink_to_fit();
+            self.bytes -= (before - seg.steps.capacity()) * std::mem::size_of::<Step>();
+        }
+        let base_bytes = floor.approx_bytes();
+        self.bytes += base_bytes;
+        self.segments.push_back(Segment {
+            base: floor.clone(),
+            base_bytes,
+            steps: Vec::new(),
+            step_heap: 0,
+        });
+    }
+
+    fn evict(&mut self) {
+        let newest = self.latest();
+        while self.segments.len() > 1 {
+            let over_bytes = self.bytes > self.bounds.max_bytes;
+            // The second segment still reaches back past the age bound:
+            // the first is not needed to cover it.
+            let too_old = self.segments[1].start() <= newest.minus(self.bounds.max_age);
+            if !(over_bytes || too_old) {
+                break;
+            }
+            if let Some(seg) = self.segments.pop_front() {
+                self.bytes -= seg.bytes();
+            }
+        }
+    }
+
+    /// Bytes held: each checkpoint's estimate ([`Floor::approx_bytes`])
+    /// plus the steps' vectors and lines.
+    pub fn bytes(&self) -> usize {
+        self.bytes
+    }
+
+    pub fn checkpoints(&self) -> usize {
+        self.segments.len()
+    }
+
+    /// The earliest instant a seek reaches.
+    pub fn earliest(&self) -> Ts {
+        self.segments.front().map_or(Ts(0), Segment::start)
+    }
+
+    /// The latest step's time (or the last checkpoint's).
+    pub fn latest(&self) -> Ts {
+        self.segments.back().map_or(Ts(0), Segment::end)
+    }
+
+    /// The floor as it was at `t` (clamped to the earliest instant kept):
+    /// the checkpoint at or before it, every step up to `t` applied again,
+    /// the clock moved on to `t`. A `t` past the newest step gives the
+    /// floor of now with its clock at `t`.
+    pub fn seek(&self, t: Ts) -> Floor {
+        let t = t.max(self.earliest());
+        let i = self
+            .segments
+            .partition_point(|s| s.base.now() <= t)
+            .saturating_sub(1);
+        let Some(seg) = self.segments.get(i) else {
+            // Never empty once made; a default floor is the honest answer.
+            return Floor::new(Default::default());
+        };
+        let mut floor = seg.base.clone();
+        let upto = seg.steps.partition_point(|s| s.at <= t);
+        for step in &seg.steps[..upto] {
+            floor.advance(step.at);
+            match &step.change {
+                Change::Event(line) => decode_frame(line, |d| floor.ingest(&d)),
+                Change::Unknown(seq) => floor.ingest(&Decoded::Unknown { seq: *seq }),
+                Change::Rejected(kind, seq) => {
+                    let mut r = Reject::new(*kind, "");
+                    r.seq = *seq;
+                    floor.ingest(&Decoded::Rejected(r));
+                }
+                Change::Refused => floor.count_rejected(),
+                Change::BeginResync => floor.begin_resync(),
+                Change::EndResync => floor.end_resync(),
+            }
+        }
+        floor.advance(t);
+        floor.settle();
+        floor
+    }
+}
