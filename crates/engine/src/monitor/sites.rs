@@ -109,6 +109,11 @@ impl Monitor {
         dialect: Box<dyn Dialect>,
     ) -> usize {
         let prefix = name.prefix();
+        // The rewind history replays plain events; a site's are renamed
+        // into its prefix on the way in, which it does not know. Rather
+        // than rewind to a floor without them, a view of sites keeps none
+        // (docs/sites.md).
+        self.history = None;
         self.sites.push(Site {
             name,
             source,
