@@ -271,3 +271,19 @@ fn a_site_total_row_adds_its_queues_percentiles_and_all() {
     assert_eq!(paris["asa_s"], 23.333);
     assert_eq!(paris["max_wait_s"], 40.0);
 }
+
+#[test]
+fn a_view_of_sites_keeps_no_rewind_history() {
+    // The history replays one feed's plain events; a site's are renamed on
+    // the way in. A view that gains a site drops it rather than rewind to
+    // a floor without that site's events.
+    let mut m = bare();
+    m.keep_history(queuetop_engine::history::Bounds::default());
+    assert!(m.history().is_some());
+    m.add_site(
+        SiteName::new("paris").unwrap(),
+        SourceInfo::new(SourceKind::Url, "wss://paris.example/feed"),
+        DialectKind::Native.make(),
+    );
+    assert!(m.history().is_none());
+}
