@@ -381,7 +381,11 @@ pub fn build(
         alerts,
         sites: sites::sites(m, kind, local_now, stale_after),
         interval: IntervalJson {
-            start: floor.window_start(WindowKind::Interval).to_string(),
+            // Before any event no interval has begun: say `now`.
+            start: floor
+                .window_start(WindowKind::Interval)
+                .min(floor.now())
+                .to_string(),
             length_s: whole_or_secs(floor.interval_length()),
             window_s: whole_or_secs(floor.window_span(WindowKind::Interval)),
             uncertain_since: floor
