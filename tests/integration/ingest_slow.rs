@@ -41,11 +41,13 @@ fn relay(dir: &std::path::Path, broker: &Broker, port: u16, site: &str) -> std::
         .unwrap()
 }
 
-/// Whether the server has closed (or answered) `s`: a read that returns.
+/// Whether the server has closed (or answered) `s`: a read that returns,
+/// with the end of the stream (0 bytes) or an answer (any).
 fn closed(s: &mut TcpStream) -> bool {
     let mut buf = [0u8; 512];
     match s.read(&mut buf) {
-        Ok(_) => true,
+        Ok(0) => true,
+        Ok(_n) => true,
         Err(e) => !matches!(
             e.kind(),
             std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut

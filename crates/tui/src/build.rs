@@ -241,7 +241,7 @@ pub fn prepare<'m>(
     // Details: of what Enter asked for (the selection just worked out), or
     // of what is open.
     let opened = match st.focus {
-        // A site's total row has no details of its own.
+        // A site's or a group's row has no details of its own.
         Pane::Queues => queues
             .get(queue_pos.index)
             .filter(|v| !super::tree::is_summary(v))
@@ -380,7 +380,7 @@ pub fn build(
             sort_col: st.queue_sort.col.index(),
             reversed: st.queue_sort.reversed,
             focused: st.focus == Pane::Queues,
-            // Queues only: a site's total row is not one.
+            // Queues only: a site's or a group's row is not one.
             shown: queues.iter().filter(|v| v.idx.is_some()).count(),
             lines: queues.len(),
             total: all_queues,
