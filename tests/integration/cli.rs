@@ -147,8 +147,18 @@ fn snapshot_replay_prints_cli_md_json() {
     assert!(!queues.is_empty());
     let mut queue_keys = vec!["queue", "name", "sl_threshold_s", "sl_formula"];
     queue_keys.extend(FIGURE_KEYS);
+    queue_keys.extend(["waiting_by_channel", "longest_available"]);
     for q in queues {
         assert_eq!(keys(q), queue_keys);
+        for c in q["waiting_by_channel"].as_array().unwrap() {
+            assert_eq!(keys(c), ["channel", "waiting", "longest_wait_s"]);
+        }
+        if !q["longest_available"].is_null() {
+            assert_eq!(
+                keys(&q["longest_available"]),
+                ["agent_id", "name", "available_s"]
+            );
+        }
     }
     let ids: Vec<&str> = queues
         .iter()

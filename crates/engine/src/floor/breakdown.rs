@@ -3,7 +3,7 @@
 //! read on demand for one queue: nothing here is kept per event.
 
 use super::{AgentIdx, DisplayState, Floor, QueueIdx};
-use crate::time::Millis;
+use crate::time::{Millis, Ts};
 
 /// The contacts waiting in a queue on one channel.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -42,12 +42,38 @@ impl Floor {
     /// Ties go to the smaller agent id, so the answer does not flicker.
     pub fn longest_available(&self, q: QueueIdx) -> Option<(AgentIdx, Millis)> {
         self.agents_of(q)
-            .filter_map(|a| {
-                let (id, _, state, since) = self.agent_brief(a);
-                (state == DisplayState::Available).then_some((since, id, a))
-            })
+            .filter_map(|a| self.available_key(a))
             .min()
             .map(|(since, _, a)| (a, self.now().since(since)))
+    }
+
+    /// [`Floor::longest_available`] for every queue at once (indexed by
+    /// queue), in one pass over the agents: what the snapshot needs for
+    /// thousands of queues.
+    pub fn longest_available_all(&self) -> Vec<Option<(AgentIdx, Millis)>> {
+        let mut best: Vec<Option<(Ts, &str, AgentIdx)>> = vec![None; self.queues.len()];
+        for a in self.agent_ids() {
+            let Some(key) = self.available_key(a) else {
+                continue;
+            };
+            for q in &self.agents[a.0 as usize].queues {
+                if let Some(slot) = best.get_mut(q.0 as usize) {
+                    if slot.is_none_or(|b| key < b) {
+                        *slot = Some(key);
+                    }
+                }
+            }
+        }
+        best.into_iter()
+            .map(|b| b.map(|(since, _, a)| (a, self.now().since(since))))
+            .collect()
+    }
+
+    /// An available agent's order in the longest-idle line: earliest
+    /// available first, then the smaller id.
+    fn available_key(&self, a: AgentIdx) -> Option<(Ts, &str, AgentIdx)> {
+        let (id, _, state, since) = self.agent_brief(a);
+        (state == DisplayState::Available).then_some((since, id, a))
     }
 }
 
@@ -95,5 +121,11 @@ mod tests {
         assert_eq!((f.agent_brief(a).0, for_), ("b", 69_000));
         let other = f.queue_index("other").expect("other");
         assert!(f.waiting_by_channel(other).is_empty());
+        // The one-pass form agrees, queue by queue.
+        let all = f.longest_available_all();
+        for q in f.queue_ids() {
+            assert_eq!(all[q.0 as usize], f.longest_available(q), "{q:?}");
+        }
+        assert_eq!(f.agent_brief(all[other.0 as usize].expect("d").0).0, "d");
     }
 }

@@ -276,6 +276,24 @@ pub struct QueueJson {
     pub sl_formula: &'static str,
     #[serde(flatten)]
     pub figures: FiguresJson,
+    /// The waiting contacts by channel, longest wait first.
+    pub waiting_by_channel: Vec<ChannelJson>,
+    /// The agent available longest, `null` when nobody is available.
+    pub longest_available: Option<AvailableJson>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ChannelJson {
+    pub channel: String,
+    pub waiting: u32,
+    pub longest_wait_s: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AvailableJson {
+    pub agent_id: String,
+    pub name: Option<String>,
+    pub available_s: f64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -400,6 +418,7 @@ pub fn build(
 /// Every queue's figures over `kind`, sorted as shown.
 fn queue_rows(m: &Monitor, kind: WindowKind, counts: &[AgentCounts]) -> Vec<QueueJson> {
     let floor = &m.floor;
+    let available = floor.longest_available_all();
     let mut queues: Vec<QueueJson> = floor
         .queue_ids()
         .map(|q| floor.queue_view(q, kind, counts))
@@ -410,6 +429,28 @@ fn queue_rows(m: &Monitor, kind: WindowKind, counts: &[AgentCounts]) -> Vec<Queu
             sl_threshold_s: whole_or_secs(v.sl_threshold),
             sl_formula: v.sl_formula.as_str(),
             figures: FiguresJson::from_view(&v),
+            waiting_by_channel: v
+                .idx
+                .map(|q| floor.waiting_by_channel(q))
+                .unwrap_or_default()
+                .into_iter()
+                .map(|c| ChannelJson {
+                    channel: shown(c.channel),
+                    waiting: c.waiting,
+                    longest_wait_s: secs(c.longest),
+                })
+                .collect(),
+            longest_available: v
+                .idx
+                .and_then(|q| available.get(q.0 as usize).copied().flatten())
+                .map(|(a, for_)| {
+                    let (id, name, _, _) = floor.agent_brief(a);
+                    AvailableJson {
+                        agent_id: sites::own(m, id),
+                        name: name.map(str::to_string),
+                        available_s: secs(for_),
+                    }
+                }),
         })
         .collect();
     queues.sort_by(|a, b| (&a.site, &a.queue).cmp(&(&b.site, &b.queue)));
