@@ -5,6 +5,12 @@
 //! The benchmark floor's states are hours old, so "normal" has about
 //! 20,000 agent alerts firing (away for lunch, ghosts).
 //!
+//! The floor does not move between those looks (the rules' clock does, by
+//! a millisecond each). "normal, 500 agents changed" applies 500
+//! `agent.state` events (agents going busy and back) before each look;
+//! "500 agent.state events alone" is that part without the look, to
+//! subtract.
+//!
 //!     cargo bench --bench alerts
 
 mod support;
@@ -12,57 +18,14 @@ mod support;
 use criterion::{Criterion, criterion_group, criterion_main};
 use queuetop_engine::alert::{Engine, FeedHealthInput};
 use queuetop_engine::config;
+use support::alert_cases::{NORMAL, cases, change_agents};
 use support::floor;
-
-const NORMAL: &str = r#"
-[defaults]
-longest_wait_s = { warn = 60, crit = 180, for = "10s" }
-waiting = { warn = 5, crit = 15 }
-service_level_pct = { warn = 80, crit = 60 }
-abandon_rate_pct = { warn = 5, crit = 10 }
-asa_s = { warn = 30, crit = 60 }
-entered = { warn = 500 }
-no_agent_waiting = { warn = 0 }
-wait_forecast_s = { warn = 120, crit = 30 }
-agents_short = { warn = 0, crit = 3 }
-[agents]
-wrap_up_s = { warn = 120, crit = 300 }
-busy_s = { warn = 600 }
-away_s = { warn = 900 }
-on_hold_s = { warn = 120 }
-talk_s = { warn = 1200 }
-ghost_s = { warn = 300 }
-[agents.away_reasons]
-lunch = { warn = 3600 }
-[alerts.feed]
-stale_s = { warn = 10 }
-"#;
 
 fn bench(c: &mut Criterion) {
     let m = floor(50_000, 200);
     let health = FeedHealthInput::default();
     let now = m.floor.now();
-    let quiet = NORMAL
-        .lines()
-        .map(|l| match l.split_once(" = { warn") {
-            Some((k, _)) if !l.starts_with('[') => format!("{k} = {{ warn = 1e9 }}"),
-            _ => l.to_string(),
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
-    for (name, text) in [
-        (
-            "quiet: nothing past a limit",
-            quiet.replace("service_level_pct = { warn = 1e9 }", ""),
-        ),
-        ("normal", NORMAL.to_string()),
-        (
-            "outage",
-            NORMAL
-                .replace("lunch = { warn = 3600 }", "lunch = { warn = 0 }")
-                .replace("talk_s = { warn = 1200 }", "talk_s = { warn = 0 }"),
-        ),
-    ] {
+    for (name, text) in cases() {
         let rules = config::rules(&config::parse(&text).unwrap()).unwrap();
         let mut engine = Engine::new(rules);
         let mut t = now;
@@ -79,6 +42,30 @@ fn bench(c: &mut Criterion) {
             },
         );
     }
+    let mut m = floor(50_000, 200);
+    let rules = config::rules(&config::parse(NORMAL).unwrap()).unwrap();
+    let mut engine = Engine::new(rules);
+    let mut t = now;
+    engine.evaluate(&m.floor, &health, t);
+    let mut round = 0;
+    c.bench_function(
+        "alerts/evaluate 50k agents 200 queues (normal, 500 agents changed)",
+        |b| {
+            b.iter(|| {
+                round += 1;
+                change_agents(&mut m.floor, round);
+                t = t.plus(1);
+                std::hint::black_box(engine.evaluate(&m.floor, &health, t).changes.len())
+            })
+        },
+    );
+    c.bench_function("alerts/500 agent.state events alone", |b| {
+        b.iter(|| {
+            round += 1;
+            change_agents(&mut m.floor, round);
+            std::hint::black_box(m.floor.now())
+        })
+    });
 }
 
 criterion_group!(benches, bench);

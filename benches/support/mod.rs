@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod alert_cases;
+
 use std::borrow::Cow;
 use std::io::Write;
 use std::sync::Arc;
