@@ -16,6 +16,7 @@ pub mod floor;
 pub mod health;
 pub mod history;
 pub mod monitor;
+pub mod pace;
 pub mod protocol;
 pub mod replay;
 pub mod snapshot;

@@ -122,6 +122,9 @@ pub struct Monitor {
     down_since: Option<Ts>,
     /// The floor's past, for rewinding the view (off unless asked for).
     history: Option<History>,
+    /// A replay played at a speed: its clock, which the view can pause,
+    /// speed up and step (set by the replay task).
+    pub pace: Option<crate::pace::Pace>,
 }
 
 impl Monitor {
@@ -144,6 +147,7 @@ impl Monitor {
             alerts: LiveAlerts::default(),
             down_since: None,
             history: None,
+            pace: None,
         }
     }
 

@@ -38,4 +38,11 @@ pub enum Action {
     GoToTime,
     /// Back to the live floor.
     Live,
+    /// A replay's controls: pause / play, faster, slower, one event on,
+    /// one second on.
+    PlayPause,
+    Faster,
+    Slower,
+    NextEvent,
+    NextSecond,
 }

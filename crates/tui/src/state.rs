@@ -422,7 +422,14 @@ impl UiState {
             }
             Action::Redraw => return true,
             // Handled by `Rewind::apply` above.
-            Action::Seek(_) | Action::GoToTime | Action::Live => {}
+            Action::Seek(_)
+            | Action::GoToTime
+            | Action::Live
+            | Action::PlayPause
+            | Action::Faster
+            | Action::Slower
+            | Action::NextEvent
+            | Action::NextSecond => {}
         }
         *self != before
     }
