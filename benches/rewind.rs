@@ -38,14 +38,19 @@ fn recorded(shape: &stream::Shape) -> Monitor {
 fn rewind(c: &mut Criterion) {
     let mut group = c.benchmark_group("rewind");
     group.sample_size(10);
+    // `cargo test --all-targets` runs this once, unoptimised, as a check:
+    // a small feed then (`cargo bench` passes --bench).
+    let measuring = std::env::args().any(|a| a == "--bench");
+    let events = if measuring { 1_000_000 } else { 20_000 };
     for (name, agents, queues) in [
         ("5000_agents_200_queues", 5_000, 200),
         ("50000_agents_2000_queues", 50_000, 2_000),
     ] {
+        let agents = if measuring { agents } else { agents / 100 };
         let m = recorded(&stream::Shape {
             agents,
-            queues,
-            events: 1_000_000,
+            queues: if measuring { queues } else { queues / 100 },
+            events,
             conversations: false,
         });
         let h = m.history().expect("kept");
