@@ -68,3 +68,35 @@ fn rewind_the_label_and_back_to_live() {
     let s = t.wait_for("exit", |s| s.contains("EXITED"));
     assert!(s.contains("EXITED 0"), "{s}");
 }
+
+/// A replay played at real speed: space pauses and plays it, `+` speeds it
+/// up, `.` applies the next event; the header says so throughout.
+#[test]
+fn replay_controls_in_the_header() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cmd = command(&dir.path().join("q.log")).replace("--speed max", "--speed 1");
+    let t = Tmux::start("replay-keys", &cmd);
+    t.wait_for("playing", |s| top(s).contains("playing x1"));
+    t.keys(&["Space"]);
+    t.wait_for("paused", |s| top(s).contains("paused x1"));
+    t.keys(&["+", "+"]);
+    let paused = t.wait_for("faster", |s| top(s).contains("paused x5"));
+    // The first two events are at 09:00:00; the next one is later.
+    let clock = |s: &str| {
+        s.lines()
+            .nth(1)
+            .and_then(|l| l.split("feed time ").nth(1))
+            .map(|t| t[..8].to_string())
+            .unwrap_or_default()
+    };
+    let before = clock(&paused);
+    t.keys(&["."]);
+    t.wait_for("the next event", |s| {
+        top(s).contains("paused x5") && !clock(s).is_empty() && clock(s) != before
+    });
+    t.keys(&["Space"]);
+    t.wait_for("playing again", |s| top(s).contains("playing x5"));
+    t.keys(&["q"]);
+    let s = t.wait_for("exit", |s| s.contains("EXITED"));
+    assert!(s.contains("EXITED 0"), "{s}");
+}

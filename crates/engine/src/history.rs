@@ -226,6 +226,12 @@ impl History {
         self.segments.len()
     }
 
+    /// Each checkpoint's time, oldest first: a seek to just before one
+    /// replays the most steps.
+    pub fn checkpoint_times(&self) -> impl Iterator<Item = Ts> + '_ {
+        self.segments.iter().map(|s| s.base.now())
+    }
+
     /// The earliest instant a seek reaches.
     pub fn earliest(&self) -> Ts {
         self.segments.front().map_or(Ts(0), Segment::start)

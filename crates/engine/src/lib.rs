@@ -17,6 +17,7 @@ pub mod health;
 pub mod history;
 pub mod mark;
 pub mod monitor;
+pub mod pace;
 pub mod protocol;
 pub mod replay;
 pub mod report;

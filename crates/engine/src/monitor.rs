@@ -134,6 +134,9 @@ pub struct Monitor {
     pub marks: crate::mark::Marks,
     /// The floor's past, for rewinding the view (off unless asked for).
     history: Option<History>,
+    /// A replay played at a speed: its clock, which the view can pause,
+    /// speed up and step (set by the replay task).
+    pub pace: Option<crate::pace::Pace>,
 }
 
 impl Monitor {
@@ -158,6 +161,7 @@ impl Monitor {
             sites: Vec::new(),
             marks: Default::default(),
             history: None,
+            pace: None,
         }
     }
 

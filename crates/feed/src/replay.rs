@@ -5,7 +5,9 @@
 //! must never see a frame twice); its events are kept, owned, until virtual
 //! time reaches their `ts`, then applied. Between events the floor's clock
 //! moves with virtual time, so timers tick; at the end of the file it stays
-//! at the last event's time and the link says ended.
+//! at the last event's time and the link says ended. The view can pause
+//! it, change its speed and step it through the monitor's `pace`
+//! (queuetop_engine::pace), which this task alone applies, on its clock.
 
 use std::io::BufRead;
 use std::sync::{Arc, Mutex};
@@ -15,6 +17,7 @@ use tokio::time::Instant;
 
 use queuetop_engine::health::LinkState;
 use queuetop_engine::monitor::{Monitor, lock};
+use queuetop_engine::pace::{Due, Pace};
 use queuetop_engine::protocol::{Decoded, RejectKind};
 use queuetop_engine::replay::{Line, LineReader, Progress, apply_lines};
 use queuetop_engine::time::Ts;
@@ -25,7 +28,8 @@ const TICK: Duration = Duration::from_millis(200);
 const MAX_BATCH: usize = 512;
 
 /// Maps wall time to virtual time: `origin_ts` at `origin`, `speed` times
-/// faster after.
+/// faster after (a relay's replay; the view's paced replay uses a `Pace`,
+/// which it can pause and step).
 #[derive(Clone, Copy, Debug)]
 pub struct Pacer {
     origin: Instant,
@@ -102,7 +106,11 @@ async fn play_paced<R: BufRead>(
     lines: &mut LineReader<R>,
     speed: f64,
 ) -> Result<(), String> {
-    let mut pacer: Option<Pacer> = None;
+    // The view pauses, speeds up and steps the replay through the pace
+    // in the monitor; our clock is milliseconds since the start.
+    let start = Instant::now();
+    let local = || start.elapsed().as_millis() as i64;
+    lock(monitor).pace = Some(Pace::new(speed));
     while let Some(line) = next(lines)? {
         let text = match line {
             Line::Frame(t) => t,
@@ -135,15 +143,28 @@ async fn play_paced<R: BufRead>(
         };
         for d in items {
             if let Decoded::Event(ev) = &d {
-                let p = *pacer.get_or_insert_with(|| Pacer::new(Instant::now(), ev.ts, speed));
                 loop {
-                    let now = Instant::now();
-                    let v = p.virtual_at(now);
-                    if v >= ev.ts {
-                        break;
-                    }
-                    lock(monitor).floor.advance(v);
-                    tokio::time::sleep_until(p.due(ev.ts).min(now + TICK)).await;
+                    let wait = {
+                        let mut m = lock(monitor);
+                        let now = local();
+                        let Some(pace) = m.pace.as_mut() else { break };
+                        if pace.settle(now) {
+                            m.generation += 1;
+                        }
+                        let Some(pace) = m.pace.as_mut() else { break };
+                        let due = pace.due(now, ev.ts);
+                        let at = pace.replay_time(now);
+                        if let Some(v) = at {
+                            // Timers tick with the replay's clock.
+                            m.floor.advance(v.min(ev.ts));
+                        }
+                        match due {
+                            Due::Now => break,
+                            Due::In(ms) => Duration::from_millis(ms as u64).min(TICK),
+                            Due::Paused => TICK,
+                        }
+                    };
+                    tokio::time::sleep(wait).await;
                 }
             }
             lock(monitor).replay_decoded(&d);
@@ -157,6 +178,7 @@ mod tests {
     use super::*;
     use queuetop_engine::floor::Floor;
     use queuetop_engine::monitor::{SourceInfo, SourceKind};
+    use queuetop_engine::pace::Ask;
 
     fn monitor() -> Arc<Mutex<Monitor>> {
         Arc::new(Mutex::new(Monitor::new(
@@ -210,6 +232,67 @@ mod tests {
         assert_eq!(g.floor.counts().events, 3);
         assert_eq!(*g.link(), LinkState::Ended);
         assert_eq!(g.floor.now(), Ts(1_030_000), "stops at the last event");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_view_pauses_steps_and_speeds_the_replay() {
+        let m = monitor();
+        let task = tokio::spawn(play(m.clone(), FEED.as_bytes(), Some(10.0), 1 << 20));
+        let ask = |a| lock(&m).pace.as_mut().expect("paced").ask(a);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert_eq!(lock(&m).floor.counts().events, 1);
+        ask(Ask::PlayPause);
+        // Applied at the replay task's next look, a tick at most.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let stood = lock(&m).floor.now();
+        assert!(stood <= Ts(1_004_000), "{stood:?}");
+        tokio::time::sleep(Duration::from_secs(30)).await;
+        {
+            let g = lock(&m);
+            assert_eq!(g.floor.counts().events, 1, "paused: nothing more applies");
+            assert_eq!(g.floor.now(), stood, "the clock stood still");
+            assert!(g.pace.as_ref().is_some_and(|p| p.paused()));
+        }
+        // One event on: exactly the next, the clock at its time.
+        ask(Ask::NextEvent);
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        {
+            let g = lock(&m);
+            assert_eq!(g.floor.counts().events, 2);
+            assert_eq!(g.floor.now(), Ts(1_010_000));
+        }
+        tokio::time::sleep(Duration::from_secs(30)).await;
+        assert_eq!(
+            lock(&m).floor.counts().events,
+            2,
+            "still paused after a step"
+        );
+        // Twice as fast, playing: the last event, 20 s on, in about 1 s.
+        ask(Ask::Faster);
+        ask(Ask::PlayPause);
+        tokio::time::sleep(Duration::from_millis(700)).await;
+        assert_eq!(lock(&m).floor.counts().events, 2);
+        tokio::time::sleep(Duration::from_millis(700)).await;
+        assert_eq!(lock(&m).floor.counts().events, 3);
+        assert_eq!(lock(&m).pace.as_ref().map(|p| p.speed()), Some(20.0));
+        task.await.unwrap().unwrap();
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_skip_applies_what_it_passes_at_once() {
+        let m = monitor();
+        let task = tokio::spawn(play(m.clone(), FEED.as_bytes(), Some(1.0), 1 << 20));
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert_eq!(lock(&m).floor.counts().events, 1);
+        lock(&m)
+            .pace
+            .as_mut()
+            .expect("paced")
+            .ask(Ask::Skip(60_000));
+        // At speed 1 the other two are 10 s and 30 s away: a tick, not 30 s.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert_eq!(lock(&m).floor.counts().events, 3);
+        task.await.unwrap().unwrap();
     }
 
     #[tokio::test(start_paused = true)]

@@ -51,6 +51,13 @@ pub enum Action {
     GoToTime,
     /// Back to the live floor.
     Live,
+    /// A replay's controls: pause / play, faster, slower, one event on,
+    /// one second on.
+    PlayPause,
+    Faster,
+    Slower,
+    NextEvent,
+    NextSecond,
 }
 
 /// One of the two tables, for the actions aimed at a row or a column.

@@ -479,10 +479,15 @@ fn header(m: &Monitor, st: &UiState, ctx: &Context<'_>) -> HeaderScene {
             Level::Warn,
         ),
         LinkState::Ended => ("ended".to_string(), Level::Ok),
-        LinkState::Connected if replay => {
-            let speed = ctx.speed.as_deref().unwrap_or("1");
-            (format!("playing x{speed}"), Level::Ok)
-        }
+        // A paced replay's own speed and pause, as the keys set them.
+        LinkState::Connected if replay => match &m.pace {
+            Some(p) if p.paused() => (format!("paused {}", p.speed_text()), Level::Ok),
+            Some(p) => (format!("playing {}", p.speed_text()), Level::Ok),
+            None => {
+                let speed = ctx.speed.as_deref().unwrap_or("1");
+                (format!("playing x{speed}"), Level::Ok)
+            }
+        },
         LinkState::Connected => match m.health(Some(ctx.local), ctx.stale_after) {
             FeedHealth::Stale => ("STALE".to_string(), Level::Crit),
             FeedHealth::Resyncing => ("resyncing".to_string(), Level::Warn),

@@ -246,16 +246,25 @@ pub const BINDINGS: &[Binding] = &[
         ],
     ),
     row(
-        "t",
+        "t, L",
         When::Normal,
-        "rewind to a time of day: type HH:MM, then Enter",
-        &[(Char('t'), Act(Action::GoToTime))],
+        "rewind to a time (type HH:MM) / back to live (or End)",
+        &[
+            (Char('t'), Act(Action::GoToTime)),
+            (Char('L'), Act(Action::Live)),
+        ],
     ),
     row(
-        "L",
+        "space + - . >",
         When::Normal,
-        "back to live (End and G too, while rewound)",
-        &[(Char('L'), Act(Action::Live))],
+        "replay: pause/play, faster, slower, next event, +1 s",
+        &[
+            (Char(' '), Act(Action::PlayPause)),
+            (Char('+'), Act(Action::Faster)),
+            (Char('-'), Act(Action::Slower)),
+            (Char('.'), Act(Action::NextEvent)),
+            (Char('>'), Act(Action::NextSecond)),
+        ],
     ),
     row(
         "Ctrl-L",

@@ -9,6 +9,7 @@
 //! instant and kept by the view while it is shown.
 
 use jiff::tz::TimeZone;
+use queuetop_engine::pace::Ask;
 use queuetop_engine::time::{Millis, Ts};
 
 use crate::action::Action;
@@ -42,7 +43,13 @@ pub struct Rewind {
     pub typing: Option<String>,
     /// Why the last typed time was refused (shown until the next key).
     pub error: Option<String>,
+    /// What a replay's pace was asked (pause, speed, steps), passed on at
+    /// the next look; a live source has no pace and they are dropped.
+    pub replay: Vec<Ask>,
 }
+
+/// Most replay asks kept between two looks (a key held down).
+const MAX_REPLAY_ASKS: usize = 32;
 
 /// What the live side offers a seek: its clock, the earliest instant the
 /// history reaches (`None`: no history kept), and the time zone of the
@@ -221,6 +228,21 @@ impl Rewind {
                 *typing.searching = false;
             }
             Action::Live => self.pending = Some(SeekTo::Live),
+            Action::PlayPause
+            | Action::Faster
+            | Action::Slower
+            | Action::NextEvent
+            | Action::NextSecond => {
+                if self.replay.len() < MAX_REPLAY_ASKS {
+                    self.replay.push(match action {
+                        Action::PlayPause => Ask::PlayPause,
+                        Action::Faster => Ask::Faster,
+                        Action::Slower => Ask::Slower,
+                        Action::NextEvent => Ask::NextEvent,
+                        _ => Ask::Skip(1_000),
+                    });
+                }
+            }
             // End while rewound goes back to live (and to the end of
             // nothing else); live, it is the last row as always.
             Action::End if self.at.is_some() => self.pending = Some(SeekTo::Live),

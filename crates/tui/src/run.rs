@@ -22,6 +22,7 @@ use crate::build::{Context, build, prepare};
 use crate::columns::{AgentCol, QueueCol};
 use crate::input;
 use crate::model::Scene;
+use crate::rewind::SeekTo;
 use crate::state::UiState;
 use crate::theme::palette::Palette;
 use crate::theme::{Theme, no_color_env};
@@ -30,6 +31,7 @@ use crate::widgets;
 use queuetop_engine::config::DisplaySection;
 use queuetop_engine::floor::{Floor, WindowKind};
 use queuetop_engine::monitor::{Monitor, lock};
+use queuetop_engine::pace::Ask;
 use queuetop_engine::time::{Millis, Ts};
 
 /// How the view looks and behaves: `[display]` with the flags winning.
@@ -169,6 +171,7 @@ impl View {
             // at each frame (the last second of a paused or ended replay).
             m.look_alerts(None);
         }
+        self.pass_to_replay(m);
         let reach = crate::rewind::Reach {
             live: m.floor.now(),
             earliest: m.history().map(|h| h.earliest()),
@@ -293,6 +296,26 @@ impl View {
         }
         self.last_scene = Some(scene.clone());
         Some(scene)
+    }
+
+    /// Hands what the replay keys asked to a paced replay; and a step
+    /// forward from the replay's own time plays ahead (there is nothing
+    /// to rewind forward to).
+    fn pass_to_replay(&mut self, m: &mut Monitor) {
+        let r = &mut self.state.rewind;
+        let Some(pace) = m.pace.as_mut() else {
+            r.replay.clear();
+            return;
+        };
+        for a in r.replay.drain(..) {
+            pace.ask(a);
+        }
+        if let (None, Some(SeekTo::By(d))) = (r.at, r.pending)
+            && d > 0
+        {
+            pace.ask(Ask::Skip(d));
+            r.pending = None;
+        }
     }
 
     /// The floor at the instant shown, from the last seek when it was to

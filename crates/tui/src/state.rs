@@ -508,7 +508,14 @@ impl UiState {
                 }
             }
             // Handled by `Rewind::apply` above.
-            Action::Seek(_) | Action::GoToTime | Action::Live => {}
+            Action::Seek(_)
+            | Action::GoToTime
+            | Action::Live
+            | Action::PlayPause
+            | Action::Faster
+            | Action::Slower
+            | Action::NextEvent
+            | Action::NextSecond => {}
         }
         *self != before
     }

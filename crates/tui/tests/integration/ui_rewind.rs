@@ -10,6 +10,7 @@ use queuetop_engine::floor::{Floor, WindowKind};
 use queuetop_engine::health::LinkState;
 use queuetop_engine::history::Bounds;
 use queuetop_engine::monitor::{Monitor, SourceInfo, SourceKind};
+use queuetop_engine::pace::{Ask, Pace};
 use queuetop_engine::replay::apply_all;
 use queuetop_engine::time::Ts;
 use queuetop_tui::action::Action;
@@ -43,12 +44,22 @@ struct Live {
 /// The `normal` floor (09:00 to 09:20 UTC) as a live source that kept its
 /// history from the start.
 fn live(color: bool) -> Live {
+    source(color, SourceKind::Url)
+}
+
+fn source(color: bool, kind: SourceKind) -> Live {
     let text = std::fs::read_to_string(dir().join("config.toml")).expect("config");
     let file = config::parse(&text).expect("config parses");
     let metrics = config::metrics(&file, None).expect("metrics");
     let mut monitor = Monitor::new(
         Floor::new(metrics.settings),
-        SourceInfo::new(SourceKind::Url, "wss://events.example.com/v1/floor"),
+        SourceInfo::new(
+            kind,
+            match kind {
+                SourceKind::Replay => "normal.jsonl",
+                _ => "wss://events.example.com/v1/floor",
+            },
+        ),
         DialectKind::Native.make(),
     );
     monitor.set_alert_rules(config::rules(&file).expect("rules"));
@@ -64,8 +75,8 @@ fn live(color: bool) -> Live {
         stale_after: 3_600_000,
         window: WindowKind::Rolling,
         // Live, but ticked on the feed's own time: the screens are fixed.
-        wall_clock: true,
-        speed: None,
+        wall_clock: kind != SourceKind::Replay,
+        speed: (kind == SourceKind::Replay).then(|| "10".to_string()),
         start: Default::default(),
     };
     Live {
@@ -229,4 +240,58 @@ fn forward_past_now_and_l_are_live_and_a_typed_time_goes_there() {
     assert!(s.contains("`9` is not a time of day (HH:MM)"), "{s}");
     assert!(!s.contains("REWIND"), "{s}");
     assert_eq!(v.view.state.rewind.at, None::<Ts>);
+}
+
+/// The first two lines: the header.
+fn header(t: &Terminal<TestBackend>) -> String {
+    screen(t).lines().take(2).collect::<Vec<_>>().join("\n")
+}
+
+#[test]
+fn a_paced_replays_header_says_its_state_speed_and_time() {
+    let mut v = source(true, SourceKind::Replay);
+    v.monitor.pace = Some(Pace::new(10.0));
+    let playing = header(&v.render(80, 24));
+    assert!(playing.contains("REPLAY  playing x10"), "{playing}");
+    assert!(playing.contains("feed time 09:20:00"), "{playing}");
+    snap!("replay_playing_80x24", playing);
+    // The keys ask; the replay task applies the asks (here, by hand).
+    v.keys(&[Action::PlayPause, Action::Faster, Action::Faster]);
+    v.render(80, 24);
+    let pace = v.monitor.pace.as_mut().expect("paced");
+    assert!(pace.settle(0));
+    assert_eq!((pace.paused(), pace.speed()), (true, 50.0));
+    let t = v.render(80, 24);
+    let paused = header(&t);
+    assert!(paused.contains("REPLAY  paused x50"), "{paused}");
+    snap!("replay_paused_80x24", paused);
+    // Rewound in a replay: both said, the replay's speed kept.
+    v.keys(&[Action::Seek(-BIG_STEP)]);
+    let both = header(&v.render(80, 24));
+    assert!(
+        both.contains("REWIND 09:10 (-10m)   REPLAY  paused x50 normal.jsonl"),
+        "{both}"
+    );
+    assert!(both.contains("feed time 09:10:00"), "{both}");
+    snap!("replay_rewound_80x24", both);
+}
+
+#[test]
+fn right_from_a_replays_own_time_plays_ahead_and_keys_do_nothing_live() {
+    let mut v = source(true, SourceKind::Replay);
+    v.monitor.pace = Some(Pace::new(10.0));
+    v.keys(&[Action::Seek(STEP), Action::NextEvent, Action::NextSecond]);
+    v.render(80, 24);
+    let mut asked = Pace::new(10.0);
+    for a in [Ask::NextEvent, Ask::Skip(1_000), Ask::Skip(STEP)] {
+        asked.ask(a);
+    }
+    assert_eq!(v.monitor.pace.as_ref(), Some(&asked));
+    assert_eq!(v.view.state.rewind.at, None, "not a rewind");
+    // Live: no pace, the replay keys are dropped.
+    let mut v = live(true);
+    v.keys(&[Action::PlayPause, Action::Faster]);
+    let s = screen(&v.render(80, 24));
+    assert!(v.view.state.rewind.replay.is_empty());
+    assert!(s.contains("connected"), "{s}");
 }

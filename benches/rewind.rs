@@ -1,0 +1,111 @@
+//! Rewinding: how long a seek takes, anywhere in the history, and how much
+//! memory the history holds, at 5,000 and at 50,000 agents.
+//!
+//!     cargo bench --bench rewind
+//!
+//! The feed is the benchmark stream (benches/stream.rs) recorded into a
+//! history with the default bounds (8 h, 256 MiB, a checkpoint every five
+//! minutes or 100,000 events). A seek is timed at instants spread over the
+//! whole history, and at the worst instants (just before each checkpoint,
+//! where a seek replays a whole segment); the history's bytes, checkpoints
+//! and reach are printed.
+
+#[allow(dead_code)] // the shapes other benchmarks use
+mod stream;
+
+use std::time::Instant;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use queuetop_engine::dialect::DialectKind;
+use queuetop_engine::floor::{Floor, Settings};
+use queuetop_engine::history::Bounds;
+use queuetop_engine::monitor::{Monitor, SourceInfo, SourceKind};
+use queuetop_engine::time::Ts;
+
+fn recorded(shape: &stream::Shape) -> Monitor {
+    let mut m = Monitor::new(
+        Floor::new(Settings::default()),
+        SourceInfo::new(SourceKind::Replay, "bench"),
+        DialectKind::Native.make(),
+    );
+    m.keep_history(Bounds::default());
+    for f in stream::generate(shape) {
+        m.replay_frame(&f);
+    }
+    m
+}
+
+fn rewind(c: &mut Criterion) {
+    let mut group = c.benchmark_group("rewind");
+    group.sample_size(10);
+    // `cargo test --all-targets` runs this once, unoptimised, as a check:
+    // a small feed then (`cargo bench` passes --bench).
+    let measuring = std::env::args().any(|a| a == "--bench");
+    let events = if measuring { 1_000_000 } else { 20_000 };
+    for (name, agents, queues) in [
+        ("5000_agents_200_queues", 5_000, 200),
+        ("50000_agents_2000_queues", 50_000, 2_000),
+    ] {
+        let agents = if measuring { agents } else { agents / 100 };
+        let m = recorded(&stream::Shape {
+            agents,
+            queues: if measuring { queues } else { queues / 100 },
+            events,
+            conversations: false,
+        });
+        let h = m.history().expect("kept");
+        let (first, last) = (h.earliest(), h.latest());
+        eprintln!(
+            "{name}: history of {:.1} min of feed time in {} checkpoints, {:.1} MiB \
+             (a checkpoint: {:.1} MiB estimated)",
+            last.since(first) as f64 / 60_000.0,
+            h.checkpoints(),
+            h.bytes() as f64 / (1 << 20) as f64,
+            m.floor.approx_bytes() as f64 / (1 << 20) as f64,
+        );
+        // The worst instants: just before each checkpoint but the first.
+        let worst: Vec<Ts> = h
+            .checkpoint_times()
+            .skip(1)
+            .map(|t| t.minus(1))
+            .chain([last])
+            .filter(|t| *t >= first)
+            .collect();
+        let mut slowest = (0.0f64, Ts(0));
+        for &t in &worst {
+            let start = Instant::now();
+            std::hint::black_box(h.seek(t));
+            let ms = start.elapsed().as_secs_f64() * 1000.0;
+            if ms > slowest.0 {
+                slowest = (ms, t);
+            }
+        }
+        eprintln!(
+            "{name}: slowest of {} worst-case seeks {:.1} ms",
+            worst.len(),
+            slowest.0
+        );
+        // Instants spread over the whole history, one per iteration.
+        let spread: Vec<Ts> = (0..97)
+            .map(|k| first.plus(last.since(first) * k / 96))
+            .collect();
+        let mut i = 0;
+        group.bench_function(format!("seek_anywhere_{name}"), |b| {
+            b.iter(|| {
+                i = (i + 1) % spread.len();
+                h.seek(spread[i])
+            })
+        });
+        let mut i = 0;
+        group.bench_function(format!("seek_worst_case_{name}"), |b| {
+            b.iter(|| {
+                i = (i + 1) % worst.len();
+                h.seek(worst[i])
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, rewind);
+criterion_main!(benches);
