@@ -226,6 +226,12 @@ impl Monitor {
         self.generation
     }
 
+    /// Something shown changed outside the floor's events (a paced
+    /// replay's clock or speed): the screen draws again.
+    pub fn note_change(&mut self) {
+        self.generation += 1;
+    }
+
     /// How long after a reconnect the live state may wait for a snapshot.
     pub fn set_resync_grace(&mut self, grace: Millis) {
         self.resync_grace = grace;

@@ -149,7 +149,7 @@ async fn play_paced<R: BufRead>(
                         let now = local();
                         let Some(pace) = m.pace.as_mut() else { break };
                         if pace.settle(now) {
-                            m.generation += 1;
+                            m.note_change();
                         }
                         let Some(pace) = m.pace.as_mut() else { break };
                         let due = pace.due(now, ev.ts);
