@@ -62,6 +62,15 @@ pub const BENCH_MESSAGES: Shape = Shape {
     ..BENCH
 };
 
+/// The big floor of issue 14: 50,000 agents, 2,000 queues, 2,000,000 events.
+#[allow(dead_code)] // not every benchmark replays every shape
+pub const BIG: Shape = Shape {
+    agents: 50_000,
+    queues: 2_000,
+    events: 2_000_000,
+    conversations: false,
+};
+
 const T0: i64 = 1_795_424_400_000;
 
 /// Generates `shape.events` frames, one event each, in time order.
