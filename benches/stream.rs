@@ -57,6 +57,7 @@ pub const BENCH: Shape = Shape {
 };
 
 /// The same floor and length, with 30 % of the events messages.
+#[allow(dead_code)] // not every benchmark replays every shape
 pub const BENCH_MESSAGES: Shape = Shape {
     conversations: true,
     ..BENCH
