@@ -92,19 +92,15 @@ impl<'a> Reader<'a> {
     /// or control characters (which serde_json refuses), else `None`.
     fn string(&mut self) -> Option<&'a str> {
         let start = self.i;
-        let len = memchr::memchr(b'"', self.b.get(start..)?)?;
-        let body = &self.b[start..start + len];
-        // Checked whole rather than byte by byte with an early exit: the
-        // check then runs many bytes at a time.
-        let plain = body
-            .iter()
-            .fold(true, |ok, &c| ok & (c >= 0x20) & (c != b'\\'));
-        if !plain {
-            return None;
+        loop {
+            match self.next()? {
+                b'"' => break,
+                b'\\' | 0..=0x1f => return None,
+                _ => {}
+            }
         }
-        self.i = start + len + 1;
         // The quotes are ASCII, so both ends are on character boundaries.
-        self.s.get(start..start + len)
+        self.s.get(start..self.i - 1)
     }
 
     fn literal(&mut self, word: &[u8], v: Val<'a>) -> Option<Val<'a>> {
