@@ -57,9 +57,19 @@ pub const BENCH: Shape = Shape {
 };
 
 /// The same floor and length, with 30 % of the events messages.
+#[allow(dead_code)] // not every benchmark replays every shape
 pub const BENCH_MESSAGES: Shape = Shape {
     conversations: true,
     ..BENCH
+};
+
+/// The big floor of issue 14: 50,000 agents, 2,000 queues, 2,000,000 events.
+#[allow(dead_code)] // not every benchmark replays every shape
+pub const BIG: Shape = Shape {
+    agents: 50_000,
+    queues: 2_000,
+    events: 2_000_000,
+    conversations: false,
 };
 
 const T0: i64 = 1_795_424_400_000;

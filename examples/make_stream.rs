@@ -1,13 +1,14 @@
-//! Writes the benchmark stream (5,000 agents, 200 queues, 1,000,000 events)
-//! to a file, for measuring a whole `snapshot --replay` run:
+//! Writes the benchmark stream (by default 5,000 agents, 200 queues,
+//! 1,000,000 events) to a file, for measuring a whole `snapshot --replay`
+//! run:
 //!
 //!     cargo run --release --example make_stream -- stream.jsonl
 //!     /usr/bin/time -v target/release/queuetop snapshot --replay stream.jsonl --speed max
 //!
-//! With `--messages` after the file name, the stream whose conversations
-//! make 30 % of the events `contact.message`; with `--events N`, N events
-//! of the same floor instead of 1,000,000 (a longer or shorter day: about
-//! 1,000 contacts a minute).
+//! Flags after the file name: `--messages` for the stream whose
+//! conversations make 30 % of the events `contact.message`; `--big` for the
+//! 50,000-agent, 2,000-queue, 2,000,000-event floor; `--agents N`,
+//! `--queues N`, `--events N` for any other size.
 
 #[path = "../benches/stream.rs"]
 mod stream;
@@ -15,30 +16,45 @@ mod stream;
 use std::io::Write;
 
 fn main() -> std::io::Result<()> {
-    let path = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "stream.jsonl".into());
-    let args: Vec<String> = std::env::args().skip(2).collect();
-    let base = if args.iter().any(|a| a == "--messages") {
-        stream::BENCH_MESSAGES
-    } else {
-        stream::BENCH
-    };
-    let events = args
-        .iter()
-        .position(|a| a == "--events")
-        .and_then(|i| args.get(i + 1))
-        .map(|n| n.parse::<usize>())
-        .transpose()
-        .map_err(|e| std::io::Error::other(format!("--events: {e}")))?
-        .unwrap_or(base.events);
-    let shape = &stream::Shape { events, ..base };
+    let mut args = std::env::args().skip(1);
+    let path = args.next().unwrap_or_else(|| "stream.jsonl".into());
+    let mut shape = stream::BENCH;
+    while let Some(flag) = args.next() {
+        let mut number = |what: &str| -> std::io::Result<u64> {
+            args.next()
+                .and_then(|v| v.parse().ok())
+                .ok_or_else(|| std::io::Error::other(format!("{what} needs a number")))
+        };
+        match flag.as_str() {
+            "--messages" => shape.conversations = true,
+            "--big" => {
+                shape = stream::Shape {
+                    conversations: shape.conversations,
+                    ..stream::BIG
+                }
+            }
+            "--agents" => shape.agents = number("--agents")? as u32,
+            "--queues" => shape.queues = number("--queues")? as u32,
+            "--events" => shape.events = number("--events")? as usize,
+            other => return Err(std::io::Error::other(format!("unknown flag {other}"))),
+        }
+    }
     let mut out = std::io::BufWriter::new(std::fs::File::create(&path)?);
-    for line in stream::generate(shape) {
+    for line in stream::generate(&shape) {
         out.write_all(line.as_bytes())?;
         out.write_all(b"\n")?;
     }
     out.flush()?;
-    eprintln!("wrote {path}");
+    eprintln!(
+        "wrote {path}: {} agents, {} queues, {} events{}",
+        shape.agents,
+        shape.queues,
+        shape.events,
+        if shape.conversations {
+            ", conversations"
+        } else {
+            ""
+        }
+    );
     Ok(())
 }

@@ -21,6 +21,16 @@ pub struct LineReader<R> {
     max: usize,
     /// 1-based number of the line last returned (for error messages).
     pub line_no: u64,
+    /// The line being read, kept between lines: a replay reads millions.
+    buf: Vec<u8>,
+}
+
+/// One line of a replay file, borrowed from the reader.
+#[derive(Debug, PartialEq, Eq)]
+pub enum LineRef<'a> {
+    Frame(&'a str),
+    TooLong,
+    NotUtf8,
 }
 
 impl<R: BufRead> LineReader<R> {
@@ -29,13 +39,40 @@ impl<R: BufRead> LineReader<R> {
             inner,
             max,
             line_no: 0,
+            buf: Vec::new(),
         }
     }
 
     /// The next non-blank line, or `None` at the end of the file.
     pub fn next_line(&mut self) -> io::Result<Option<Line>> {
+        Ok(match self.read()? {
+            None => None,
+            Some(false) => Some(Line::TooLong),
+            Some(true) => Some(match String::from_utf8(std::mem::take(&mut self.buf)) {
+                Ok(s) => Line::Frame(s),
+                Err(_) => Line::NotUtf8,
+            }),
+        })
+    }
+
+    /// [`LineReader::next_line`], borrowed: no allocation a line.
+    pub fn next_line_ref(&mut self) -> io::Result<Option<LineRef<'_>>> {
+        Ok(match self.read()? {
+            None => None,
+            Some(false) => Some(LineRef::TooLong),
+            Some(true) => Some(match std::str::from_utf8(&self.buf) {
+                Ok(s) => LineRef::Frame(s),
+                Err(_) => LineRef::NotUtf8,
+            }),
+        })
+    }
+
+    /// Reads the next non-blank line into `buf`: `Some(true)` when it
+    /// fits the limit, `Some(false)` when it is too long, `None` at the end.
+    fn read(&mut self) -> io::Result<Option<bool>> {
         loop {
-            let mut buf = Vec::new();
+            let buf = &mut self.buf;
+            buf.clear();
             let mut too_long = false;
             let mut saw_any = false;
             loop {
@@ -52,7 +89,7 @@ impl<R: BufRead> LineReader<R> {
                     // One byte more than the limit, for a CR before the LF.
                     if buf.len() + take > self.max.saturating_add(1) {
                         too_long = true;
-                        buf = Vec::new();
+                        *buf = Vec::new();
                     } else {
                         buf.extend_from_slice(&chunk[..take]);
                     }
@@ -73,15 +110,12 @@ impl<R: BufRead> LineReader<R> {
                 buf.drain(..3);
             }
             if too_long || buf.len() > self.max {
-                return Ok(Some(Line::TooLong));
+                return Ok(Some(false));
             }
             if buf.iter().all(|b| b.is_ascii_whitespace()) {
                 continue;
             }
-            return Ok(Some(match String::from_utf8(buf) {
-                Ok(s) => Line::Frame(s),
-                Err(_) => Line::NotUtf8,
-            }));
+            return Ok(Some(true));
         }
     }
 }
@@ -162,18 +196,19 @@ pub fn apply_lines<R: BufRead>(
 ) -> Result<Progress, String> {
     use crate::protocol::RejectKind;
     for _ in 0..max_frames {
+        let line_no = lines.line_no;
         let line = lines
-            .next_line()
-            .map_err(|e| format!("line {}: {e}", lines.line_no + 1))?;
+            .next_line_ref()
+            .map_err(|e| format!("line {}: {e}", line_no + 1))?;
         let now = monitor.floor.now();
         match line {
             None => return Ok(Progress::Done),
-            Some(Line::Frame(text)) => match crate::mark::Mark::from_line(&text) {
+            Some(LineRef::Frame(text)) => match crate::mark::Mark::from_line(text) {
                 Some(mark) => monitor.mark(mark),
-                None => monitor.replay_frame(&text),
+                None => monitor.replay_frame(text),
             },
-            Some(Line::TooLong) => monitor.refused(RejectKind::TooLarge, now),
-            Some(Line::NotUtf8) => monitor.refused(RejectKind::NotUtf8, now),
+            Some(LineRef::TooLong) => monitor.refused(RejectKind::TooLarge, now),
+            Some(LineRef::NotUtf8) => monitor.refused(RejectKind::NotUtf8, now),
         }
     }
     Ok(Progress::More)

@@ -37,6 +37,7 @@ pub(super) fn scopes(s: &Scopes) -> usize {
 impl Occupancy {
     pub(super) fn heap_bytes(&self) -> usize {
         self.total.heap_bytes()
+            + self.records_bytes()
             + vec(&self.queues)
             + self.queues.iter().map(|i| i.heap_bytes()).sum::<usize>()
             + vec(&self.agents)

@@ -3,18 +3,25 @@
 //!
 //! Occupancy is not a sum of samples but a share of time, so it is kept as
 //! piecewise-constant rates: each scope knows how many of its agents are
-//! occupied and how many available right now, and a checkpoint is written
-//! whenever one of those counts changes. The integral up to any time `t` is
-//! the last checkpoint at or before `t` plus its rate times the time since,
-//! so the time inside `(now - W, now]` is `I(now) - I(now - W)`: exact to the
-//! millisecond at both ends of the window, with no per-second ticking.
-//! Checkpoints older than the window are dropped as new ones come (the last
-//! one before the window is kept: it carries the rate across its edge).
-//! Today's share subtracts `I(day start)`, taken once when the day rolls;
-//! the interval's likewise `I(interval start)`.
+//! occupied and how many available right now, and its integral up to its
+//! latest change. The integral up to any later time `t` is that plus the
+//! rate times the time since, so the time inside `(now - W, now]` is
+//! `I(now) - I(now - W)`: exact to the millisecond at both ends of the
+//! window, with no per-second ticking.
+//!
+//! `I(now - W)` needs the rate changes inside the window. Each agent change
+//! is one record (not one per scope it touches), held while it is inside
+//! the window; each scope keeps only two running sums over the records that
+//! touch it, `sum d` and `sum d * t`, so that
+//! `I(c) = I(last) - rate * (last - c) + sum over held records of d * (t - c)`
+//! costs O(1) to read, and a change costs O(1) per scope it touches, with no
+//! per-scope history. Today's share subtracts `I(day start)`, taken once when
+//! the day rolls; the interval's likewise `I(interval start)`.
 
-use std::collections::VecDeque;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, VecDeque};
 
+use super::sample::QueueIdx;
 use crate::time::Ts;
 
 /// What an agent's time counts as.
@@ -39,46 +46,28 @@ impl OccClass {
     }
 }
 
-/// Most checkpoints one scope keeps inside the window. An agent changing
-/// state more often than this within one window is a broken or hostile
-/// feed; past it the oldest checkpoints go and the window's earliest part
-/// counts as nothing (counted in [`Occupancy::overflowed`]). The queues
-/// and the total change whenever any of their agents does, so they get
-/// more: a floor of 5,000 agents makes about 100,000 changes in 15 minutes
-/// (32 bytes each).
-pub const AGENT_CHECKPOINTS: usize = 2_048;
-pub const QUEUE_CHECKPOINTS: usize = 65_536;
-pub const TOTAL_CHECKPOINTS: usize = 1 << 20;
+/// Most agent changes held inside the window (the window's sample limit):
+/// a floor of 50,000 agents makes about 600,000 in 15 minutes. Past it the
+/// oldest is let go early, as if it had happened at the window's old end
+/// (counted in [`Occupancy::overflowed`]): a broken or hostile feed.
+pub const MAX_CHANGES: usize = 2_000_000;
 
-#[derive(Clone, Copy, Debug, PartialEq)]
-struct Checkpoint {
-    at: Ts,
-    /// Integrals from the beginning up to `at`, in agent-milliseconds.
-    occupied: i64,
-    available: i64,
-    /// Agents occupied and available from `at` on.
-    occ_rate: i64,
-    avail_rate: i64,
-}
-
-impl Checkpoint {
-    fn at_time(&self, t: Ts) -> (i64, i64) {
-        // Saturating: a hostile feed may stamp times centuries apart.
-        let d = t.since(self.at).max(0);
-        (
-            self.occupied
-                .saturating_add(self.occ_rate.saturating_mul(d)),
-            self.available
-                .saturating_add(self.avail_rate.saturating_mul(d)),
-        )
-    }
-}
-
-/// One scope's integral.
-#[derive(Clone, Debug)]
+/// One scope's rates and integrals.
+#[derive(Clone, Debug, Default)]
 pub struct Integral {
-    points: VecDeque<Checkpoint>,
-    cap: usize,
+    /// The time of the scope's latest change: a change is never earlier.
+    /// `None` before the first: the scope had no agents then.
+    last: Option<Ts>,
+    /// Integrals from the beginning up to `last`, in agent-milliseconds.
+    at_last: (i64, i64),
+    /// Agents occupied and available from `last` on.
+    rate: (i64, i64),
+    /// Over the held records that touch this scope: the sum of their rate
+    /// changes, and of each change times its time. Wrapping arithmetic:
+    /// only `sum_dt - c * sum_d`, a sum of changes times times inside the
+    /// window, is ever read, and that is small.
+    sum_d: (i64, i64),
+    sum_dt: (i64, i64),
     /// `I(day start)` and `I(interval start)`, by [`Base`].
     bases: [(i64, i64); 2],
 }
@@ -91,77 +80,111 @@ pub enum Base {
 }
 
 impl Integral {
-    /// Heap bytes held (for the rewind history's bound).
+    /// Heap bytes held (for the rewind history's bound): none, the sums
+    /// are inline.
     pub(super) fn heap_bytes(&self) -> usize {
-        self.points.capacity() * std::mem::size_of::<Checkpoint>()
+        0
     }
 
-    fn new(cap: usize) -> Self {
-        Integral {
-            points: VecDeque::new(),
-            cap,
-            bases: [(0, 0); 2],
-        }
-    }
-
-    /// The integrals up to `t` (zero before the first checkpoint: the
-    /// scope had no agents then).
-    fn value(&self, t: Ts) -> (i64, i64) {
-        // Checkpoints are in time order: the last one at or before `t`.
-        let i = self.points.partition_point(|c| c.at <= t);
-        match i {
-            0 => self
-                .points
-                .front()
-                .map_or((0, 0), |c| (c.occupied, c.available)),
-            i => self.points[i - 1].at_time(t),
-        }
-    }
-
-    /// The time of the latest checkpoint: a change is never earlier.
-    fn last_at(&self) -> Option<Ts> {
-        self.points.back().map(|c| c.at)
-    }
-
-    /// Adds `(occ, avail)` to the rates from `at` on. Returns whether the
-    /// cap pushed out a checkpoint still inside the window.
-    fn shift(&mut self, at: Ts, occ: i64, avail: i64, cutoff: Ts) -> bool {
-        let (occupied, available, occ_rate, avail_rate) = match self.points.back() {
-            Some(c) => {
-                let (o, a) = c.at_time(at);
-                (o, a, c.occ_rate + occ, c.avail_rate + avail)
-            }
-            None => (0, 0, occ, avail),
+    /// The integrals up to `t`, for `t` at or after the latest change.
+    fn ahead(&self, t: Ts) -> (i64, i64) {
+        let Some(last) = self.last else {
+            return (0, 0);
         };
-        match self.points.back_mut() {
-            Some(c) if c.at == at => {
-                c.occ_rate = occ_rate;
-                c.avail_rate = avail_rate;
-            }
-            _ => self.points.push_back(Checkpoint {
-                at,
-                occupied,
-                available,
-                occ_rate,
-                avail_rate,
-            }),
-        }
-        // Keep one checkpoint at or before the cutoff: it spans the edge.
-        while self.points.len() >= 2 && self.points[1].at <= cutoff {
-            self.points.pop_front();
-        }
-        if self.points.len() > self.cap {
-            self.points.pop_front();
-            return true;
-        }
-        false
+        // Saturating: a hostile feed may stamp times centuries apart.
+        let d = t.since(last);
+        (
+            self.at_last.0.saturating_add(self.rate.0.saturating_mul(d)),
+            self.at_last.1.saturating_add(self.rate.1.saturating_mul(d)),
+        )
     }
 
-    /// `(occupied, available)` agent-milliseconds in `(from, to]`.
-    fn between(&self, from: Ts, to: Ts) -> (i64, i64) {
-        let (o1, a1) = self.value(to);
-        let (o0, a0) = self.value(from);
-        (o1.saturating_sub(o0), a1.saturating_sub(a0))
+    /// The integrals up to `t`, before the latest change, given the sum of
+    /// `d * (time - t)` over the records after `t` that touch this scope.
+    fn behind(&self, last: Ts, t: Ts, held: (i64, i64)) -> (i64, i64) {
+        let back = last.since(t);
+        (
+            self.at_last
+                .0
+                .saturating_sub(self.rate.0.saturating_mul(back))
+                .saturating_add(held.0),
+            self.at_last
+                .1
+                .saturating_sub(self.rate.1.saturating_mul(back))
+                .saturating_add(held.1),
+        )
+    }
+
+    /// Adds `d` to the rates from `at` on (never before `last`).
+    fn shift(&mut self, at: Ts, d: (i64, i64)) {
+        self.at_last = self.ahead(at);
+        self.last = Some(at);
+        self.rate = (self.rate.0 + d.0, self.rate.1 + d.1);
+    }
+
+    /// Counts a held record's change `d` at `at` in (`sign` 1) or out (-1).
+    fn hold(&mut self, at: Ts, d: (i8, i8), sign: i64) {
+        let (o, a) = (i64::from(d.0) * sign, i64::from(d.1) * sign);
+        self.sum_d = (self.sum_d.0.wrapping_add(o), self.sum_d.1.wrapping_add(a));
+        self.sum_dt = (
+            self.sum_dt.0.wrapping_add(o.wrapping_mul(at.0)),
+            self.sum_dt.1.wrapping_add(a.wrapping_mul(at.0)),
+        );
+    }
+
+    /// `sum of d * (time - c)` over the held records, when they are
+    /// exactly those after `c`.
+    fn held_after(&self, c: Ts) -> (i64, i64) {
+        (
+            self.sum_dt.0.wrapping_sub(c.0.wrapping_mul(self.sum_d.0)),
+            self.sum_dt.1.wrapping_sub(c.0.wrapping_mul(self.sum_d.1)),
+        )
+    }
+}
+
+/// Most queues one record names; an agent serving more makes several
+/// records for one change (the extra ones change only their queues).
+const RECORD_QUEUES: usize = 3;
+
+/// One agent's change, held while inside the window: `agent_d` changed
+/// the agent's and the total's rates, `queue_d` the rates of each of the
+/// first `len` of `queues`. (A change of queues is two records at one
+/// time: out of the old ones, into the new ones.) 32 bytes: a floor of
+/// 50,000 agents holds hundreds of thousands.
+#[derive(Clone, Debug)]
+struct Record {
+    at: Ts,
+    agent: u32,
+    agent_d: (i8, i8),
+    queue_d: (i8, i8),
+    len: u8,
+    queues: [QueueIdx; RECORD_QUEUES],
+}
+
+impl Record {
+    fn queues(&self) -> &[QueueIdx] {
+        &self.queues[..self.len as usize]
+    }
+}
+
+/// Orders late records by time in the heap.
+#[derive(Clone, Debug)]
+struct Late(Record);
+
+impl PartialEq for Late {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.at == other.0.at
+    }
+}
+impl Eq for Late {}
+impl PartialOrd for Late {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Late {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.at.cmp(&other.0.at)
     }
 }
 
@@ -171,7 +194,13 @@ pub struct Occupancy {
     pub total: Integral,
     pub queues: Vec<Integral>,
     pub agents: Vec<Integral>,
-    /// Checkpoints dropped by the caps while still inside the window.
+    /// The records after `cutoff`, in time order; the rare one stamped
+    /// before the latest (a late event) in `late`.
+    in_order: VecDeque<Record>,
+    late: BinaryHeap<Reverse<Late>>,
+    /// The rolling window's old end at the last [`Occupancy::expire`].
+    cutoff: Ts,
+    /// Records let go by the cap while still inside the window.
     pub overflowed: u64,
 }
 
@@ -193,25 +222,33 @@ pub struct OccChange<'a> {
 impl Default for Occupancy {
     fn default() -> Self {
         Occupancy {
-            total: Integral::new(TOTAL_CHECKPOINTS),
+            total: Integral::default(),
             queues: Vec::new(),
             agents: Vec::new(),
+            in_order: VecDeque::new(),
+            late: BinaryHeap::new(),
+            cutoff: Ts(i64::MIN),
             overflowed: 0,
         }
     }
 }
 
+/// Narrows a rate change (each of -1, 0, 1) for a record.
+fn small(d: (i64, i64)) -> (i8, i8) {
+    (d.0 as i8, d.1 as i8)
+}
+
 impl Occupancy {
     pub fn add_queue(&mut self) {
-        self.queues.push(Integral::new(QUEUE_CHECKPOINTS));
+        self.queues.push(Integral::default());
     }
 
     pub fn add_agent(&mut self) {
-        self.agents.push(Integral::new(AGENT_CHECKPOINTS));
+        self.agents.push(Integral::default());
     }
 
-    /// Applies one agent's change at `at`, no earlier than any checkpoint
-    /// it touches (events out of order cannot rewrite time already
+    /// Applies one agent's change at `at`, no earlier than any change of a
+    /// scope it touches (events out of order cannot rewrite time already
     /// integrated). `cutoff` is the rolling window's old end.
     pub fn change(&mut self, c: &OccChange<'_>, at: Ts, cutoff: Ts) {
         let (ob, ab) = c.before.0.rates();
@@ -227,49 +264,208 @@ impl Occupancy {
             .chain(self.agents.get(c.agent))
             .chain(std::iter::once(&self.total));
         for i in touched {
-            if let Some(last) = i.last_at() {
+            if let Some(last) = i.last {
                 t = t.max(last);
             }
         }
-        let mut over = 0;
-        let mut shift = |i: &mut Integral, o: i64, a: i64| {
-            if o != 0 || a != 0 || i.points.is_empty() {
-                over += i.shift(t, o, a, cutoff) as u64;
+        // A scope moves when its rates change, and at its first change.
+        let shift = |i: &mut Integral, d: (i64, i64)| {
+            if d != (0, 0) || i.last.is_none() {
+                i.shift(t, d);
             }
         };
-        shift(&mut self.total, oa - ob, aa - ab);
+        let net = (oa - ob, aa - ab);
+        shift(&mut self.total, net);
         if let Some(i) = self.agents.get_mut(c.agent) {
-            shift(i, oa - ob, aa - ab);
+            shift(i, net);
         }
-        if c.before.1 == c.after.1 {
+        let same_queues = c.before.1 == c.after.1;
+        if same_queues {
             // The usual change: same queues, new class: one net shift each.
             for q in c.after.1 {
                 if let Some(i) = self.queues.get_mut(q.0 as usize) {
-                    shift(i, oa - ob, aa - ab);
+                    shift(i, net);
                 }
             }
         } else {
             for q in c.before.1 {
                 if let Some(i) = self.queues.get_mut(q.0 as usize) {
-                    shift(i, -ob, -ab);
+                    shift(i, (-ob, -ab));
                 }
             }
             for q in c.after.1 {
                 if let Some(i) = self.queues.get_mut(q.0 as usize) {
-                    shift(i, oa, aa);
+                    shift(i, (oa, aa));
                 }
             }
         }
-        self.overflowed += over;
+        // A change at or before the window's old end changed only the rates
+        // the whole window sees: nothing to hold.
+        if t <= cutoff {
+            return;
+        }
+        if same_queues {
+            if net != (0, 0) {
+                self.record(t, c.agent, net, net, c.after.1);
+            }
+        } else {
+            if (ob, ab) != (0, 0) && !c.before.1.is_empty() {
+                self.record(t, c.agent, (0, 0), (-ob, -ab), c.before.1);
+            }
+            if net != (0, 0) || ((oa, aa) != (0, 0) && !c.after.1.is_empty()) {
+                self.record(t, c.agent, net, (oa, aa), c.after.1);
+            }
+        }
     }
 
-    /// Remembers every scope's integral at a period's start.
+    /// Holds one change as records of up to [`RECORD_QUEUES`] queues each.
+    fn record(
+        &mut self,
+        at: Ts,
+        agent: usize,
+        agent_d: (i64, i64),
+        queue_d: (i64, i64),
+        queues: &[QueueIdx],
+    ) {
+        let mut chunks = queues.chunks(RECORD_QUEUES);
+        let mut agent_d = small(agent_d);
+        loop {
+            let chunk = chunks.next().unwrap_or_default();
+            let mut r = Record {
+                at,
+                agent: agent as u32,
+                agent_d,
+                queue_d: small(queue_d),
+                len: chunk.len() as u8,
+                queues: [QueueIdx(0); RECORD_QUEUES],
+            };
+            r.queues[..chunk.len()].copy_from_slice(chunk);
+            if r.agent_d != (0, 0) || r.queue_d != (0, 0) {
+                self.push(r);
+            }
+            // The agent and the total change once.
+            agent_d = (0, 0);
+            if chunks.len() == 0 {
+                break;
+            }
+        }
+    }
+
+    /// Counts a record's changes in (`sign` 1) or out (-1) of the sums.
+    fn hold(&mut self, r: &Record, sign: i64) {
+        self.total.hold(r.at, r.agent_d, sign);
+        if let Some(i) = self.agents.get_mut(r.agent as usize) {
+            i.hold(r.at, r.agent_d, sign);
+        }
+        for q in r.queues() {
+            if let Some(i) = self.queues.get_mut(q.0 as usize) {
+                i.hold(r.at, r.queue_d, sign);
+            }
+        }
+    }
+
+    fn push(&mut self, r: Record) {
+        self.hold(&r, 1);
+        // The same agent changing twice at one time (a contact ends and
+        // wrap-up starts) is one record: often none at all.
+        if let Some(last) = self.in_order.back_mut()
+            && last.at == r.at
+            && last.agent == r.agent
+            && last.queues() == r.queues()
+        {
+            last.agent_d = (last.agent_d.0 + r.agent_d.0, last.agent_d.1 + r.agent_d.1);
+            last.queue_d = (last.queue_d.0 + r.queue_d.0, last.queue_d.1 + r.queue_d.1);
+            if last.agent_d == (0, 0) && last.queue_d == (0, 0) {
+                self.in_order.pop_back();
+            }
+            return;
+        }
+        match self.in_order.back() {
+            Some(last) if last.at > r.at => self.late.push(Reverse(Late(r))),
+            _ => self.in_order.push_back(r),
+        }
+        if self.in_order.len() + self.late.len() > MAX_CHANGES {
+            self.overflowed += 1;
+            self.pop_oldest();
+        }
+    }
+
+    /// Heap bytes of the held records (for the rewind history's bound).
+    pub(super) fn records_bytes(&self) -> usize {
+        (self.in_order.capacity() + self.late.capacity()) * std::mem::size_of::<Record>()
+    }
+
+    fn oldest(&self) -> Option<Ts> {
+        let a = self.in_order.front().map(|r| r.at);
+        let b = self.late.peek().map(|Reverse(Late(r))| r.at);
+        match (a, b) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    fn pop_oldest(&mut self) {
+        let from_late = match (self.in_order.front(), self.late.peek()) {
+            (Some(a), Some(Reverse(Late(b)))) => b.at < a.at,
+            (None, Some(_)) => true,
+            _ => false,
+        };
+        let r = if from_late {
+            self.late.pop().map(|Reverse(Late(r))| r)
+        } else {
+            self.in_order.pop_front()
+        };
+        if let Some(r) = r {
+            self.hold(&r, -1);
+        }
+    }
+
+    /// Lets go of the records at or before the window's new old end.
+    pub fn expire(&mut self, cutoff: Ts) {
+        self.cutoff = self.cutoff.max(cutoff);
+        while self.oldest().is_some_and(|t| t <= self.cutoff) {
+            self.pop_oldest();
+        }
+    }
+
+    fn held(&self) -> impl Iterator<Item = &Record> {
+        self.in_order
+            .iter()
+            .chain(self.late.iter().map(|Reverse(Late(r))| r))
+    }
+
+    /// Remembers every scope's integral at a period's start (the day's or
+    /// the interval's). Once a period: it walks the held records (the start
+    /// is never before the window's old end when the period rolls, so they
+    /// are all it needs).
     pub fn roll(&mut self, base: Base, start: Ts) {
-        let all = std::iter::once(&mut self.total)
-            .chain(self.queues.iter_mut())
-            .chain(self.agents.iter_mut());
-        for i in all {
-            i.bases[base as usize] = i.value(start);
+        let mut total = (0, 0);
+        let mut queues = vec![(0, 0); self.queues.len()];
+        let mut agents = vec![(0, 0); self.agents.len()];
+        let add = |acc: &mut (i64, i64), d: (i8, i8), dt: i64| {
+            acc.0 = acc.0.wrapping_add(i64::from(d.0).wrapping_mul(dt));
+            acc.1 = acc.1.wrapping_add(i64::from(d.1).wrapping_mul(dt));
+        };
+        for r in self.held().filter(|r| r.at > start) {
+            let dt = r.at.since(start);
+            add(&mut total, r.agent_d, dt);
+            if let Some(acc) = agents.get_mut(r.agent as usize) {
+                add(acc, r.agent_d, dt);
+            }
+            for q in r.queues() {
+                if let Some(acc) = queues.get_mut(q.0 as usize) {
+                    add(acc, r.queue_d, dt);
+                }
+            }
+        }
+        let all = std::iter::once((&mut self.total, total))
+            .chain(self.queues.iter_mut().zip(queues))
+            .chain(self.agents.iter_mut().zip(agents));
+        for (i, held) in all {
+            i.bases[base as usize] = match i.last {
+                Some(last) if start < last => i.behind(last, start, held),
+                _ => i.ahead(start),
+            };
         }
     }
 
@@ -281,19 +477,47 @@ impl Occupancy {
         }
     }
 
+    /// The sum of `d * (time - t)` over the held records after `t` that
+    /// touch `scope`: from the running sums at the window's old end, by a
+    /// walk through the records anywhere else (exact from the old end on).
+    fn held_after(&self, scope: OccScope, i: &Integral, t: Ts) -> (i64, i64) {
+        if t == self.cutoff {
+            return i.held_after(t);
+        }
+        let mut acc = (0i64, 0i64);
+        for r in self.held().filter(|r| r.at > t) {
+            let d = match scope {
+                OccScope::Total => r.agent_d,
+                OccScope::Agent(a) if r.agent as usize == a => r.agent_d,
+                OccScope::Queue(q) if r.queues().iter().any(|x| x.0 as usize == q) => r.queue_d,
+                _ => continue,
+            };
+            let dt = r.at.since(t);
+            acc.0 = acc.0.wrapping_add(i64::from(d.0).wrapping_mul(dt));
+            acc.1 = acc.1.wrapping_add(i64::from(d.1).wrapping_mul(dt));
+        }
+        acc
+    }
+
+    /// The integrals of `scope` up to `t`.
+    fn value(&self, scope: OccScope, i: &Integral, t: Ts) -> (i64, i64) {
+        match i.last {
+            Some(last) if t < last => i.behind(last, t, self.held_after(scope, i, t)),
+            _ => i.ahead(t),
+        }
+    }
+
     /// `100 * occupied / (occupied + available)` over `(from, now]`, or
     /// from a period's start when `base` names one; `None` when nobody was
     /// either.
     pub fn pct(&self, scope: OccScope, from: Ts, now: Ts, base: Option<Base>) -> Option<f64> {
         let i = self.integral(scope)?;
-        let (o, a) = match base {
-            Some(b) => {
-                let (o1, a1) = i.value(now);
-                let (o0, a0) = i.bases[b as usize];
-                (o1.saturating_sub(o0), a1.saturating_sub(a0))
-            }
-            None => i.between(from, now),
+        let (o1, a1) = self.value(scope, i, now);
+        let (o0, a0) = match base {
+            Some(b) => i.bases[b as usize],
+            None => self.value(scope, i, from),
         };
+        let (o, a) = (o1.saturating_sub(o0), a1.saturating_sub(a0));
         let (o, a) = (o.max(0) as f64, a.max(0) as f64);
         let den = o + a;
         (den > 0.0).then(|| 100.0 * o / den)
@@ -345,6 +569,173 @@ mod tests {
             o.pct(OccScope::Total, ms(45_000), ms(60_000), None),
             Some(0.0)
         );
+    }
+
+    /// Random changes of three agents over two queues, some late, the
+    /// window moving on: every scope's share, rolling and today, matches
+    /// the integral summed millisecond by millisecond.
+    #[test]
+    fn matches_a_brute_force_integral() {
+        let mut seed = 7u64;
+        let mut rand = |n: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % n
+        };
+        let classes = [OccClass::Occupied, OccClass::Available, OccClass::Neither];
+        let sets: [&[QueueIdx]; 4] = [
+            &[QueueIdx(0)],
+            &[QueueIdx(1)],
+            &[QueueIdx(0), QueueIdx(1)],
+            &[],
+        ];
+        let width = 500;
+        let mut o = Occupancy::default();
+        (0..2).for_each(|_| o.add_queue());
+        (0..3).for_each(|_| o.add_agent());
+        // Per agent: (class, queue set) from each time on.
+        let mut history: Vec<Vec<(Ts, OccClass, usize)>> = vec![Vec::new(); 3];
+        let mut state = [(OccClass::Neither, 3usize); 3];
+        let mut now = ms(1_000);
+        let day_start = ms(1_200);
+        let mut rolled = false;
+        let mut scope_last: [Option<Ts>; 6] = [None; 6];
+        for _ in 0..400 {
+            now = now.plus(rand(20) as i64);
+            o.expire(now.minus(width));
+            if !rolled && now >= day_start {
+                o.roll(Base::Today, day_start);
+                rolled = true;
+            }
+            let a = rand(3) as usize;
+            let next = (classes[rand(3) as usize], rand(4) as usize);
+            // Sometimes a little late; never before the agent's last change.
+            let last = history[a].last().map_or(ms(0), |h| h.0);
+            let mut at = now
+                .minus(rand(3) as i64 * 30)
+                .max(last)
+                .max(now.minus(width / 2));
+            if rolled {
+                // Today's base is taken once: nothing changes before it after.
+                at = at.max(day_start);
+            }
+            let before = state[a];
+            o.change(
+                &OccChange {
+                    agent: a,
+                    before: (before.0, sets[before.1]),
+                    after: (next.0, sets[next.1]),
+                },
+                at,
+                now.minus(width),
+            );
+            // The change's time: the latest of `at` and of every change of
+            // a scope it touches (scopes 0-1 queues, 2-4 agents, 5 total).
+            let (b, n) = (before.0.rates(), next.0.rates());
+            let net = (n.0 - b.0, n.1 - b.1);
+            let mut moved: Vec<(usize, bool)> = vec![(5, net != (0, 0)), (2 + a, net != (0, 0))];
+            for q in 0..2 {
+                let (was, is) = (
+                    sets[before.1].contains(&QueueIdx(q)),
+                    sets[next.1].contains(&QueueIdx(q)),
+                );
+                let d = if before.1 == next.1 {
+                    net
+                } else {
+                    let out = if was { b } else { (0, 0) };
+                    let inn = if is { n } else { (0, 0) };
+                    (inn.0 - out.0, inn.1 - out.1)
+                };
+                let shifted = if before.1 == next.1 {
+                    is && d != (0, 0)
+                } else {
+                    (was && b != (0, 0)) || (is && n != (0, 0))
+                };
+                if was || is {
+                    moved.push((q as usize, shifted));
+                }
+            }
+            let t = moved
+                .iter()
+                .filter_map(|&(i, _)| scope_last[i])
+                .fold(at, Ts::max);
+            for (i, shifted) in moved {
+                if shifted || scope_last[i].is_none() {
+                    scope_last[i] = Some(t);
+                }
+            }
+            state[a] = next;
+            history[a].push((t, next.0, next.1));
+        }
+        // The model of `change`: every scope of one change moves at the
+        // latest time any of them had seen, so replay it the same way.
+        let brute = |scope: OccScope, from: Ts, to: Ts| -> Option<f64> {
+            let (mut occ, mut avail) = (0i64, 0i64);
+            for t in from.0 + 1..=to.0 {
+                for (a, h) in history.iter().enumerate() {
+                    let Some(&(_, class, set)) = h.iter().rev().find(|e| e.0.0 < t) else {
+                        continue;
+                    };
+                    let counts = match scope {
+                        OccScope::Total => true,
+                        OccScope::Agent(x) => x == a,
+                        OccScope::Queue(q) => sets[set].contains(&QueueIdx(q as u32)),
+                    };
+                    if counts {
+                        occ += class.rates().0;
+                        avail += class.rates().1;
+                    }
+                }
+            }
+            let den = (occ + avail) as f64;
+            (den > 0.0).then(|| 100.0 * occ as f64 / den)
+        };
+        let scopes = [
+            OccScope::Total,
+            OccScope::Queue(0),
+            OccScope::Queue(1),
+            OccScope::Agent(0),
+            OccScope::Agent(2),
+        ];
+        for scope in scopes {
+            let cutoff = now.minus(width);
+            assert_eq!(o.pct(scope, cutoff, now, None), brute(scope, cutoff, now));
+            assert_eq!(
+                o.pct(scope, day_start, now, Some(Base::Today)),
+                brute(scope, day_start, now)
+            );
+            let mid = now.minus(width / 3);
+            assert_eq!(o.pct(scope, mid, now, None), brute(scope, mid, now));
+        }
+    }
+
+    #[test]
+    fn an_agent_in_many_queues_counts_in_each() {
+        let mut o = Occupancy::default();
+        (0..5).for_each(|_| o.add_queue());
+        o.add_agent();
+        let q: Vec<QueueIdx> = (0..5).map(QueueIdx).collect();
+        let change = |o: &mut Occupancy, b, a, t| {
+            o.change(
+                &OccChange {
+                    agent: 0,
+                    before: (b, &q),
+                    after: (a, &q),
+                },
+                ms(t),
+                ms(0),
+            )
+        };
+        change(&mut o, OccClass::Neither, OccClass::Available, 10_000);
+        change(&mut o, OccClass::Available, OccClass::Occupied, 20_000);
+        change(&mut o, OccClass::Occupied, OccClass::Available, 50_000);
+        o.expire(ms(15_000));
+        // (15 s, 60 s]: 30 s occupied, 15 s available, in every queue.
+        for scope in [OccScope::Queue(0), OccScope::Queue(4), OccScope::Total] {
+            let p = o.pct(scope, ms(15_000), ms(60_000), None).unwrap();
+            assert!((p - 100.0 * 30.0 / 45.0).abs() < 1e-9, "{scope:?}: {p}");
+        }
     }
 
     #[test]

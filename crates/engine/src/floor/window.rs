@@ -237,6 +237,7 @@ impl Window {
         while self.oldest().is_some_and(|ts| ts <= cutoff) {
             self.pop_oldest();
         }
+        self.occupancy.expire(cutoff);
         if self.unsettled && now.since(self.settled_at) >= 1_000 {
             self.settle();
         }

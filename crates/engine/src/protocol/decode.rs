@@ -112,6 +112,11 @@ impl Reject {
 /// holds a value the one pass cannot read (a number out of range) is read
 /// again item by item, so that only that item is refused.
 pub fn decode_frame<'a>(frame: &'a str, mut out: impl FnMut(Decoded<'a>)) {
+    // The common frame, one flat object, is read directly; serde reads the
+    // rest (and decides whenever the direct read is unsure).
+    if let Some(slots) = super::fast::flat_slots(frame) {
+        return out(decode_slots(slots, frame));
+    }
     let mut de = serde_json::Deserializer::from_str(frame);
     let mut items: SmallVec<[Decoded<'a>; 1]> = SmallVec::new();
     let seed = FrameSeed {

@@ -7,6 +7,7 @@
 mod decode;
 mod encode;
 mod event;
+mod fast;
 mod salvage;
 mod slots;
 

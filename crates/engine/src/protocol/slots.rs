@@ -104,7 +104,7 @@ pub struct Slots<'a> {
     pub duplicate: bool,
 }
 
-enum Key {
+pub(super) enum Key {
     Type,
     Ts,
     Seq,
@@ -126,16 +126,9 @@ enum Key {
     Other,
 }
 
-struct KeyVisitor;
-
-impl Visitor<'_> for KeyVisitor {
-    type Value = Key;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a field name")
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Key, E> {
-        Ok(match v {
+impl Key {
+    pub(super) fn of(v: &str) -> Key {
+        match v {
             "type" => Key::Type,
             "ts" => Key::Ts,
             "seq" => Key::Seq,
@@ -155,7 +148,20 @@ impl Visitor<'_> for KeyVisitor {
             "queues" => Key::Queues,
             "agents" => Key::Agents,
             _ => Key::Other,
-        })
+        }
+    }
+}
+
+struct KeyVisitor;
+
+impl Visitor<'_> for KeyVisitor {
+    type Value = Key;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a field name")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Key, E> {
+        Ok(Key::of(v))
     }
 }
 
@@ -165,7 +171,7 @@ impl<'de> Deserialize<'de> for Key {
     }
 }
 
-fn put<T>(slot: &mut Option<T>, value: Option<T>, duplicate: &mut bool) {
+pub(super) fn put<T>(slot: &mut Option<T>, value: Option<T>, duplicate: &mut bool) {
     if let Some(v) = value {
         *duplicate |= slot.is_some();
         *slot = Some(v);
