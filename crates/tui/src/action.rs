@@ -29,7 +29,7 @@ pub enum Action {
     Pause,
     Enter,
     Window,
-    /// Space: fold or unfold the selected site or queue group.
+    /// `f`: fold or unfold the selected site or queue group.
     Fold,
     /// `m`: type a note and set an incident mark.
     Mark,

@@ -154,16 +154,13 @@ pub const BINDINGS: &[Binding] = &[
         ],
     ),
     row(
-        "s",
+        "s, S",
         When::Normal,
-        "sort the focused table by its next column",
-        &[(Char('s'), Act(Action::Sort))],
-    ),
-    row(
-        "S",
-        When::Normal,
-        "reverse the sort",
-        &[(Char('S'), Act(Action::Reverse))],
+        "sort by the next column / reverse the sort",
+        &[
+            (Char('s'), Act(Action::Sort)),
+            (Char('S'), Act(Action::Reverse)),
+        ],
     ),
     row(
         "/",
@@ -172,25 +169,23 @@ pub const BINDINGS: &[Binding] = &[
         &[(Char('/'), Act(Action::StartFilter))],
     ),
     row(
-        "\\",
+        "\\, n/N",
         When::Normal,
-        "search (filter terms): jump to matches, hide nothing",
-        &[(Char('\\'), Act(Action::StartSearch))],
-    ),
-    row(
-        "n/N",
-        When::Normal,
-        "the next / previous row the search matches",
+        "search, hiding nothing / next, previous match",
         &[
+            (Char('\\'), Act(Action::StartSearch)),
             (Char('n'), Act(Action::SearchNext)),
             (Char('N'), Act(Action::SearchPrev)),
         ],
     ),
     row(
-        "Esc",
+        "Enter, Esc",
         When::Normal,
-        "close help, leave details or clear the filter",
-        &[(Code(KeyCode::Esc), Act(Action::Back))],
+        "open details / close help, details or the filter",
+        &[
+            (Code(KeyCode::Enter), Act(Action::Enter)),
+            (Code(KeyCode::Esc), Act(Action::Back)),
+        ],
     ),
     row(
         "p",
@@ -199,34 +194,25 @@ pub const BINDINGS: &[Binding] = &[
         &[(Char('p'), Act(Action::Pause))],
     ),
     row(
-        "Enter",
-        When::Normal,
-        "details of the selected queue or agent",
-        &[(Code(KeyCode::Enter), Act(Action::Enter))],
-    ),
-    row(
         "w",
         When::Normal,
         "the window: rolling / today",
         &[(Char('w'), Act(Action::Window))],
     ),
     row(
-        "Space",
+        "f",
         When::Normal,
         "fold / unfold the selected site or queue group",
-        &[(Char(' '), Act(Action::Fold))],
+        &[(Char('f'), Act(Action::Fold))],
     ),
     row(
-        "m",
+        "m, M",
         When::Normal,
-        "set an incident mark; type a note (or none), Enter",
-        &[(Char('m'), Act(Action::Mark))],
-    ),
-    row(
-        "M",
-        When::Normal,
-        "figures as their change since the latest mark, or not",
-        &[(Char('M'), Act(Action::SinceMark))],
+        "set an incident mark (type a note) / figures since it",
+        &[
+            (Char('m'), Act(Action::Mark)),
+            (Char('M'), Act(Action::SinceMark)),
+        ],
     ),
     row(
         "e",

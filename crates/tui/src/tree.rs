@@ -2,7 +2,7 @@
 //! (docs/sites.md) each site's row heads its queues; queue groups
 //! (`group = "..."`, docs/ui.md) head theirs, where the group's first queue
 //! sorts. Summary rows (a site's, a group's) add up what is under them;
-//! Space folds one. With neither sites nor groups the table is flat.
+//! `f` folds one. With neither sites nor groups the table is flat.
 
 use std::collections::{BTreeSet, HashSet};
 

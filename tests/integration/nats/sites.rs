@@ -14,8 +14,11 @@ pub(super) fn unsited(v: &Value) -> Value {
     if let Some(o) = v.as_object_mut() {
         o.remove("sites");
     }
-    for list in ["queues", "agents"] {
-        if let Some(items) = v[list].as_array_mut() {
+    // The interval block's queues carry their site too.
+    let lists = [("queues", false), ("agents", false), ("queues", true)];
+    for (list, interval) in lists {
+        let holder = if interval { &mut v["interval"] } else { &mut v };
+        if let Some(items) = holder[list].as_array_mut() {
             for item in items {
                 if let Some(o) = item.as_object_mut() {
                     o.remove("site");
