@@ -177,7 +177,15 @@ fn layout<C: Copy + PartialEq>(
         .copied()
         .collect();
     let order = if order.is_empty() { all } else { &order };
-    fit_columns(order, sized, width)
+    // Each column measured once: fitting asks for the specs many times.
+    let specs: Vec<(C, ColumnSpec)> = order.iter().map(|c| (*c, sized(*c))).collect();
+    let lookup = |c: C| {
+        specs
+            .iter()
+            .find(|(x, _)| *x == c)
+            .map_or_else(|| spec(c), |(_, s)| *s)
+    };
+    fit_columns(order, lookup, width)
 }
 
 /// The column whose header or cells cover screen column `x` of a table
