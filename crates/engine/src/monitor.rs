@@ -448,22 +448,13 @@ impl Monitor {
     /// replay, whose time is the events' own): stale once nothing has
     /// arrived for longer than `stale_after`.
     pub fn health(&self, local_now: Option<Ts>, stale_after: Millis) -> FeedHealth {
-        match &self.link {
-            LinkState::Connecting => FeedHealth::Connecting,
-            LinkState::LoadingHistory { .. } => FeedHealth::LoadingHistory,
-            LinkState::Reconnecting { .. } => FeedHealth::Reconnecting,
-            LinkState::AuthFailed { .. } => FeedHealth::AuthFailed,
-            LinkState::Ended => FeedHealth::Ended,
-            LinkState::Connected if self.floor.resyncing() => FeedHealth::Resyncing,
-            LinkState::Connected => {
-                let last = self.last_event_local.or(self.last_frame_local);
-                match (local_now, last) {
-                    (Some(now), Some(last)) if now.since(last) > stale_after => FeedHealth::Stale,
-                    (Some(_), None) => FeedHealth::Stale,
-                    _ => FeedHealth::Connected,
-                }
-            }
-        }
+        health_of(
+            &self.link,
+            self.floor.resyncing(),
+            self.last_event_local.or(self.last_frame_local),
+            local_now,
+            stale_after,
+        )
     }
 
     pub fn set_link(&mut self, state: LinkState) {
@@ -492,6 +483,31 @@ impl Monitor {
             self.generation += 1;
         }
         self.look_alerts(Some(local));
+    }
+}
+
+/// A feed's health from its link, whether it is resyncing, and when
+/// anything last arrived (our wall clock): one rule for a monitor's feed
+/// and for each site's.
+pub(crate) fn health_of(
+    link: &LinkState,
+    resyncing: bool,
+    last_arrival: Option<Ts>,
+    local_now: Option<Ts>,
+    stale_after: Millis,
+) -> FeedHealth {
+    match link {
+        LinkState::Connecting => FeedHealth::Connecting,
+        LinkState::LoadingHistory { .. } => FeedHealth::LoadingHistory,
+        LinkState::Reconnecting { .. } => FeedHealth::Reconnecting,
+        LinkState::AuthFailed { .. } => FeedHealth::AuthFailed,
+        LinkState::Ended => FeedHealth::Ended,
+        LinkState::Connected if resyncing => FeedHealth::Resyncing,
+        LinkState::Connected => match (local_now, last_arrival) {
+            (Some(now), Some(last)) if now.since(last) > stale_after => FeedHealth::Stale,
+            (Some(_), None) => FeedHealth::Stale,
+            _ => FeedHealth::Connected,
+        },
     }
 }
 

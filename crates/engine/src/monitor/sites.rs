@@ -80,22 +80,13 @@ impl Site {
 
     /// How this site's feed is doing, as [`Monitor::health`] for one feed.
     pub fn health(&self, local_now: Option<Ts>, stale_after: Millis) -> FeedHealth {
-        match &self.link {
-            LinkState::Connecting => FeedHealth::Connecting,
-            LinkState::LoadingHistory { .. } => FeedHealth::LoadingHistory,
-            LinkState::Reconnecting { .. } => FeedHealth::Reconnecting,
-            LinkState::AuthFailed { .. } => FeedHealth::AuthFailed,
-            LinkState::Ended => FeedHealth::Ended,
-            LinkState::Connected if self.resyncing() => FeedHealth::Resyncing,
-            LinkState::Connected => {
-                let last = self.last_event_local.or(self.last_frame_local);
-                match (local_now, last) {
-                    (Some(now), Some(last)) if now.since(last) > stale_after => FeedHealth::Stale,
-                    (Some(_), None) => FeedHealth::Stale,
-                    _ => FeedHealth::Connected,
-                }
-            }
-        }
+        super::health_of(
+            &self.link,
+            self.resyncing(),
+            self.last_event_local.or(self.last_frame_local),
+            local_now,
+            stale_after,
+        )
     }
 }
 
