@@ -148,7 +148,7 @@ impl Baseline {
 pub struct Marks {
     list: std::collections::VecDeque<Mark>,
     /// Marks ever made (the screen logs those it has not seen).
-    pub made: u64,
+    made: u64,
     /// At the latest mark, by window: rolling, today, interval.
     baselines: Option<[Baseline; 3]>,
 }
@@ -162,6 +162,11 @@ fn slot(kind: WindowKind) -> usize {
 }
 
 impl Marks {
+    /// Marks ever made (the screen logs those it has not seen).
+    pub fn made(&self) -> u64 {
+        self.made
+    }
+
     /// Sets a mark and takes the figures as they stand on `floor`.
     pub fn add(&mut self, mark: Mark, floor: &Floor) {
         if self.list.len() == MAX_MARKS {

@@ -13,6 +13,7 @@ use crate::history::{Bounds, History};
 use crate::protocol::{Decoded, Event, RejectKind};
 use crate::time::{Millis, Ts};
 
+mod pace;
 mod sites;
 
 pub use sites::{Site, SiteCounts};
@@ -129,14 +130,14 @@ pub struct Monitor {
     /// Our wall clock when the link went down (for `disconnected_s`).
     down_since: Option<Ts>,
     /// The feeds of a view of several sites (docs/sites.md); empty for one feed.
-    pub sites: Vec<Site>,
+    sites: Vec<Site>,
     /// Incident marks, set on screen or read back from a recording.
-    pub marks: crate::mark::Marks,
+    marks: crate::mark::Marks,
     /// The floor's past, for rewinding the view (off unless asked for).
     history: Option<History>,
     /// A replay played at a speed: its clock, which the view can pause,
-    /// speed up and step (set by the replay task).
-    pub pace: Option<crate::pace::Pace>,
+    /// speed up and step (see `monitor/pace.rs`).
+    pace: Option<crate::pace::Pace>,
 }
 
 impl Monitor {
@@ -226,10 +227,14 @@ impl Monitor {
         self.generation
     }
 
-    /// Something shown changed outside the floor's events (a paced
-    /// replay's clock or speed): the screen draws again.
-    pub fn note_change(&mut self) {
-        self.generation += 1;
+    /// The feeds of a view of several sites, by name; empty for one feed.
+    pub fn sites(&self) -> &[Site] {
+        &self.sites
+    }
+
+    /// The incident marks made or read back so far.
+    pub fn marks(&self) -> &crate::mark::Marks {
+        &self.marks
     }
 
     /// How long after a reconnect the live state may wait for a snapshot.

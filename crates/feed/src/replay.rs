@@ -6,8 +6,8 @@
 //! time reaches their `ts`, then applied. Between events the floor's clock
 //! moves with virtual time, so timers tick; at the end of the file it stays
 //! at the last event's time and the link says ended. The view can pause
-//! it, change its speed and step it through the monitor's `pace`
-//! (queuetop_engine::pace), which this task alone applies, on its clock.
+//! it, change its speed and step it through the monitor's pace
+//! (`Monitor::replay_due`), which this task alone applies, on its clock.
 
 use std::io::BufRead;
 use std::sync::{Arc, Mutex};
@@ -17,7 +17,7 @@ use tokio::time::Instant;
 
 use queuetop_engine::health::LinkState;
 use queuetop_engine::monitor::{Monitor, lock};
-use queuetop_engine::pace::{Due, Pace};
+use queuetop_engine::pace::Due;
 use queuetop_engine::protocol::{Decoded, RejectKind};
 use queuetop_engine::replay::{Line, LineReader, Progress, apply_lines};
 use queuetop_engine::time::Ts;
@@ -110,7 +110,7 @@ async fn play_paced<R: BufRead>(
     // in the monitor; our clock is milliseconds since the start.
     let start = Instant::now();
     let local = || start.elapsed().as_millis() as i64;
-    lock(monitor).pace = Some(Pace::new(speed));
+    lock(monitor).pace_replay(speed);
     while let Some(line) = next(lines)? {
         let text = match line {
             Line::Frame(t) => t,
@@ -144,25 +144,10 @@ async fn play_paced<R: BufRead>(
         for d in items {
             if let Decoded::Event(ev) = &d {
                 loop {
-                    let wait = {
-                        let mut m = lock(monitor);
-                        let now = local();
-                        let Some(pace) = m.pace.as_mut() else { break };
-                        if pace.settle(now) {
-                            m.note_change();
-                        }
-                        let Some(pace) = m.pace.as_mut() else { break };
-                        let due = pace.due(now, ev.ts);
-                        let at = pace.replay_time(now);
-                        if let Some(v) = at {
-                            // Timers tick with the replay's clock.
-                            m.floor.advance(v.min(ev.ts));
-                        }
-                        match due {
-                            Due::Now => break,
-                            Due::In(ms) => Duration::from_millis(ms as u64).min(TICK),
-                            Due::Paused => TICK,
-                        }
+                    let wait = match lock(monitor).replay_due(local(), ev.ts) {
+                        None | Some(Due::Now) => break,
+                        Some(Due::In(ms)) => Duration::from_millis(ms as u64).min(TICK),
+                        Some(Due::Paused) => TICK,
                     };
                     tokio::time::sleep(wait).await;
                 }
@@ -238,7 +223,7 @@ mod tests {
     async fn the_view_pauses_steps_and_speeds_the_replay() {
         let m = monitor();
         let task = tokio::spawn(play(m.clone(), FEED.as_bytes(), Some(10.0), 1 << 20));
-        let ask = |a| lock(&m).pace.as_mut().expect("paced").ask(a);
+        let ask = |a| assert!(lock(&m).ask_replay(a), "paced");
         tokio::time::sleep(Duration::from_millis(100)).await;
         assert_eq!(lock(&m).floor.counts().events, 1);
         ask(Ask::PlayPause);
@@ -251,7 +236,7 @@ mod tests {
             let g = lock(&m);
             assert_eq!(g.floor.counts().events, 1, "paused: nothing more applies");
             assert_eq!(g.floor.now(), stood, "the clock stood still");
-            assert!(g.pace.as_ref().is_some_and(|p| p.paused()));
+            assert!(g.pace().is_some_and(|p| p.paused()));
         }
         // One event on: exactly the next, the clock at its time.
         ask(Ask::NextEvent);
@@ -274,7 +259,7 @@ mod tests {
         assert_eq!(lock(&m).floor.counts().events, 2);
         tokio::time::sleep(Duration::from_millis(700)).await;
         assert_eq!(lock(&m).floor.counts().events, 3);
-        assert_eq!(lock(&m).pace.as_ref().map(|p| p.speed()), Some(20.0));
+        assert_eq!(lock(&m).pace().map(|p| p.speed()), Some(20.0));
         task.await.unwrap().unwrap();
     }
 
@@ -284,11 +269,7 @@ mod tests {
         let task = tokio::spawn(play(m.clone(), FEED.as_bytes(), Some(1.0), 1 << 20));
         tokio::time::sleep(Duration::from_millis(100)).await;
         assert_eq!(lock(&m).floor.counts().events, 1);
-        lock(&m)
-            .pace
-            .as_mut()
-            .expect("paced")
-            .ask(Ask::Skip(60_000));
+        assert!(lock(&m).ask_replay(Ask::Skip(60_000)), "paced");
         // At speed 1 the other two are 10 s and 30 s away: a tick, not 30 s.
         tokio::time::sleep(Duration::from_millis(300)).await;
         assert_eq!(lock(&m).floor.counts().events, 3);

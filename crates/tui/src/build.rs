@@ -309,7 +309,7 @@ pub fn build(
     let tree = m.has_sites() || queues.iter().any(super::tree::is_summary);
     header.alerting = alerting;
     // `M`: the figures as their change since the latest mark, if any.
-    let since_mark = st.since_mark.then(|| m.marks.baseline(kind)).flatten();
+    let since_mark = st.since_mark.then(|| m.marks().baseline(kind)).flatten();
     let queue_rows = queues
         .iter()
         .enumerate()
@@ -371,7 +371,7 @@ pub fn build(
         header,
         queues: TableScene {
             rows: queue_rows,
-            aside: Some(match (since_mark, m.marks.latest()) {
+            aside: Some(match (since_mark, m.marks().latest()) {
                 // The table shows changes: say so where the figures are.
                 (Some(_), Some(mark)) => crate::since_mark::title(mark, floor),
                 _ => crate::interval::strip(floor),
@@ -480,7 +480,7 @@ fn header(m: &Monitor, st: &UiState, ctx: &Context<'_>) -> HeaderScene {
         ),
         LinkState::Ended => ("ended".to_string(), Level::Ok),
         // A paced replay's own speed and pause, as the keys set them.
-        LinkState::Connected if replay => match &m.pace {
+        LinkState::Connected if replay => match m.pace() {
             Some(p) if p.paused() => (format!("paused {}", p.speed_text()), Level::Ok),
             Some(p) => (format!("playing {}", p.speed_text()), Level::Ok),
             None => {

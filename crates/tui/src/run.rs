@@ -303,17 +303,17 @@ impl View {
     /// to rewind forward to).
     fn pass_to_replay(&mut self, m: &mut Monitor) {
         let r = &mut self.state.rewind;
-        let Some(pace) = m.pace.as_mut() else {
+        if m.pace().is_none() {
             r.replay.clear();
             return;
-        };
+        }
         for a in r.replay.drain(..) {
-            pace.ask(a);
+            m.ask_replay(a);
         }
         if let (None, Some(SeekTo::By(d))) = (r.at, r.pending)
             && d > 0
         {
-            pace.ask(Ask::Skip(d));
+            m.ask_replay(Ask::Skip(d));
             r.pending = None;
         }
     }

@@ -36,7 +36,7 @@ fn link_word(s: &Site, local: Ts, stale_after: Millis, replay: bool) -> (String,
 /// terminal cuts the list from the end: a dead site is never the one cut).
 pub fn links(m: &Monitor, local: Ts, stale_after: Millis, replay: bool) -> Vec<SiteLink> {
     let mut v: Vec<SiteLink> = m
-        .sites
+        .sites()
         .iter()
         .map(|s| {
             let (word, level) = link_word(s, local, stale_after, replay);

@@ -31,12 +31,12 @@ pub fn arrange<'m>(
     if !m.has_sites() && !grouped {
         return queues;
     }
-    let mut out = Vec::with_capacity(queues.len() + m.sites.len());
+    let mut out = Vec::with_capacity(queues.len() + m.sites().len());
     if !m.has_sites() {
         in_groups(floor, &queues, kind, folded, &mut out);
         return out;
     }
-    for s in &m.sites {
+    for s in m.sites() {
         let mine: Vec<QueueView<'m>> = queues
             .iter()
             .filter(|q| q.id.starts_with(s.prefix()))
@@ -51,7 +51,7 @@ pub fn arrange<'m>(
         }
     }
     // Every floor id of a view of sites carries one; none is ever lost.
-    let known = |id: &str| m.sites.iter().any(|s| id.starts_with(s.prefix()));
+    let known = |id: &str| m.sites().iter().any(|s| id.starts_with(s.prefix()));
     out.extend(queues.into_iter().filter(|q| !known(q.id)));
     out
 }
@@ -118,7 +118,7 @@ pub fn name_cell(
         let name = clean(v.label());
         *cell = Cell::plain(format!("{}{}{name}", "  ".repeat(sites), mark(v.id)));
     } else if is_summary(v) {
-        let site = m.sites.iter().find(|s| Some(s.name.as_str()) == v.name);
+        let site = m.sites().iter().find(|s| Some(s.name.as_str()) == v.name);
         let (text, level) = match site.map(|s| &s.link) {
             Some(LinkState::Reconnecting { .. }) => (format!("{} (down)", v.label()), Level::Crit),
             Some(LinkState::AuthFailed { .. }) => {

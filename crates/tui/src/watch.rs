@@ -70,11 +70,11 @@ impl Watch {
         // look sees of the link.
         let into_critical = self.observe_alerts(m, kind);
         // Marks, like alerts, were set at or before this look.
-        for mark in m.marks.since(self.marks_seen) {
+        for mark in m.marks().since(self.marks_seen) {
             self.log
                 .push(LogEntry::new(mark.at, Severity::Info, mark.describe()));
         }
-        self.marks_seen = m.marks.made;
+        self.marks_seen = m.marks().made();
         self.observe_link(m, now);
         let counts = floor.counts();
         if counts.gaps > self.gaps {

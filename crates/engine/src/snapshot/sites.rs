@@ -51,7 +51,7 @@ pub(super) fn sites(
     local_now: Option<Ts>,
     stale_after: Millis,
 ) -> Vec<SiteJson> {
-    m.sites
+    m.sites()
         .iter()
         .map(|s| {
             let agents = m.floor.agent_counts_in(s.prefix());

@@ -195,8 +195,8 @@ fn a_sites_snapshot_replaces_that_site_only() {
     let mut m = busy_day();
     // Lisbon reconnects: Lisbon resyncs, Paris does not.
     m.site_connected(1, Ts(T0 + 10_000));
-    assert!(m.sites[1].resyncing());
-    assert!(!m.sites[0].resyncing());
+    assert!(m.sites()[1].resyncing());
+    assert!(!m.sites()[0].resyncing());
     // Lisbon's snapshot: nobody waits at Lisbon any more, its a1 is away.
     let snap = format!(
         r#"{{"type":"snapshot","ts":{},"queues":[{{"queue":"billing","waiting":[]}}],"agents":[{{"agent_id":"a1","state":"away","since":{}}}]}}"#,
@@ -204,7 +204,7 @@ fn a_sites_snapshot_replaces_that_site_only() {
         T0 + 10_500
     );
     frame(&mut m, 1, 11, &snap);
-    assert!(!m.sites[1].resyncing());
+    assert!(!m.sites()[1].resyncing());
     let v = json(&m, 11);
     let waiting: Vec<(&str, u64)> = v["queues"]
         .as_array()

@@ -592,7 +592,7 @@ fn a_recorded_mark_replays_into_the_log_and_changes_nothing_else() {
     let plain = case("normal", SourceKind::Replay);
     // The mark line is neither an event, nor unknown, nor refused.
     assert_eq!(figures_json(&marked.monitor), figures_json(&plain.monitor));
-    let mark = marked.monitor.marks.latest().expect("the mark").clone();
+    let mark = marked.monitor.marks().latest().expect("the mark").clone();
     assert_eq!(mark.at, Ts::parse_rfc3339("2026-11-23T09:03:45Z").unwrap());
     assert_eq!(mark.note, "billing abandons after the IVR change");
     let s = screen(&marked.render(80, 24));
@@ -651,7 +651,7 @@ fn typing_a_mark_note_sets_a_stripped_bounded_mark() {
     }
     c.keys(&[Action::FilterDone]);
     c.view.take_mark(&mut c.monitor).expect("a mark");
-    let note = &c.monitor.marks.latest().expect("kept").note;
+    let note = &c.monitor.marks().latest().expect("kept").note;
     assert_eq!(note.len(), queuetop_engine::mark::MAX_NOTE_CHARS);
 }
 

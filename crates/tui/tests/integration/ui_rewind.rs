@@ -10,7 +10,7 @@ use queuetop_engine::floor::{Floor, WindowKind};
 use queuetop_engine::health::LinkState;
 use queuetop_engine::history::Bounds;
 use queuetop_engine::monitor::{Monitor, SourceInfo, SourceKind};
-use queuetop_engine::pace::{Ask, Pace};
+use queuetop_engine::pace::{Ask, Due, Pace};
 use queuetop_engine::replay::apply_all;
 use queuetop_engine::time::Ts;
 use queuetop_tui::action::Action;
@@ -250,7 +250,7 @@ fn header(t: &Terminal<TestBackend>) -> String {
 #[test]
 fn a_paced_replays_header_says_its_state_speed_and_time() {
     let mut v = source(true, SourceKind::Replay);
-    v.monitor.pace = Some(Pace::new(10.0));
+    v.monitor.pace_replay(10.0);
     let playing = header(&v.render(80, 24));
     assert!(playing.contains("REPLAY  playing x10"), "{playing}");
     assert!(playing.contains("feed time 09:20:00"), "{playing}");
@@ -258,8 +258,11 @@ fn a_paced_replays_header_says_its_state_speed_and_time() {
     // The keys ask; the replay task applies the asks (here, by hand).
     v.keys(&[Action::PlayPause, Action::Faster, Action::Faster]);
     v.render(80, 24);
-    let pace = v.monitor.pace.as_mut().expect("paced");
-    assert!(pace.settle(0));
+    // The replay task's look before its next event (at the floor's time).
+    let next = v.monitor.floor.now();
+    assert_eq!(v.monitor.replay_due(0, next), Some(Due::Now));
+    assert_eq!(v.monitor.floor.now(), next, "the clock did not move");
+    let pace = v.monitor.pace().expect("paced");
     assert_eq!((pace.paused(), pace.speed()), (true, 50.0));
     let t = v.render(80, 24);
     let paused = header(&t);
@@ -279,14 +282,14 @@ fn a_paced_replays_header_says_its_state_speed_and_time() {
 #[test]
 fn right_from_a_replays_own_time_plays_ahead_and_keys_do_nothing_live() {
     let mut v = source(true, SourceKind::Replay);
-    v.monitor.pace = Some(Pace::new(10.0));
+    v.monitor.pace_replay(10.0);
     v.keys(&[Action::Seek(STEP), Action::NextEvent, Action::NextSecond]);
     v.render(80, 24);
     let mut asked = Pace::new(10.0);
     for a in [Ask::NextEvent, Ask::Skip(1_000), Ask::Skip(STEP)] {
         asked.ask(a);
     }
-    assert_eq!(v.monitor.pace.as_ref(), Some(&asked));
+    assert_eq!(v.monitor.pace(), Some(&asked));
     assert_eq!(v.view.state.rewind.at, None, "not a rewind");
     // Live: no pace, the replay keys are dropped.
     let mut v = live(true);
