@@ -257,6 +257,13 @@ pub struct RelayArgs {
     /// Frames kept while the broker is away; past that the oldest go (counted).
     #[arg(long, value_name = "N", default_value_t = 100_000)]
     pub buffer: usize,
+    /// Most events in one broker message (1: one event a message).
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    pub batch: usize,
+    /// How long a message that could hold more events waits for them
+    /// (e.g. 100ms; 0 sends at once).
+    #[arg(long, value_name = "DUR", default_value = "100ms")]
+    pub linger: String,
     #[command(flatten)]
     pub metrics: MetricsArgs,
     /// Take webhooks at http://ADDR instead of reading a feed: Twilio event

@@ -22,6 +22,7 @@ use queuetop_engine::time::{Ts, parse_duration};
 use queuetop_feed::backoff::Backoff;
 use queuetop_feed::clock::system_ms;
 use queuetop_feed::nats::NatsTarget;
+use queuetop_feed::nats::batch::Batching;
 use queuetop_feed::nats::outbox::Outbox;
 use queuetop_feed::nats::publisher::{self, Shared};
 use queuetop_feed::nats::stream::StreamPlan;
@@ -64,6 +65,7 @@ struct Plan {
     site: String,
     every: Duration,
     buffer: usize,
+    batching: Batching,
 }
 
 pub fn relay_command(args: RelayArgs) -> AppResult<()> {
@@ -199,6 +201,21 @@ fn plan(args: &RelayArgs, ca: Option<std::path::PathBuf>) -> AppResult<Plan> {
             "--stream: '{name}' is not a stream name (no spaces, dots or wildcards)"
         )));
     }
+    if args.batch == 0 {
+        return Err(AppError::Usage(
+            "--batch: a message holds at least one event".into(),
+        ));
+    }
+    let linger = parse_duration(&args.linger)
+        .ok()
+        .filter(|ms| *ms <= 60_000)
+        .map(|ms| Duration::from_millis(ms as u64))
+        .ok_or_else(|| {
+            AppError::Usage(format!(
+                "--linger: '{}' is not a duration of at most a minute (e.g. 100ms, 0)",
+                args.linger
+            ))
+        })?;
     if args.buffer == 0 {
         return Err(AppError::Usage(
             "--buffer: must hold at least one frame".into(),
@@ -217,6 +234,10 @@ fn plan(args: &RelayArgs, ca: Option<std::path::PathBuf>) -> AppResult<Plan> {
         site,
         every,
         buffer: args.buffer,
+        batching: Batching {
+            max_events: args.batch,
+            linger,
+        },
     })
 }
 
@@ -271,6 +292,7 @@ async fn run(
         plan.target.clone(),
         plan.stream.clone(),
         plan.site.clone(),
+        plan.batching,
         shared.clone(),
         session,
         backoff,

@@ -90,7 +90,7 @@ impl Relay {
     }
 
     fn push(&self, ev: &Event<'_>) {
-        let max = self.shared.max_payload();
+        let max = queuetop_feed::nats::batch::room(self.shared.max_payload());
         let mut outbox = self.shared.outbox();
         let frame = encode_numbered(ev, outbox.next_seq());
         if frame.len() > max {

@@ -471,6 +471,30 @@ fn bad_relay_and_reader_command_lines_are_usage_errors() {
                 "--replay",
                 day,
                 "--to",
+                "nats://127.0.0.1:9",
+                "--batch",
+                "0",
+            ],
+            "--batch",
+        ),
+        (
+            &[
+                "relay",
+                "--replay",
+                day,
+                "--to",
+                "nats://127.0.0.1:9",
+                "--linger",
+                "2h",
+            ],
+            "--linger",
+        ),
+        (
+            &[
+                "relay",
+                "--replay",
+                day,
+                "--to",
                 "nats://relay:s3cret@127.0.0.1:9",
             ],
             "QUEUETOP_NATS_PASSWORD",
@@ -670,4 +694,61 @@ fn periodic_snapshots_are_published_and_change_no_figure() {
     let replayed = expected["feed"]["events"].as_u64().unwrap();
     assert!(events >= replayed + 2 + 4, "{events} events for {replayed}");
     assert_eq!(r["feed"]["gaps"], 0);
+}
+
+/// The relay sends the events that are ready several to a broker message
+/// (`--batch`): the stream holds fewer messages, a reader catching up pays
+/// the per-message cost once for many, and the figures are the same.
+#[test]
+fn several_events_travel_in_one_message_and_read_back_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let broker = Broker::start(dir.path());
+    let day = fixture(DAY);
+    for (site, batch) in [("one", "1"), ("five", "5")] {
+        ok(relay(dir.path(), &broker.url(), site, &day, "max")
+            .args(["--batch", batch])
+            .output()
+            .unwrap());
+    }
+    // How many messages a reader found stored, from its log.
+    let read = |site: &str| -> (Value, u64) {
+        let log = dir.path().join(format!("{site}.log"));
+        let v = json(&ok(reader(
+            dir.path(),
+            &broker.url(),
+            &format!("queuetop.{site}.events"),
+            "2s",
+            "today",
+        )
+        .args(["--log", log.to_str().unwrap()])
+        .output()
+        .unwrap()));
+        let text = std::fs::read_to_string(&log).unwrap();
+        let stored = text
+            .split(" frames of history)")
+            .next()
+            .and_then(|head| head.rsplit('(').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no history count in {text}"));
+        (v, stored)
+    };
+    let (one, singles) = read("one");
+    let (five, batched) = read("five");
+    // One event a message: every event, the relay's two snapshots (at the
+    // first event and at the end) among them. Five a message: a fifth of
+    // that, rounded up per run of frames that were ready together.
+    let events = one["feed"]["events"].as_u64().unwrap();
+    assert_eq!(singles, events, "one a message");
+    assert!(
+        batched < singles && batched >= singles.div_ceil(5),
+        "{batched} messages for {singles} frames"
+    );
+    let expected = replay_snapshot(dir.path(), &day, "today");
+    assert_eq!(figures(&one), figures(&expected));
+    assert_eq!(figures(&five), figures(&expected));
+    for v in [&one, &five] {
+        assert_eq!(v["feed"]["duplicates"], 0);
+        assert_eq!(v["feed"]["gaps"], 0);
+        assert_eq!(v["feed"]["events"], one["feed"]["events"]);
+    }
 }

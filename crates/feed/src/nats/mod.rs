@@ -12,11 +12,14 @@
 //!   how a reader finds it.
 //! - [`outbox`]: the relay's bounded buffer of numbered frames, waiting
 //!   for the broker's acknowledgement.
+//! - [`batch`]: several frames to a broker message, so that a reader
+//!   catching up pays the per-message cost once for many events.
 //! - [`publisher`]: drains the outbox into the stream, with acknowledgements
 //!   and message ids so that a retry never stores a frame twice.
 //! - [`reader`]: follows a subject into a monitor, history first, and
 //!   resumes after the last stream sequence it applied.
 
+pub mod batch;
 pub mod options;
 pub mod outbox;
 pub mod publisher;

@@ -1,9 +1,10 @@
-//! Drains the relay's outbox into the stream. Frames go out in batches
-//! without waiting for each acknowledgement, then the acknowledgements are
-//! awaited in order; a frame leaves the outbox only once stored. Each
-//! carries a message id (site and number), so a frame sent again after a
-//! lost acknowledgement is stored once. When the broker goes away the
-//! client is dropped and our backoff decides when to connect again.
+//! Drains the relay's outbox into the stream. Frames go out several to a
+//! message (see [`super::batch`]), messages go out without waiting for each
+//! acknowledgement, then the acknowledgements are awaited in order; a frame
+//! leaves the outbox only once stored. Each message carries an id (site and
+//! numbers), so a message sent again after a lost acknowledgement is stored
+//! once. When the broker goes away the client is dropped and our backoff
+//! decides when to connect again.
 
 use std::convert::Infallible;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
@@ -15,14 +16,15 @@ use async_nats::jetstream;
 use tokio::sync::{Notify, mpsc};
 use tokio::time::{Instant, timeout};
 
+use super::batch::{Batching, compose};
 use super::options::NatsTarget;
 use super::outbox::Outbox;
 use super::stream::{StreamPlan, ensure};
 use crate::backoff::{Backoff, STABLE_AFTER};
 use crate::error::LinkError;
 
-/// Frames sent before their acknowledgements are awaited.
-const BATCH: usize = 256;
+/// Frames looked at, and sent, before their acknowledgements are awaited.
+const WINDOW: usize = 1024;
 const ACK_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The outbox, shared by the relay (which fills it) and the publisher.
@@ -159,10 +161,7 @@ pub async fn last_seq(session: &Session, plan: &StreamPlan) -> Result<u64, LinkE
         .await
         .map_err(|e| LinkError::new(format!("stream {}: {e}", plan.name)))?;
     match stream.get_last_raw_message_by_subject(&plan.subject).await {
-        Ok(m) => Ok(serde_json::from_slice::<serde_json::Value>(&m.payload)
-            .ok()
-            .and_then(|v| v.get("seq").and_then(|s| s.as_u64()))
-            .unwrap_or(0)),
+        Ok(m) => Ok(super::batch::last_seq_of(&m.payload).unwrap_or(0)),
         Err(e) if e.kind() == jetstream::stream::LastRawMessageErrorKind::NoMessageFound => Ok(0),
         Err(e) => Err(LinkError::new(format!("reading the last frame: {e}"))),
     }
@@ -173,11 +172,15 @@ pub async fn run(
     target: NatsTarget,
     plan: StreamPlan,
     site: String,
+    batching: Batching,
     shared: Arc<Shared>,
     session: Session,
     mut backoff: Backoff,
 ) -> Infallible {
     let mut session = Some(session);
+    // Bounds of messages sent and not yet acknowledged: kept across
+    // sessions, so that what is sent again is the same message.
+    let mut sent = std::collections::VecDeque::new();
     let mut dropped_seen = 0;
     loop {
         let mut s = match session.take() {
@@ -193,7 +196,7 @@ pub async fn run(
             );
             dropped_seen = dropped;
         }
-        let e = drain(&mut s, &plan, &site, &shared).await;
+        let e = drain(&mut s, &plan, &site, batching, &shared, &mut sent).await;
         shared.stats.connected.store(false, Ordering::Relaxed);
         shared.stats.errors.fetch_add(1, Ordering::Relaxed);
         if s.up.elapsed() >= STABLE_AFTER {
@@ -212,13 +215,21 @@ pub async fn run(
 }
 
 /// Sends until the session fails.
-async fn drain(s: &mut Session, plan: &StreamPlan, site: &str, shared: &Shared) -> LinkError {
+async fn drain(
+    s: &mut Session,
+    plan: &StreamPlan,
+    site: &str,
+    batching: Batching,
+    shared: &Shared,
+    sent: &mut std::collections::VecDeque<(u64, u64)>,
+) -> LinkError {
     if s.max_payload > 0 {
         shared.max_payload.store(s.max_payload, Ordering::Relaxed);
     }
+    let max_bytes = super::batch::room(shared.max_payload());
     loop {
-        let batch = shared.outbox().peek(BATCH);
-        if batch.is_empty() {
+        let mut frames = shared.outbox().peek(WINDOW);
+        if frames.is_empty() {
             tokio::select! {
                 () = shared.wake.notified() => continue,
                 why = s.lost.recv() => {
@@ -226,45 +237,56 @@ async fn drain(s: &mut Session, plan: &StreamPlan, site: &str, shared: &Shared) 
                 }
             }
         }
-        let mut acks = Vec::with_capacity(batch.len());
-        for f in &batch {
-            if s.max_payload > 0 && f.frame.len() > s.max_payload {
-                // The broker's limit went down since the frame was queued:
-                // it can never be stored, and must not block the rest.
-                tracing::warn!(
-                    "nats: frame {} ({} bytes) is over the broker's max_payload ({}); skipped",
-                    f.seq,
-                    f.frame.len(),
-                    s.max_payload
-                );
-                continue;
+        // Fewer than a message holds: wait a moment for more (a message
+        // waiting to be sent again goes at once).
+        if frames.len() < batching.max_events && sent.is_empty() && !batching.linger.is_zero() {
+            tokio::select! {
+                () = tokio::time::sleep(batching.linger) => {}
+                why = s.lost.recv() => {
+                    return LinkError::new(why.unwrap_or_else(|| "the broker connection closed".into()));
+                }
             }
+            frames = shared.outbox().peek(WINDOW);
+        }
+        let composed = compose(&frames, batching.max_events, max_bytes, sent);
+        for (seq, bytes) in &composed.too_big {
+            // The broker's limit went down since the frame was queued:
+            // it can never be stored, and must not block the rest.
+            tracing::warn!(
+                "nats: frame {seq} ({bytes} bytes) is over the broker's max_payload ({max_bytes}); skipped"
+            );
+        }
+        let mut acks = Vec::with_capacity(composed.messages.len());
+        for m in &composed.messages {
             let mut headers = HeaderMap::new();
-            headers.insert("Nats-Msg-Id", format!("{site}:{}", f.seq).as_str());
-            let payload = f.frame.clone().into();
+            headers.insert("Nats-Msg-Id", m.id(site).as_str());
             match s
                 .js
-                .publish_with_headers(plan.subject.clone(), headers, payload)
+                .publish_with_headers(plan.subject.clone(), headers, m.payload.clone().into())
                 .await
             {
-                Ok(ack) => acks.push((f.seq, ack)),
+                Ok(ack) => acks.push((m.last, m.frames, ack)),
                 Err(e) => return LinkError::new(format!("publishing: {e}")),
             }
         }
-        let last = batch.last().map(|f| f.seq);
-        for (seq, ack) in acks {
+        let last = frames.last().map(|f| f.seq);
+        for (seq, n, ack) in acks {
             match timeout(ACK_TIMEOUT, ack).await {
                 Ok(Ok(_)) => {
                     // Counted first: a scrape that sees the outbox empty
                     // sees every frame it held as published.
-                    shared.stats.published.fetch_add(1, Ordering::Relaxed);
+                    shared
+                        .stats
+                        .published
+                        .fetch_add(n as u64, Ordering::Relaxed);
                     shared.outbox().acknowledged(seq);
+                    sent.pop_front();
                 }
                 Ok(Err(e)) => return LinkError::new(format!("not stored: {e}")),
                 Err(_) => return LinkError::timeout("waiting for the broker to store a frame"),
             }
         }
-        // Skipped frames at the end of the batch leave too.
+        // Skipped frames at the end of the look leave too.
         if let Some(last) = last {
             shared.outbox().acknowledged(last);
         }
