@@ -29,6 +29,12 @@ pub fn room(max_payload: usize) -> usize {
     max_payload.saturating_sub(HEADER_ROOM)
 }
 
+/// Most bytes of a message holding several frames. Far below a reader's
+/// default frame limit (1 MiB): a reader refuses a message bigger than its
+/// limit whole, and a big frame (a snapshot of a large floor) must not take
+/// other events down with it, so it always travels alone.
+pub const MAX_BATCH_BYTES: usize = 64 * 1024;
+
 /// How frames are grouped into messages (`--batch`, `--linger`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Batching {
@@ -77,7 +83,8 @@ pub struct Composed {
 }
 
 /// Groups `frames` (in order) into messages of at most `max_events` frames
-/// and `max_bytes` bytes. `sent` holds the bounds of messages sent before
+/// and `max_bytes` bytes; a message of several frames holds at most
+/// [`MAX_BATCH_BYTES`]. `sent` holds the bounds of messages sent before
 /// and not acknowledged, oldest first: a message starting where one of
 /// them starts ends where it ended. On return `sent` holds the bounds of
 /// the messages made (they are about to be sent).
@@ -120,7 +127,7 @@ pub fn compose(
             }
             // `[`, the frames, a comma between each, `]`.
             let grown = payload_len + f.frame.len() + 1;
-            if j > i && grown + 1 > max_bytes {
+            if j > i && grown + 1 > max_bytes.min(MAX_BATCH_BYTES) {
                 break;
             }
             payload_len = grown;
@@ -214,6 +221,17 @@ mod tests {
         assert_eq!(bounds, [(1, 2), (4, 4)]);
         assert_eq!(c.too_big, [(3, 500)]);
         assert!(c.messages.iter().all(|m| m.payload.len() <= 2 * one + 3));
+    }
+
+    #[test]
+    fn a_big_frame_travels_alone() {
+        let mut f = frames(1..=5);
+        f[2].frame = format!("{{\"seq\":3,\"x\":\"{}\"}}", "y".repeat(MAX_BATCH_BYTES));
+        let mut sent = VecDeque::new();
+        let c = compose(&f, 100, 8 << 20, &mut sent);
+        let bounds: Vec<(u64, u64)> = c.messages.iter().map(|m| (m.first, m.last)).collect();
+        assert_eq!(bounds, [(1, 2), (3, 3), (4, 5)]);
+        assert_eq!(c.messages[1].payload, f[2].frame);
     }
 
     #[test]
