@@ -161,3 +161,51 @@ fn text_tables_align_by_display_width() {
         check_right(line, &head, 2);
     }
 }
+
+/// The interval beside the window, as the JSON's `interval` block: a
+/// second table after the queues', headed by the interval's start.
+#[test]
+fn the_text_has_the_interval_table_with_the_jsons_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    let feed = dir.path().join("interval.jsonl");
+    std::fs::write(
+        &feed,
+        [
+            r#"{"type":"queue.info","ts":"2026-11-23T09:00:00Z","queue":"q1","name":"One"}"#,
+            r#"{"type":"contact.queued","ts":"2026-11-23T09:25:00Z","contact_id":"c1","queue":"q1"}"#,
+            r#"{"type":"contact.abandoned","ts":"2026-11-23T09:26:00Z","contact_id":"c1"}"#,
+            r#"{"type":"contact.queued","ts":"2026-11-23T09:35:00Z","contact_id":"c2","queue":"q1"}"#,
+            r#"{"type":"contact.abandoned","ts":"2026-11-23T09:36:00Z","contact_id":"c2"}"#,
+            r#"{"type":"heartbeat","ts":"2026-11-23T09:40:00Z"}"#,
+        ]
+        .join("\n"),
+    )
+    .unwrap();
+    let run = |format: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_queuetop"))
+            .args(["snapshot", "--replay"])
+            .arg(&feed)
+            .args(["--window", "1h", "--format", format])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let json: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+    assert_eq!(json["totals"]["entered"], 2, "the hour's window");
+    assert_eq!(json["interval"]["totals"]["entered"], 1, "09:30 to now");
+    let text = run("text");
+    let (_, interval) = text
+        .split_once("interval from 2026-11-23T09:30:00Z   600 s of 1800 s\n")
+        .unwrap_or_else(|| panic!("no interval heading in\n{text}"));
+    let total_entered = |table: &str| -> String {
+        let mut lines = table.lines().skip_while(|l| !l.starts_with("QUEUE"));
+        let head = tokens(lines.next().unwrap());
+        let col = head.iter().position(|(_, t)| *t == "ENTERED").unwrap();
+        let total = lines.find(|l| l.starts_with("TOTAL")).unwrap();
+        // TOTAL's empty NAME cell leaves one token fewer than the header.
+        tokens(total)[col - 1].1.to_string()
+    };
+    assert_eq!(total_entered(&text), "2");
+    assert_eq!(total_entered(interval), "1");
+}

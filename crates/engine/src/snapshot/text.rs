@@ -93,6 +93,80 @@ fn sited(site: &Option<String>, id: &str) -> String {
     }
 }
 
+/// The queues' table: with sites, each site's queues (as `site/queue`),
+/// then its total row where the snapshot has one (`site_totals`), then the
+/// grand total.
+fn queue_table(
+    out: &mut String,
+    s: &Snapshot,
+    queues: &[super::QueueJson],
+    totals: &FiguresJson,
+    site_totals: bool,
+) {
+    let mut rows = vec![
+        [
+            "QUEUE",
+            "NAME",
+            "WAITING",
+            "LONGEST_S",
+            "AVAIL",
+            "ON_CONTACT",
+            "WRAP",
+            "AWAY+BUSY",
+            "ENTERED",
+            "ANSWERED",
+            "ABANDONED",
+            "SL%",
+            "ASA_S",
+            "ABANDON%",
+            "ATT_S",
+            "HOLD_S",
+            "AHT_S",
+            "FRT_AVG_S",
+            "FRT_P90_S",
+            "FCR%",
+            "ART_AVG_S",
+            "ART_P90_S",
+            "RES_AVG_S",
+            "WAIT_AVG_S",
+            "WAIT_MAX_S",
+            "CSAT%",
+            "CSAT_AVG",
+            "NPS",
+            "OCC%",
+        ]
+        .iter()
+        .map(|h| h.to_string())
+        .collect::<Vec<_>>(),
+    ];
+    let groups: Vec<Option<&super::SiteJson>> = if s.sites.is_empty() {
+        vec![None]
+    } else {
+        s.sites.iter().map(Some).collect()
+    };
+    for site in groups {
+        let name = site.map(|x| x.site.as_str());
+        for q in queues.iter().filter(|q| q.site.as_deref() == name) {
+            let mut row = vec![
+                sited(&q.site, &q.queue),
+                q.name.clone().unwrap_or_else(|| "-".into()),
+            ];
+            row.extend(figure_cells(&q.figures));
+            rows.push(row);
+        }
+        if let Some(x) = site.filter(|_| site_totals) {
+            let mut row = vec![format!("{} TOTAL", x.site), String::new()];
+            row.extend(figure_cells(&x.totals));
+            rows.push(row);
+        }
+    }
+    let mut total = vec!["TOTAL".to_string(), String::new()];
+    total.extend(figure_cells(totals));
+    rows.push(total);
+    table(out, &rows, 2);
+    out.push('\n');
+}
+
 pub fn render_text(s: &Snapshot) -> String {
     let mut out = String::new();
     let _ = writeln!(
@@ -130,69 +204,19 @@ pub fn render_text(s: &Snapshot) -> String {
     }
     out.push('\n');
 
-    let mut rows = vec![
-        [
-            "QUEUE",
-            "NAME",
-            "WAITING",
-            "LONGEST_S",
-            "AVAIL",
-            "ON_CONTACT",
-            "WRAP",
-            "AWAY+BUSY",
-            "ENTERED",
-            "ANSWERED",
-            "ABANDONED",
-            "SL%",
-            "ASA_S",
-            "ABANDON%",
-            "ATT_S",
-            "HOLD_S",
-            "AHT_S",
-            "FRT_AVG_S",
-            "FRT_P90_S",
-            "FCR%",
-            "ART_AVG_S",
-            "ART_P90_S",
-            "RES_AVG_S",
-            "WAIT_AVG_S",
-            "WAIT_MAX_S",
-            "CSAT%",
-            "CSAT_AVG",
-            "NPS",
-            "OCC%",
-        ]
-        .iter()
-        .map(|h| h.to_string())
-        .collect::<Vec<_>>(),
-    ];
-    // With sites, each site's queues (as `site/queue`) then its total row.
-    let groups: Vec<Option<&super::SiteJson>> = if s.sites.is_empty() {
-        vec![None]
-    } else {
-        s.sites.iter().map(Some).collect()
-    };
-    for site in groups {
-        let name = site.map(|x| x.site.as_str());
-        for q in s.queues.iter().filter(|q| q.site.as_deref() == name) {
-            let mut row = vec![
-                sited(&q.site, &q.queue),
-                q.name.clone().unwrap_or_else(|| "-".into()),
-            ];
-            row.extend(figure_cells(&q.figures));
-            rows.push(row);
-        }
-        if let Some(x) = site {
-            let mut row = vec![format!("{} TOTAL", x.site), String::new()];
-            row.extend(figure_cells(&x.totals));
-            rows.push(row);
-        }
-    }
-    let mut total = vec!["TOTAL".to_string(), String::new()];
-    total.extend(figure_cells(&s.totals));
-    rows.push(total);
-    table(&mut out, &rows, 2);
-    out.push('\n');
+    queue_table(&mut out, s, &s.queues, &s.totals, true);
+    let i = &s.interval;
+    let _ = writeln!(
+        out,
+        "interval from {}   {} s of {} s{}",
+        i.start,
+        i.window_s,
+        i.length_s,
+        i.uncertain_since
+            .as_ref()
+            .map_or_else(String::new, |u| format!("   uncertain since {u}"))
+    );
+    queue_table(&mut out, s, &i.queues, &i.totals, false);
 
     let mut rows = vec![
         [
