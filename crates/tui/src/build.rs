@@ -374,6 +374,8 @@ pub fn build(
             aside: Some(match (since_mark, m.marks().latest()) {
                 // The table shows changes: say so where the figures are.
                 (Some(_), Some(mark)) => crate::since_mark::title(mark, floor),
+                // Asked for changes with nothing to change from: say how.
+                _ if st.since_mark => crate::since_mark::NO_MARK.to_string(),
                 _ => crate::interval::strip(floor),
             }),
             totals: Some(totals_row),

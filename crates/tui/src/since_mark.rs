@@ -41,6 +41,9 @@ fn dur(now: Option<f64>, then: Option<f64>) -> String {
 }
 
 /// What the queues pane's title says while it shows changes.
+/// The queues' title when `M` asks for changes and no mark is set yet.
+pub const NO_MARK: &str = "no mark yet: m sets one (M: figures)";
+
 pub fn title(mark: &Mark, floor: &Floor) -> String {
     let tz = &floor.settings().day_start.tz;
     let at = match jiff::Timestamp::from_millisecond(mark.at.0) {

@@ -625,6 +625,25 @@ fn change_since_the_mark() {
 }
 
 #[test]
+fn change_since_the_mark_without_a_mark_says_how_to_set_one() {
+    let mut c = case("normal", SourceKind::Url);
+    c.keys(&[Action::SinceMark]);
+    let s = screen(&c.render(80, 24));
+    assert!(s.contains("no mark yet: m sets one"), "{s}");
+    // The figures themselves stay (nothing to change from).
+    let plain = screen(&case("normal", SourceKind::Url).render(80, 24));
+    // Every line but the queues' title is the same.
+    let rest = |s: &str| -> Vec<String> {
+        s.lines()
+            .filter(|l| !l.contains("── Queues"))
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(rest(&s).len(), 23);
+    assert_eq!(rest(&s), rest(&plain));
+}
+
+#[test]
 fn typing_a_mark_note_sets_a_stripped_bounded_mark() {
     let mut c = case("normal", SourceKind::Url);
     c.keys(&[Action::Mark]);
