@@ -206,7 +206,15 @@ impl Source {
 
     /// Whether this is a broker's stream (history first, then live).
     pub fn is_broker(&self) -> bool {
-        matches!(self.kind, Spec::Broker { .. })
+        match &self.kind {
+            Spec::Broker { .. } => true,
+            // Sites all read from a broker: its history is on the events'
+            // own time, as one broker's is.
+            Spec::Sites { sites } => sites
+                .iter()
+                .all(|s| matches!(s.spec, sites::SiteSpec::Broker { .. })),
+            _ => false,
+        }
     }
 
     /// Whether the floor's time follows our wall clock (live and demo) or
@@ -363,6 +371,7 @@ fn broker(src: &SourceArgs, cfg: &FeedConfig, r: &Resolved, url_flag: &str) -> A
             follow: Follow {
                 subject,
                 max_frame_bytes: cfg.max_frame_bytes,
+                site: None,
             },
         },
         info,

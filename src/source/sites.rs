@@ -16,6 +16,8 @@ use queuetop_engine::monitor::{Monitor, SourceInfo, SourceKind};
 use queuetop_engine::site::{SiteName, per_site, policies_per_site};
 use queuetop_feed as feed;
 use queuetop_feed::ami::{AmiConfig, AmiTarget, AmiTransport};
+use queuetop_feed::nats::reader::Follow;
+use queuetop_feed::nats::{NatsAuth, NatsTarget};
 use queuetop_feed::scheme::Scheme;
 use queuetop_feed::{FeedConfig, LocalClock, MonitorSink, WsTransport};
 
@@ -25,8 +27,18 @@ pub const MAX_SITES: usize = 16;
 /// Where one site's events come from.
 #[allow(clippy::large_enum_variant)]
 pub enum SiteSpec {
-    Live { link: Live, cfg: FeedConfig },
-    Demo { seed: u64 },
+    Live {
+        link: Live,
+        cfg: FeedConfig,
+    },
+    /// A relay's subject on a NATS broker (docs/relay.md).
+    Broker {
+        target: NatsTarget,
+        follow: Follow,
+    },
+    Demo {
+        seed: u64,
+    },
 }
 
 pub struct SiteSource {
@@ -142,11 +154,7 @@ fn one(key: &str, f: &SiteFeedSection, r: &Resolved) -> AppResult<SiteSource> {
                 },
             });
         }
-        Some(Scheme::Nats) => {
-            return Err(usage(
-                "url`: a site cannot be read from NATS yet; read every site with one wildcard subject (--subject 'queuetop.*.events', docs/sites.md)".into(),
-            ));
-        }
+        Some(Scheme::Nats) => return broker(key, name, f, &cfg, dialect),
         None => {
             return Err(usage(format!(
                 "url`: '{redacted}' must start with {}",
@@ -159,6 +167,56 @@ fn one(key: &str, f: &SiteFeedSection, r: &Resolved) -> AppResult<SiteSource> {
         info: SourceInfo::new(SourceKind::Url, &redacted),
         dialect,
         spec: SiteSpec::Live { link, cfg },
+    })
+}
+
+/// A site read from a relay's subject on a NATS broker: feed-v1, one
+/// subject without wildcards, credentials from a creds file or the
+/// environment (never the config or the command line).
+fn broker(
+    key: &str,
+    name: SiteName,
+    f: &SiteFeedSection,
+    cfg: &FeedConfig,
+    dialect: DialectKind,
+) -> AppResult<SiteSource> {
+    let usage = |what: String| AppError::Usage(format!("key `{key}.{what}"));
+    if dialect != DialectKind::Native {
+        return Err(usage(format!(
+            "dialect`: a NATS stream carries feed-v1 (the native dialect), not {dialect}"
+        )));
+    }
+    let subject = f.subject.clone().ok_or_else(|| {
+        usage(format!(
+            "subject`: a nats:// site needs the subject its relay publishes (e.g. queuetop.{name}.events)"
+        ))
+    })?;
+    super::check_subject(&subject, false).map_err(|e| usage(format!("subject`: {e}")))?;
+    let creds = f.nats_creds.as_ref().map(std::path::PathBuf::from);
+    if let Some(p) = &creds
+        && !p.is_file()
+    {
+        return Err(usage(format!("nats_creds`: {}: no such file", p.display())));
+    }
+    let auth = NatsAuth::from_env(creds, &|n| std::env::var(n).ok())
+        .map_err(|e| usage(format!("nats_creds`: {e}")))?;
+    let target = NatsTarget::parse(&cfg.url, auth)
+        .map_err(|e| usage(format!("url`: {e}")))?
+        .with_ca(cfg.ca_file.clone());
+    let info = SourceInfo::new(SourceKind::Url, &format!("{} {subject}", target.describe()));
+    Ok(SiteSource {
+        name,
+        info,
+        dialect: DialectKind::Native,
+        spec: SiteSpec::Broker {
+            target,
+            follow: Follow {
+                subject,
+                max_frame_bytes: cfg.max_frame_bytes,
+                // Set by `task`, which knows the site's index.
+                site: None,
+            },
+        },
     })
 }
 
@@ -245,7 +303,7 @@ pub fn task(sites: Vec<SiteSource>, monitor: Arc<Mutex<Monitor>>) -> SourceTask 
 }
 
 fn site_task(i: usize, spec: SiteSpec, monitor: Arc<Mutex<Monitor>>) -> SourceTask {
-    let sink = MonitorSink::for_site(monitor, i);
+    let sink = MonitorSink::for_site(monitor.clone(), i);
     match spec {
         SiteSpec::Live { link, cfg } => {
             let rules = cfg.rules();
@@ -257,6 +315,15 @@ fn site_task(i: usize, spec: SiteSpec, monitor: Arc<Mutex<Monitor>>) -> SourceTa
                     match queuetop_feed::serve(t, rules, sink, LocalClock::System).await {}
                 }),
             }
+        }
+        SiteSpec::Broker { target, follow } => {
+            let follow = Follow {
+                site: Some(i),
+                ..follow
+            };
+            Box::pin(async move {
+                match queuetop_feed::nats::reader::follow(target, follow, monitor).await {}
+            })
         }
         SiteSpec::Demo { seed } => Box::pin(async move {
             let (addr, _server) = demo::serve_in_process(seed, 1.0)

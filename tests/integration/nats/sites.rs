@@ -103,3 +103,63 @@ fn two_relayed_sites_read_with_one_wildcard() {
         2 * o["frt_s"]["count"].as_i64().unwrap()
     );
 }
+
+/// The same two relayed sites, each named in `[[feeds]]` with its own
+/// subject: the same sites and figures as the wildcard gives; and a NATS
+/// site without a subject is a usage error naming the key.
+#[test]
+fn relayed_sites_listed_in_feeds_read_as_the_wildcard_reads_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let broker = Broker::start(dir.path());
+    let day = fixture(DAY);
+    for site in ["paris", "lisbon"] {
+        ok(relay(dir.path(), &broker.url(), site, &day, "max")
+            .output()
+            .unwrap());
+    }
+    let wildcard = json(&ok(reader(
+        dir.path(),
+        &broker.url(),
+        "queuetop.*.events",
+        "2s",
+        "today",
+    )
+    .output()
+    .unwrap()));
+    let config = dir.path().join("sites.toml");
+    let entry = |site: &str| {
+        format!(
+            "[[feeds]]\nsite = \"{site}\"\nurl = \"{}\"\nsubject = \"queuetop.{site}.events\"\n",
+            broker.url()
+        )
+    };
+    std::fs::write(&config, entry("lisbon") + &entry("paris")).unwrap();
+    let cfg = config.to_str().unwrap();
+    let listed = json(&ok(super::run(
+        dir.path(),
+        &[
+            "snapshot", "--config", cfg, "--after", "2s", "--window", "today",
+        ],
+    )));
+    let sites = listed["sites"].as_array().expect("sites");
+    let names: Vec<&str> = sites.iter().map(|s| s["site"].as_str().unwrap()).collect();
+    assert_eq!(names, ["lisbon", "paris"]);
+    for (a, b) in sites.iter().zip(wildcard["sites"].as_array().unwrap()) {
+        for k in ["state", "events", "duplicates", "gaps", "totals"] {
+            assert_eq!(a[k], b[k], "{k} of {}", a["site"]);
+        }
+        assert_eq!(a["state"], "connected");
+    }
+    assert_eq!(today(&listed)["queues"], today(&wildcard)["queues"]);
+    assert_eq!(listed["totals"], wildcard["totals"]);
+
+    std::fs::write(
+        &config,
+        format!("[[feeds]]\nsite = \"paris\"\nurl = \"{}\"\n", broker.url()),
+    )
+    .unwrap();
+    let out = super::run(dir.path(), &["snapshot", "--config", cfg, "--after", "1s"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("feeds[0].subject"), "{err}");
+}

@@ -185,6 +185,11 @@ pub struct SiteFeedSection {
     pub headers: BTreeMap<String, String>,
     pub ca_file: Option<String>,
     pub proxy: Option<String>,
+    /// For a `nats://` url: the relay's subject of this site (no wildcards).
+    pub subject: Option<String>,
+    /// For a `nats://` url: a NATS creds file (else the environment's
+    /// `QUEUETOP_NATS_*`, docs/relay.md).
+    pub nats_creds: Option<String>,
     /// The built-in demo as this site (instead of `url`), with its seed.
     pub demo: Option<bool>,
     pub seed: Option<u64>,

@@ -291,6 +291,22 @@ impl Monitor {
         self.generation += 1;
     }
 
+    /// Site `i` connected again exactly where it stopped (a broker
+    /// consumer resuming after its last sequence): a reconnect, with
+    /// nothing missed and so nothing to resync.
+    pub fn site_resumed(&mut self, i: usize) {
+        let Some(site) = self.sites.get_mut(i) else {
+            return;
+        };
+        if site.connected_once {
+            site.reconnects += 1;
+            self.reconnects += 1;
+        }
+        site.connected_once = true;
+        self.connected_once = true;
+        self.generation += 1;
+    }
+
     /// Site `i`'s link changed; the monitor's own link says how the best
     /// of them is, so one dead site does not put the view in reconnecting.
     pub fn set_site_link(&mut self, i: usize, state: LinkState) {

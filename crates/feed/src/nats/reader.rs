@@ -29,6 +29,20 @@ pub struct Follow {
     /// The subject; wildcards allowed (`queuetop.*.events`).
     pub subject: String,
     pub max_frame_bytes: usize,
+    /// The monitor's site every message belongs to (a `[[feeds]]` entry
+    /// read from NATS); `None`: the whole monitor, or by the subject's
+    /// wildcard.
+    pub site: Option<usize>,
+}
+
+impl Follow {
+    /// The link of what this follows: its site's, or every site's.
+    fn set_link(&self, m: &mut Monitor, state: LinkState) {
+        match self.site {
+            Some(i) => m.set_site_link(i, state),
+            None => m.set_shared_link(state),
+        }
+    }
 }
 
 /// Where the reader is in the stream.
@@ -42,7 +56,7 @@ struct Position {
 pub async fn follow(target: NatsTarget, what: Follow, monitor: Arc<Mutex<Monitor>>) -> Infallible {
     let mut backoff = Backoff::default();
     let mut at = Position::default();
-    lock(&monitor).set_shared_link(LinkState::Connecting);
+    what.set_link(&mut lock(&monitor), LinkState::Connecting);
     tracing::info!("nats: connecting to {}", target.describe());
     loop {
         let up = Instant::now();
@@ -69,7 +83,7 @@ pub async fn follow(target: NatsTarget, what: Follow, monitor: Arc<Mutex<Monitor
                 last_error: e.reason,
             }
         };
-        lock(&monitor).set_shared_link(state);
+        what.set_link(&mut lock(&monitor), state);
         tokio::time::sleep(delay).await;
     }
 }
@@ -127,8 +141,11 @@ async fn session(
     {
         let mut m = lock(monitor);
         // The numbering goes on where it stopped: nothing to resync.
-        m.resumed();
-        m.set_shared_link(loading(0, total));
+        match what.site {
+            Some(i) => m.site_resumed(i),
+            None => m.resumed(),
+        }
+        what.set_link(&mut m, loading(0, total));
     }
     tracing::info!(
         "nats: following {} on {} ({total} frames of history)",
@@ -153,13 +170,15 @@ async fn session(
                     let seq = msg.info().map(|i| i.stream_sequence).ok();
                     let history = done < total;
                     let mut m = lock(monitor);
-                    let site = sites.and_then(|pos| site_of(&mut m, msg.subject.as_str(), pos));
+                    let site = what.site.or_else(|| {
+                        sites.and_then(|pos| site_of(&mut m, msg.subject.as_str(), pos))
+                    });
                     apply(&mut m, site, &msg.payload, history, what.max_frame_bytes);
                     if history {
                         done += 1;
                         // Progress every thousand frames: the screen redraws on change.
                         if done == total || done % 1000 == 0 {
-                            m.set_shared_link(loading(done, total));
+                            what.set_link(&mut m, loading(done, total));
                         }
                         if done == total {
                             tracing::info!(
