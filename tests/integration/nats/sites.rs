@@ -29,26 +29,32 @@ pub(super) fn unsited(v: &Value) -> Value {
     v
 }
 
-#[test]
-fn two_relayed_sites_read_with_one_wildcard() {
-    let dir = tempfile::tempdir().unwrap();
-    let broker = Broker::start(dir.path());
+/// Relays the fixture's day as paris and lisbon, and reads both with the
+/// wildcard subject.
+fn two_relayed_sites(dir: &std::path::Path, broker: &Broker) -> Value {
     let day = fixture(DAY);
     for site in ["paris", "lisbon"] {
-        ok(relay(dir.path(), &broker.url(), site, &day, "max")
+        ok(relay(dir, &broker.url(), site, &day, "max")
             .output()
             .unwrap());
     }
-    let both = json(&ok(reader(
-        dir.path(),
+    json(&ok(reader(
+        dir,
         &broker.url(),
         "queuetop.*.events",
         "2s",
         "today",
     )
     .output()
-    .unwrap()));
-    let one = replay_snapshot(dir.path(), &day, "today");
+    .unwrap()))
+}
+
+#[test]
+fn two_relayed_sites_read_with_one_wildcard() {
+    let dir = tempfile::tempdir().unwrap();
+    let broker = Broker::start(dir.path());
+    let both = two_relayed_sites(dir.path(), &broker);
+    let one = replay_snapshot(dir.path(), &fixture(DAY), "today");
 
     // Sites in name order, each with the day of one relay.
     let sites = both["sites"].as_array().expect("sites");
@@ -111,21 +117,7 @@ fn two_relayed_sites_read_with_one_wildcard() {
 fn relayed_sites_listed_in_feeds_read_as_the_wildcard_reads_them() {
     let dir = tempfile::tempdir().unwrap();
     let broker = Broker::start(dir.path());
-    let day = fixture(DAY);
-    for site in ["paris", "lisbon"] {
-        ok(relay(dir.path(), &broker.url(), site, &day, "max")
-            .output()
-            .unwrap());
-    }
-    let wildcard = json(&ok(reader(
-        dir.path(),
-        &broker.url(),
-        "queuetop.*.events",
-        "2s",
-        "today",
-    )
-    .output()
-    .unwrap()));
+    let wildcard = two_relayed_sites(dir.path(), &broker);
     let config = dir.path().join("sites.toml");
     let entry = |site: &str| {
         format!(
