@@ -21,8 +21,33 @@ pub struct Look {
     pub stale_after: Millis,
     /// Export one series per agent (off by default: cardinality).
     pub agents: bool,
-    /// The `site` label of every series ("" until sites exist).
+    /// The `site` label of every series of a floor of one feed (the
+    /// relay's `--site`; "" for the view and `export`). A floor of several
+    /// sites labels each queue, agent and feed with its own site.
     pub site: String,
+}
+
+/// A queue's or agent's labels: its site and its own id (`billing`, not
+/// the floor's `paris/billing`).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Place {
+    pub site: String,
+    pub id: String,
+}
+
+impl Place {
+    /// Where floor id `id` belongs: with sites, the site its id names.
+    fn of(m: &Monitor, look: &Look, id: &str) -> Place {
+        let (site, own) = if m.has_sites() {
+            queuetop_engine::site::split(id)
+        } else {
+            (None, id)
+        };
+        Place {
+            site: site.map_or_else(|| look.site.clone(), shown),
+            id: shown(own),
+        }
+    }
 }
 
 /// One scope's figures: a queue, or the whole floor.
@@ -60,7 +85,7 @@ pub struct Feed {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Agent {
-    pub id: String,
+    pub place: Place,
     pub state: DisplayState,
     pub state_for: Millis,
     pub handled: i64,
@@ -69,8 +94,8 @@ pub struct Agent {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Alert {
     pub rule: String,
-    /// The queue or agent id; "" for the feed.
-    pub subject: String,
+    /// The queue's or agent's site and id; id "" for the feed.
+    pub subject: Place,
     pub level: &'static str,
 }
 
@@ -80,10 +105,14 @@ pub struct Collected {
     pub site: String,
     pub source_kind: &'static str,
     pub window: Millis,
+    /// The whole floor's feed: with sites, the best of their links and
+    /// the sum of their counts.
     pub feed: Feed,
+    /// Each site's feed, by name; empty for a floor of one feed.
+    pub sites: Vec<(String, Feed)>,
     pub floor: Scope,
-    /// By queue id, sorted.
-    pub queues: Vec<(String, Scope)>,
+    /// By site and queue id, sorted.
+    pub queues: Vec<(Place, Scope)>,
     /// Empty unless [`Look::agents`].
     pub agents: Vec<Agent>,
     pub alerts: Vec<Alert>,
@@ -109,10 +138,10 @@ pub fn collect<'a>(
     let floor = &m.floor;
     let local_now = look.wall_clock.then_some(local_now);
     let (counts, total_counts) = floor.agent_counts();
-    let mut queues: Vec<(String, Scope)> = floor
+    let mut queues: Vec<(Place, Scope)> = floor
         .queue_ids()
         .map(|q| floor.queue_view(q, look.window, &counts))
-        .map(|v| (shown(v.id), Scope::of(&v)))
+        .map(|v| (Place::of(m, look, v.id), Scope::of(&v)))
         .collect();
     queues.sort_by(|a, b| a.0.cmp(&b.0));
     let agents = if look.agents {
@@ -120,7 +149,7 @@ pub fn collect<'a>(
             .agent_ids()
             .map(|a| floor.agent_view(a, look.window))
             .map(|a| Agent {
-                id: shown(a.id),
+                place: Place::of(m, look, a.id),
                 state: a.state,
                 state_for: a.state_for,
                 handled: a.handled,
@@ -145,6 +174,30 @@ pub fn collect<'a>(
             last_event_age,
             clock_offset: m.clock().offset(),
         },
+        sites: m
+            .sites()
+            .iter()
+            .map(|s| {
+                let c = s.counts;
+                let feed = Feed {
+                    health: s.health(local_now, look.stale_after),
+                    connected: s.link == LinkState::Connected,
+                    counts: FeedCounts {
+                        events: c.events,
+                        rejected: c.rejected,
+                        unknown: c.unknown,
+                        duplicates: c.duplicates,
+                        gaps: c.gaps,
+                        ..FeedCounts::default()
+                    },
+                    reconnects: s.reconnects,
+                    last_event_age: local_now
+                        .and_then(|now| s.last_event_local.map(|t| now.since(t))),
+                    clock_offset: s.clock.offset(),
+                };
+                (shown(s.name.as_str()), feed)
+            })
+            .collect(),
         floor: Scope::of(&floor.totals(look.window, total_counts)),
         queues,
         agents,
@@ -152,7 +205,7 @@ pub fn collect<'a>(
             .into_iter()
             .map(|a| Alert {
                 rule: shown(a.rule),
-                subject: shown(a.subject_id),
+                subject: Place::of(m, look, a.subject_id),
                 level: a.level.as_str(),
             })
             .collect(),
@@ -196,7 +249,7 @@ mod tests {
         // Our wall clock is ignored for a replay.
         let c = collect(&m, &look(true), Ts(0), std::iter::empty());
         assert_eq!(c.queues.len(), 1);
-        assert_eq!(c.queues[0].0, "billing");
+        assert_eq!(c.queues[0].0.id, "billing");
         assert_eq!(c.queues[0].1.waiting, 1);
         assert_eq!(c.queues[0].1.longest_wait, 30_000);
         assert_eq!(c.feed.last_event_age, Some(0));
@@ -228,7 +281,10 @@ mod tests {
             c.alerts,
             [Alert {
                 rule: "longest_wait_s".into(),
-                subject: "billing".into(),
+                subject: Place {
+                    site: String::new(),
+                    id: "billing".into(),
+                },
                 level: "warning",
             }]
         );

@@ -15,10 +15,9 @@ use prometheus_client::metrics::info::Info;
 use prometheus_client::registry::{Registry, Unit};
 use queuetop_engine::floor::DisplayState;
 use queuetop_engine::health::FeedHealth;
-
 use queuetop_feed::nats::publisher::StatsNow;
 
-use super::collect::{Collected, Scope};
+use super::collect::{Collected, Feed, Scope};
 
 type Labels = Vec<(String, String)>;
 type GaugeFamily = Family<Labels, Gauge<f64, AtomicU64>>;
@@ -184,12 +183,17 @@ fn gauge(reg: &mut Registry, name: &str, help: &str, kind: Kind, rows: Vec<(Labe
     }
 }
 
-/// A counter of the feed; `name` without `_total` (the encoder adds it).
+/// A counter of one site; `name` without `_total` (the encoder adds it).
 fn counter(reg: &mut Registry, name: &str, help: &str, site: &str, value: u64) {
+    counters(reg, name, help, vec![(labels(&[("site", site)]), value)]);
+}
+
+/// A counter family, one row per label set.
+fn counters(reg: &mut Registry, name: &str, help: &str, rows: Vec<(Labels, u64)>) {
     let family = CounterFamily::default();
-    family
-        .get_or_create(&labels(&[("site", site)]))
-        .inc_by(value);
+    for (l, v) in rows {
+        family.get_or_create(&l).inc_by(v);
+    }
     reg.register(name, help, family);
 }
 
@@ -242,7 +246,7 @@ pub fn registry(c: &Collected) -> Registry {
     let queues: Vec<(Labels, &Scope)> = c
         .queues
         .iter()
-        .map(|(q, s)| (labels(&[("queue", q), ("site", site)]), s))
+        .map(|(q, s)| (labels(&[("queue", &q.id), ("site", &q.site)]), s))
         .collect();
     scopes(&mut reg, "queue", &queues);
     scopes(&mut reg, "floor", &[(labels(&[("site", site)]), &c.floor)]);
@@ -253,9 +257,9 @@ pub fn registry(c: &Collected) -> Registry {
         .map(|a| {
             let l = labels(&[
                 ("rule", &a.rule),
-                ("subject", &a.subject),
+                ("subject", &a.subject.id),
                 ("level", a.level),
-                ("site", site),
+                ("site", &a.subject.site),
             ]);
             (l, 1.0)
         })
@@ -273,22 +277,32 @@ pub fn registry(c: &Collected) -> Registry {
     reg
 }
 
+/// The feed's series: one per site in a floor of several sites, else one
+/// for the floor's feed.
 fn feed(reg: &mut Registry, c: &Collected) {
-    let site = c.site.as_str();
-    let f = &c.feed;
+    let rows: Vec<(&str, &Feed)> = if c.sites.is_empty() {
+        vec![(c.site.as_str(), &c.feed)]
+    } else {
+        c.sites.iter().map(|(s, f)| (s.as_str(), f)).collect()
+    };
+    let site = |s: &str| labels(&[("site", s)]);
     let one = |v: bool| if v { 1.0 } else { 0.0 };
     gauge(
         reg,
         "feed_connected",
         "1 while the link to the source is up (also while stale or resyncing), else 0",
         Kind::Count,
-        vec![(labels(&[("site", site)]), one(f.connected))],
+        rows.iter()
+            .map(|(s, f)| (site(s), one(f.connected)))
+            .collect(),
     );
-    let states = FEED_STATES
+    let states = rows
         .iter()
-        .map(|s| {
-            let l = labels(&[("site", site), ("state", s.as_str())]);
-            (l, one(*s == f.health))
+        .flat_map(|(s, f)| {
+            FEED_STATES.iter().map(move |st| {
+                let l = labels(&[("site", s), ("state", st.as_str())]);
+                (l, one(*st == f.health))
+            })
         })
         .collect();
     gauge(
@@ -303,9 +317,8 @@ fn feed(reg: &mut Registry, c: &Collected) {
         "feed_last_event_age",
         "Time since the last event (for a replay: on the events' own clock)",
         Kind::Seconds,
-        f.last_event_age
-            .map(|ms| (labels(&[("site", site)]), ms as f64 / 1000.0))
-            .into_iter()
+        rows.iter()
+            .filter_map(|(s, f)| f.last_event_age.map(|ms| (site(s), ms as f64 / 1000.0)))
             .collect(),
     );
     gauge(
@@ -313,58 +326,51 @@ fn feed(reg: &mut Registry, c: &Collected) {
         "feed_clock_offset",
         "The feed's clock minus ours, as learnt from event times",
         Kind::Seconds,
-        vec![(labels(&[("site", site)]), f.clock_offset as f64 / 1000.0)],
+        rows.iter()
+            .map(|(s, f)| (site(s), f.clock_offset as f64 / 1000.0))
+            .collect(),
     );
-    let n = &f.counts;
-    counter(
-        reg,
-        "feed_events",
-        "Events applied to the floor",
-        site,
-        n.events,
-    );
-    counter(
-        reg,
-        "feed_rejected",
-        "Frames or events refused by the decoder",
-        site,
-        n.rejected,
-    );
-    counter(
-        reg,
-        "feed_unknown",
-        "Events of a type queuetop does not know",
-        site,
-        n.unknown,
-    );
-    counter(
-        reg,
-        "feed_duplicates",
-        "Events dropped as repeats of a seq already applied",
-        site,
-        n.duplicates,
-    );
-    counter(
-        reg,
-        "feed_gaps",
-        "Forward jumps in the feed's seq numbers",
-        site,
-        n.gaps,
-    );
-    counter(
-        reg,
-        "feed_over_limit",
-        "Events dropped because a size limit was hit",
-        site,
-        n.over_limit,
-    );
-    counter(
-        reg,
-        "feed_reconnects",
-        "Reconnections after the first connection",
-        site,
-        f.reconnects,
-    );
+    let count = |read: fn(&Feed) -> u64| -> Vec<(Labels, u64)> {
+        rows.iter().map(|(s, f)| (site(s), read(f))).collect()
+    };
+    let series: [(&str, &str, fn(&Feed) -> u64); 7] = [
+        ("feed_events", "Events applied to the floor", |f| {
+            f.counts.events
+        }),
+        (
+            "feed_rejected",
+            "Frames or events refused by the decoder",
+            |f| f.counts.rejected,
+        ),
+        (
+            "feed_unknown",
+            "Events of a type queuetop does not know",
+            |f| f.counts.unknown,
+        ),
+        (
+            "feed_duplicates",
+            "Events dropped as repeats of a seq already applied",
+            |f| f.counts.duplicates,
+        ),
+        (
+            "feed_gaps",
+            "Forward jumps in the feed's seq numbers",
+            |f| f.counts.gaps,
+        ),
+        (
+            "feed_over_limit",
+            "Events dropped because a size limit was hit",
+            |f| f.counts.over_limit,
+        ),
+        (
+            "feed_reconnects",
+            "Reconnections after the first connection",
+            |f| f.reconnects,
+        ),
+    ];
+    for (name, help, read) in series {
+        counters(reg, name, help, count(read));
+    }
 }
 
 /// The relay's own series (`queuetop relay --metrics-listen`).
@@ -409,11 +415,10 @@ fn relay(reg: &mut Registry, site: &str, r: &StatsNow) {
 
 /// Per-agent series, only when asked for (one series per agent and figure).
 fn agents(reg: &mut Registry, c: &Collected) {
-    let site = c.site.as_str();
     let mut state = Vec::new();
     let mut handled = Vec::new();
     for a in &c.agents {
-        let l = labels(&[("agent", &a.id), ("site", site)]);
+        let l = labels(&[("agent", &a.place.id), ("site", &a.place.site)]);
         let mut with_state = l.clone();
         with_state.push(("state".into(), a.state.as_str().into()));
         state.push((with_state, a.state_for as f64 / 1000.0));
@@ -449,7 +454,7 @@ pub fn render(c: &Collected) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::exporter::collect::{Agent, Alert, Feed};
+    use crate::exporter::collect::{Agent, Alert, Place};
     use queuetop_engine::floor::{AgentCounts, FeedCounts, Figures};
 
     fn scope(waiting: usize, asa: Option<f64>) -> Scope {
@@ -463,6 +468,13 @@ mod tests {
                 service_level: Some(85.7),
                 ..Figures::default()
             },
+        }
+    }
+
+    fn place(site: &str, id: &str) -> Place {
+        Place {
+            site: site.into(),
+            id: id.into(),
         }
     }
 
@@ -482,17 +494,18 @@ mod tests {
                 last_event_age: None,
                 clock_offset: -1_500,
             },
+            sites: Vec::new(),
             floor: scope(3, Some(12_500.0)),
-            queues: vec![("billing".into(), scope(1, None))],
+            queues: vec![(place("", "billing"), scope(1, None))],
             agents: vec![Agent {
-                id: "a7".into(),
+                place: place("", "a7"),
                 state: DisplayState::WrapUp,
                 state_for: 75_000,
                 handled: 6,
             }],
             alerts: vec![Alert {
                 rule: "longest_wait_s".into(),
-                subject: "billing".into(),
+                subject: place("", "billing"),
                 level: "critical",
             }],
             relay: None,
@@ -523,6 +536,43 @@ mod tests {
         // Only the relay has relay series.
         assert!(!text.contains("queuetop_relay_"));
         assert!(text.contains("queuetop_feed_state{site=\"\",state=\"connected\"} 0.0"));
+    }
+
+    /// A floor of several sites: each queue, agent and alert under its own
+    /// site with its own id, and one feed series per site.
+    #[test]
+    fn sites_label_their_own_queues_agents_alerts_and_feeds() {
+        let mut c = collected();
+        c.queues = vec![
+            (place("lisbon", "billing"), scope(2, None)),
+            (place("paris", "billing"), scope(1, None)),
+        ];
+        c.agents[0].place = place("paris", "a7");
+        c.alerts[0].subject = place("lisbon", "billing");
+        let mut down = c.feed.clone();
+        down.connected = false;
+        down.health = FeedHealth::Reconnecting;
+        down.counts.events = 5;
+        c.sites = vec![("lisbon".into(), c.feed.clone()), ("paris".into(), down)];
+        let text = render(&c);
+        for line in [
+            "queuetop_queue_waiting{queue=\"billing\",site=\"lisbon\"} 2.0",
+            "queuetop_queue_waiting{queue=\"billing\",site=\"paris\"} 1.0",
+            "queuetop_agent_handled{agent=\"a7\",site=\"paris\"} 6.0",
+            "queuetop_alert_active{rule=\"longest_wait_s\",subject=\"billing\",level=\"critical\",site=\"lisbon\"} 1.0",
+            "queuetop_feed_connected{site=\"lisbon\"} 1.0",
+            "queuetop_feed_connected{site=\"paris\"} 0.0",
+            "queuetop_feed_events_total{site=\"lisbon\"} 12",
+            "queuetop_feed_events_total{site=\"paris\"} 5",
+            "queuetop_feed_state{site=\"paris\",state=\"reconnecting\"} 1.0",
+        ] {
+            assert!(text.lines().any(|l| l == line), "no `{line}` in:\n{text}");
+        }
+        // The sites replace the floor's own feed series: nothing doubled.
+        assert!(
+            !text.contains("queuetop_feed_connected{site=\"\"}"),
+            "{text}"
+        );
     }
 
     #[test]

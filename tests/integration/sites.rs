@@ -148,3 +148,65 @@ fn feeds_mistakes_stop_with_one_line_naming_the_key() {
         assert_eq!(e.trim().lines().count(), 1, "{e}");
     }
 }
+
+/// `queuetop export` of sites: each queue under its own site label with
+/// its own id, and each site's feed apart (the dead one down).
+#[test]
+fn the_exporter_labels_each_sites_queues_and_feed() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cfg = two_demos_and_a_dead_site(dir.path());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_queuetop"))
+        .args([
+            "export",
+            "--config",
+            &cfg,
+            "--metrics-listen",
+            "127.0.0.1:0",
+        ])
+        .env("XDG_CONFIG_HOME", "/nonexistent")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start queuetop export");
+    let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
+    let addr = (0..50)
+        .find_map(|_| {
+            let mut line = String::new();
+            stderr.read_line(&mut line).ok()?;
+            line.trim()
+                .strip_prefix("queuetop: serving metrics on http://")
+                .and_then(|rest| rest.strip_suffix("/metrics"))
+                .map(str::to_string)
+        })
+        .expect("the address on stderr");
+    std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
+    let addr: std::net::SocketAddr = addr.parse().expect("an address");
+    // The demos' first events, and the dead site's first failed try.
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    let (code, _, body) = super::exporter::get(addr, "/metrics", "text/plain");
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(code, 200);
+    let samples = super::exporter::samples(&body);
+    for site in ["paris", "lisbon"] {
+        let mine = samples
+            .keys()
+            .filter(|k| {
+                k.starts_with("queuetop_queue_waiting{") && k.contains(&format!("site=\"{site}\""))
+            })
+            .count();
+        assert!(mine > 0, "no queue of {site} in\n{body}");
+        assert_eq!(
+            samples[&format!("queuetop_feed_connected{{site=\"{site}\"}}")],
+            1.0
+        );
+    }
+    assert_eq!(samples["queuetop_feed_connected{site=\"rome\"}"], 0.0);
+    assert!(!samples.contains_key("queuetop_feed_connected{site=\"\"}"));
+    assert!(
+        !body.contains("queue=\"paris/") && !body.contains("queue=\"lisbon/"),
+        "a queue label kept its site prefix:\n{body}"
+    );
+}
