@@ -277,6 +277,9 @@ pub fn registry(c: &Collected) -> Registry {
     reg
 }
 
+/// A feed counter: its name (without `_total`), help, and how to read it.
+type FeedCounter = (&'static str, &'static str, fn(&Feed) -> u64);
+
 /// The feed's series: one per site in a floor of several sites, else one
 /// for the floor's feed.
 fn feed(reg: &mut Registry, c: &Collected) {
@@ -333,7 +336,7 @@ fn feed(reg: &mut Registry, c: &Collected) {
     let count = |read: fn(&Feed) -> u64| -> Vec<(Labels, u64)> {
         rows.iter().map(|(s, f)| (site(s), read(f))).collect()
     };
-    let series: [(&str, &str, fn(&Feed) -> u64); 7] = [
+    let series: [FeedCounter; 7] = [
         ("feed_events", "Events applied to the floor", |f| {
             f.counts.events
         }),
