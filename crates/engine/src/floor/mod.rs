@@ -99,6 +99,9 @@ pub struct Floor {
     /// it was never applied, so a corrected resend of it still applies.
     last_seen_seq: Option<u64>,
     latest_event: Option<Ts>,
+    /// The earliest event time seen: a snapshot's contact that began before
+    /// it began before anything we could have seen (not a missed event).
+    first_event: Option<Ts>,
     /// `now` came from [`Floor::advance`] before any event: a guess that
     /// nothing has aged on yet.
     guessed_now: bool,
@@ -142,6 +145,7 @@ impl Floor {
             last_applied_seq: None,
             last_seen_seq: None,
             latest_event: None,
+            first_event: None,
             guessed_now: false,
             resyncing: false,
             trust: trust::Trust::default(),
@@ -273,6 +277,7 @@ impl Floor {
             self.customers.prune(self.now);
         }
         self.latest_event = Some(self.latest_event.map_or(ev.ts, |t| t.max(ev.ts)));
+        self.first_event = Some(self.first_event.map_or(ev.ts, |t| t.min(ev.ts)));
         let surprised = match &ev.kind {
             EventKind::Snapshot(snap) => self.replace_live_state(snap, ev.ts),
             _ => {

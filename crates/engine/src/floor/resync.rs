@@ -20,6 +20,11 @@ impl Floor {
     /// of exactly the state we held (a relay's periodic one) hides nothing.
     pub(super) fn replace_live_state(&mut self, snap: &FloorSnapshot<'_>, ts: Ts) -> bool {
         let mut surprises = false;
+        // A contact new to us is a missed event only if it began after the
+        // first event we saw: one that began before it began before our
+        // view (a feed that sends its recent past, then the live state).
+        let first_seen = self.first_event;
+        let missed = |began: Ts| first_seen.is_none_or(|f| began >= f);
         // A site's snapshot speaks for that site only (docs/sites.md): what
         // is replaced is what carries its prefix.
         let scope = self.site_scope.take();
@@ -78,7 +83,7 @@ impl Floor {
                     continue; // listed twice, or over the limit
                 }
                 let prior = old.remove(w.contact.as_ref());
-                surprises |= prior.is_none();
+                surprises |= prior.is_none() && missed(w.since);
                 let contact = Contact {
                     id: w.contact.as_ref().into(),
                     channel: w
@@ -157,7 +162,7 @@ impl Floor {
                     None => None,
                 };
                 let prior = old.remove(sc.contact.as_ref());
-                surprises |= prior.is_none();
+                surprises |= prior.is_none() && missed(sc.since);
                 // Keep hold time already counted if it is the same segment.
                 let (held, hold_since) = match prior.as_ref().map(|p| &p.phase) {
                     Some(Phase::Connected {

@@ -120,3 +120,35 @@ fn a_floor_applying_its_own_snapshot_changes_no_figure() {
     }
     assert!(checked > 5, "only {checked} feeds");
 }
+
+/// A feed that sends its recent past, then the live state (the demo does):
+/// contacts in the snapshot that began before the first event we saw began
+/// before our view, and raise no doubt; one that began after it is an
+/// event we missed, and does.
+#[test]
+fn a_snapshot_after_the_recent_past_doubts_only_what_we_could_have_seen() {
+    let past = [
+        r#"{"type":"queue.info","ts":"2026-11-23T09:00:00Z","seq":1,"queue":"q1"}"#,
+        r#"{"type":"contact.queued","ts":"2026-11-23T09:05:00Z","seq":2,"contact_id":"seen","queue":"q1"}"#,
+    ];
+    let snapshot = |also: &str| {
+        format!(
+            r#"{{"type":"snapshot","ts":"2026-11-23T09:20:00Z","queues":[{{"queue":"q1","waiting":[{{"contact_id":"seen","since":"2026-11-23T09:05:00Z"}},{also}]}}],"agents":[]}}"#
+        )
+    };
+    let before_our_view = r#"{"contact_id":"old","since":"2026-11-23T08:50:00Z"}"#;
+    let missed = r#"{"contact_id":"new","since":"2026-11-23T09:10:00Z"}"#;
+    for (also, doubted) in [(before_our_view, false), (missed, true)] {
+        let mut m = monitor();
+        for line in past {
+            m.replay_frame(line);
+        }
+        m.replay_frame(&snapshot(also));
+        assert_eq!(
+            m.floor.uncertain_since(WindowKind::Rolling).is_some(),
+            doubted,
+            "{also}"
+        );
+        assert_eq!(figures(&m)["totals"]["waiting"], 2);
+    }
+}
