@@ -14,7 +14,7 @@ use queuetop_engine::dialect::DialectKind;
 use queuetop_engine::floor::{Floor, Limits, Settings, WindowKind};
 use queuetop_engine::health::LinkState;
 use queuetop_engine::monitor::{Monitor, SourceInfo, SourceKind};
-use queuetop_engine::protocol::{AgentState, Event, EventKind};
+use queuetop_engine::protocol::{AgentState, Event, EventKind, Priority};
 use queuetop_engine::time::Ts;
 use queuetop_tui::run::{View, ViewOptions, draw};
 use queuetop_tui::theme::Theme;
@@ -107,6 +107,7 @@ pub fn floor(agents: usize, queues: usize) -> Monitor {
                     queue: s(q),
                     channel: None,
                     customer: None,
+                    priority: Priority::Absent,
                 },
                 5,
             );
@@ -139,6 +140,7 @@ pub fn floor(agents: usize, queues: usize) -> Monitor {
                     queue: s(format!("q{q:03}")),
                     channel: None,
                     customer: None,
+                    priority: Priority::Absent,
                 },
                 50,
             );

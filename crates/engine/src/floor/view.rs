@@ -208,6 +208,8 @@ pub struct WaitingView<'f> {
     pub since: Ts,
     pub wait: Millis,
     pub channel: &'f str,
+    /// Higher is more urgent; 0 by default.
+    pub priority: u32,
 }
 
 impl Floor {
@@ -454,6 +456,7 @@ impl Floor {
                     since: *since,
                     wait: self.now.since(*since),
                     channel: c.channel.as_ref().map_or("voice", |ch| ch.as_str()),
+                    priority: c.priority,
                 })
             })
             .collect()

@@ -23,6 +23,7 @@ pub enum EventKind<'a> {
         queue: Str<'a>,
         channel: Option<Str<'a>>,
         customer: Option<Str<'a>>,
+        priority: Priority,
     },
     /// `contact.answered`: the wait ends, `agent` is connected.
     Answered { contact: Str<'a>, agent: Str<'a> },
@@ -119,6 +120,32 @@ impl Sender {
     }
 }
 
+/// The highest `priority` kept (Twilio TaskRouter's own limit, 2^31 - 1).
+pub const MAX_PRIORITY: u32 = 2_147_483_647;
+
+/// A contact's `priority` as the event gave it: a higher number is more
+/// urgent, 0 is the default. A value that is not an integer from 0 to
+/// [`MAX_PRIORITY`] does not cost the event (the contact still waits): it
+/// is `Invalid`, counted, and the contact keeps the priority it had.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Priority {
+    /// Not sent (or `null`).
+    #[default]
+    Absent,
+    Given(u32),
+    Invalid,
+}
+
+impl Priority {
+    /// The value, if the event gave a usable one.
+    pub fn value(self) -> Option<u32> {
+        match self {
+            Priority::Given(p) => Some(p),
+            _ => None,
+        }
+    }
+}
+
 /// A CSAT answer: only 1 to 5 can be built.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Csat(u8);
@@ -206,6 +233,7 @@ pub struct SnapWaiting<'a> {
     pub since: Ts,
     pub channel: Option<Str<'a>>,
     pub first_queued: Option<Ts>,
+    pub priority: Priority,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -258,11 +286,13 @@ impl EventKind<'_> {
                 queue,
                 channel,
                 customer,
+                priority,
             } => EventKind::Queued {
                 contact: own(contact),
                 queue: own(queue),
                 channel: own_opt(channel),
                 customer: own_opt(customer),
+                priority,
             },
             EventKind::Answered { contact, agent } => EventKind::Answered {
                 contact: own(contact),
@@ -337,6 +367,7 @@ impl EventKind<'_> {
                                 since: w.since,
                                 channel: own_opt(w.channel),
                                 first_queued: w.first_queued,
+                                priority: w.priority,
                             })
                             .collect(),
                     })
