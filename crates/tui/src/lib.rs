@@ -11,6 +11,7 @@
 pub mod action;
 pub mod alerts;
 pub mod build;
+pub mod channels;
 pub mod columns;
 pub mod export;
 pub mod filter;
@@ -31,5 +32,6 @@ pub mod state;
 pub mod terminal;
 pub mod theme;
 pub mod tree;
+pub mod waiting;
 pub mod watch;
 pub mod widgets;
