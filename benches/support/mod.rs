@@ -177,13 +177,17 @@ impl Write for Counter {
     }
 }
 
-/// Bytes written per simulated second, after the first full frame.
+/// Bytes written per simulated second, after the first full frame: 50
+/// agents over 5 queues at 120x40.
 pub fn bytes_per_second(seconds: i64, tick: bool) -> f64 {
-    let mut m = floor(50, 5);
+    bytes_per_second_on(floor(50, 5), Rect::new(0, 0, 120, 40), seconds, tick)
+}
+
+/// [`bytes_per_second`] on any floor and terminal size.
+pub fn bytes_per_second_on(mut m: Monitor, area: Rect, seconds: i64, tick: bool) -> f64 {
     let opts = options();
     let mut view = View::new(WindowKind::Rolling);
     let counter = Counter::default();
-    let area = Rect::new(0, 0, 120, 40);
     let mut t = Terminal::with_options(
         CrosstermBackend::new(counter.clone()),
         TerminalOptions {
