@@ -360,6 +360,13 @@ fn feed(reg: &mut Registry, c: &Collected) {
     );
     counter(
         reg,
+        "feed_priority_ignored",
+        "Contact priorities that were not a 32-bit signed whole number",
+        site,
+        n.priority_ignored,
+    );
+    counter(
+        reg,
         "feed_reconnects",
         "Reconnections after the first connection",
         site,
@@ -584,7 +591,7 @@ mod tests {
         assert_eq!(floor.count(), FIGURES.len() + 1, "{names:?}");
         let scoped =
             |n: &&str| n.starts_with("queuetop_floor_") || n.starts_with("queuetop_queue_");
-        assert_eq!(names.iter().filter(|n| !scoped(n)).count(), 21, "{names:?}");
+        assert_eq!(names.iter().filter(|n| !scoped(n)).count(), 22, "{names:?}");
         for name in names {
             let short = name
                 .strip_prefix("queuetop_queue_")

@@ -14,7 +14,7 @@ use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 use smallvec::SmallVec;
 
-use crate::protocol::{MAX_PRIORITY, Priority, RejectKind, clean_id, clean_name, raw_str};
+use crate::protocol::{Priority, RejectKind, clean_id, clean_name, raw_str};
 use crate::time::{MAX_TS, Ts};
 
 /// Most keys one object may have; more is a hostile or broken feed.
@@ -85,15 +85,15 @@ impl<'a> Obj<'a> {
     }
 
     /// A contact priority, from an integer or its decimal text (form
-    /// callbacks send numbers as text): 0 to [`MAX_PRIORITY`], higher more
-    /// urgent. Anything else is [`Priority::Invalid`], never a refusal.
+    /// callbacks send numbers as text) that fits 32 bits, signed; higher is
+    /// more urgent. Anything else is [`Priority::Invalid`], never a refusal.
     pub fn priority(&self, key: &str) -> Priority {
         match self.text(key) {
             None => Priority::Absent,
-            Some(t) => match t.trim().parse::<u32>() {
-                Ok(p) if p <= MAX_PRIORITY => Priority::Given(p),
-                _ => Priority::Invalid,
-            },
+            Some(t) => t
+                .trim()
+                .parse::<i32>()
+                .map_or(Priority::Invalid, Priority::Given),
         }
     }
 

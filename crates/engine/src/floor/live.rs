@@ -247,7 +247,7 @@ pub struct Contact {
     pub last_segment: Option<LastSegment>,
     /// Its routing priority (feed-v1 `priority`): higher is more urgent,
     /// 0 when no event gave one.
-    pub priority: u32,
+    pub priority: i32,
 }
 
 /// Where a contact's last segment was: its queue (if it was seen queued)

@@ -76,8 +76,8 @@ pub struct FeedCounts {
     pub ignored: u64,
     /// Events dropped because a size limit (queues, agents, contacts) was hit.
     pub over_limit: u64,
-    /// Contact priorities that were not an integer from 0 to 2^31 - 1: the
-    /// event was applied without them (docs/protocol.md, "Priority").
+    /// Contact priorities that were not a 32-bit signed integer: the event
+    /// was applied without them (docs/protocol.md, "Priority").
     pub priority_ignored: u64,
 }
 

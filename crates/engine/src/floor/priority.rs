@@ -3,7 +3,8 @@
 //! priority, and the high-priority contact waiting longest.
 //!
 //! A higher number is more urgent and 0 is the default, as in Twilio
-//! TaskRouter and Genesys Cloud. "High" is any priority above the default
+//! TaskRouter and Genesys Cloud (whose priorities may be negative: less
+//! urgent than the default). "High" is any priority above the default
 //! (docs/protocol.md, "Priority").
 
 use super::{Floor, QueueIdx};
@@ -11,12 +12,12 @@ use crate::protocol::Priority;
 use crate::time::Millis;
 
 /// The lowest priority counted as high: anything above the default 0.
-pub const HIGH_PRIORITY: u32 = 1;
+pub const HIGH_PRIORITY: i32 = 1;
 
 /// The contacts waiting in a queue at one priority.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PriorityWaiting {
-    pub priority: u32,
+    pub priority: i32,
     pub waiting: u32,
     /// The longest current wait at this priority.
     pub longest: Millis,
@@ -26,7 +27,7 @@ pub struct PriorityWaiting {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct HighPriorityWait<'f> {
     pub contact: &'f str,
-    pub priority: u32,
+    pub priority: i32,
     pub wait: Millis,
 }
 
@@ -107,7 +108,7 @@ mod tests {
         f
     }
 
-    fn pw(priority: u32, waiting: u32, longest: i64) -> PriorityWaiting {
+    fn pw(priority: i32, waiting: u32, longest: i64) -> PriorityWaiting {
         PriorityWaiting {
             priority,
             waiting,
@@ -123,12 +124,19 @@ mod tests {
             r#"{"type":"contact.queued","ts":30000,"contact_id":"h2","queue":"q","priority":9}"#,
             r#"{"type":"contact.queued","ts":40000,"contact_id":"n2","queue":"q","priority":0}"#,
             r#"{"type":"contact.queued","ts":50000,"contact_id":"h3","queue":"q","priority":5}"#,
+            // Below the default (Genesys Cloud allows it): not high.
+            r#"{"type":"contact.queued","ts":5000,"contact_id":"l1","queue":"q","priority":-3}"#,
         ]);
         f.advance(Ts(70_000));
         let q = f.queue_index("q").expect("q");
         assert_eq!(
             f.waiting_by_priority(q),
-            [pw(9, 1, 40_000), pw(5, 2, 50_000), pw(0, 2, 60_000)]
+            [
+                pw(9, 1, 40_000),
+                pw(5, 2, 50_000),
+                pw(0, 2, 60_000),
+                pw(-3, 1, 65_000)
+            ]
         );
         let high = f.longest_high_priority(q).expect("a high-priority wait");
         assert_eq!((high.contact, high.priority, high.wait), ("h1", 5, 50_000));
@@ -137,7 +145,7 @@ mod tests {
     #[test]
     fn nobody_high_is_none_and_a_bad_priority_is_counted_not_refused() {
         let mut f = floor(&[
-            r#"{"type":"contact.queued","ts":10000,"contact_id":"a","queue":"q","priority":-1}"#,
+            r#"{"type":"contact.queued","ts":10000,"contact_id":"a","queue":"q","priority":-2147483649}"#,
             r#"{"type":"contact.queued","ts":10000,"contact_id":"b","queue":"q","priority":"7"}"#,
             r#"{"type":"contact.queued","ts":10000,"contact_id":"c","queue":"q","priority":2147483648}"#,
             r#"{"type":"contact.queued","ts":10000,"contact_id":"d","queue":"q","priority":1e400}"#,

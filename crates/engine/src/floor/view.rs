@@ -209,7 +209,7 @@ pub struct WaitingView<'f> {
     pub wait: Millis,
     pub channel: &'f str,
     /// Higher is more urgent; 0 by default.
-    pub priority: u32,
+    pub priority: i32,
 }
 
 impl Floor {

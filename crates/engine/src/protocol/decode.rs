@@ -495,15 +495,17 @@ fn score(v: Val<'_>, field: &'static str) -> R<i64> {
     }
 }
 
-/// A contact's priority: a JSON integer from 0 to [`MAX_PRIORITY`]
-/// (`3.0`, `"3"`, `-1` or `true` are not one). Never a reason to refuse the
-/// event: anything else is [`Priority::Invalid`], which the floor counts.
+/// A contact's priority: a JSON integer that fits 32 bits, signed (`3.0`,
+/// `"3"` or `true` are not one). Never a reason to refuse the event:
+/// anything else is [`Priority::Invalid`], which the floor counts.
 fn priority(v: Option<Val<'_>>) -> Priority {
-    match v {
-        None => Priority::Absent,
-        Some(Val::UInt(n)) if n <= u64::from(MAX_PRIORITY) => Priority::Given(n as u32),
-        Some(_) => Priority::Invalid,
-    }
+    let n = match v {
+        None => return Priority::Absent,
+        Some(Val::UInt(n)) => i32::try_from(n).ok(),
+        Some(Val::Int(n)) => i32::try_from(n).ok(),
+        Some(_) => None,
+    };
+    n.map_or(Priority::Invalid, Priority::Given)
 }
 
 fn agent_state(v: Option<Val<'_>>, field: &'static str) -> R<AgentState> {

@@ -46,7 +46,7 @@ enum Body<'e> {
         #[serde(skip_serializing_if = "Option::is_none")]
         customer_id: Option<&'e str>,
         #[serde(skip_serializing_if = "Option::is_none")]
-        priority: Option<u32>,
+        priority: Option<i32>,
     },
     Answered {
         contact_id: &'e str,
@@ -119,7 +119,7 @@ struct WireWaiting<'e> {
     #[serde(skip_serializing_if = "Option::is_none")]
     first_queued: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    priority: Option<u32>,
+    priority: Option<i32>,
 }
 
 #[derive(Serialize)]

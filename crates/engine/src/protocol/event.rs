@@ -120,25 +120,23 @@ impl Sender {
     }
 }
 
-/// The highest `priority` kept (Twilio TaskRouter's own limit, 2^31 - 1).
-pub const MAX_PRIORITY: u32 = 2_147_483_647;
-
-/// A contact's `priority` as the event gave it: a higher number is more
-/// urgent, 0 is the default. A value that is not an integer from 0 to
-/// [`MAX_PRIORITY`] does not cost the event (the contact still waits): it
-/// is `Invalid`, counted, and the contact keeps the priority it had.
+/// A contact's `priority` as the event gave it: a 32-bit signed integer
+/// (Twilio TaskRouter's go to 2^31 - 1, Genesys Cloud's below 0), a higher
+/// number more urgent, 0 the default. A value that is not such an integer
+/// does not cost the event (the contact still waits): it is `Invalid`,
+/// counted, and the contact keeps the priority it had.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Priority {
     /// Not sent (or `null`).
     #[default]
     Absent,
-    Given(u32),
+    Given(i32),
     Invalid,
 }
 
 impl Priority {
     /// The value, if the event gave a usable one.
-    pub fn value(self) -> Option<u32> {
+    pub fn value(self) -> Option<i32> {
         match self {
             Priority::Given(p) => Some(p),
             _ => None,

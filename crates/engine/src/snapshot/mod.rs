@@ -291,7 +291,7 @@ pub struct QueueJson {
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PriorityJson {
-    pub priority: u32,
+    pub priority: i32,
     pub waiting: u32,
     pub longest_wait_s: f64,
 }
@@ -299,7 +299,7 @@ pub struct PriorityJson {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct HighPriorityJson {
     pub contact_id: String,
-    pub priority: u32,
+    pub priority: i32,
     pub wait_s: f64,
 }
 

@@ -232,13 +232,16 @@ fn the_acd_participants_routing_priority_is_the_contacts() {
         conv("conv-1", json!(50), "2026-11-23T09:00:00.000Z"),
         conv("conv-2", json!(0), "2026-11-23T09:00:30.000Z"),
         conv("conv-3", json!("urgent"), "2026-11-23T09:00:40.000Z"),
+        // Genesys allows priorities below the default.
+        conv("conv-4", json!(-5), "2026-11-23T09:00:45.000Z"),
     ]
     .concat();
     let snap = replay_from(DialectKind::Genesys, "priority", text.as_bytes());
     let q = queue(&snap, "q1");
-    assert_eq!(q["waiting"], 3);
+    assert_eq!(q["waiting"], 4);
     assert_eq!(q["waiting_by_priority"][0]["priority"], 50);
     assert_eq!(q["longest_high_priority"]["contact_id"], "conv-1");
     assert_eq!(q["waiting_by_priority"][1]["waiting"], 2);
+    assert_eq!(q["waiting_by_priority"][2]["priority"], -5);
     assert_eq!(snap["feed"]["priority_ignored"], 1);
 }

@@ -410,8 +410,8 @@ fn conversation_messages_and_surveys_decode_with_their_bounds() {
     ));
 }
 
-/// `priority`: an integer from 0 to 2^31 - 1, higher more urgent; anything
-/// else is kept as unusable (the floor counts it) and never refuses the
+/// `priority`: a 32-bit signed integer, higher more urgent; anything else
+/// is kept as unusable (the floor counts it) and never refuses the
 /// contact's queueing, read the direct way or serde's (a batch, an escape).
 #[test]
 fn priority_is_an_integer_in_range_and_never_refuses_the_event() {
@@ -423,7 +423,9 @@ fn priority_is_an_integer_in_range_and_never_refuses_the_event() {
         (r#","priority":2147483647"#, Priority::Given(2_147_483_647)),
         (r#","priority":2147483648"#, Priority::Invalid),
         (r#","priority":18446744073709551616"#, Priority::Invalid),
-        (r#","priority":-1"#, Priority::Invalid),
+        (r#","priority":-1"#, Priority::Given(-1)),
+        (r#","priority":-2147483648"#, Priority::Given(i32::MIN)),
+        (r#","priority":-2147483649"#, Priority::Invalid),
         (r#","priority":3.0"#, Priority::Invalid),
         (r#","priority":1e400"#, Priority::Invalid),
         (r#","priority":"3""#, Priority::Invalid),
