@@ -47,6 +47,8 @@ fn c_splits_the_selected_queue_by_channel_and_joins_it_again() {
     assert!(rows[2].starts_with("  └ chat      "), "{s}");
     assert!(rows[3].starts_with("  └ email     "), "{s}");
     assert!(rows[4].starts_with("Billing"), "{s}");
+    // Two of the three queues fit: the title says which.
+    assert!(s.contains("rows 1-2"), "{s}");
     // voice: c1 since 09:10 and c4 since 09:15:10, so 2 waiting, 10m00s.
     assert!(rows[1].contains(" 2 ") && rows[1].contains("10m00s"), "{s}");
     snap!("channels_80x24", s.clone());
