@@ -144,6 +144,10 @@ fn huge_floor(c: &mut Criterion) {
     }
     group.finish();
     // The parts of a frame, to see what dominates.
+    let mut st = UiState::new(WindowKind::Rolling);
+    c.bench_function("build_only_50000_agents_200x60", |b| {
+        b.iter(|| frame(&m, &mut st, &watch, &ctx, area))
+    });
     let (counts, _) = m.floor.agent_counts();
     c.bench_function("queue_views_2000", |b| {
         b.iter(|| {

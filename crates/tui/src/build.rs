@@ -239,21 +239,12 @@ pub fn prepare<'m>(
     let mut agent_pos = agent_sel.settled(keyed.len(), found, plan.agent_rows());
     let lo = agent_pos.offset.min(keyed.len());
     let hi = (lo + plan.agent_rows()).min(keyed.len());
-    if lo > 0 && lo < keyed.len() {
-        keyed.select_nth_unstable_by(lo, order);
-    }
-    if hi > lo && hi < keyed.len() {
-        keyed[lo..].select_nth_unstable_by(hi - lo, order);
-    }
-    keyed[lo..hi].sort_unstable_by(order);
-    if let Some((_, a)) = keyed
-        .get(agent_pos.index)
-        .filter(|_| (lo..hi).contains(&agent_pos.index))
-    {
+    let visible = super::order::window(&mut keyed, lo, hi, order);
+    if let Some((_, a)) = agent_pos.index.checked_sub(lo).and_then(|i| visible.get(i)) {
         agent_pos.id = Some(floor.agent_brief(*a).0.to_string());
     }
     let shown_agents = keyed.len();
-    let agents: Vec<AgentIdx> = keyed[lo..hi].iter().map(|(_, a)| *a).collect();
+    let agents: Vec<AgentIdx> = visible.iter().map(|(_, a)| *a).collect();
 
     // Details: of what Enter asked for (the selection just worked out), or
     // of what is open.

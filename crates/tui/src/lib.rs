@@ -23,6 +23,7 @@ pub mod layout;
 pub mod log;
 pub mod model;
 pub mod mouse;
+pub mod order;
 pub mod pin;
 pub mod rewind;
 pub mod run;
