@@ -6,7 +6,6 @@
 //! formatted only for what fits on screen.
 
 use std::cmp::Ordering;
-use std::collections::HashMap;
 
 use ratatui::layout::Rect;
 
@@ -86,14 +85,16 @@ pub fn prepare<'m>(
     // An agent's queues match by name too: the names, gathered once.
     // A jump to a search match, in the focused table.
     let jump = st.jump.zip(st.active_search());
-    let labels: HashMap<&str, &str> = if filter.is_some() || jump.is_some() {
-        queues
-            .iter()
-            .map(|v| (v.id, v.name.unwrap_or(v.id)))
-            .collect()
-    } else {
-        HashMap::new()
-    };
+    // By queue index: looked up for every agent's every queue.
+    let mut labels: Vec<&str> = Vec::new();
+    if filter.is_some() || jump.is_some() {
+        labels = vec![""; all_queues];
+        for v in &queues {
+            if let Some(slot) = v.idx.and_then(|q| labels.get_mut(q.0 as usize)) {
+                *slot = v.name.unwrap_or(v.id);
+            }
+        }
+    }
     let sites = m.has_sites();
     // Every queue's worst alert: counted for the header (filter or not),
     // and pinned first so that no alerting queue hides below the fold.
@@ -777,7 +778,8 @@ struct AgentRow<'f, 'l> {
     floor: &'f Floor,
     a: AgentIdx,
     kind: WindowKind,
-    labels: &'l HashMap<&'f str, &'f str>,
+    /// Each queue's name (or id), by queue index.
+    labels: &'l [&'f str],
 }
 
 impl Subject for AgentRow<'_, '_> {
@@ -802,11 +804,11 @@ impl Subject for AgentRow<'_, '_> {
             .flatten()
     }
     fn any_queue(&self, needle: &str) -> bool {
-        self.floor.agent_queue_ids(self.a).any(|q| {
-            contains_ci(q, needle)
+        self.floor.agent_queues(self.a).any(|(q, id)| {
+            contains_ci(id, needle)
                 || self
                     .labels
-                    .get(q)
+                    .get(q.0 as usize)
                     .is_some_and(|name| contains_ci(name, needle))
         })
     }

@@ -377,6 +377,14 @@ impl Floor {
         )
     }
 
+    /// The queues an agent serves, each with its id.
+    pub fn agent_queues(&self, a: AgentIdx) -> impl Iterator<Item = (QueueIdx, &str)> + '_ {
+        self.agents[a.0 as usize]
+            .queues
+            .iter()
+            .map(|q| (*q, &*self.queues[q.0 as usize].id))
+    }
+
     pub fn agent_queue_ids(&self, a: AgentIdx) -> impl Iterator<Item = &str> + '_ {
         self.agents[a.0 as usize]
             .queues
