@@ -14,7 +14,7 @@ use queuetop_engine::dialect::DialectKind;
 use queuetop_engine::floor::{Floor, Limits, Settings, WindowKind};
 use queuetop_engine::health::LinkState;
 use queuetop_engine::monitor::{Monitor, SourceInfo, SourceKind};
-use queuetop_engine::protocol::{AgentState, Event, EventKind};
+use queuetop_engine::protocol::{AgentState, Event, EventKind, Priority};
 use queuetop_engine::time::Ts;
 use queuetop_tui::run::{View, ViewOptions, draw};
 use queuetop_tui::theme::Theme;
@@ -107,6 +107,7 @@ pub fn floor(agents: usize, queues: usize) -> Monitor {
                     queue: s(q),
                     channel: None,
                     customer: None,
+                    priority: Priority::Absent,
                 },
                 5,
             );
@@ -139,6 +140,7 @@ pub fn floor(agents: usize, queues: usize) -> Monitor {
                     queue: s(format!("q{q:03}")),
                     channel: None,
                     customer: None,
+                    priority: Priority::Absent,
                 },
                 50,
             );
@@ -175,13 +177,17 @@ impl Write for Counter {
     }
 }
 
-/// Bytes written per simulated second, after the first full frame.
+/// Bytes written per simulated second, after the first full frame: 50
+/// agents over 5 queues at 120x40.
 pub fn bytes_per_second(seconds: i64, tick: bool) -> f64 {
-    let mut m = floor(50, 5);
+    bytes_per_second_on(floor(50, 5), Rect::new(0, 0, 120, 40), seconds, tick)
+}
+
+/// [`bytes_per_second`] on any floor and terminal size.
+pub fn bytes_per_second_on(mut m: Monitor, area: Rect, seconds: i64, tick: bool) -> f64 {
     let opts = options();
     let mut view = View::new(WindowKind::Rolling);
     let counter = Counter::default();
-    let area = Rect::new(0, 0, 120, 40);
     let mut t = Terminal::with_options(
         CrosstermBackend::new(counter.clone()),
         TerminalOptions {

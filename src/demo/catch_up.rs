@@ -5,7 +5,8 @@ use super::contacts::{Phase, contact_id};
 use super::roster::QUEUES;
 use super::sim::Sim;
 use queuetop_engine::protocol::{
-    AgentState, Event, EventKind, FloorSnapshot, SnapAgent, SnapContact, SnapQueue, SnapWaiting,
+    AgentState, Event, EventKind, FloorSnapshot, Priority, SnapAgent, SnapContact, SnapQueue,
+    SnapWaiting,
 };
 use queuetop_engine::time::Millis;
 
@@ -31,6 +32,7 @@ impl Sim {
                             since: c.wait_since,
                             channel: Some(c.medium.channel().into()),
                             first_queued: Some(c.first_queued),
+                            priority: Priority::Absent,
                         })
                     })
                     .collect(),

@@ -10,7 +10,7 @@ use std::collections::VecDeque;
 use super::dist;
 use super::roster::{Dur, MAX_WAITING, Medium, QUEUES};
 use super::sim::{Action, Sim};
-use queuetop_engine::protocol::{Csat, EventKind, Nps, Sender};
+use queuetop_engine::protocol::{Csat, EventKind, Nps, Priority, Sender};
 use queuetop_engine::time::Ts;
 
 /// Share of new contacts from a customer seen lately (besides the
@@ -134,6 +134,7 @@ impl Sim {
             queue: QUEUES[q].id.into(),
             channel: Some(medium.channel().into()),
             customer: Some(customer_id(customer).into()),
+            priority: Priority::Absent,
         });
         self.start_wait(n);
     }
@@ -452,6 +453,7 @@ impl Sim {
             queue: QUEUES[to].id.into(),
             channel: Some(medium.channel().into()),
             customer: Some(customer_id(customer).into()),
+            priority: Priority::Absent,
         });
         self.start_wait(n);
         if !wraps {

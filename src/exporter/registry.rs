@@ -336,7 +336,7 @@ fn feed(reg: &mut Registry, c: &Collected) {
     let count = |read: fn(&Feed) -> u64| -> Vec<(Labels, u64)> {
         rows.iter().map(|(s, f)| (site(s), read(f))).collect()
     };
-    let series: [FeedCounter; 7] = [
+    let series: [FeedCounter; 8] = [
         ("feed_events", "Events applied to the floor", |f| {
             f.counts.events
         }),
@@ -364,6 +364,11 @@ fn feed(reg: &mut Registry, c: &Collected) {
             "feed_over_limit",
             "Events dropped because a size limit was hit",
             |f| f.counts.over_limit,
+        ),
+        (
+            "feed_priority_ignored",
+            "Contact priorities that were not a 32-bit signed whole number",
+            |f| f.counts.priority_ignored,
         ),
         (
             "feed_reconnects",
@@ -637,7 +642,7 @@ mod tests {
         assert_eq!(floor.count(), FIGURES.len() + 1, "{names:?}");
         let scoped =
             |n: &&str| n.starts_with("queuetop_floor_") || n.starts_with("queuetop_queue_");
-        assert_eq!(names.iter().filter(|n| !scoped(n)).count(), 21, "{names:?}");
+        assert_eq!(names.iter().filter(|n| !scoped(n)).count(), 22, "{names:?}");
         for name in names {
             let short = name
                 .strip_prefix("queuetop_queue_")

@@ -122,6 +122,7 @@ fn snapshot_replay_prints_cli_md_json() {
             "unknown",
             "duplicates",
             "gaps",
+            "priority_ignored",
             "reconnects",
             "last_event_age_s",
             "clock_offset_s"
@@ -147,7 +148,12 @@ fn snapshot_replay_prints_cli_md_json() {
     assert!(!queues.is_empty());
     let mut queue_keys = vec!["queue", "name", "sl_threshold_s", "sl_formula"];
     queue_keys.extend(FIGURE_KEYS);
-    queue_keys.extend(["waiting_by_channel", "longest_available"]);
+    queue_keys.extend([
+        "waiting_by_channel",
+        "longest_available",
+        "waiting_by_priority",
+        "longest_high_priority",
+    ]);
     for q in queues {
         assert_eq!(keys(q), queue_keys);
         for c in q["waiting_by_channel"].as_array().unwrap() {
@@ -157,6 +163,15 @@ fn snapshot_replay_prints_cli_md_json() {
             assert_eq!(
                 keys(&q["longest_available"]),
                 ["agent_id", "name", "available_s"]
+            );
+        }
+        for p in q["waiting_by_priority"].as_array().unwrap() {
+            assert_eq!(keys(p), ["priority", "waiting", "longest_wait_s"]);
+        }
+        if !q["longest_high_priority"].is_null() {
+            assert_eq!(
+                keys(&q["longest_high_priority"]),
+                ["contact_id", "priority", "wait_s"]
             );
         }
     }

@@ -234,6 +234,7 @@ fn compare(m: &HashMap<String, f64>, snap: &Value) {
         "unknown",
         "duplicates",
         "gaps",
+        "priority_ignored",
         "reconnects",
     ] {
         let k = format!("queuetop_feed_{name}_total{{site=\"\"}}");

@@ -31,6 +31,9 @@ pub enum Action {
     Window,
     /// `f`: fold or unfold the selected site or queue group.
     Fold,
+    /// `c`: show the selected queue (or the queue in details) split by
+    /// channel, or joined again.
+    Channels,
     /// `m`: type a note and set an incident mark.
     Mark,
     /// `M`: the window figures as their change since the latest mark.

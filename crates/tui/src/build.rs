@@ -6,7 +6,6 @@
 //! formatted only for what fits on screen.
 
 use std::cmp::Ordering;
-use std::collections::HashMap;
 
 use ratatui::layout::Rect;
 
@@ -86,14 +85,16 @@ pub fn prepare<'m>(
     // An agent's queues match by name too: the names, gathered once.
     // A jump to a search match, in the focused table.
     let jump = st.jump.zip(st.active_search());
-    let labels: HashMap<&str, &str> = if filter.is_some() || jump.is_some() {
-        queues
-            .iter()
-            .map(|v| (v.id, v.name.unwrap_or(v.id)))
-            .collect()
-    } else {
-        HashMap::new()
-    };
+    // By queue index: looked up for every agent's every queue.
+    let mut labels: Vec<&str> = Vec::new();
+    if filter.is_some() || jump.is_some() {
+        labels = vec![""; all_queues];
+        for v in &queues {
+            if let Some(slot) = v.idx.and_then(|q| labels.get_mut(q.0 as usize)) {
+                *slot = v.name.unwrap_or(v.id);
+            }
+        }
+    }
     let sites = m.has_sites();
     // Every queue's worst alert: counted for the header (filter or not),
     // and pinned first so that no alerting queue hides below the fold.
@@ -116,7 +117,16 @@ pub fn prepare<'m>(
     }
     queues = super::tree::arrange(m, queues, kind, filter.is_some(), &st.folded);
 
-    let plan = plan(area, queues.len(), watch.log.len());
+    // A queue split by channel has a line per channel under it.
+    let channel_lines: usize = if st.channels.is_empty() {
+        0
+    } else {
+        queues
+            .iter()
+            .map(|v| super::channels::extra(floor, v, &st.channels))
+            .sum()
+    };
+    let plan = plan(area, queues.len() + channel_lines, watch.log.len());
     let found = st
         .queues
         .id
@@ -135,6 +145,14 @@ pub fn prepare<'m>(
         }
     }
     let mut queue_pos = queue_sel.settled(queues.len(), found, plan.queue_rows());
+    // Queues split by channel take more than a line each.
+    super::channels::keep_in_view(
+        &mut queue_pos,
+        &queues,
+        floor,
+        &st.channels,
+        plan.queue_rows(),
+    );
     queue_pos.id = queues.get(queue_pos.index).map(|v| v.id.to_string());
 
     // Agents: cheap keys for all, then only the visible stretch of the
@@ -222,21 +240,12 @@ pub fn prepare<'m>(
     let mut agent_pos = agent_sel.settled(keyed.len(), found, plan.agent_rows());
     let lo = agent_pos.offset.min(keyed.len());
     let hi = (lo + plan.agent_rows()).min(keyed.len());
-    if lo > 0 && lo < keyed.len() {
-        keyed.select_nth_unstable_by(lo, order);
-    }
-    if hi > lo && hi < keyed.len() {
-        keyed[lo..].select_nth_unstable_by(hi - lo, order);
-    }
-    keyed[lo..hi].sort_unstable_by(order);
-    if let Some((_, a)) = keyed
-        .get(agent_pos.index)
-        .filter(|_| (lo..hi).contains(&agent_pos.index))
-    {
+    let visible = super::order::window(&mut keyed, lo, hi, order);
+    if let Some((_, a)) = agent_pos.index.checked_sub(lo).and_then(|i| visible.get(i)) {
         agent_pos.id = Some(floor.agent_brief(*a).0.to_string());
     }
     let shown_agents = keyed.len();
-    let agents: Vec<AgentIdx> = keyed[lo..hi].iter().map(|(_, a)| *a).collect();
+    let agents: Vec<AgentIdx> = visible.iter().map(|(_, a)| *a).collect();
 
     // Details: of what Enter asked for (the selection just worked out), or
     // of what is open.
@@ -255,7 +264,7 @@ pub fn prepare<'m>(
     } else {
         st.details.as_ref().map(|d| &d.target)
     };
-    let details = target.map(|t| details(floor, kind, t, 0, ctx));
+    let details = target.map(|t| details(floor, kind, t, &st.channels, ctx));
     let details_lines = details
         .as_ref()
         .map(|d| d.sections.iter().map(|s| s.rows.len() + 2).sum());
@@ -310,27 +319,36 @@ pub fn build(
     header.alerting = alerting;
     // `M`: the figures as their change since the latest mark, if any.
     let since_mark = st.since_mark.then(|| m.marks().baseline(kind)).flatten();
-    let queue_rows = queues
-        .iter()
-        .enumerate()
-        .skip(st.queues.offset)
-        .take(plan.queue_rows())
-        .map(|(i, v)| {
-            let mut row = queue_row(v, levels_of(ctx.alerts, v), ctx.theme);
-            if tree {
-                super::tree::name_cell(&mut row, v, m, &st.folded, ctx.theme);
-            }
-            if let Some(base) = since_mark {
-                crate::since_mark::overlay(&mut row, v, base.point(v.id));
-            }
-            row.selected = i == st.queues.index && st.focus == Pane::Queues;
-            row.spark = watch
-                .spark(v.id)
-                .map(|r| r.iter().copied().collect())
-                .unwrap_or_default();
-            row
-        })
-        .collect();
+    let mut queue_rows: Vec<Row> = Vec::with_capacity(plan.queue_rows());
+    for (i, v) in queues.iter().enumerate().skip(st.queues.offset) {
+        if queue_rows.len() >= plan.queue_rows() {
+            break;
+        }
+        let mut row = queue_row(v, levels_of(ctx.alerts, v), ctx.theme);
+        if tree {
+            super::tree::name_cell(&mut row, v, m, &st.folded, ctx.theme);
+        }
+        if let Some(base) = since_mark {
+            crate::since_mark::overlay(&mut row, v, base.point(v.id));
+        }
+        row.selected = i == st.queues.index && st.focus == Pane::Queues;
+        row.spark = watch
+            .spark(v.id)
+            .map(|r| r.iter().copied().collect())
+            .unwrap_or_default();
+        queue_rows.push(row);
+        if !st.channels.is_empty() {
+            let depth = super::tree::depth(v, m);
+            queue_rows.extend(super::channels::rows(
+                floor,
+                v,
+                &st.channels,
+                depth,
+                ctx.theme,
+            ));
+        }
+    }
+    queue_rows.truncate(plan.queue_rows());
     let totals = floor.totals(kind, total_counts);
     let mut totals_row = queue_row(&totals, QueueLevels::default(), ctx.theme);
     if let Some(base) = since_mark {
@@ -762,7 +780,8 @@ struct AgentRow<'f, 'l> {
     floor: &'f Floor,
     a: AgentIdx,
     kind: WindowKind,
-    labels: &'l HashMap<&'f str, &'f str>,
+    /// Each queue's name (or id), by queue index.
+    labels: &'l [&'f str],
 }
 
 impl Subject for AgentRow<'_, '_> {
@@ -787,11 +806,11 @@ impl Subject for AgentRow<'_, '_> {
             .flatten()
     }
     fn any_queue(&self, needle: &str) -> bool {
-        self.floor.agent_queue_ids(self.a).any(|q| {
-            contains_ci(q, needle)
+        self.floor.agent_queues(self.a).any(|(q, id)| {
+            contains_ci(id, needle)
                 || self
                     .labels
-                    .get(q)
+                    .get(q.0 as usize)
                     .is_some_and(|name| contains_ci(name, needle))
         })
     }
@@ -889,7 +908,7 @@ fn details(
     floor: &Floor,
     kind: WindowKind,
     target: &RowId,
-    scroll: usize,
+    split: &std::collections::BTreeSet<String>,
     ctx: &Context<'_>,
 ) -> DetailsScene {
     let tz = &floor.settings().day_start.tz;
@@ -902,6 +921,7 @@ fn details(
                     ..DetailsScene::default()
                 };
             };
+            let split = split.contains(id.as_str());
             let (per_queue, _) = floor.agent_counts();
             let v = floor.queue_view(q, kind, &per_queue);
             let row = queue_row(&v, levels_of(ctx.alerts, &v), ctx.theme);
@@ -934,31 +954,11 @@ fn details(
                 ("NPS", cell(QueueCol::Nps)),
                 ("OCC%", Cell::plain(opt_pct(f.occupancy))),
                 ("longest available", longest_available(floor, q)),
+                (
+                    "longest high priority",
+                    super::waiting::longest_high(floor, q),
+                ),
             ];
-            let by_channel: Vec<Vec<Cell>> = floor
-                .waiting_by_channel(q)
-                .into_iter()
-                .map(|c| {
-                    vec![
-                        Cell::plain(clean(c.channel)),
-                        Cell::plain(c.waiting.to_string()),
-                        Cell::plain(human(c.longest)),
-                    ]
-                })
-                .collect();
-            let waiting: Vec<Vec<Cell>> = floor
-                .waiting_in(q)
-                .into_iter()
-                .take(DETAIL_ROWS)
-                .map(|w| {
-                    vec![
-                        Cell::plain(clean(w.id)),
-                        Cell::plain(clean(w.channel)),
-                        Cell::plain(human(w.wait)),
-                        Cell::plain(clock(w.since, tz)),
-                    ]
-                })
-                .collect();
             let mut agents: Vec<AgentIdx> = floor.agents_of(q).collect();
             sort_agents(floor, &mut agents, AgentCol::State, false);
             let agents: Vec<Vec<Cell>> = agents
@@ -978,24 +978,17 @@ fn details(
             DetailsScene {
                 title: format!("Queue {} ({})", clean(v.label()), clean(v.id)),
                 facts,
-                sections: vec![
-                    Section {
-                        heading: "Waiting by channel".to_string(),
-                        columns: vec!["CHANNEL", "WAITING", "LONGEST"],
-                        rows: by_channel,
-                    },
-                    Section {
-                        heading: format!("Waiting ({})", v.waiting),
-                        columns: vec!["CONTACT", "CHANNEL", "WAIT", "SINCE"],
-                        rows: waiting,
-                    },
-                    Section {
-                        heading: format!("Agents ({})", agents.len()),
-                        columns: vec!["AGENT", "STATE", "FOR", "CONTACTS"],
-                        rows: agents,
-                    },
-                ],
-                scroll,
+                sections: super::waiting::sections(floor, q, v.waiting, split, DETAIL_ROWS, |t| {
+                    clock(t, tz)
+                })
+                .into_iter()
+                .chain([Section {
+                    heading: format!("Agents ({})", agents.len()),
+                    columns: vec!["AGENT", "STATE", "FOR", "CONTACTS"],
+                    rows: agents,
+                }])
+                .collect(),
+                scroll: 0,
                 missing: false,
             }
         }
@@ -1063,7 +1056,7 @@ fn details(
                         rows: history,
                     },
                 ],
-                scroll,
+                scroll: 0,
                 missing: false,
             }
         }

@@ -65,7 +65,16 @@ pub fn contains_ci(hay: &str, needle: &str) -> bool {
     }
     if hay.is_ascii() && needle.is_ascii() {
         let (h, n) = (hay.as_bytes(), needle.as_bytes());
-        return h.len() >= n.len() && h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n));
+        if h.len() < n.len() {
+            return false;
+        }
+        // The filter tests every agent's name and queues each frame: look
+        // at one byte per place, and at the rest only where it matches.
+        let first = n[0].to_ascii_lowercase();
+        let rest = &n[1..];
+        return (0..=h.len() - n.len()).any(|i| {
+            h[i].to_ascii_lowercase() == first && h[i + 1..i + n.len()].eq_ignore_ascii_case(rest)
+        });
     }
     hay.to_lowercase().contains(needle)
 }
@@ -103,5 +112,8 @@ mod tests {
         assert!(!contains_ci("Dana", "ruiz"));
         assert!(contains_ci("ÉLODIE", "élo"));
         assert!(contains_ci("x", ""));
+        assert!(contains_ci("Queue number 12", "NUMBER 1"));
+        assert!(contains_ci("away", "AWAY") && contains_ci("x away", "away"));
+        assert!(!contains_ci("awa", "away") && !contains_ci("a way", "away"));
     }
 }

@@ -200,10 +200,13 @@ pub const BINDINGS: &[Binding] = &[
         &[(Char('w'), Act(Action::Window))],
     ),
     row(
-        "f",
+        "f, c",
         When::Normal,
-        "fold / unfold the selected site or queue group",
-        &[(Char('f'), Act(Action::Fold))],
+        "fold / unfold a site or group / a queue by channel",
+        &[
+            (Char('f'), Act(Action::Fold)),
+            (Char('c'), Act(Action::Channels)),
+        ],
     ),
     row(
         "m, M",

@@ -35,6 +35,9 @@ pub struct Row {
     pub spark: Vec<u32>,
     pub selected: bool,
     pub dim: bool,
+    /// A channel's row under its queue (crate::channels): it is drawn, but
+    /// it is not one of the table's rows for selection and clicks.
+    pub sub: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Default)]

@@ -45,8 +45,12 @@ pub fn action(ev: &Event, scene: &Scene, filter_editing: bool) -> Option<Action>
         }
         1 => None,
         y if bound(filter_editing, Key::Click) => {
-            let row = usize::from(y - 2);
-            (row < t.rows.len()).then(|| Action::Select(table, t.offset + row))
+            // A channel's row (crate::channels) selects its queue: the
+            // table's own rows are counted, not the lines.
+            let line = usize::from(y - 2);
+            let own = t.rows.get(..=line)?.iter().filter(|r| !r.sub).count();
+            own.checked_sub(1)
+                .map(|row| Action::Select(table, t.offset + row))
         }
         _ => None,
     }

@@ -175,6 +175,8 @@ pub struct UiState {
     pub quit: bool,
     /// Sites and queue groups folded (by row id): their queues hidden.
     pub folded: std::collections::BTreeSet<String>,
+    /// Queues shown split by channel (by id): a row per channel under each.
+    pub channels: std::collections::BTreeSet<String>,
     /// The instant shown when rewound, and a time being typed.
     pub rewind: crate::rewind::Rewind,
 }
@@ -254,6 +256,7 @@ impl UiState {
             open_details: false,
             quit: false,
             folded: Default::default(),
+            channels: Default::default(),
             rewind: Default::default(),
         }
     }
@@ -399,6 +402,21 @@ impl UiState {
                     && !self.folded.remove(id)
                 {
                     self.folded.insert(id.clone());
+                }
+            }
+            Action::Channels => {
+                let id = match (&self.details, self.focus) {
+                    (Some(d), _) => match &d.target {
+                        RowId::Queue(id) => Some(id),
+                        RowId::Agent(_) => None,
+                    },
+                    (None, Pane::Queues) => self.queues.id.as_ref(),
+                    (None, _) => None,
+                };
+                if let Some(id) = id.cloned()
+                    && !self.channels.remove(&id)
+                {
+                    self.channels.insert(id);
                 }
             }
             Action::Sort => match self.focus {

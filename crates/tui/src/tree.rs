@@ -94,6 +94,13 @@ pub fn is_summary(v: &QueueView<'_>) -> bool {
     v.idx.is_none()
 }
 
+/// How deep a queue's row sits in the tree: under its site, under its
+/// group (0 in a flat table).
+pub fn depth(v: &QueueView<'_>, m: &Monitor) -> usize {
+    let grouped = v.idx.and_then(|i| m.floor.group_of(i)).is_some();
+    usize::from(m.has_sites()) + usize::from(grouped)
+}
+
 /// The name cell of a row of a tree: a summary row shows its fold mark and
 /// its name (a site also its link while it is down); a queue is indented
 /// under what heads it and shows its name, or its id without the site.
@@ -132,8 +139,7 @@ pub fn name_cell(
             state: None,
         };
     } else {
-        let grouped = v.idx.and_then(|i| m.floor.group_of(i)).is_some();
-        let depth = sites + usize::from(grouped);
+        let depth = depth(v, m);
         let own = v
             .name
             .unwrap_or_else(|| queuetop_engine::site::split(v.id).1);

@@ -24,7 +24,7 @@ use super::json::Obj;
 use super::ledger::{Agents, Contacts, EmptyQueues, QueueNames, Queueing};
 use super::memo::{DEFAULT_CAP, Memo};
 use super::platform::{Out, Platform, Sent, owned};
-use crate::protocol::{AgentState, EventKind, RejectKind, clean_id};
+use crate::protocol::{AgentState, EventKind, Priority, RejectKind, clean_id};
 use crate::time::Ts;
 
 /// A contact as an agent snapshot shows it.
@@ -530,6 +530,9 @@ impl AmazonConnect {
             queue,
             channel,
             customer: None,
+            // The contact events carry no routing priority (it lives in the
+            // contact's routing data, lowest number first, read by API).
+            priority: Priority::Absent,
         };
         let _ = self.contacts.queued(q, ts, out);
     }

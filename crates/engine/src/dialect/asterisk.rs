@@ -31,7 +31,7 @@ use super::json::Obj;
 use super::ledger::{Agents, EmptyQueues};
 use super::memo::{DEFAULT_CAP, Memo};
 use super::platform::{Out, Platform, Sent, owned};
-use crate::protocol::{AgentState, EventKind, RejectKind};
+use crate::protocol::{AgentState, EventKind, Priority, RejectKind};
 use crate::time::{Millis, Ts};
 
 /// How long a `QueueCallerLeave` waits for the `AgentConnect` that may
@@ -203,6 +203,10 @@ impl Asterisk {
                     queue,
                     channel: Some(Cow::Borrowed("voice")),
                     customer,
+                    // The event's `Priority` is the channel's dialplan
+                    // step, not its place in the queue: AMI does not say
+                    // what QUEUE_PRIO the caller joined with.
+                    priority: Priority::Absent,
                 },
             );
         } else if is(ev, "QueueCallerLeave") {

@@ -24,7 +24,7 @@ use super::ledger::{Agents, EmptyQueues};
 use super::memo::{DEFAULT_CAP, Memo};
 use super::platform::{Out, Platform, Sent, owned};
 use super::{DialectSetup, Signal};
-use crate::protocol::{AgentState, EventKind, MAX_AGENT_QUEUES, RejectKind, clean_id};
+use crate::protocol::{AgentState, EventKind, MAX_AGENT_QUEUES, Priority, RejectKind, clean_id};
 use crate::time::Ts;
 
 /// Genesys accepts at most 1000 topics per channel.
@@ -183,6 +183,15 @@ const MEDIA: [(&str, &str); 7] = [
 ];
 
 impl Part<'_> {
+    /// The routing priority of a queue's (acd) participant:
+    /// `conversationRoutingData.priority`, higher routed first, 0 by
+    /// default, as feed-v1's.
+    fn priority(&self) -> Priority {
+        self.obj
+            .obj("conversationRoutingData")
+            .map_or(Priority::Absent, |r| r.priority("priority"))
+    }
+
     fn media(&self) -> impl Iterator<Item = (Obj<'_>, &'static str)> + '_ {
         MEDIA.iter().flat_map(move |(key, ch)| {
             self.obj
@@ -327,6 +336,7 @@ impl Genesys {
                                     queue: qid,
                                     channel: channel.map(Cow::Borrowed),
                                     customer: None,
+                                    priority: q.priority(),
                                 },
                             );
                         }
@@ -356,6 +366,12 @@ impl Genesys {
                                 queue: q.clone(),
                                 channel: channel.map(Cow::Borrowed),
                                 customer: None,
+                                priority: parts
+                                    .iter()
+                                    .rfind(|p| {
+                                        is(p, "acd") && p.obj.str("queueId").as_deref() == Some(&q)
+                                    })
+                                    .map_or(Priority::Absent, Part::priority),
                             },
                         );
                         queue = Some(q.as_ref().into());
@@ -425,6 +441,7 @@ impl Genesys {
                         queue: qid.clone(),
                         channel: channel.map(Cow::Borrowed),
                         customer: None,
+                        priority: q.priority(),
                     },
                 );
                 self.set_conv(

@@ -14,7 +14,7 @@ use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 use smallvec::SmallVec;
 
-use crate::protocol::{RejectKind, clean_id, clean_name, raw_str};
+use crate::protocol::{Priority, RejectKind, clean_id, clean_name, raw_str};
 use crate::time::{MAX_TS, Ts};
 
 /// Most keys one object may have; more is a hostile or broken feed.
@@ -81,6 +81,19 @@ impl<'a> Obj<'a> {
             Some(b'"') => raw_str(raw),
             Some(b'{') | Some(b'[') => None,
             _ => Some(Cow::Borrowed(raw.get())),
+        }
+    }
+
+    /// A contact priority, from an integer or its decimal text (form
+    /// callbacks send numbers as text) that fits 32 bits, signed; higher is
+    /// more urgent. Anything else is [`Priority::Invalid`], never a refusal.
+    pub fn priority(&self, key: &str) -> Priority {
+        match self.text(key) {
+            None => Priority::Absent,
+            Some(t) => t
+                .trim()
+                .parse::<i32>()
+                .map_or(Priority::Invalid, Priority::Given),
         }
     }
 

@@ -23,7 +23,7 @@ use std::borrow::Cow;
 
 use super::memo::{DEFAULT_CAP, Memo};
 use super::platform::{Out, Sent, owned};
-use crate::protocol::{AgentState, EventKind, Str};
+use crate::protocol::{AgentState, EventKind, Priority, Str};
 use crate::time::Ts;
 
 /// What the floor has been told of one contact.
@@ -69,6 +69,7 @@ pub(crate) struct Queueing<'b> {
     pub queue: Str<'b>,
     pub channel: Option<Str<'b>>,
     pub customer: Option<Str<'b>>,
+    pub priority: Priority,
 }
 
 impl Contacts {
@@ -158,6 +159,7 @@ impl Contacts {
                 queue: q.queue,
                 channel: q.channel,
                 customer: q.customer,
+                priority: q.priority,
             },
         );
         true
@@ -366,6 +368,7 @@ mod tests {
             queue: queue.into(),
             channel: None,
             customer: None,
+            priority: Priority::Absent,
         }
     }
 

@@ -221,6 +221,8 @@ impl Twilio {
                     queue,
                     channel,
                     customer: attrs.customer,
+                    // TaskRouter's priority: 0 by default, higher first.
+                    priority: f.priority("TaskPriority"),
                 };
                 self.contacts.queued(q, ts, out);
             }

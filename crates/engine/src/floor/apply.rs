@@ -20,7 +20,11 @@ impl Floor {
                 queue,
                 channel,
                 customer,
-            } => self.queued(contact, queue, channel.as_deref(), customer.as_deref(), ts),
+                priority,
+            } => {
+                self.queued(contact, queue, channel.as_deref(), customer.as_deref(), ts);
+                self.note_priority(contact, *priority);
+            }
             EventKind::Answered { contact, agent } => self.answered(contact, agent, ts),
             EventKind::FirstResponse { contact, agent } => {
                 self.first_response(contact, agent.as_deref(), ts)
@@ -141,6 +145,7 @@ impl Floor {
                     // The inquiry is the first customer turn.
                     pending_turn: Some(ts),
                     last_segment: None,
+                    priority: 0,
                 });
                 self.contact_index.insert(id.into(), key);
                 key
@@ -246,6 +251,7 @@ impl Floor {
                 // Its inquiry was never seen: nothing to time a response from.
                 pending_turn: None,
                 last_segment: None,
+                priority: 0,
             });
             self.contact_index.insert(id.into(), key);
             return self.connect(a, key, ts);

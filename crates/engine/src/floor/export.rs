@@ -7,7 +7,7 @@ use std::borrow::Cow;
 
 use super::Floor;
 use super::live::{Contact, Phase};
-use crate::protocol::{FloorSnapshot, SnapAgent, SnapContact, SnapQueue, SnapWaiting};
+use crate::protocol::{FloorSnapshot, Priority, SnapAgent, SnapContact, SnapQueue, SnapWaiting};
 
 impl Floor {
     /// The live state as a `snapshot` event's body, queues and agents in
@@ -29,6 +29,10 @@ impl Floor {
                             since: *since,
                             channel: c.channel.as_ref().map(|ch| Cow::Borrowed(ch.as_str())),
                             first_queued: c.first_queued,
+                            priority: match c.priority {
+                                0 => Priority::Absent,
+                                p => Priority::Given(p),
+                            },
                         })
                     })
                     .collect(),

@@ -245,6 +245,9 @@ pub struct Contact {
     pub pending_turn: Option<Ts>,
     /// The queue and agent of its last ended segment (surveys belong there).
     pub last_segment: Option<LastSegment>,
+    /// Its routing priority (feed-v1 `priority`): higher is more urgent,
+    /// 0 when no event gave one.
+    pub priority: i32,
 }
 
 /// Where a contact's last segment was: its queue (if it was seen queued)

@@ -22,6 +22,7 @@ mod memory;
 mod merge;
 mod occupancy;
 mod period;
+mod priority;
 mod resync;
 mod sample;
 mod settings;
@@ -42,6 +43,7 @@ pub use breakdown::ChannelWaiting;
 pub use facts::{AgentFacts, ContactClocks};
 pub use groups::GroupKey;
 pub use live::{Channel, DisplayState};
+pub use priority::{HIGH_PRIORITY, HighPriorityWait, PriorityWaiting};
 pub use sample::{AgentIdx, QueueIdx};
 pub use settings::{
     DEFAULT_INTERVAL, DEFAULT_SL_THRESHOLD, DayStart, Limits, QueuePolicy, Settings, SlFormula,
@@ -74,6 +76,9 @@ pub struct FeedCounts {
     pub ignored: u64,
     /// Events dropped because a size limit (queues, agents, contacts) was hit.
     pub over_limit: u64,
+    /// Contact priorities that were not a 32-bit signed integer: the event
+    /// was applied without them (docs/protocol.md, "Priority").
+    pub priority_ignored: u64,
 }
 
 /// Clone is a checkpoint: the rewind history keeps copies of the floor.

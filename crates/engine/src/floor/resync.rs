@@ -10,7 +10,7 @@ use foldhash::fast::RandomState;
 use super::Floor;
 use super::live::{Channel, Contact, DisplayState, Phase};
 use super::sample::{SampleKind, dur};
-use crate::protocol::{AgentState, FloorSnapshot};
+use crate::protocol::{AgentState, FloorSnapshot, Priority};
 use crate::time::Ts;
 
 impl Floor {
@@ -109,7 +109,17 @@ impl Floor {
                         None => w.first_queued.or(Some(w.since)),
                     },
                     last_segment: prior.as_ref().and_then(|p| p.last_segment),
+                    // As on `contact.queued`: one the snapshot does not
+                    // give (or gives unusable) stays what we knew.
+                    priority: w
+                        .priority
+                        .value()
+                        .or(prior.as_ref().map(|p| p.priority))
+                        .unwrap_or(0),
                 };
+                if w.priority == Priority::Invalid {
+                    self.counts.priority_ignored += 1;
+                }
                 let key = self.contacts.insert(contact);
                 self.contact_index.insert(w.contact.as_ref().into(), key);
                 self.finished.forget(&w.contact);
@@ -201,6 +211,7 @@ impl Floor {
                     // A conversation new to us: its turns so far are unknown.
                     pending_turn: prior.as_ref().and_then(|p| p.pending_turn),
                     last_segment: prior.as_ref().and_then(|p| p.last_segment),
+                    priority: prior.as_ref().map_or(0, |p| p.priority),
                 };
                 let key = self.contacts.insert(contact);
                 self.contact_index.insert(sc.contact.as_ref().into(), key);

@@ -208,6 +208,8 @@ pub struct WaitingView<'f> {
     pub since: Ts,
     pub wait: Millis,
     pub channel: &'f str,
+    /// Higher is more urgent; 0 by default.
+    pub priority: i32,
 }
 
 impl Floor {
@@ -375,6 +377,14 @@ impl Floor {
         )
     }
 
+    /// The queues an agent serves, each with its id.
+    pub fn agent_queues(&self, a: AgentIdx) -> impl Iterator<Item = (QueueIdx, &str)> + '_ {
+        self.agents[a.0 as usize]
+            .queues
+            .iter()
+            .map(|q| (*q, &*self.queues[q.0 as usize].id))
+    }
+
     pub fn agent_queue_ids(&self, a: AgentIdx) -> impl Iterator<Item = &str> + '_ {
         self.agents[a.0 as usize]
             .queues
@@ -454,6 +464,7 @@ impl Floor {
                     since: *since,
                     wait: self.now.since(*since),
                     channel: c.channel.as_ref().map_or("voice", |ch| ch.as_str()),
+                    priority: c.priority,
                 })
             })
             .collect()

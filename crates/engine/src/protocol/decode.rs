@@ -310,6 +310,7 @@ fn decode_event(s: Slots<'_>) -> R<Option<Event<'_>>> {
             queue: id(s.queue, "queue")?,
             channel: opt_name(s.channel, "channel")?,
             customer: opt_id(s.customer_id, "customer_id")?,
+            priority: priority(s.priority),
         },
         Type::Answered => EventKind::Answered {
             contact: id(s.contact_id, "contact_id")?,
@@ -494,6 +495,19 @@ fn score(v: Val<'_>, field: &'static str) -> R<i64> {
     }
 }
 
+/// A contact's priority: a JSON integer that fits 32 bits, signed (`3.0`,
+/// `"3"` or `true` are not one). Never a reason to refuse the event:
+/// anything else is [`Priority::Invalid`], which the floor counts.
+fn priority(v: Option<Val<'_>>) -> Priority {
+    let n = match v {
+        None => return Priority::Absent,
+        Some(Val::UInt(n)) => i32::try_from(n).ok(),
+        Some(Val::Int(n)) => i32::try_from(n).ok(),
+        Some(_) => None,
+    };
+    n.map_or(Priority::Invalid, Priority::Given)
+}
+
 fn agent_state(v: Option<Val<'_>>, field: &'static str) -> R<AgentState> {
     let s = string(v.ok_or(RejectKind::Missing(field))?, field)?;
     AgentState::parse(&s).ok_or(RejectKind::BadValue(field))
@@ -524,6 +538,8 @@ struct RawWaiting<'a> {
     channel: Option<Val<'a>>,
     #[serde(borrow)]
     first_queued: Option<Val<'a>>,
+    #[serde(borrow, default)]
+    priority: Option<Val<'a>>,
 }
 
 #[derive(Deserialize)]
@@ -587,6 +603,7 @@ fn snapshot<'a>(
                     .first_queued
                     .map(|r| parse_ts(r, "first_queued"))
                     .transpose()?,
+                priority: priority(w.priority),
             });
         }
         out.queues.push(SnapQueue {

@@ -45,6 +45,8 @@ enum Body<'e> {
         channel: Option<&'e str>,
         #[serde(skip_serializing_if = "Option::is_none")]
         customer_id: Option<&'e str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        priority: Option<i32>,
     },
     Answered {
         contact_id: &'e str,
@@ -116,6 +118,8 @@ struct WireWaiting<'e> {
     channel: Option<&'e str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     first_queued: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    priority: Option<i32>,
 }
 
 #[derive(Serialize)]
@@ -173,11 +177,13 @@ impl<'e> Body<'e> {
                 queue,
                 channel,
                 customer,
+                priority,
             } => Body::Queued {
                 contact_id: contact,
                 queue,
                 channel: channel.as_deref(),
                 customer_id: customer.as_deref(),
+                priority: priority.value(),
             },
             EventKind::Answered { contact, agent } => Body::Answered {
                 contact_id: contact,
@@ -256,6 +262,7 @@ fn snapshot<'e>(snap: &'e FloorSnapshot<'_>) -> Body<'e> {
                         since: time(w.since),
                         channel: w.channel.as_deref(),
                         first_queued: w.first_queued.map(time),
+                        priority: w.priority.value(),
                     })
                     .collect(),
             })
@@ -292,8 +299,8 @@ fn snapshot<'e>(snap: &'e FloorSnapshot<'_>) -> Body<'e> {
 mod tests {
     use super::*;
     use crate::protocol::{
-        AgentState, Csat, Decoded, Nps, Sender, SnapAgent, SnapContact, SnapQueue, SnapWaiting,
-        decode_frame,
+        AgentState, Csat, Decoded, Nps, Priority, Sender, SnapAgent, SnapContact, SnapQueue,
+        SnapWaiting, decode_frame,
     };
 
     fn round_trip(ev: Event<'static>) {
@@ -318,6 +325,7 @@ mod tests {
                 queue: "billing".into(),
                 channel: Some("voice".into()),
                 customer: Some("cus-1".into()),
+                priority: Priority::Given(7),
             },
         ));
         round_trip(ev(
@@ -422,6 +430,7 @@ mod tests {
                         since: Ts(1_795_424_400_000),
                         channel: Some("chat".into()),
                         first_queued: Some(Ts(1_795_424_300_000)),
+                        priority: Priority::Given(2),
                     }],
                 }],
                 agents: vec![SnapAgent {

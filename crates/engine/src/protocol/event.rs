@@ -23,6 +23,7 @@ pub enum EventKind<'a> {
         queue: Str<'a>,
         channel: Option<Str<'a>>,
         customer: Option<Str<'a>>,
+        priority: Priority,
     },
     /// `contact.answered`: the wait ends, `agent` is connected.
     Answered { contact: Str<'a>, agent: Str<'a> },
@@ -119,6 +120,30 @@ impl Sender {
     }
 }
 
+/// A contact's `priority` as the event gave it: a 32-bit signed integer
+/// (Twilio TaskRouter's go to 2^31 - 1, Genesys Cloud's below 0), a higher
+/// number more urgent, 0 the default. A value that is not such an integer
+/// does not cost the event (the contact still waits): it is `Invalid`,
+/// counted, and the contact keeps the priority it had.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Priority {
+    /// Not sent (or `null`).
+    #[default]
+    Absent,
+    Given(i32),
+    Invalid,
+}
+
+impl Priority {
+    /// The value, if the event gave a usable one.
+    pub fn value(self) -> Option<i32> {
+        match self {
+            Priority::Given(p) => Some(p),
+            _ => None,
+        }
+    }
+}
+
 /// A CSAT answer: only 1 to 5 can be built.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Csat(u8);
@@ -206,6 +231,7 @@ pub struct SnapWaiting<'a> {
     pub since: Ts,
     pub channel: Option<Str<'a>>,
     pub first_queued: Option<Ts>,
+    pub priority: Priority,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -258,11 +284,13 @@ impl EventKind<'_> {
                 queue,
                 channel,
                 customer,
+                priority,
             } => EventKind::Queued {
                 contact: own(contact),
                 queue: own(queue),
                 channel: own_opt(channel),
                 customer: own_opt(customer),
+                priority,
             },
             EventKind::Answered { contact, agent } => EventKind::Answered {
                 contact: own(contact),
@@ -337,6 +365,7 @@ impl EventKind<'_> {
                                 since: w.since,
                                 channel: own_opt(w.channel),
                                 first_queued: w.first_queued,
+                                priority: w.priority,
                             })
                             .collect(),
                     })

@@ -48,6 +48,7 @@ pub fn flat_slots(frame: &str) -> Option<Slots<'_>> {
             Key::From => &mut slots.from,
             Key::Csat => &mut slots.csat,
             Key::Nps => &mut slots.nps,
+            Key::Priority => &mut slots.priority,
             // Kept as raw JSON: serde's way.
             Key::Queues | Key::Agents => return None,
             Key::Other => &mut None,

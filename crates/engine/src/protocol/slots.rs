@@ -97,6 +97,9 @@ pub struct Slots<'a> {
     pub from: Option<Val<'a>>,
     pub csat: Option<Val<'a>>,
     pub nps: Option<Val<'a>>,
+    /// Any JSON value: a number serde_json cannot hold is [`Val::Object`]
+    /// here (not an integer), so that it never costs its event.
+    pub priority: Option<Val<'a>>,
     /// A list of ids (`agent.state`) or of queue objects (`snapshot`).
     pub queues: Option<&'a RawValue>,
     pub agents: Option<&'a RawValue>,
@@ -121,6 +124,7 @@ pub(super) enum Key {
     From,
     Csat,
     Nps,
+    Priority,
     Queues,
     Agents,
     Other,
@@ -145,6 +149,7 @@ impl Key {
             "from" => Key::From,
             "csat" => Key::Csat,
             "nps" => Key::Nps,
+            "priority" => Key::Priority,
             "queues" => Key::Queues,
             "agents" => Key::Agents,
             _ => Key::Other,
@@ -200,6 +205,15 @@ pub fn read_slots<'de, A: MapAccess<'de>>(mut map: A) -> Result<Slots<'de>, A::E
             Key::From => &mut s.from,
             Key::Csat => &mut s.csat,
             Key::Nps => &mut s.nps,
+            Key::Priority => {
+                // Read raw first: `1e400` is valid JSON but no number serde
+                // can hold, and an optional display field must not refuse
+                // the contact's queueing.
+                let raw = map.next_value::<&'de RawValue>()?;
+                let v = serde_json::from_str::<Val<'de>>(raw.get()).unwrap_or(Val::Object);
+                put(&mut s.priority, (v != Val::Null).then_some(v), d);
+                continue;
+            }
             Key::Queues => {
                 put(&mut s.queues, map.next_value::<Option<&'de RawValue>>()?, d);
                 continue;

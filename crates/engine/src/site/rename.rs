@@ -33,11 +33,13 @@ pub fn into_site(ev: &Event<'_>, prefix: &str) -> Event<'static> {
             queue,
             channel,
             customer,
+            priority,
         } => EventKind::Queued {
             contact: id(p, contact),
             queue: id(p, queue),
             channel: keep(channel),
             customer: opt(p, customer),
+            priority: *priority,
         },
         EventKind::Answered { contact, agent } => EventKind::Answered {
             contact: id(p, contact),
@@ -124,6 +126,7 @@ fn snapshot(p: &str, s: &FloorSnapshot<'_>) -> FloorSnapshot<'static> {
                         since: w.since,
                         channel: keep(&w.channel),
                         first_queued: w.first_queued,
+                        priority: w.priority,
                     })
                     .collect(),
             })

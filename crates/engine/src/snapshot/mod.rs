@@ -134,6 +134,8 @@ pub struct FeedJson {
     pub unknown: u64,
     pub duplicates: u64,
     pub gaps: u64,
+    /// Contact priorities that were not usable (the events were applied).
+    pub priority_ignored: u64,
     pub reconnects: u64,
     pub last_event_age_s: Option<f64>,
     pub clock_offset_s: f64,
@@ -280,6 +282,25 @@ pub struct QueueJson {
     pub waiting_by_channel: Vec<ChannelJson>,
     /// The agent available longest, `null` when nobody is available.
     pub longest_available: Option<AvailableJson>,
+    /// The waiting contacts by priority, the highest priority first.
+    pub waiting_by_priority: Vec<PriorityJson>,
+    /// The high-priority contact (priority 1 or more) waiting longest,
+    /// `null` when none waits.
+    pub longest_high_priority: Option<HighPriorityJson>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PriorityJson {
+    pub priority: i32,
+    pub waiting: u32,
+    pub longest_wait_s: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct HighPriorityJson {
+    pub contact_id: String,
+    pub priority: i32,
+    pub wait_s: f64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -389,6 +410,7 @@ pub fn build(
             unknown: counts_f.unknown,
             duplicates: counts_f.duplicates,
             gaps: counts_f.gaps,
+            priority_ignored: counts_f.priority_ignored,
             reconnects: m.reconnects(),
             last_event_age_s: last_event_age,
             clock_offset_s: secs(m.clock().offset()),
@@ -451,6 +473,24 @@ fn queue_rows(m: &Monitor, kind: WindowKind, counts: &[AgentCounts]) -> Vec<Queu
                         available_s: secs(for_),
                     }
                 }),
+            waiting_by_priority: v
+                .idx
+                .map(|q| floor.waiting_by_priority(q))
+                .unwrap_or_default()
+                .into_iter()
+                .map(|p| PriorityJson {
+                    priority: p.priority,
+                    waiting: p.waiting,
+                    longest_wait_s: secs(p.longest),
+                })
+                .collect(),
+            longest_high_priority: v.idx.and_then(|q| floor.longest_high_priority(q)).map(|h| {
+                HighPriorityJson {
+                    contact_id: sites::own(m, h.contact),
+                    priority: h.priority,
+                    wait_s: secs(h.wait),
+                }
+            }),
         })
         .collect();
     queues.sort_by(|a, b| (&a.site, &a.queue).cmp(&(&b.site, &b.queue)));

@@ -209,3 +209,39 @@ fn a_consult_transfer_to_a_queue_is_a_requeue_at_the_first_agents_leave() {
         1
     );
 }
+
+/// The acd participant's `conversationRoutingData.priority` (higher routed
+/// first, 0 by default) is the waiting contact's priority.
+#[test]
+fn the_acd_participants_routing_priority_is_the_contacts() {
+    let conv = |id: &str, prio: serde_json::Value, at: &str| {
+        let frame = json!({
+            "topicName": "v2.routing.queues.q1.conversations",
+            "eventBody": {"id": id, "participants": [
+                {"purpose": "customer", "calls": [{"state": "connected"}], "connectedTime": at},
+                {"purpose": "acd", "calls": [{"state": "connected"}], "connectedTime": at,
+                 "queueId": "q1", "conversationRoutingData": {"priority": prio}}
+            ]}
+        });
+        format!(
+            "{}\n",
+            json!({"qt_received": 1_795_424_460_000i64, "frame": frame})
+        )
+    };
+    let text = [
+        conv("conv-1", json!(50), "2026-11-23T09:00:00.000Z"),
+        conv("conv-2", json!(0), "2026-11-23T09:00:30.000Z"),
+        conv("conv-3", json!("urgent"), "2026-11-23T09:00:40.000Z"),
+        // Genesys allows priorities below the default.
+        conv("conv-4", json!(-5), "2026-11-23T09:00:45.000Z"),
+    ]
+    .concat();
+    let snap = replay_from(DialectKind::Genesys, "priority", text.as_bytes());
+    let q = queue(&snap, "q1");
+    assert_eq!(q["waiting"], 4);
+    assert_eq!(q["waiting_by_priority"][0]["priority"], 50);
+    assert_eq!(q["longest_high_priority"]["contact_id"], "conv-1");
+    assert_eq!(q["waiting_by_priority"][1]["waiting"], 2);
+    assert_eq!(q["waiting_by_priority"][2]["priority"], -5);
+    assert_eq!(snap["feed"]["priority_ignored"], 1);
+}

@@ -187,3 +187,40 @@ fn a_flex_transfer_is_a_requeue_of_the_first_task() {
         0
     );
 }
+
+/// TaskRouter's `TaskPriority` (text in callbacks, a number in Event
+/// Streams; higher is served first, 0 by default) is the contact's
+/// feed-v1 priority; one that is no priority costs nothing but itself.
+#[test]
+fn task_priority_becomes_the_contacts_priority() {
+    let lines = [
+        json!({"EventType": "task-queue.entered", "TaskSid": "WT1", "TaskQueueSid": "WQ1",
+               "Timestamp": "1795424400", "TaskPriority": "10"}),
+        json!({"type": "com.twilio.taskrouter.task-queue.entered", "time": "2026-11-23T09:00:10Z",
+               "data": {"payload": {"eventtype": "task-queue.entered", "task_sid": "WT2",
+                        "task_queue_sid": "WQ1", "timestamp": "2026-11-23T09:00:10.000Z",
+                        "task_priority": 10}}}),
+        json!({"EventType": "task-queue.entered", "TaskSid": "WT3", "TaskQueueSid": "WQ1",
+               "Timestamp": "1795424420", "TaskPriority": "0"}),
+        json!({"EventType": "task-queue.entered", "TaskSid": "WT4", "TaskQueueSid": "WQ1",
+               "Timestamp": "1795424430", "TaskPriority": "high"}),
+        json!({"EventType": "task.created", "TaskSid": "WT9", "Timestamp": "1795424440"}),
+    ];
+    let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    let snap = replay_from(DialectKind::Twilio, "priority", text.as_bytes());
+    let q = queue(&snap, "WQ1");
+    // The replay ends at the last queueing, 09:00:30.
+    assert_eq!(
+        q["waiting_by_priority"],
+        json!([
+            {"priority": 10, "waiting": 2, "longest_wait_s": 30.0},
+            {"priority": 0, "waiting": 2, "longest_wait_s": 10.0}
+        ])
+    );
+    assert_eq!(
+        q["longest_high_priority"],
+        json!({"contact_id": "WT1", "priority": 10, "wait_s": 30.0})
+    );
+    assert_eq!(snap["feed"]["priority_ignored"], 1);
+    assert_eq!(snap["feed"]["rejected"], 0);
+}

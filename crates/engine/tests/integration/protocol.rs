@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 
 use queuetop_engine::protocol::{
-    AgentState, Csat, Decoded, Event, EventKind, Nps, RejectKind, Sender, decode_frame,
+    AgentState, Csat, Decoded, Event, EventKind, Nps, Priority, RejectKind, Sender, decode_frame,
 };
 use queuetop_engine::time::Ts;
 
@@ -42,7 +42,8 @@ fn every_event_type_decodes() {
             contact: "c1001".into(),
             queue: "billing".into(),
             channel: Some("voice".into()),
-            customer: Some("cus-88".into())
+            customer: Some("cus-88".into()),
+            priority: Priority::Given(3),
         }
     );
     let cases: &[(&str, &str)] = &[
@@ -407,4 +408,53 @@ fn conversation_messages_and_surveys_decode_with_their_bounds() {
             ..
         }
     ));
+}
+
+/// `priority`: a 32-bit signed integer, higher more urgent; anything else
+/// is kept as unusable (the floor counts it) and never refuses the
+/// contact's queueing, read the direct way or serde's (a batch, an escape).
+#[test]
+fn priority_is_an_integer_in_range_and_never_refuses_the_event() {
+    let cases: &[(&str, Priority)] = &[
+        ("", Priority::Absent),
+        (r#","priority":null"#, Priority::Absent),
+        (r#","priority":0"#, Priority::Given(0)),
+        (r#","priority":7"#, Priority::Given(7)),
+        (r#","priority":2147483647"#, Priority::Given(2_147_483_647)),
+        (r#","priority":2147483648"#, Priority::Invalid),
+        (r#","priority":18446744073709551616"#, Priority::Invalid),
+        (r#","priority":-1"#, Priority::Given(-1)),
+        (r#","priority":-2147483648"#, Priority::Given(i32::MIN)),
+        (r#","priority":-2147483649"#, Priority::Invalid),
+        (r#","priority":3.0"#, Priority::Invalid),
+        (r#","priority":1e400"#, Priority::Invalid),
+        (r#","priority":"3""#, Priority::Invalid),
+        (r#","priority":true"#, Priority::Invalid),
+        (r#","priority":[1]"#, Priority::Invalid),
+        (r#","priority":{"level":1}"#, Priority::Invalid),
+    ];
+    for (extra, want) in cases {
+        let ev = format!(
+            r#"{{"type":"contact.queued","ts":1795424400000,"contact_id":"c","queue":"q"{extra}}}"#
+        );
+        // Alone, in a batch, and with an escape (which the direct read leaves to serde).
+        let escaped = ev.replace(r#""q""#, r#""\u0071""#);
+        for frame in [ev.clone(), format!("[{ev}]"), escaped] {
+            match decode(&frame).as_slice() {
+                [
+                    Decoded::Event(Event {
+                        kind:
+                            EventKind::Queued {
+                                priority, queue, ..
+                            },
+                        ..
+                    }),
+                ] => {
+                    assert_eq!(priority, want, "{frame}");
+                    assert_eq!(queue, "q", "{frame}");
+                }
+                other => panic!("{frame}: {other:?}"),
+            }
+        }
+    }
 }

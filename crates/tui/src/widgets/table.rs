@@ -34,8 +34,10 @@ pub fn render<C: Copy + PartialEq>(
         .get(t.sort_col)
         .map(|c| spec(*c).label)
         .unwrap_or_default();
-    let position = if t.shown.max(t.lines) > t.rows.len() && !t.rows.is_empty() {
-        format!("  rows {}-{}", t.offset + 1, t.offset + t.rows.len())
+    // A queue's channel rows (crate::channels) are not rows of the list.
+    let own = t.rows.iter().filter(|r| !r.sub).count();
+    let position = if t.shown.max(t.lines) > own && own > 0 {
+        format!("  rows {}-{}", t.offset + 1, t.offset + own)
     } else {
         String::new()
     };

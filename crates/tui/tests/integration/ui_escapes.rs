@@ -16,7 +16,7 @@ use queuetop_engine::dialect::DialectKind;
 use queuetop_engine::floor::{Floor, WindowKind};
 use queuetop_engine::health::LinkState;
 use queuetop_engine::monitor::{Monitor, SourceInfo, SourceKind};
-use queuetop_engine::protocol::{AgentState, Event, EventKind};
+use queuetop_engine::protocol::{AgentState, Event, EventKind, Priority};
 use queuetop_engine::time::Ts;
 use queuetop_tui::action::Action;
 use queuetop_tui::run::{View, ViewOptions, draw};
@@ -115,6 +115,7 @@ fn floor_with(names: &[String]) -> Monitor {
             queue: s(&n(1)),
             channel: Some(s(&n(10))),
             customer: None,
+            priority: Priority::Absent,
         },
     );
     apply(
@@ -124,6 +125,7 @@ fn floor_with(names: &[String]) -> Monitor {
             queue: s(&n(1)),
             channel: None,
             customer: None,
+            priority: Priority::Absent,
         },
     );
     apply(
