@@ -114,7 +114,10 @@ impl Reject {
 pub fn decode_frame<'a>(frame: &'a str, mut out: impl FnMut(Decoded<'a>)) {
     // The common frame, one flat object, is read directly; serde reads the
     // rest (and decides whenever the direct read is unsure).
-    let mut slots = Slots::default();
+    // The direct read borrows every string and keeps no list, so nothing
+    // left in its slots owns memory: they are not dropped (a drop would
+    // look at each of the slots, whether or not it was filled).
+    let mut slots = std::mem::ManuallyDrop::new(Slots::default());
     if super::fast::flat_slots(frame, &mut slots).is_some() {
         return out(decode_slots(&mut slots, frame));
     }
