@@ -8,8 +8,6 @@
 //! holds one distinct value and never off by more than the bucket's width,
 //! well inside docs/metrics.md's max(1 s, 2 %).
 
-use std::collections::BTreeMap;
-
 use crate::time::Millis;
 
 const LINEAR_STEP: Millis = 100;
@@ -20,12 +18,26 @@ const LOG_RATIO_LN: f64 = 0.009_950_330_853_168_083;
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Histogram {
-    buckets: BTreeMap<u32, (u32, i64)>,
+    /// The buckets that hold a sample, in order: a few hundred at most, so
+    /// a sorted vector is searched in one piece of memory where a B-tree
+    /// would chase nodes (each sample is added to several histograms, and
+    /// removed again as it leaves the rolling window).
+    buckets: Vec<Bucket>,
     count: u32,
     sum: i64,
 }
 
-fn bucket_of(v: Millis) -> u32 {
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Bucket {
+    id: u32,
+    /// Samples held, never 0 (an emptied bucket is removed).
+    n: u32,
+    sum: i64,
+}
+
+/// The bucket a value falls in: a sample's is worked out once for every
+/// histogram it is added to (a logarithm above 50 s).
+pub(super) fn bucket_of(v: Millis) -> u32 {
     let v = v.max(0);
     if v < LINEAR_LIMIT {
         return (v / LINEAR_STEP) as u32;
@@ -37,24 +49,46 @@ fn bucket_of(v: Millis) -> u32 {
 impl Histogram {
     /// Heap bytes held, roughly (for the rewind history's bound).
     pub(super) fn heap_bytes(&self) -> usize {
-        super::footprint::btree::<u32, (u32, i64)>(self.buckets.len())
+        super::footprint::vec(&self.buckets)
     }
 
+    #[cfg(test)]
     pub fn add(&mut self, v: Millis) {
-        let e = self.buckets.entry(bucket_of(v)).or_default();
-        e.0 += 1;
-        e.1 += v;
+        self.add_in(bucket_of(v), v);
+    }
+
+    /// [`Histogram::add`] with `v`'s bucket already known.
+    pub(super) fn add_in(&mut self, bucket: u32, v: Millis) {
+        self.add_n(bucket, 1, v);
         self.count += 1;
         self.sum += v;
     }
 
+    /// Adds `n` samples summing to `sum` to one bucket, not to the totals.
+    fn add_n(&mut self, id: u32, n: u32, sum: i64) {
+        match self.buckets.binary_search_by_key(&id, |b| b.id) {
+            Ok(i) => {
+                let b = &mut self.buckets[i];
+                b.n += n;
+                b.sum += sum;
+            }
+            Err(i) => self.buckets.insert(i, Bucket { id, n, sum }),
+        }
+    }
+
+    #[cfg(test)]
     pub fn remove(&mut self, v: Millis) {
-        let b = bucket_of(v);
-        if let Some(e) = self.buckets.get_mut(&b) {
-            e.0 = e.0.saturating_sub(1);
-            e.1 -= v;
-            if e.0 == 0 {
-                self.buckets.remove(&b);
+        self.remove_in(bucket_of(v), v);
+    }
+
+    /// [`Histogram::remove`] with `v`'s bucket already known.
+    pub(super) fn remove_in(&mut self, id: u32, v: Millis) {
+        if let Ok(i) = self.buckets.binary_search_by_key(&id, |b| b.id) {
+            let e = &mut self.buckets[i];
+            e.n = e.n.saturating_sub(1);
+            e.sum -= v;
+            if e.n == 0 {
+                self.buckets.remove(i);
             }
             self.count = self.count.saturating_sub(1);
             self.sum -= v;
@@ -71,10 +105,8 @@ impl Histogram {
 
     /// Adds every sample of `other` (a site's total row, docs/sites.md).
     pub fn merge(&mut self, other: &Histogram) {
-        for (b, (n, sum)) in &other.buckets {
-            let e = self.buckets.entry(*b).or_default();
-            e.0 += n;
-            e.1 += sum;
+        for b in &other.buckets {
+            self.add_n(b.id, b.n, b.sum);
         }
         self.count += other.count;
         self.sum += other.sum;
@@ -87,10 +119,10 @@ impl Histogram {
         }
         let rank = ((p / 100.0 * self.count as f64).ceil() as u32).clamp(1, self.count);
         let mut seen = 0;
-        for (n, sum) in self.buckets.values() {
-            seen += n;
+        for b in &self.buckets {
+            seen += b.n;
             if seen >= rank {
-                return Some(*sum as f64 / *n as f64);
+                return Some(b.sum as f64 / b.n as f64);
             }
         }
         None

@@ -94,6 +94,15 @@ impl Period {
         if self.kept { self.start } else { Ts(i64::MAX) }
     }
 
+    /// [`Period::counts_from`] once the period holding `now` has started.
+    pub fn counts_from_at(&self, now: Ts) -> Ts {
+        if self.kept {
+            self.calendar.last_start(now)
+        } else {
+            Ts(i64::MAX)
+        }
+    }
+
     pub fn add_queue(&mut self) {
         self.sums.queues.push(Default::default());
     }

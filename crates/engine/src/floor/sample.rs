@@ -6,7 +6,7 @@
 //! window and subtracted when it leaves, so asking for figures costs nothing
 //! per sample.
 
-use super::histogram::Histogram;
+use super::histogram::{Histogram, bucket_of};
 use crate::time::{Millis, Ts};
 
 /// Index of a queue in the floor's queue table.
@@ -214,16 +214,19 @@ impl Longest {
     }
 }
 
-fn hist(h: &mut Histogram, ms: u64, sign: i64) {
+/// `bucket` is `ms`'s histogram bucket, worked out once per sample.
+fn hist(h: &mut Histogram, bucket: u32, ms: u64, sign: i64) {
     if sign > 0 {
-        h.add(ms as Millis)
+        h.add_in(bucket, ms as Millis)
     } else {
-        h.remove(ms as Millis)
+        h.remove_in(bucket, ms as Millis)
     }
 }
 
 impl Agg {
-    fn apply(&mut self, kind: &SampleKind, sign: i64) {
+    /// `bucket`: the histogram bucket of a first response's or a
+    /// response's time (see [`hist`]).
+    fn apply(&mut self, kind: &SampleKind, sign: i64, bucket: u32) {
         // Waits that ended by an answer or an abandon that is not short,
         // with a known length, make the average and longest wait.
         if let SampleKind::Wait {
@@ -272,12 +275,12 @@ impl Agg {
                 self.hold += sign * hold as i64;
             }
             SampleKind::WrapUp { ms } => self.wrap += sign * ms as i64,
-            SampleKind::FirstResponse { ms } => hist(&mut self.frt, ms, sign),
+            SampleKind::FirstResponse { ms } => hist(&mut self.frt, bucket, ms, sign),
             SampleKind::Resolution { first_contact } => {
                 self.resolutions += sign;
                 self.first_contact_resolved += sign * first_contact as i64;
             }
-            SampleKind::Response { ms, .. } => hist(&mut self.art, ms, sign),
+            SampleKind::Response { ms, .. } => hist(&mut self.art, bucket, ms, sign),
             SampleKind::Resolved { ms } => {
                 self.resolved += sign;
                 self.resolved_ms += sign * ms as i64;
@@ -306,11 +309,17 @@ pub struct Scopes {
 
 impl Scopes {
     pub fn apply(&mut self, s: &Sample, sign: i64) {
-        self.total.apply(&s.kind, sign);
+        let bucket = match s.kind {
+            SampleKind::FirstResponse { ms } | SampleKind::Response { ms, .. } => {
+                bucket_of(ms as Millis)
+            }
+            _ => 0,
+        };
+        self.total.apply(&s.kind, sign, bucket);
         if let Some(q) = s.queue
             && let Some(agg) = self.queues.get_mut(q.0 as usize)
         {
-            agg.apply(&s.kind, sign);
+            agg.apply(&s.kind, sign, bucket);
         }
         match s.kind {
             SampleKind::Segment {
@@ -325,7 +334,7 @@ impl Scopes {
             }
             SampleKind::Response { agent: Some(a), ms } => {
                 if let Some(agg) = self.agents.get_mut(a.0 as usize) {
-                    hist(&mut agg.art, ms, sign);
+                    hist(&mut agg.art, bucket, ms, sign);
                 }
             }
             SampleKind::Survey {

@@ -269,19 +269,17 @@ impl Window {
     }
 
     fn roll_day(&mut self, now: Ts) {
-        let held = self
-            .in_order
-            .iter()
-            .chain(self.late.iter().map(|Reverse(Late(s))| s));
+        let held = held_from(&self.in_order, &self.late, self.today.counts_from_at(now));
         let start = self.today.roll(now, held);
         self.occupancy.roll(Base::Today, start);
     }
 
     fn roll_interval(&mut self, now: Ts) {
-        let held = self
-            .in_order
-            .iter()
-            .chain(self.late.iter().map(|Reverse(Late(s))| s));
+        let held = held_from(
+            &self.in_order,
+            &self.late,
+            self.interval.counts_from_at(now),
+        );
         let start = self.interval.roll(now, held);
         self.occupancy.roll(Base::Interval, start);
     }
@@ -290,6 +288,20 @@ impl Window {
     pub fn len(&self) -> usize {
         self.in_order.len() + self.late.len()
     }
+}
+
+/// The held samples that may count in a period starting at `from`, in the
+/// order they are held: the deque is in time order, so its older part is
+/// skipped without being walked.
+fn held_from<'s>(
+    in_order: &'s VecDeque<Sample>,
+    late: &'s BinaryHeap<Reverse<Late>>,
+    from: Ts,
+) -> impl Iterator<Item = &'s Sample> {
+    let first = in_order.partition_point(|s| s.ts < from);
+    in_order
+        .range(first..)
+        .chain(late.iter().map(|Reverse(Late(s))| s))
 }
 
 #[cfg(test)]

@@ -114,8 +114,12 @@ impl Reject {
 pub fn decode_frame<'a>(frame: &'a str, mut out: impl FnMut(Decoded<'a>)) {
     // The common frame, one flat object, is read directly; serde reads the
     // rest (and decides whenever the direct read is unsure).
-    if let Some(slots) = super::fast::flat_slots(frame) {
-        return out(decode_slots(slots, frame));
+    // The direct read borrows every string and keeps no list, so nothing
+    // left in its slots owns memory: they are not dropped (a drop would
+    // look at each of the slots, whether or not it was filled).
+    let mut slots = std::mem::ManuallyDrop::new(Slots::default());
+    if super::fast::flat_slots(frame, &mut slots).is_some() {
+        return out(decode_slots(&mut slots, frame));
     }
     let mut de = serde_json::Deserializer::from_str(frame);
     let mut items: SmallVec<[Decoded<'a>; 1]> = SmallVec::new();
@@ -149,7 +153,8 @@ impl<'de> Visitor<'de> for FrameSeed<'_, 'de> {
         f.write_str("an event object or an array of them")
     }
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
-        self.items.push(decode_slots(read_slots(map)?, self.frame));
+        self.items
+            .push(decode_slots(&mut read_slots(map)?, self.frame));
         Ok(())
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
@@ -198,7 +203,7 @@ impl<'de> Visitor<'de> for ItemSeed<'de> {
         f.write_str("an event object")
     }
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Decoded<'de>, A::Error> {
-        Ok(decode_slots(read_slots(map)?, self.frame))
+        Ok(decode_slots(&mut read_slots(map)?, self.frame))
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Decoded<'de>, A::Error> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
@@ -229,7 +234,7 @@ fn not_an_object<'a>(frame: &str) -> Decoded<'a> {
 }
 
 /// `frame` is only for the log excerpt of a rejection.
-fn decode_slots<'a>(slots: Slots<'a>, frame: &str) -> Decoded<'a> {
+fn decode_slots<'a>(slots: &mut Slots<'a>, frame: &str) -> Decoded<'a> {
     // An item that is not applied still used its `seq`: keep it, so that a
     // refused or unknown event is not taken for a gap.
     let seq = match slots.seq {
@@ -290,7 +295,7 @@ fn event_type(s: &str) -> Option<Type> {
     })
 }
 
-fn decode_event(s: Slots<'_>) -> R<Option<Event<'_>>> {
+fn decode_event<'a>(s: &mut Slots<'a>) -> R<Option<Event<'a>>> {
     let ty = match &s.ty {
         None => return Err(RejectKind::Missing("type")),
         Some(Val::Str(t)) => event_type(t),
@@ -298,78 +303,91 @@ fn decode_event(s: Slots<'_>) -> R<Option<Event<'_>>> {
     };
     // Unknown types are ignored whatever their other fields hold.
     let Some(ty) = ty else { return Ok(None) };
-    let ts = parse_ts(s.ts.ok_or(RejectKind::Missing("ts"))?, "ts")?;
-    let seq = match s.seq {
+    let ts = parse_ts(s.ts.take().ok_or(RejectKind::Missing("ts"))?, "ts")?;
+    let seq = match s.seq.take() {
         None => None,
         Some(Val::UInt(n)) => Some(n),
         Some(_) => return Err(RejectKind::WrongType("seq")),
     };
     let kind = match ty {
         Type::Queued => EventKind::Queued {
-            contact: id(s.contact_id, "contact_id")?,
-            queue: id(s.queue, "queue")?,
-            channel: opt_name(s.channel, "channel")?,
-            customer: opt_id(s.customer_id, "customer_id")?,
-            priority: priority(s.priority),
+            contact: id(s.contact_id.take(), "contact_id")?,
+            queue: id(s.queue.take(), "queue")?,
+            channel: opt_name(s.channel.take(), "channel")?,
+            customer: opt_id(s.customer_id.take(), "customer_id")?,
+            priority: priority(s.priority.take()),
         },
         Type::Answered => EventKind::Answered {
-            contact: id(s.contact_id, "contact_id")?,
-            agent: id(s.agent_id, "agent_id")?,
+            contact: id(s.contact_id.take(), "contact_id")?,
+            agent: id(s.agent_id.take(), "agent_id")?,
         },
         Type::FirstResponse => EventKind::FirstResponse {
-            contact: id(s.contact_id, "contact_id")?,
-            agent: opt_id(s.agent_id, "agent_id")?,
+            contact: id(s.contact_id.take(), "contact_id")?,
+            agent: opt_id(s.agent_id.take(), "agent_id")?,
         },
         Type::Abandoned => EventKind::Abandoned {
-            contact: id(s.contact_id, "contact_id")?,
+            contact: id(s.contact_id.take(), "contact_id")?,
         },
         Type::Hold => EventKind::Hold {
-            contact: id(s.contact_id, "contact_id")?,
+            contact: id(s.contact_id.take(), "contact_id")?,
         },
         Type::Resumed => EventKind::Resumed {
-            contact: id(s.contact_id, "contact_id")?,
+            contact: id(s.contact_id.take(), "contact_id")?,
         },
         Type::Ended => EventKind::Ended {
-            contact: id(s.contact_id, "contact_id")?,
-            resolved: s.resolved.map(|v| parse_bool(v, "resolved")).transpose()?,
+            contact: id(s.contact_id.take(), "contact_id")?,
+            resolved: s
+                .resolved
+                .take()
+                .map(|v| parse_bool(v, "resolved"))
+                .transpose()?,
         },
         Type::Message => EventKind::Message {
-            contact: id(s.contact_id, "contact_id")?,
-            from: sender(s.from, "from")?,
-            agent: opt_id(s.agent_id, "agent_id")?,
+            contact: id(s.contact_id.take(), "contact_id")?,
+            from: sender(s.from.take(), "from")?,
+            agent: opt_id(s.agent_id.take(), "agent_id")?,
         },
         Type::Survey => EventKind::Survey {
-            contact: id(s.contact_id, "contact_id")?,
+            contact: id(s.contact_id.take(), "contact_id")?,
             csat: s
                 .csat
+                .take()
                 .map(|v| {
                     score(v, "csat").and_then(|n| Csat::new(n).ok_or(RejectKind::BadValue("csat")))
                 })
                 .transpose()?,
             nps: s
                 .nps
+                .take()
                 .map(|v| {
                     score(v, "nps").and_then(|n| Nps::new(n).ok_or(RejectKind::BadValue("nps")))
                 })
                 .transpose()?,
         },
         Type::AgentState => EventKind::AgentState {
-            agent: id(s.agent_id, "agent_id")?,
-            state: agent_state(s.state, "state")?,
-            name: opt_name(s.name, "name")?,
-            queues: s.queues.map(|raw| raw_id_list(raw, "queues")).transpose()?,
-            reason: opt_name(s.reason, "reason")?,
+            agent: id(s.agent_id.take(), "agent_id")?,
+            state: agent_state(s.state.take(), "state")?,
+            name: opt_name(s.name.take(), "name")?,
+            queues: s
+                .queues
+                .take()
+                .map(|raw| raw_id_list(raw, "queues"))
+                .transpose()?,
+            reason: opt_name(s.reason.take(), "reason")?,
         },
         Type::QueueInfo => EventKind::QueueInfo {
-            queue: id(s.queue, "queue")?,
-            name: opt_name(s.name, "name")?,
+            queue: id(s.queue.take(), "queue")?,
+            name: opt_name(s.name.take(), "name")?,
             sl_threshold: s
                 .sl_threshold_s
+                .take()
                 .map(|v| seconds(v, "sl_threshold_s"))
                 .transpose()?,
         },
         Type::Heartbeat => EventKind::Heartbeat,
-        Type::Snapshot => EventKind::Snapshot(Box::new(snapshot(s.queues, s.agents)?)),
+        Type::Snapshot => {
+            EventKind::Snapshot(Box::new(snapshot(s.queues.take(), s.agents.take())?))
+        }
     };
     Ok(Some(Event { ts, seq, kind }))
 }

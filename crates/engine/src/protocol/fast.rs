@@ -11,9 +11,9 @@ use std::borrow::Cow;
 
 use super::slots::{Key, Slots, Val, put};
 
-/// The slots of `frame` if it is one flat event object of the common
-/// shape, or `None` to leave it to serde.
-pub fn flat_slots(frame: &str) -> Option<Slots<'_>> {
+/// Fills `slots` (empty) from `frame` if it is one flat event object of
+/// the common shape; `None` leaves it to serde (and `slots` half filled).
+pub fn flat_slots<'a>(frame: &'a str, slots: &mut Slots<'a>) -> Option<()> {
     let mut r = Reader {
         b: frame.as_bytes(),
         s: frame,
@@ -21,14 +21,11 @@ pub fn flat_slots(frame: &str) -> Option<Slots<'_>> {
     };
     r.ws();
     r.eat(b'{')?;
-    r.ws();
-    let mut slots = Slots::default();
     loop {
-        r.eat(b'"')?;
-        let key = Key::of(r.string()?);
-        r.ws();
-        r.eat(b':')?;
-        r.ws();
+        r.ws_eat(b'"')?;
+        let key = r.key()?;
+        r.ws_eat(b':')?;
+        r.ws_then();
         let value = r.value()?;
         let d = &mut slots.duplicate;
         let slot = match key {
@@ -51,18 +48,23 @@ pub fn flat_slots(frame: &str) -> Option<Slots<'_>> {
             Key::Priority => &mut slots.priority,
             // Kept as raw JSON: serde's way.
             Key::Queues | Key::Agents => return None,
-            Key::Other => &mut None,
+            Key::Other => match r.ws_next()? {
+                b',' => continue,
+                b'}' => break,
+                _ => return None,
+            },
         };
-        put(slot, (value != Val::Null).then_some(value), d);
-        r.ws();
-        match r.next()? {
-            b',' => r.ws(),
+        if !matches!(value, Val::Null) {
+            put(slot, Some(value), d);
+        }
+        match r.ws_next()? {
+            b',' => {}
             b'}' => break,
             _ => return None,
         }
     }
     r.ws();
-    (r.i == r.b.len()).then_some(slots)
+    (r.i == r.b.len()).then_some(())
 }
 
 struct Reader<'a> {
@@ -82,6 +84,38 @@ impl<'a> Reader<'a> {
         (self.next()? == want).then_some(())
     }
 
+    /// Whitespace, then `want`. Compact JSON has none between tokens, so
+    /// the next byte is looked at first.
+    #[inline(always)]
+    fn ws_eat(&mut self, want: u8) -> Option<()> {
+        if self.b.get(self.i) == Some(&want) {
+            self.i += 1;
+            return Some(());
+        }
+        self.ws();
+        self.eat(want)
+    }
+
+    /// Whitespace, then the next byte.
+    #[inline(always)]
+    fn ws_next(&mut self) -> Option<u8> {
+        match self.next()? {
+            b' ' | b'\n' | b'\t' | b'\r' => {
+                self.ws();
+                self.next()
+            }
+            c => Some(c),
+        }
+    }
+
+    /// Whitespace before a value, if any.
+    #[inline(always)]
+    fn ws_then(&mut self) {
+        if let Some(b' ' | b'\n' | b'\t' | b'\r') = self.b.get(self.i) {
+            self.ws();
+        }
+    }
+
     /// JSON's whitespace, as serde_json skips it.
     fn ws(&mut self) {
         while let Some(b' ' | b'\n' | b'\t' | b'\r') = self.b.get(self.i) {
@@ -89,19 +123,64 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// The rest of a key whose opening quote was read. The names we keep
+    /// are matched in place with their closing quote (one comparison of a
+    /// few bytes); any other key is read as a string.
+    #[inline(always)]
+    fn key(&mut self) -> Option<Key> {
+        let rest = self.b.get(self.i..)?;
+        let (key, len) = match *rest.first()? {
+            b't' if rest.starts_with(b"type\"") => (Key::Type, 5),
+            b't' if rest.starts_with(b"ts\"") => (Key::Ts, 3),
+            b's' if rest.starts_with(b"seq\"") => (Key::Seq, 4),
+            b's' if rest.starts_with(b"state\"") => (Key::State, 6),
+            b'c' if rest.starts_with(b"contact_id\"") => (Key::ContactId, 11),
+            b'c' if rest.starts_with(b"channel\"") => (Key::Channel, 8),
+            b'c' if rest.starts_with(b"customer_id\"") => (Key::CustomerId, 12),
+            b'a' if rest.starts_with(b"agent_id\"") => (Key::AgentId, 9),
+            b'q' if rest.starts_with(b"queue\"") => (Key::Queue, 6),
+            b'f' if rest.starts_with(b"from\"") => (Key::From, 5),
+            b'r' if rest.starts_with(b"resolved\"") => (Key::Resolved, 9),
+            _ => return Some(Key::of(self.string()?)),
+        };
+        self.i += len;
+        Some(key)
+    }
+
     /// The rest of a string whose opening quote was read: without escapes
     /// or control characters (which serde_json refuses), else `None`.
+    /// Eight bytes at a time while eight remain (ids and keys are short, so
+    /// a word at a time beats a call to a vector search).
+    #[inline(always)]
     fn string(&mut self) -> Option<&'a str> {
         let start = self.i;
-        loop {
-            match self.next()? {
-                b'"' => break,
-                b'\\' | 0..=0x1f => return None,
-                _ => {}
+        let mut i = start;
+        while let Some(word) = self.b.get(i..i + 8) {
+            let w = u64::from_le_bytes(word.try_into().ok()?);
+            let m = special(w);
+            if m != 0 {
+                return self.string_end(start, i + (m.trailing_zeros() / 8) as usize);
             }
+            i += 8;
         }
+        while let Some(&c) = self.b.get(i) {
+            if c == b'"' || c == b'\\' || c < 0x20 {
+                return self.string_end(start, i);
+            }
+            i += 1;
+        }
+        None
+    }
+
+    /// The string from `start` to the special byte at `at`: its closing
+    /// quote, or an escape or control character (serde's way).
+    fn string_end(&mut self, start: usize, at: usize) -> Option<&'a str> {
+        if self.b[at] != b'"' {
+            return None;
+        }
+        self.i = at + 1;
         // The quotes are ASCII, so both ends are on character boundaries.
-        self.s.get(start..self.i - 1)
+        self.s.get(start..at)
     }
 
     fn literal(&mut self, word: &[u8], v: Val<'a>) -> Option<Val<'a>> {
@@ -132,8 +211,21 @@ impl<'a> Reader<'a> {
     fn unsigned(&mut self) -> Option<Val<'a>> {
         let start = self.i;
         let mut n: u64 = 0;
+        // A time in milliseconds has thirteen digits: the first eight at once.
+        if let Some(word) = self.b.get(start..start + 8) {
+            let w = u64::from_le_bytes(word.try_into().ok()?);
+            if eight_digits(w) {
+                n = parse_eight(w);
+                self.i += 8;
+            }
+        }
+        // Nineteen digits always fit a u64; a twentieth may not.
         while let Some(&c @ b'0'..=b'9') = self.b.get(self.i) {
-            n = n.checked_mul(10)?.checked_add(u64::from(c - b'0'))?;
+            if self.i - start >= 19 {
+                n = n.checked_mul(10)?.checked_add(u64::from(c - b'0'))?;
+            } else {
+                n = n * 10 + u64::from(c - b'0');
+            }
             self.i += 1;
         }
         if self.b[start] == b'0' && self.i - start > 1 {
@@ -144,6 +236,36 @@ impl<'a> Reader<'a> {
             _ => Some(Val::UInt(n)),
         }
     }
+}
+
+/// Whether all eight bytes of a word are ASCII digits.
+fn eight_digits(w: u64) -> bool {
+    const HIGH_NIBBLES: u64 = 0xf0f0_f0f0_f0f0_f0f0;
+    const ZEROS: u64 = 0x3030_3030_3030_3030;
+    w & HIGH_NIBBLES == ZEROS && w.wrapping_add(0x0606_0606_0606_0606) & HIGH_NIBBLES == ZEROS
+}
+
+/// The number eight ASCII digits spell, the first in the lowest byte
+/// (pairs, then fours, then all eight, each by one multiplication).
+fn parse_eight(w: u64) -> u64 {
+    let v = w - 0x3030_3030_3030_3030;
+    let v = v * 10 + (v >> 8);
+    let low = (v & 0x0000_00ff_0000_00ff).wrapping_mul(100 + (1_000_000 << 32));
+    let high = ((v >> 16) & 0x0000_00ff_0000_00ff).wrapping_mul(1 + (10_000 << 32));
+    low.wrapping_add(high) >> 32
+}
+
+/// A word whose bytes are each flagged (high bit) where they are a quote,
+/// a backslash or a control character; the lowest flag is always exact
+/// (a borrow can only flag bytes above a true one).
+fn special(w: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let quote = zero(w ^ (ONES * u64::from(b'"')));
+    let backslash = zero(w ^ (ONES * u64::from(b'\\')));
+    let control = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
+    quote | backslash | control
 }
 
 #[cfg(test)]
@@ -178,13 +300,70 @@ mod tests {
             r#"{"type":"contact.survey","ts":1,"contact_id":"c","csat":5,"nps":0,"csat":4}"#,
             r#"{"type":"heartbeat","ts":18446744073709551615}"#,
             r#"{"type":"heartbeat","ts":1}"#,
+            r#"{"types":"x","type":"heartbeat","t":1,"tsx":2,"ts":3,"queue_":"a","queue":"q","s":"","contact_i":"c","contact_id":"d","agent_idx":"e","from ":"f"}"#,
             r#"{"type":"heartbeat","ts":null,"seq":null}"#,
         ];
         for f in frames {
-            let fast = flat_slots(f).map(|s| format!("{s:?}"));
+            let mut s = Slots::default();
+            let fast = flat_slots(f, &mut s).map(|()| format!("{s:?}"));
             assert!(fast.is_some(), "{f}");
             assert_eq!(fast, by_serde(f), "{f}");
         }
+    }
+
+    /// Strings are read a word at a time: a quote, an escape or a control
+    /// character at every place in a word, and strings of every length
+    /// around a word's, read as serde reads them (or left to it).
+    #[test]
+    fn strings_agree_with_serde_at_every_place_in_a_word() {
+        for len in 0..26 {
+            for at in 0..=len {
+                for special in ["", "\\\"", "\\n", "\t", "\u{1f}", "é", "\u{7f}"] {
+                    let mut text: String = "abcdefghijklmnopqrstuvwxyz"[..len].into();
+                    if !special.is_empty() {
+                        text.replace_range(at..at, special);
+                    }
+                    let f = format!(r#"{{"type":"{text}","ts":1,"contact_id":"{text}"}}"#);
+                    let mut s = Slots::default();
+                    match flat_slots(&f, &mut s) {
+                        Some(()) => assert_eq!(Some(format!("{s:?}")), by_serde(&f), "{f}"),
+                        None => assert!(
+                            special.starts_with('\\') || special == "\t" || special == "\u{1f}",
+                            "{f}"
+                        ),
+                    }
+                }
+            }
+        }
+    }
+
+    /// Numbers of every length, eight digits read at once when there are
+    /// eight, up to and past the largest u64.
+    #[test]
+    fn numbers_agree_with_serde_at_every_length() {
+        let digits = "18446744073709551615999";
+        for len in 1..=digits.len() {
+            for n in [&digits[..len], &"90817263540123456789"[..len.min(20)]] {
+                for after in ["", "0", ".5", "e3", " "] {
+                    let f = format!(r#"{{"type":"x","ts":{n}{after},"seq":{n}}}"#);
+                    let mut s = Slots::default();
+                    if flat_slots(&f, &mut s).is_some() {
+                        assert_eq!(Some(format!("{s:?}")), by_serde(&f), "{f}");
+                    } else {
+                        // Given up: a fraction, an exponent, or past u64.
+                        let whole = format!("{n}{after}");
+                        assert!(
+                            whole.contains(['.', 'e']) || whole.trim().parse::<u64>().is_err(),
+                            "{f}"
+                        );
+                    }
+                }
+            }
+        }
+        let mut s = Slots::default();
+        assert!(flat_slots(r#"{"type":"x","ts":1795424400000}"#, &mut s).is_some());
+        assert_eq!(s.ts, Some(Val::UInt(1_795_424_400_000)));
+        assert!(flat_slots(r#"{"type":"x","ts":012345678}"#, &mut Slots::default()).is_none());
     }
 
     #[test]
@@ -209,7 +388,7 @@ mod tests {
             "",
         ];
         for f in frames {
-            assert!(flat_slots(f).is_none(), "{f}");
+            assert!(flat_slots(f, &mut Slots::default()).is_none(), "{f}");
         }
     }
 }

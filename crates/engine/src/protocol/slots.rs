@@ -107,6 +107,7 @@ pub struct Slots<'a> {
     pub duplicate: bool,
 }
 
+#[derive(Debug, PartialEq)]
 pub(super) enum Key {
     Type,
     Ts,
@@ -131,27 +132,30 @@ pub(super) enum Key {
 }
 
 impl Key {
+    /// By length and first byte, then the whole name: a key is matched
+    /// with one comparison, not tried against each name in turn.
     pub(super) fn of(v: &str) -> Key {
-        match v {
-            "type" => Key::Type,
-            "ts" => Key::Ts,
-            "seq" => Key::Seq,
-            "contact_id" => Key::ContactId,
-            "queue" => Key::Queue,
-            "channel" => Key::Channel,
-            "customer_id" => Key::CustomerId,
-            "agent_id" => Key::AgentId,
-            "resolved" => Key::Resolved,
-            "state" => Key::State,
-            "name" => Key::Name,
-            "reason" => Key::Reason,
-            "sl_threshold_s" => Key::SlThreshold,
-            "from" => Key::From,
-            "csat" => Key::Csat,
-            "nps" => Key::Nps,
-            "priority" => Key::Priority,
-            "queues" => Key::Queues,
-            "agents" => Key::Agents,
+        let b = v.as_bytes();
+        match (b.len(), b.first().copied().unwrap_or(0)) {
+            (2, b't') if b == b"ts" => Key::Ts,
+            (3, b's') if b == b"seq" => Key::Seq,
+            (3, b'n') if b == b"nps" => Key::Nps,
+            (4, b't') if b == b"type" => Key::Type,
+            (4, b'n') if b == b"name" => Key::Name,
+            (4, b'f') if b == b"from" => Key::From,
+            (4, b'c') if b == b"csat" => Key::Csat,
+            (5, b'q') if b == b"queue" => Key::Queue,
+            (5, b's') if b == b"state" => Key::State,
+            (6, b'r') if b == b"reason" => Key::Reason,
+            (6, b'q') if b == b"queues" => Key::Queues,
+            (6, b'a') if b == b"agents" => Key::Agents,
+            (7, b'c') if b == b"channel" => Key::Channel,
+            (8, b'a') if b == b"agent_id" => Key::AgentId,
+            (8, b'r') if b == b"resolved" => Key::Resolved,
+            (8, b'p') if b == b"priority" => Key::Priority,
+            (10, b'c') if b == b"contact_id" => Key::ContactId,
+            (11, b'c') if b == b"customer_id" => Key::CustomerId,
+            (14, b's') if b == b"sl_threshold_s" => Key::SlThreshold,
             _ => Key::Other,
         }
     }
@@ -176,6 +180,7 @@ impl<'de> Deserialize<'de> for Key {
     }
 }
 
+#[inline(always)]
 pub(super) fn put<T>(slot: &mut Option<T>, value: Option<T>, duplicate: &mut bool) {
     if let Some(v) = value {
         *duplicate |= slot.is_some();
@@ -231,4 +236,46 @@ pub fn read_slots<'de, A: MapAccess<'de>>(mut map: A) -> Result<Slots<'de>, A::E
         put(slot, (v != Val::Null).then_some(v), d);
     }
     Ok(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Key;
+
+    #[test]
+    fn every_key_is_matched_by_its_name_only() {
+        let names = [
+            ("type", Key::Type),
+            ("ts", Key::Ts),
+            ("seq", Key::Seq),
+            ("contact_id", Key::ContactId),
+            ("queue", Key::Queue),
+            ("channel", Key::Channel),
+            ("customer_id", Key::CustomerId),
+            ("agent_id", Key::AgentId),
+            ("resolved", Key::Resolved),
+            ("state", Key::State),
+            ("name", Key::Name),
+            ("reason", Key::Reason),
+            ("sl_threshold_s", Key::SlThreshold),
+            ("from", Key::From),
+            ("csat", Key::Csat),
+            ("nps", Key::Nps),
+            ("queues", Key::Queues),
+            ("agents", Key::Agents),
+        ];
+        for (name, key) in names {
+            assert_eq!(Key::of(name), key, "{name}");
+            assert_eq!(Key::of(&name.to_uppercase()), Key::Other, "{name}");
+            assert_eq!(Key::of(&format!("{name}x")), Key::Other, "{name}");
+            assert_eq!(Key::of(&name[1..]), Key::Other, "{name}");
+            let last = name.len() - 1;
+            assert_eq!(
+                Key::of(&format!("{}_", &name[..last])),
+                Key::Other,
+                "{name}"
+            );
+        }
+        assert_eq!(Key::of(""), Key::Other);
+    }
 }
