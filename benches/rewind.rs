@@ -63,6 +63,18 @@ fn rewind(c: &mut Criterion) {
             h.bytes() as f64 / (1 << 20) as f64,
             m.floor.approx_bytes() as f64 / (1 << 20) as f64,
         );
+        for (part, bytes) in m.floor.approx_bytes_by_part() {
+            eprintln!(
+                "{name}:   {part}: {:.2} MiB",
+                bytes as f64 / (1 << 20) as f64
+            );
+        }
+        let start = Instant::now();
+        std::hint::black_box(m.floor.clone());
+        eprintln!(
+            "{name}: one copy of the floor takes {:.1} ms",
+            start.elapsed().as_secs_f64() * 1000.0
+        );
         // The worst instants: just before each checkpoint but the first.
         let worst: Vec<Ts> = h
             .checkpoint_times()

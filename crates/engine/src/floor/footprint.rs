@@ -24,14 +24,20 @@ pub(super) fn vec<T>(v: &Vec<T>) -> usize {
     v.capacity() * size_of::<T>()
 }
 
-pub(super) fn scopes(s: &Scopes) -> usize {
-    let agg =
-        |a: &super::sample::Agg| a.frt.heap_bytes() + a.art.heap_bytes() + a.longest.heap_bytes();
-    agg(&s.total)
+/// One set of scopes' sums: (the vectors and histograms, the longest waits).
+pub(super) fn scopes(s: &Scopes) -> (usize, usize) {
+    let hist = |a: &super::sample::Agg| a.frt.heap_bytes() + a.art.heap_bytes();
+    let sums = hist(&s.total)
         + vec(&s.queues)
-        + s.queues.iter().map(agg).sum::<usize>()
+        + s.queues.iter().map(hist).sum::<usize>()
         + vec(&s.agents)
-        + s.agents.iter().map(|a| a.art.heap_bytes()).sum::<usize>()
+        + s.agents.iter().map(|a| a.art.heap_bytes()).sum::<usize>();
+    let longest = s.total.longest.heap_bytes()
+        + s.queues
+            .iter()
+            .map(|a| a.longest.heap_bytes())
+            .sum::<usize>();
+    (sums, longest)
 }
 
 impl Occupancy {
@@ -55,6 +61,12 @@ impl Floor {
     /// The bytes this floor holds, itself and on the heap, roughly (within
     /// a third either way of what a copy allocates).
     pub fn approx_bytes(&self) -> usize {
+        self.approx_bytes_by_part().iter().map(|(_, b)| b).sum()
+    }
+
+    /// [`Floor::approx_bytes`] part by part, for diagnostics and the
+    /// rewind benchmark: which parts of a copy weigh most.
+    pub fn approx_bytes_by_part(&self) -> Vec<(&'static str, usize)> {
         let queues: usize = vec(&self.queues)
             + self
                 .queues
@@ -86,13 +98,16 @@ impl Floor {
             self.contact_index.capacity(),
             self.contact_index.keys().map(|k| id(k)).sum(),
         );
-        size_of::<Floor>()
-            + queues
-            + agents
-            + contacts
-            + indexes
-            + self.finished.heap_bytes()
-            + self.customers.heap_bytes()
-            + self.window.heap_bytes()
+        let mut parts = vec![
+            ("floor itself", size_of::<Floor>()),
+            ("queues", queues),
+            ("agents", agents),
+            ("contacts", contacts),
+            ("id indexes", indexes),
+            ("finished contacts", self.finished.heap_bytes()),
+            ("customers", self.customers.heap_bytes()),
+        ];
+        parts.extend(self.window.heap_bytes_by_part());
+        parts
     }
 }

@@ -59,15 +59,30 @@ pub struct Window {
 
 impl Window {
     /// Heap bytes held, roughly (for the rewind history's bound).
-    pub(super) fn heap_bytes(&self) -> usize {
+    pub(super) fn heap_bytes_by_part(&self) -> Vec<(&'static str, usize)> {
         use super::footprint::{scopes, vec};
-        vec(&self.rules)
-            + self.in_order.capacity() * std::mem::size_of::<Sample>()
-            + self.late.capacity() * std::mem::size_of::<Late>()
-            + scopes(&self.rolling)
-            + scopes(&self.today.sums)
-            + scopes(&self.interval.sums)
-            + self.occupancy.heap_bytes()
+        let (rolling, rolling_longest) = scopes(&self.rolling);
+        let (today, today_longest) = scopes(&self.today.sums);
+        let (interval, interval_longest) = scopes(&self.interval.sums);
+        vec![
+            (
+                "window samples",
+                vec(&self.rules)
+                    + self.in_order.capacity() * std::mem::size_of::<Sample>()
+                    + self.late.capacity() * std::mem::size_of::<Late>(),
+            ),
+            ("rolling sums", rolling),
+            ("rolling longest waits", rolling_longest),
+            ("today sums", today),
+            ("today longest waits", today_longest),
+            ("interval sums", interval),
+            ("interval longest waits", interval_longest),
+            ("occupancy records", self.occupancy.records_bytes()),
+            (
+                "occupancy sums",
+                self.occupancy.heap_bytes() - self.occupancy.records_bytes(),
+            ),
+        ]
     }
 
     /// `today` is kept only when `track_today` (a snapshot of the rolling
