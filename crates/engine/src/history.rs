@@ -54,6 +54,8 @@ impl Default for Bounds {
 
 struct Segment {
     base: Floor,
+    /// The checkpoint's bytes, less those it shares with the checkpoint
+    /// before it (counted there).
     base_bytes: usize,
     steps: Steps,
 }
@@ -155,7 +157,11 @@ impl History {
             seg.steps.seal();
             self.bytes -= before - seg.steps.heap_bytes();
         }
-        let base_bytes = floor.approx_bytes();
+        let shared = self
+            .segments
+            .back()
+            .map_or(0, |seg| floor.approx_bytes_shared_with(&seg.base));
+        let base_bytes = floor.approx_bytes() - shared;
         self.bytes += base_bytes;
         self.segments.push_back(Segment {
             base: floor.clone(),
@@ -176,12 +182,19 @@ impl History {
             }
             if let Some(seg) = self.segments.pop_front() {
                 self.bytes -= seg.bytes();
+                // What the next checkpoint shared with it is now its own.
+                if let Some(next) = self.segments.front_mut() {
+                    let shared = next.base.approx_bytes_shared_with(&seg.base);
+                    next.base_bytes += shared;
+                    self.bytes += shared;
+                }
             }
         }
     }
 
-    /// Bytes held: each checkpoint's estimate ([`Floor::approx_bytes`])
-    /// plus the steps' vectors and lines.
+    /// Bytes held: each checkpoint's estimate ([`Floor::approx_bytes`]),
+    /// what consecutive checkpoints share counted once, plus the packed
+    /// steps.
     pub fn bytes(&self) -> usize {
         self.bytes
     }

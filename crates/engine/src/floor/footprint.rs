@@ -1,7 +1,9 @@
 //! How many bytes a floor holds, roughly: the rewind history keeps copies
 //! of it and is bounded in bytes. Counted from the collections' capacities
 //! and the ids' lengths; B-tree nodes and allocator rounding are estimated
-//! (a test holds the estimate to what a copy really allocates).
+//! (a test holds the estimate to what a copy really allocates). Parts kept
+//! in chunks or bases shared between copies are counted whole by each copy; what
+//! two copies share is told apart by [`Floor::approx_bytes_shared_with`].
 
 use std::mem::size_of;
 
@@ -62,6 +64,16 @@ impl Floor {
     /// a third either way of what a copy allocates).
     pub fn approx_bytes(&self) -> usize {
         self.approx_bytes_by_part().iter().map(|(_, b)| b).sum()
+    }
+
+    /// The part of [`Floor::approx_bytes`] held in memory this floor shares
+    /// with `other`, a copy of it or a floor it was copied from (the
+    /// window's samples and occupancy's records are kept in shared chunks):
+    /// a history of copies counts those bytes once.
+    pub fn approx_bytes_shared_with(&self, other: &Floor) -> usize {
+        self.window.shared_bytes(&other.window)
+            + self.finished.shared_bytes(&other.finished)
+            + self.customers.shared_bytes(&other.customers)
     }
 
     /// [`Floor::approx_bytes`] part by part, for diagnostics and the

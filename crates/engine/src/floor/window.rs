@@ -9,8 +9,9 @@
 //! keeps a hostile feed of shuffled times at O(log n) per sample.
 
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, VecDeque};
+use std::collections::BinaryHeap;
 
+use super::chunked::Chunked;
 use super::occupancy::{Base, Occupancy};
 use super::period::{Calendar, Period};
 use super::sample::{Sample, SampleKind, Scopes, WaitRules};
@@ -42,7 +43,7 @@ pub struct Window {
     width: Millis,
     max_samples: usize,
     now: Ts,
-    in_order: VecDeque<Sample>,
+    in_order: Chunked<Sample>,
     late: BinaryHeap<Reverse<Late>>,
     pub rolling: Scopes,
     pub today: Period,
@@ -68,7 +69,7 @@ impl Window {
             (
                 "window samples",
                 vec(&self.rules)
-                    + self.in_order.capacity() * std::mem::size_of::<Sample>()
+                    + self.in_order.heap_bytes()
                     + self.late.capacity() * std::mem::size_of::<Late>(),
             ),
             ("rolling sums", rolling),
@@ -85,6 +86,11 @@ impl Window {
         ]
     }
 
+    /// Heap bytes shared with `other` (a copy): samples and records.
+    pub(super) fn shared_bytes(&self, other: &Window) -> usize {
+        self.in_order.shared_bytes(&other.in_order) + self.occupancy.shared_bytes(&other.occupancy)
+    }
+
     /// `today` is kept only when `track_today` (a snapshot of the rolling
     /// window needs no day); the interval always is.
     pub fn new(
@@ -98,7 +104,7 @@ impl Window {
             width: width.max(1),
             max_samples: max_samples.max(1),
             now: Ts(i64::MIN),
-            in_order: VecDeque::new(),
+            in_order: Chunked::default(),
             late: BinaryHeap::new(),
             rolling: Scopes::default(),
             today: Period::new(today, track_today),
@@ -181,32 +187,39 @@ impl Window {
             &mut self.interval,
             &self.rules,
         );
-        let mut reclassify = |s: &mut Sample| {
+        // The sample reclassified, when its class changes.
+        let mut reclassify = |s: &Sample| -> Option<Sample> {
             let SampleKind::Wait { wait, end, class } = s.kind else {
-                return;
+                return None;
             };
-            let Some(r) = s.queue.and_then(|q| rules.get(q.0 as usize)) else {
-                return;
-            };
+            let r = s.queue.and_then(|q| rules.get(q.0 as usize))?;
             let new = r.classify(wait, end);
             if new == class {
-                return;
+                return None;
             }
             rolling.apply(s, -1);
             today.apply(s, -1);
             interval.apply(s, -1);
-            s.kind = SampleKind::Wait {
-                wait,
-                end,
-                class: new,
+            let s = Sample {
+                kind: SampleKind::Wait {
+                    wait,
+                    end,
+                    class: new,
+                },
+                ..*s
             };
-            rolling.apply(s, 1);
-            today.apply(s, 1);
-            interval.apply(s, 1);
+            rolling.apply(&s, 1);
+            today.apply(&s, 1);
+            interval.apply(&s, 1);
+            Some(s)
         };
-        self.in_order.iter_mut().for_each(&mut reclassify);
+        self.in_order.update(&mut reclassify);
         let mut late = std::mem::take(&mut self.late).into_vec();
-        late.iter_mut().for_each(|Reverse(Late(s))| reclassify(s));
+        for Reverse(Late(s)) in &mut late {
+            if let Some(new) = reclassify(s) {
+                *s = new;
+            }
+        }
         self.late = BinaryHeap::from(late);
     }
 
