@@ -58,9 +58,10 @@ impl<V: Clone> Layered<V> {
             if self.removed.contains(k) {
                 return None;
             }
+            // Folded first, if due: the entry handed out lives in `added`.
+            self.fold_when_due();
             let v = self.base.get(k)?.clone();
             self.added.insert(*k, v);
-            self.fold_when_due();
         }
         self.added.get_mut(k)
     }
@@ -165,14 +166,13 @@ mod tests {
             let k = x % 20_000;
             match x >> 62 {
                 0 => assert_eq!(l.remove(&k), m.remove(&k)),
-                1 => {
-                    if let (Some(a), Some(b)) = (l.get_mut(&k), m.get_mut(&k)) {
+                1 => match (l.get_mut(&k), m.get_mut(&k)) {
+                    (Some(a), Some(b)) => {
                         *a += 1;
                         *b += 1;
-                    } else {
-                        assert_eq!(l.get(&k), m.get(&k));
                     }
-                }
+                    (a, b) => assert_eq!(a, b),
+                },
                 _ => assert_eq!(l.insert(k, i), m.insert(k, i)),
             }
             assert_eq!(l.len(), m.len());
