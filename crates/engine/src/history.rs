@@ -16,19 +16,20 @@
 //! checkpoint before, and [`History::bytes`] counts what two consecutive
 //! checkpoints share once ([`Floor::approx_bytes_shared_with`]).
 //!
-//! The steps of a segment are packed into bytes (module `steps`): 19 bytes
-//! an event on the benchmark feed at 5,000 agents (37 at 50,000, where more
-//! of a segment's ids are named once), its ids kept once per segment. Packing writes no
-//! JSON on the hot path, and a seek reads the events back with no JSON to
-//! parse (a snapshot event alone is kept as a feed-v1 line).
+//! The steps of a segment are packed into bytes (module `steps`): about 20
+//! bytes an event on the benchmark feed at 5,000 agents (35 at 50,000,
+//! where more of a segment's ids are named once), its ids kept once per
+//! segment. Packing writes no JSON on the hot path, and a seek reads the
+//! events back with no JSON to parse (a snapshot event alone is kept as a
+//! feed-v1 line).
 //!
 //! A new checkpoint is taken every ten minutes of feed time, or sooner
 //! when a segment holds 30,000 steps, so a seek copies one checkpoint and
 //! replays at most one segment: on the benchmark floor of 5,000 agents,
-//! tens of milliseconds (README, Performance). Sparser checkpoints would
-//! reach further back in the same bytes, and make each seek slower. The
-//! history is bounded by age and by bytes: the oldest checkpoint and its
-//! steps go first; the newest segment always stays.
+//! 40 ms on average and up to 150 ms (README, Performance). Sparser
+//! checkpoints would reach further back in the same bytes, and make each
+//! seek slower. The history is bounded by age and by bytes: the oldest
+//! checkpoint and its steps go first; the newest segment always stays.
 
 mod steps;
 
