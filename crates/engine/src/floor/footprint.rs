@@ -1,7 +1,9 @@
 //! How many bytes a floor holds, roughly: the rewind history keeps copies
 //! of it and is bounded in bytes. Counted from the collections' capacities
 //! and the ids' lengths; B-tree nodes and allocator rounding are estimated
-//! (a test holds the estimate to what a copy really allocates).
+//! (a test holds the estimate to what a copy really allocates). Parts kept
+//! in chunks or bases shared between copies are counted whole by each copy; what
+//! two copies share is told apart by [`Floor::approx_bytes_shared_with`].
 
 use std::mem::size_of;
 
@@ -24,14 +26,20 @@ pub(super) fn vec<T>(v: &Vec<T>) -> usize {
     v.capacity() * size_of::<T>()
 }
 
-pub(super) fn scopes(s: &Scopes) -> usize {
-    let agg =
-        |a: &super::sample::Agg| a.frt.heap_bytes() + a.art.heap_bytes() + a.longest.heap_bytes();
-    agg(&s.total)
+/// One set of scopes' sums: (the vectors and histograms, the longest waits).
+pub(super) fn scopes(s: &Scopes) -> (usize, usize) {
+    let hist = |a: &super::sample::Agg| a.frt.heap_bytes() + a.art.heap_bytes();
+    let sums = hist(&s.total)
         + vec(&s.queues)
-        + s.queues.iter().map(agg).sum::<usize>()
+        + s.queues.iter().map(hist).sum::<usize>()
         + vec(&s.agents)
-        + s.agents.iter().map(|a| a.art.heap_bytes()).sum::<usize>()
+        + s.agents.iter().map(|a| a.art.heap_bytes()).sum::<usize>();
+    let longest = s.total.longest.heap_bytes()
+        + s.queues
+            .iter()
+            .map(|a| a.longest.heap_bytes())
+            .sum::<usize>();
+    (sums, longest)
 }
 
 impl Occupancy {
@@ -55,6 +63,22 @@ impl Floor {
     /// The bytes this floor holds, itself and on the heap, roughly (within
     /// a third either way of what a copy allocates).
     pub fn approx_bytes(&self) -> usize {
+        self.approx_bytes_by_part().iter().map(|(_, b)| b).sum()
+    }
+
+    /// The part of [`Floor::approx_bytes`] held in memory this floor shares
+    /// with `other`, a copy of it or a floor it was copied from (the
+    /// window's samples and occupancy's records are kept in shared chunks):
+    /// a history of copies counts those bytes once.
+    pub fn approx_bytes_shared_with(&self, other: &Floor) -> usize {
+        self.window.shared_bytes(&other.window)
+            + self.finished.shared_bytes(&other.finished)
+            + self.customers.shared_bytes(&other.customers)
+    }
+
+    /// [`Floor::approx_bytes`] part by part, for diagnostics and the
+    /// rewind benchmark: which parts of a copy weigh most.
+    pub fn approx_bytes_by_part(&self) -> Vec<(&'static str, usize)> {
         let queues: usize = vec(&self.queues)
             + self
                 .queues
@@ -86,13 +110,16 @@ impl Floor {
             self.contact_index.capacity(),
             self.contact_index.keys().map(|k| id(k)).sum(),
         );
-        size_of::<Floor>()
-            + queues
-            + agents
-            + contacts
-            + indexes
-            + self.finished.heap_bytes()
-            + self.customers.heap_bytes()
-            + self.window.heap_bytes()
+        let mut parts = vec![
+            ("floor itself", size_of::<Floor>()),
+            ("queues", queues),
+            ("agents", agents),
+            ("contacts", contacts),
+            ("id indexes", indexes),
+            ("finished contacts", self.finished.heap_bytes()),
+            ("customers", self.customers.heap_bytes()),
+        ];
+        parts.extend(self.window.heap_bytes_by_part());
+        parts
     }
 }

@@ -2,11 +2,12 @@
 //! of contacts that have finished (so a late or repeated event for one is
 //! ignored instead of counted twice).
 
-use std::collections::{HashMap, VecDeque};
 use std::hash::BuildHasher;
 
 use foldhash::fast::RandomState;
 
+use super::chunked::Chunked;
+use super::layered::Layered;
 use super::live::LastSegment;
 use crate::time::{Millis, Ts};
 
@@ -16,7 +17,7 @@ use crate::time::{Millis, Ts};
 /// floor sees hundreds of thousands a day.
 #[derive(Clone, Debug)]
 pub struct Customers {
-    last_start: HashMap<u64, Ts, RandomState>,
+    last_start: Layered<Ts>,
     hasher: RandomState,
     repeat_window: Millis,
     cap: usize,
@@ -29,12 +30,17 @@ impl Customers {
     /// Heap bytes held, roughly (for the rewind history's bound).
     pub(super) fn heap_bytes(&self) -> usize {
         // Keyed by a hash of the id: nothing beyond the table itself.
-        super::footprint::map::<u64, Ts>(self.last_start.capacity())
+        self.last_start.heap_bytes()
+    }
+
+    /// Heap bytes shared with `other` (a copy).
+    pub(super) fn shared_bytes(&self, other: &Customers) -> usize {
+        self.last_start.shared_bytes(&other.last_start)
     }
 
     pub fn new(repeat_window: Millis, cap: usize) -> Self {
         Customers {
-            last_start: HashMap::default(),
+            last_start: Layered::default(),
             hasher: RandomState::default(),
             repeat_window,
             cap,
@@ -85,8 +91,8 @@ impl Customers {
 /// forgotten first: about 24 bytes each.
 #[derive(Clone, Debug)]
 pub struct Finished {
-    ended: HashMap<u64, (Ts, Option<LastSegment>), RandomState>,
-    order: VecDeque<u64>,
+    ended: Layered<(Ts, Option<LastSegment>)>,
+    order: Chunked<u64>,
     hasher: RandomState,
     cap: usize,
 }
@@ -94,14 +100,18 @@ pub struct Finished {
 impl Finished {
     /// Heap bytes held, roughly (for the rewind history's bound).
     pub(super) fn heap_bytes(&self) -> usize {
-        super::footprint::map::<u64, (Ts, Option<LastSegment>)>(self.ended.capacity())
-            + self.order.capacity() * 8
+        self.ended.heap_bytes() + self.order.heap_bytes()
+    }
+
+    /// Heap bytes shared with `other` (a copy).
+    pub(super) fn shared_bytes(&self, other: &Finished) -> usize {
+        self.ended.shared_bytes(&other.ended) + self.order.shared_bytes(&other.order)
     }
 
     pub fn new(cap: usize) -> Self {
         Finished {
-            ended: HashMap::default(),
-            order: VecDeque::new(),
+            ended: Layered::default(),
+            order: Chunked::default(),
             hasher: RandomState::default(),
             cap: cap.max(1),
         }

@@ -19,8 +19,9 @@
 //! the day rolls; the interval's likewise `I(interval start)`.
 
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, VecDeque};
+use std::collections::BinaryHeap;
 
+use super::chunked::Chunked;
 use super::sample::QueueIdx;
 use crate::time::Ts;
 
@@ -196,7 +197,7 @@ pub struct Occupancy {
     pub agents: Vec<Integral>,
     /// The records after `cutoff`, in time order; the rare one stamped
     /// before the latest (a late event) in `late`.
-    in_order: VecDeque<Record>,
+    in_order: Chunked<Record>,
     late: BinaryHeap<Reverse<Late>>,
     /// The rolling window's old end at the last [`Occupancy::expire`].
     cutoff: Ts,
@@ -225,7 +226,7 @@ impl Default for Occupancy {
             total: Integral::default(),
             queues: Vec::new(),
             agents: Vec::new(),
-            in_order: VecDeque::new(),
+            in_order: Chunked::default(),
             late: BinaryHeap::new(),
             cutoff: Ts(i64::MIN),
             overflowed: 0,
@@ -390,9 +391,14 @@ impl Occupancy {
         }
     }
 
+    /// Heap bytes of the held records shared with `other` (a copy).
+    pub(super) fn shared_bytes(&self, other: &Occupancy) -> usize {
+        self.in_order.shared_bytes(&other.in_order)
+    }
+
     /// Heap bytes of the held records (for the rewind history's bound).
     pub(super) fn records_bytes(&self) -> usize {
-        (self.in_order.capacity() + self.late.capacity()) * std::mem::size_of::<Record>()
+        self.in_order.heap_bytes() + self.late.capacity() * std::mem::size_of::<Record>()
     }
 
     fn oldest(&self) -> Option<Ts> {

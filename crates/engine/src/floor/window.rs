@@ -9,8 +9,9 @@
 //! keeps a hostile feed of shuffled times at O(log n) per sample.
 
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, VecDeque};
+use std::collections::BinaryHeap;
 
+use super::chunked::Chunked;
 use super::occupancy::{Base, Occupancy};
 use super::period::{Calendar, Period};
 use super::sample::{Sample, SampleKind, Scopes, WaitRules};
@@ -42,7 +43,7 @@ pub struct Window {
     width: Millis,
     max_samples: usize,
     now: Ts,
-    in_order: VecDeque<Sample>,
+    in_order: Chunked<Sample>,
     late: BinaryHeap<Reverse<Late>>,
     pub rolling: Scopes,
     pub today: Period,
@@ -59,15 +60,35 @@ pub struct Window {
 
 impl Window {
     /// Heap bytes held, roughly (for the rewind history's bound).
-    pub(super) fn heap_bytes(&self) -> usize {
+    pub(super) fn heap_bytes_by_part(&self) -> Vec<(&'static str, usize)> {
         use super::footprint::{scopes, vec};
-        vec(&self.rules)
-            + self.in_order.capacity() * std::mem::size_of::<Sample>()
-            + self.late.capacity() * std::mem::size_of::<Late>()
-            + scopes(&self.rolling)
-            + scopes(&self.today.sums)
-            + scopes(&self.interval.sums)
-            + self.occupancy.heap_bytes()
+        let (rolling, rolling_longest) = scopes(&self.rolling);
+        let (today, today_longest) = scopes(&self.today.sums);
+        let (interval, interval_longest) = scopes(&self.interval.sums);
+        vec![
+            (
+                "window samples",
+                vec(&self.rules)
+                    + self.in_order.heap_bytes()
+                    + self.late.capacity() * std::mem::size_of::<Late>(),
+            ),
+            ("rolling sums", rolling),
+            ("rolling longest waits", rolling_longest),
+            ("today sums", today),
+            ("today longest waits", today_longest),
+            ("interval sums", interval),
+            ("interval longest waits", interval_longest),
+            ("occupancy records", self.occupancy.records_bytes()),
+            (
+                "occupancy sums",
+                self.occupancy.heap_bytes() - self.occupancy.records_bytes(),
+            ),
+        ]
+    }
+
+    /// Heap bytes shared with `other` (a copy): samples and records.
+    pub(super) fn shared_bytes(&self, other: &Window) -> usize {
+        self.in_order.shared_bytes(&other.in_order) + self.occupancy.shared_bytes(&other.occupancy)
     }
 
     /// `today` is kept only when `track_today` (a snapshot of the rolling
@@ -83,7 +104,7 @@ impl Window {
             width: width.max(1),
             max_samples: max_samples.max(1),
             now: Ts(i64::MIN),
-            in_order: VecDeque::new(),
+            in_order: Chunked::default(),
             late: BinaryHeap::new(),
             rolling: Scopes::default(),
             today: Period::new(today, track_today),
@@ -166,32 +187,39 @@ impl Window {
             &mut self.interval,
             &self.rules,
         );
-        let mut reclassify = |s: &mut Sample| {
+        // The sample reclassified, when its class changes.
+        let mut reclassify = |s: &Sample| -> Option<Sample> {
             let SampleKind::Wait { wait, end, class } = s.kind else {
-                return;
+                return None;
             };
-            let Some(r) = s.queue.and_then(|q| rules.get(q.0 as usize)) else {
-                return;
-            };
+            let r = s.queue.and_then(|q| rules.get(q.0 as usize))?;
             let new = r.classify(wait, end);
             if new == class {
-                return;
+                return None;
             }
             rolling.apply(s, -1);
             today.apply(s, -1);
             interval.apply(s, -1);
-            s.kind = SampleKind::Wait {
-                wait,
-                end,
-                class: new,
+            let s = Sample {
+                kind: SampleKind::Wait {
+                    wait,
+                    end,
+                    class: new,
+                },
+                ..*s
             };
-            rolling.apply(s, 1);
-            today.apply(s, 1);
-            interval.apply(s, 1);
+            rolling.apply(&s, 1);
+            today.apply(&s, 1);
+            interval.apply(&s, 1);
+            Some(s)
         };
-        self.in_order.iter_mut().for_each(&mut reclassify);
+        self.in_order.update(&mut reclassify);
         let mut late = std::mem::take(&mut self.late).into_vec();
-        late.iter_mut().for_each(|Reverse(Late(s))| reclassify(s));
+        for Reverse(Late(s)) in &mut late {
+            if let Some(new) = reclassify(s) {
+                *s = new;
+            }
+        }
         self.late = BinaryHeap::from(late);
     }
 
@@ -294,13 +322,12 @@ impl Window {
 /// order they are held: the deque is in time order, so its older part is
 /// skipped without being walked.
 fn held_from<'s>(
-    in_order: &'s VecDeque<Sample>,
+    in_order: &'s Chunked<Sample>,
     late: &'s BinaryHeap<Reverse<Late>>,
     from: Ts,
 ) -> impl Iterator<Item = &'s Sample> {
-    let first = in_order.partition_point(|s| s.ts < from);
     in_order
-        .range(first..)
+        .iter_from(move |s| s.ts < from)
         .chain(late.iter().map(|Reverse(Late(s))| s))
 }
 
