@@ -79,21 +79,9 @@ impl Floor {
 
 #[cfg(test)]
 mod tests {
-    use crate::floor::{Floor, Settings};
-    use crate::protocol::{Decoded, decode_frame};
     use crate::time::Ts;
 
-    fn floor(lines: &[&str]) -> Floor {
-        let mut f = Floor::new(Settings::default());
-        for l in lines {
-            decode_frame(l, |d| {
-                assert!(matches!(d, Decoded::Event(_)), "{l}");
-                f.ingest(&d);
-            });
-        }
-        f.settle();
-        f
-    }
+    use crate::floor::floor_of as floor;
 
     #[test]
     fn waiting_by_channel_and_longest_available() {

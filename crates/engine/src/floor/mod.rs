@@ -368,3 +368,17 @@ impl Floor {
         Some(i)
     }
 }
+
+/// A floor made from feed-v1 lines, for the floor's own unit tests.
+#[cfg(test)]
+pub(crate) fn floor_of(lines: &[&str]) -> Floor {
+    let mut f = Floor::new(Settings::default());
+    for l in lines {
+        crate::protocol::decode_frame(l, |d| {
+            assert!(matches!(d, crate::protocol::Decoded::Event(_)), "{l}");
+            f.ingest(&d);
+        });
+    }
+    f.settle();
+    f
+}

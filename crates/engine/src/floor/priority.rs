@@ -92,21 +92,10 @@ impl Floor {
 
 #[cfg(test)]
 mod tests {
-    use crate::floor::{Floor, PriorityWaiting, Settings};
-    use crate::protocol::{Decoded, decode_frame};
+    use crate::floor::PriorityWaiting;
     use crate::time::Ts;
 
-    fn floor(lines: &[&str]) -> Floor {
-        let mut f = Floor::new(Settings::default());
-        for l in lines {
-            decode_frame(l, |d| {
-                assert!(matches!(d, Decoded::Event(_)), "{l}");
-                f.ingest(&d);
-            });
-        }
-        f.settle();
-        f
-    }
+    use crate::floor::floor_of as floor;
 
     fn pw(priority: i32, waiting: u32, longest: i64) -> PriorityWaiting {
         PriorityWaiting {
