@@ -17,6 +17,7 @@ mod export;
 mod facts;
 mod footprint;
 mod groups;
+mod held;
 mod histogram;
 mod layered;
 mod live;

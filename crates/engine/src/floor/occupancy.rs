@@ -18,10 +18,7 @@
 //! per-scope history. Today's share subtracts `I(day start)`, taken once when
 //! the day rolls; the interval's likewise `I(interval start)`.
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
-
-use super::chunked::Chunked;
+use super::held::{Held, Timed};
 use super::sample::QueueIdx;
 use crate::time::Ts;
 
@@ -168,24 +165,9 @@ impl Record {
     }
 }
 
-/// Orders late records by time in the heap.
-#[derive(Clone, Debug)]
-struct Late(Record);
-
-impl PartialEq for Late {
-    fn eq(&self, other: &Self) -> bool {
-        self.0.at == other.0.at
-    }
-}
-impl Eq for Late {}
-impl PartialOrd for Late {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for Late {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.0.at.cmp(&other.0.at)
+impl Timed for Record {
+    fn at(&self) -> Ts {
+        self.at
     }
 }
 
@@ -195,10 +177,8 @@ pub struct Occupancy {
     pub total: Integral,
     pub queues: Vec<Integral>,
     pub agents: Vec<Integral>,
-    /// The records after `cutoff`, in time order; the rare one stamped
-    /// before the latest (a late event) in `late`.
-    in_order: Chunked<Record>,
-    late: BinaryHeap<Reverse<Late>>,
+    /// The records after `cutoff`, by time (late ones included).
+    held: Held<Record>,
     /// The rolling window's old end at the last [`Occupancy::expire`].
     cutoff: Ts,
     /// Records let go by the cap while still inside the window.
@@ -226,8 +206,7 @@ impl Default for Occupancy {
             total: Integral::default(),
             queues: Vec::new(),
             agents: Vec::new(),
-            in_order: Chunked::default(),
-            late: BinaryHeap::new(),
+            held: Held::default(),
             cutoff: Ts(i64::MIN),
             overflowed: 0,
         }
@@ -369,7 +348,7 @@ impl Occupancy {
         self.hold(&r, 1);
         // The same agent changing twice at one time (a contact ends and
         // wrap-up starts) is one record: often none at all.
-        if let Some(last) = self.in_order.back_mut()
+        if let Some(last) = self.held.newest_mut()
             && last.at == r.at
             && last.agent == r.agent
             && last.queues() == r.queues()
@@ -377,15 +356,12 @@ impl Occupancy {
             last.agent_d = (last.agent_d.0 + r.agent_d.0, last.agent_d.1 + r.agent_d.1);
             last.queue_d = (last.queue_d.0 + r.queue_d.0, last.queue_d.1 + r.queue_d.1);
             if last.agent_d == (0, 0) && last.queue_d == (0, 0) {
-                self.in_order.pop_back();
+                self.held.drop_newest();
             }
             return;
         }
-        match self.in_order.back() {
-            Some(last) if last.at > r.at => self.late.push(Reverse(Late(r))),
-            _ => self.in_order.push_back(r),
-        }
-        if self.in_order.len() + self.late.len() > MAX_CHANGES {
+        self.held.push(r);
+        if self.held.len() > MAX_CHANGES {
             self.overflowed += 1;
             self.pop_oldest();
         }
@@ -393,35 +369,16 @@ impl Occupancy {
 
     /// Heap bytes of the held records shared with `other` (a copy).
     pub(super) fn shared_bytes(&self, other: &Occupancy) -> usize {
-        self.in_order.shared_bytes(&other.in_order)
+        self.held.shared_bytes(&other.held)
     }
 
     /// Heap bytes of the held records (for the rewind history's bound).
     pub(super) fn records_bytes(&self) -> usize {
-        self.in_order.heap_bytes() + self.late.capacity() * std::mem::size_of::<Record>()
-    }
-
-    fn oldest(&self) -> Option<Ts> {
-        let a = self.in_order.front().map(|r| r.at);
-        let b = self.late.peek().map(|Reverse(Late(r))| r.at);
-        match (a, b) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
+        self.held.heap_bytes()
     }
 
     fn pop_oldest(&mut self) {
-        let from_late = match (self.in_order.front(), self.late.peek()) {
-            (Some(a), Some(Reverse(Late(b)))) => b.at < a.at,
-            (None, Some(_)) => true,
-            _ => false,
-        };
-        let r = if from_late {
-            self.late.pop().map(|Reverse(Late(r))| r)
-        } else {
-            self.in_order.pop_front()
-        };
-        if let Some(r) = r {
+        if let Some(r) = self.held.pop_oldest() {
             self.hold(&r, -1);
         }
     }
@@ -429,15 +386,9 @@ impl Occupancy {
     /// Lets go of the records at or before the window's new old end.
     pub fn expire(&mut self, cutoff: Ts) {
         self.cutoff = self.cutoff.max(cutoff);
-        while self.oldest().is_some_and(|t| t <= self.cutoff) {
+        while self.held.oldest().is_some_and(|t| t <= self.cutoff) {
             self.pop_oldest();
         }
-    }
-
-    fn held(&self) -> impl Iterator<Item = &Record> {
-        self.in_order
-            .iter()
-            .chain(self.late.iter().map(|Reverse(Late(r))| r))
     }
 
     /// Remembers every scope's integral at a period's start (the day's or
@@ -452,7 +403,7 @@ impl Occupancy {
             acc.0 = acc.0.wrapping_add(i64::from(d.0).wrapping_mul(dt));
             acc.1 = acc.1.wrapping_add(i64::from(d.1).wrapping_mul(dt));
         };
-        for r in self.held().filter(|r| r.at > start) {
+        for r in self.held.iter().filter(|r| r.at > start) {
             let dt = r.at.since(start);
             add(&mut total, r.agent_d, dt);
             if let Some(acc) = agents.get_mut(r.agent as usize) {
@@ -491,7 +442,7 @@ impl Occupancy {
             return i.held_after(t);
         }
         let mut acc = (0i64, 0i64);
-        for r in self.held().filter(|r| r.at > t) {
+        for r in self.held.iter().filter(|r| r.at > t) {
             let d = match scope {
                 OccScope::Total => r.agent_d,
                 OccScope::Agent(a) if r.agent as usize == a => r.agent_d,

@@ -4,37 +4,18 @@
 //! and summed into three sets of [`Scopes`]: the rolling one, from which they
 //! are subtracted again as they age out, and two calendar [`Period`]s, today
 //! and the current interval, which only grow until their next boundary
-//! resets them. Feeds deliver samples almost always in time
-//! order, so they go to a deque; the rare late one goes to a heap, which
-//! keeps a hostile feed of shuffled times at O(log n) per sample.
+//! resets them. The samples are held in time order by [`Held`], as
+//! occupancy's records are.
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
-
-use super::chunked::Chunked;
+use super::held::{Held, Timed};
 use super::occupancy::{Base, Occupancy};
 use super::period::{Calendar, Period};
 use super::sample::{Sample, SampleKind, Scopes, WaitRules};
 use crate::time::{Millis, Ts};
 
-/// Orders late samples by time in the heap.
-#[derive(Clone, Copy, Debug)]
-struct Late(Sample);
-
-impl PartialEq for Late {
-    fn eq(&self, other: &Self) -> bool {
-        self.0.ts == other.0.ts
-    }
-}
-impl Eq for Late {}
-impl PartialOrd for Late {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for Late {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.0.ts.cmp(&other.0.ts)
+impl Timed for Sample {
+    fn at(&self) -> Ts {
+        self.ts
     }
 }
 
@@ -43,8 +24,7 @@ pub struct Window {
     width: Millis,
     max_samples: usize,
     now: Ts,
-    in_order: Chunked<Sample>,
-    late: BinaryHeap<Reverse<Late>>,
+    held: Held<Sample>,
     pub rolling: Scopes,
     pub today: Period,
     pub interval: Period,
@@ -66,12 +46,7 @@ impl Window {
         let (today, today_longest) = scopes(&self.today.sums);
         let (interval, interval_longest) = scopes(&self.interval.sums);
         vec![
-            (
-                "window samples",
-                vec(&self.rules)
-                    + self.in_order.heap_bytes()
-                    + self.late.capacity() * std::mem::size_of::<Late>(),
-            ),
+            ("window samples", vec(&self.rules) + self.held.heap_bytes()),
             ("rolling sums", rolling),
             ("rolling longest waits", rolling_longest),
             ("today sums", today),
@@ -88,7 +63,7 @@ impl Window {
 
     /// Heap bytes shared with `other` (a copy): samples and records.
     pub(super) fn shared_bytes(&self, other: &Window) -> usize {
-        self.in_order.shared_bytes(&other.in_order) + self.occupancy.shared_bytes(&other.occupancy)
+        self.held.shared_bytes(&other.held) + self.occupancy.shared_bytes(&other.occupancy)
     }
 
     /// `today` is kept only when `track_today` (a snapshot of the rolling
@@ -104,8 +79,7 @@ impl Window {
             width: width.max(1),
             max_samples: max_samples.max(1),
             now: Ts(i64::MIN),
-            in_order: Chunked::default(),
-            late: BinaryHeap::new(),
+            held: Held::default(),
             rolling: Scopes::default(),
             today: Period::new(today, track_today),
             interval: Period::new(interval, true),
@@ -213,14 +187,7 @@ impl Window {
             interval.apply(&s, 1);
             Some(s)
         };
-        self.in_order.update(&mut reclassify);
-        let mut late = std::mem::take(&mut self.late).into_vec();
-        for Reverse(Late(s)) in &mut late {
-            if let Some(new) = reclassify(s) {
-                *s = new;
-            }
-        }
-        self.late = BinaryHeap::from(late);
+        self.held.update(&mut reclassify);
     }
 
     /// Records a completed sample. A sample stamped after `now` (a feed
@@ -238,11 +205,8 @@ impl Window {
             return; // already older than the rolling window
         }
         self.rolling.apply(&sample, 1);
-        match self.in_order.back() {
-            Some(last) if last.ts > sample.ts => self.late.push(Reverse(Late(sample))),
-            _ => self.in_order.push_back(sample),
-        }
-        if self.in_order.len() + self.late.len() > self.max_samples {
+        self.held.push(sample);
+        if self.held.len() > self.max_samples {
             self.overflowed += 1;
             self.pop_oldest();
         }
@@ -262,7 +226,7 @@ impl Window {
             self.roll_interval(now);
         }
         let cutoff = now.minus(self.width);
-        while self.oldest().is_some_and(|ts| ts <= cutoff) {
+        while self.held.oldest().is_some_and(|ts| ts <= cutoff) {
             self.pop_oldest();
         }
         self.occupancy.expire(cutoff);
@@ -271,64 +235,28 @@ impl Window {
         }
     }
 
-    fn oldest(&self) -> Option<Ts> {
-        let a = self.in_order.front().map(|s| s.ts);
-        let b = self.late.peek().map(|Reverse(Late(s))| s.ts);
-        match (a, b) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
-    }
-
     fn pop_oldest(&mut self) {
-        let from_late = match (self.in_order.front(), self.late.peek()) {
-            (Some(a), Some(Reverse(Late(b)))) => b.ts < a.ts,
-            (None, Some(_)) => true,
-            _ => false,
-        };
-        let sample = if from_late {
-            self.late.pop().map(|Reverse(Late(s))| s)
-        } else {
-            self.in_order.pop_front()
-        };
-        if let Some(s) = sample {
+        if let Some(s) = self.held.pop_oldest() {
             self.rolling.apply(&s, -1);
         }
     }
 
     fn roll_day(&mut self, now: Ts) {
-        let held = held_from(&self.in_order, &self.late, self.today.counts_from_at(now));
+        let held = self.held.iter_from(self.today.counts_from_at(now));
         let start = self.today.roll(now, held);
         self.occupancy.roll(Base::Today, start);
     }
 
     fn roll_interval(&mut self, now: Ts) {
-        let held = held_from(
-            &self.in_order,
-            &self.late,
-            self.interval.counts_from_at(now),
-        );
+        let held = self.held.iter_from(self.interval.counts_from_at(now));
         let start = self.interval.roll(now, held);
         self.occupancy.roll(Base::Interval, start);
     }
 
     #[cfg(test)]
     pub fn len(&self) -> usize {
-        self.in_order.len() + self.late.len()
+        self.held.len()
     }
-}
-
-/// The held samples that may count in a period starting at `from`, in the
-/// order they are held: the deque is in time order, so its older part is
-/// skipped without being walked.
-fn held_from<'s>(
-    in_order: &'s Chunked<Sample>,
-    late: &'s BinaryHeap<Reverse<Late>>,
-    from: Ts,
-) -> impl Iterator<Item = &'s Sample> {
-    in_order
-        .iter_from(move |s| s.ts < from)
-        .chain(late.iter().map(|Reverse(Late(s))| s))
 }
 
 #[cfg(test)]
