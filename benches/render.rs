@@ -16,6 +16,7 @@ use queuetop_tui::build::{Context, build, prepare};
 use queuetop_tui::columns::{AgentCol, QueueCol};
 use queuetop_tui::run::draw;
 use queuetop_tui::state::UiState;
+use queuetop_tui::theme::Theme;
 use queuetop_tui::watch::Watch;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -38,54 +39,55 @@ fn frame(
     build(m, st, f, watch, ctx)
 }
 
-fn big_floor(c: &mut Criterion) {
-    let mut m = floor(5_000, 200);
+/// A settled floor of `agents` over `queues`, and its watcher.
+fn setup(agents: usize, queues: usize) -> (Monitor, Watch) {
+    let mut m = floor(agents, queues);
     m.floor.settle();
-    let opts = options();
     let mut watch = Watch::default();
     watch.observe(&m, WindowKind::Rolling);
-    let area = Rect::new(0, 0, 160, 48);
-    let local = m.floor.now();
-    let ctx = Context {
-        theme: opts.theme,
+    (m, watch)
+}
+
+fn context<'a>(m: &'a Monitor, theme: Theme) -> Context<'a> {
+    Context {
+        theme,
         alerts: m.alert_engine(),
         stale_after: 5_000,
-        local,
+        local: m.floor.now(),
         speed: None,
-    };
-    let mut term = Terminal::new(TestBackend::new(160, 48)).unwrap();
-    let mut group = c.benchmark_group("frame_5000_agents_200_queues_160x48");
-    let cases: [Case; 3] = [
-        ("default_sort", |_| {}),
-        ("sort_by_name_reversed", |st| {
-            st.agent_sort.col = AgentCol::Name;
-            st.agent_sort.reversed = true;
-        }),
-        ("filter_away", |st| {
-            st.start_with_filter("away").unwrap();
-        }),
-    ];
+    }
+}
+
+/// A whole frame (build and draw) for each case, in one group.
+fn frame_cases(
+    c: &mut Criterion,
+    group: &str,
+    m: &Monitor,
+    watch: &Watch,
+    area: Rect,
+    cases: &[Case],
+) {
+    let opts = options();
+    let ctx = context(m, opts.theme);
+    let mut term = Terminal::new(TestBackend::new(area.width, area.height)).unwrap();
+    let mut group = c.benchmark_group(group);
     for (name, setup) in cases {
         let mut st = UiState::new(WindowKind::Rolling);
         setup(&mut st);
-        group.bench_function(name, |b| {
+        group.bench_function(*name, |b| {
             b.iter(|| {
-                let scene = frame(&m, &mut st, &watch, &ctx, area);
+                let scene = frame(m, &mut st, watch, &ctx, area);
                 draw(&mut term, &scene, opts.theme).unwrap();
             })
         });
     }
     group.finish();
-    let mut st = UiState::new(WindowKind::Rolling);
-    c.bench_function("build_only_5000_agents", |b| {
-        b.iter(|| frame(&m, &mut st, &watch, &ctx, area))
-    });
-    let scene = frame(&m, &mut st, &watch, &ctx, area);
-    c.bench_function("draw_only_160x48", |b| {
-        b.iter(|| draw(&mut term, &scene, opts.theme).unwrap())
-    });
+}
+
+/// Each queue's view, as the queues table reads them.
+fn queue_views(c: &mut Criterion, name: &str, m: &Monitor) {
     let (counts, _) = m.floor.agent_counts();
-    c.bench_function("queue_views_200", |b| {
+    c.bench_function(name, |b| {
         b.iter(|| {
             m.floor
                 .queue_ids()
@@ -93,8 +95,43 @@ fn big_floor(c: &mut Criterion) {
                 .sum::<usize>()
         })
     });
+}
+
+fn big_floor(c: &mut Criterion) {
+    let (m, watch) = setup(5_000, 200);
+    let area = Rect::new(0, 0, 160, 48);
+    frame_cases(
+        c,
+        "frame_5000_agents_200_queues_160x48",
+        &m,
+        &watch,
+        area,
+        &[
+            ("default_sort", |_| {}),
+            ("sort_by_name_reversed", |st| {
+                st.agent_sort.col = AgentCol::Name;
+                st.agent_sort.reversed = true;
+            }),
+            ("filter_away", |st| {
+                st.start_with_filter("away").unwrap();
+            }),
+        ],
+    );
+    let opts = options();
+    let ctx = context(&m, opts.theme);
+    let mut st = UiState::new(WindowKind::Rolling);
+    c.bench_function("build_only_5000_agents", |b| {
+        b.iter(|| frame(&m, &mut st, &watch, &ctx, area))
+    });
+    let scene = frame(&m, &mut st, &watch, &ctx, area);
+    let mut term = Terminal::new(TestBackend::new(160, 48)).unwrap();
+    c.bench_function("draw_only_160x48", |b| {
+        b.iter(|| draw(&mut term, &scene, opts.theme).unwrap())
+    });
+    queue_views(c, "queue_views_200", &m);
     c.bench_function("agent_counts_5000", |b| b.iter(|| m.floor.agent_counts()));
     // The watcher runs on every change too (alerts, logins, sparklines).
+    let mut watch = watch;
     c.bench_function("watch_5000_agents_200_queues", |b| {
         b.iter(|| watch.observe(&m, WindowKind::Rolling))
     });
@@ -103,60 +140,36 @@ fn big_floor(c: &mut Criterion) {
 /// One frame at 50,000 agents over 2,000 queues at 200x60: the lists
 /// sorted (and, in the last case, filtered) as a supervisor would.
 fn huge_floor(c: &mut Criterion) {
-    let mut m = floor(50_000, 2_000);
-    m.floor.settle();
-    let opts = options();
-    let mut watch = Watch::default();
-    watch.observe(&m, WindowKind::Rolling);
+    let (m, watch) = setup(50_000, 2_000);
     let area = Rect::new(0, 0, 200, 60);
-    let ctx = Context {
-        theme: opts.theme,
-        alerts: m.alert_engine(),
-        stale_after: 5_000,
-        local: m.floor.now(),
-        speed: None,
-    };
-    let mut term = Terminal::new(TestBackend::new(200, 60)).unwrap();
-    let mut group = c.benchmark_group("frame_50000_agents_2000_queues_200x60");
-    let cases: [Case; 3] = [
-        ("default_sort", |_| {}),
-        ("sorted_by_wait_and_name_reversed", |st| {
-            st.queue_sort.col = QueueCol::Waiting;
-            st.agent_sort.col = AgentCol::Name;
-            st.agent_sort.reversed = true;
-        }),
-        ("sorted_and_filtered_away", |st| {
-            st.queue_sort.col = QueueCol::Waiting;
-            st.agent_sort.col = AgentCol::Name;
-            st.agent_sort.reversed = true;
-            st.start_with_filter("away").unwrap();
-        }),
-    ];
-    for (name, setup) in cases {
-        let mut st = UiState::new(WindowKind::Rolling);
-        setup(&mut st);
-        group.bench_function(name, |b| {
-            b.iter(|| {
-                let scene = frame(&m, &mut st, &watch, &ctx, area);
-                draw(&mut term, &scene, opts.theme).unwrap();
-            })
-        });
-    }
-    group.finish();
+    frame_cases(
+        c,
+        "frame_50000_agents_2000_queues_200x60",
+        &m,
+        &watch,
+        area,
+        &[
+            ("default_sort", |_| {}),
+            ("sorted_by_wait_and_name_reversed", |st| {
+                st.queue_sort.col = QueueCol::Waiting;
+                st.agent_sort.col = AgentCol::Name;
+                st.agent_sort.reversed = true;
+            }),
+            ("sorted_and_filtered_away", |st| {
+                st.queue_sort.col = QueueCol::Waiting;
+                st.agent_sort.col = AgentCol::Name;
+                st.agent_sort.reversed = true;
+                st.start_with_filter("away").unwrap();
+            }),
+        ],
+    );
     // The parts of a frame, to see what dominates.
+    let ctx = context(&m, options().theme);
     let mut st = UiState::new(WindowKind::Rolling);
     c.bench_function("build_only_50000_agents_200x60", |b| {
         b.iter(|| frame(&m, &mut st, &watch, &ctx, area))
     });
-    let (counts, _) = m.floor.agent_counts();
-    c.bench_function("queue_views_2000", |b| {
-        b.iter(|| {
-            m.floor
-                .queue_ids()
-                .map(|q| m.floor.queue_view(q, WindowKind::Rolling, &counts).waiting)
-                .sum::<usize>()
-        })
-    });
+    queue_views(c, "queue_views_2000", &m);
     c.bench_function("agent_counts_50000", |b| b.iter(|| m.floor.agent_counts()));
 }
 
