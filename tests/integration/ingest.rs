@@ -83,21 +83,25 @@ pub(super) fn wait_up(port: u16) {
     panic!("the relay did not listen");
 }
 
-fn relay(dir: &std::path::Path, broker: &Broker, port: u16, dialect: &str) -> std::process::Child {
+/// The relay taking webhooks on `port` (the test's token and secret in
+/// its environment), with `extra` flags.
+pub(super) fn relay_with(
+    dir: &std::path::Path,
+    broker: &Broker,
+    port: u16,
+    extra: &[&str],
+) -> std::process::Child {
     Command::new(env!("CARGO_BIN_EXE_queuetop"))
         .args([
             "relay",
-            "--dialect",
-            dialect,
             "--listen",
             &format!("127.0.0.1:{port}"),
             "--public-url",
             URL,
-            "--max-body",
-            "1048576",
             "--to",
             &broker.url(),
         ])
+        .args(extra)
         .current_dir(dir)
         .env("XDG_CONFIG_HOME", dir)
         .env("HOME", dir)
@@ -107,6 +111,15 @@ fn relay(dir: &std::path::Path, broker: &Broker, port: u16, dialect: &str) -> st
         .stderr(Stdio::null())
         .spawn()
         .unwrap()
+}
+
+fn relay(dir: &std::path::Path, broker: &Broker, port: u16, dialect: &str) -> std::process::Child {
+    relay_with(
+        dir,
+        broker,
+        port,
+        &["--dialect", dialect, "--max-body", "1048576"],
+    )
 }
 
 #[test]

@@ -4,41 +4,30 @@
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use super::ingest::{URL, form, free_port, post, sign, wait_up};
+use super::ingest::{form, free_port, post, sign, wait_up};
 use crate::nats::broker::Broker;
 
 const FORM: &str = "application/x-www-form-urlencoded";
 
 fn relay(dir: &std::path::Path, broker: &Broker, port: u16, site: &str) -> std::process::Child {
-    Command::new(env!("CARGO_BIN_EXE_queuetop"))
-        .args([
-            "relay",
+    super::ingest::relay_with(
+        dir,
+        broker,
+        port,
+        &[
             "--dialect",
             "twilio",
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-            "--public-url",
-            URL,
             "--read-timeout",
             "2s",
             "--site",
             site,
-            "--to",
-            &broker.url(),
-        ])
-        .current_dir(dir)
-        .env("XDG_CONFIG_HOME", dir)
-        .env("HOME", dir)
-        .env("QUEUETOP_TWILIO_AUTH_TOKEN", super::ingest::TOKEN)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap()
+        ],
+    )
 }
 
 /// Whether the server has closed (or answered) `s`: a read that returns,
