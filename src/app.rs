@@ -143,11 +143,10 @@ fn snapshot_command(args: SnapshotArgs) -> AppResult<()> {
         monitor.set_link(LinkState::Ended);
         // The last second of the file, looked at after its events.
         monitor.look_alerts(None);
-        let snap = snapshot::build(&monitor, kind, None, timing.stale_after);
-        // The figures are out: the floor's memory goes before the text is
-        // made, so that the two are never held at once.
-        drop(monitor);
-        return print_snapshot(&snap, args.format);
+        // Agents are made one at a time as they are written: at 50,000
+        // agents a list of them would be held beside the floor.
+        let snap = snapshot::build_streamed(&monitor, kind, None, timing.stale_after);
+        return print_snapshot(snap, args.format);
     }
     let is_replay = !source.wall_clock();
     let broker = source.is_broker();
@@ -194,7 +193,7 @@ fn snapshot_command(args: SnapshotArgs) -> AppResult<()> {
     if is_replay {
         m.look_alerts(None);
         return print_snapshot(
-            &snapshot::build(&m, kind, None, timing.stale_after),
+            snapshot::build_streamed(&m, kind, None, timing.stale_after),
             args.format,
         );
     }
@@ -218,19 +217,25 @@ fn snapshot_command(args: SnapshotArgs) -> AppResult<()> {
     }
     let local_now = (!history_only).then_some(now);
     print_snapshot(
-        &snapshot::build(&m, kind, local_now, timing.stale_after),
+        snapshot::build_streamed(&m, kind, local_now, timing.stale_after),
         args.format,
     )
 }
 
-fn print_snapshot(snap: &snapshot::Snapshot, format: Format) -> AppResult<()> {
+fn print_snapshot(snap: snapshot::Snapshot<snapshot::Agents<'_>>, format: Format) -> AppResult<()> {
     use std::io::Write;
-    let out = match format {
-        Format::Json => snapshot::render_json(snap),
-        Format::Text => snapshot::render_text(snap),
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    let written = match format {
+        Format::Json => snapshot::write_json(&snap, &mut stdout).map_err(std::io::Error::from),
+        Format::Text => {
+            let text = snapshot::render_text(&snap.map_agents(|a| a.iter().collect()));
+            stdout.write_all(text.trim_end().as_bytes())
+        }
     };
-    let mut stdout = std::io::stdout().lock();
-    match writeln!(stdout, "{}", out.trim_end()).and_then(|()| stdout.flush()) {
+    match written
+        .and_then(|()| stdout.write_all(b"\n"))
+        .and_then(|()| stdout.flush())
+    {
         Ok(()) => Ok(()),
         // The reader went away (`| head`): nothing more to say.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),

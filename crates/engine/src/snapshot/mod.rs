@@ -9,7 +9,7 @@ use serde::Serialize;
 pub use sites::SiteJson;
 pub use text::render_text;
 
-use crate::floor::{AgentCounts, Art, DisplayState, Figures, QueueView, WindowKind};
+use crate::floor::{AgentCounts, AgentIdx, Art, DisplayState, Figures, QueueView, WindowKind};
 use crate::monitor::Monitor;
 use crate::time::{Millis, Ts, secs};
 
@@ -49,8 +49,11 @@ fn whole_or_secs(ms: Millis) -> serde_json::Number {
     }
 }
 
+/// `A` is the agents: a `Vec` of them ([`build`]), or [`Agents`], which
+/// makes each one as it is written ([`build_streamed`]): at 50,000 agents
+/// the list would be tens of megabytes held beside the floor for nothing.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Snapshot {
+pub struct Snapshot<A = Vec<AgentJson>> {
     pub version: u32,
     pub now: String,
     pub window_s: serde_json::Number,
@@ -61,7 +64,7 @@ pub struct Snapshot {
     pub feed: FeedJson,
     pub totals: TotalsJson,
     pub queues: Vec<QueueJson>,
-    pub agents: Vec<AgentJson>,
+    pub agents: A,
     pub alerts: Vec<AlertJson>,
     /// Each site of a view of several (docs/snapshot.md, "Sites").
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -351,42 +354,97 @@ pub fn build(
     local_now: Option<Ts>,
     stale_after: Millis,
 ) -> Snapshot {
+    build_streamed(m, kind, local_now, stale_after).map_agents(|a| a.iter().collect())
+}
+
+/// The agents of a snapshot, in the order shown, each made as it is read.
+pub struct Agents<'m> {
+    m: &'m Monitor,
+    kind: WindowKind,
+    order: Vec<AgentIdx>,
+}
+
+impl<'m> Agents<'m> {
+    fn new(m: &'m Monitor, kind: WindowKind) -> Self {
+        // Sorted as shown; ids differing only in control characters, which
+        // are not shown, by the ids themselves.
+        let mut keyed: Vec<_> = m
+            .floor
+            .agent_ids()
+            .map(|a| {
+                let id = m.floor.agent_brief(a).0;
+                ((sites::split(m, id), id), a)
+            })
+            .collect();
+        keyed.sort_by(|x, y| x.0.cmp(&y.0));
+        Agents {
+            m,
+            kind,
+            order: keyed.into_iter().map(|(_, a)| a).collect(),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = AgentJson> + '_ {
+        self.order.iter().map(|&a| agent_json(self.m, a, self.kind))
+    }
+}
+
+impl Serialize for Agents<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
+fn agent_json(m: &Monitor, a: AgentIdx, kind: WindowKind) -> AgentJson {
+    let a = m.floor.agent_view(a, kind);
+    let (site, agent_id) = sites::split(m, a.id);
+    let mut contacts: Vec<ContactJson> = a
+        .contacts
+        .iter()
+        .map(|c| ContactJson {
+            contact_id: sites::own(m, c.id),
+            queue: c.queue.map(|q| sites::own(m, q)),
+            talk_s: secs(c.talk),
+            on_hold: c.on_hold,
+        })
+        .collect();
+    contacts.sort_by(|x, y| x.contact_id.cmp(&y.contact_id));
+    AgentJson {
+        agent_id,
+        site,
+        name: a.name.map(str::to_string),
+        state: a.state.as_str(),
+        reason: a.reason.map(str::to_string),
+        state_for_s: secs(a.state_for),
+        queues: a.queues.iter().map(|q| sites::own(m, q)).collect(),
+        contacts,
+        handled: a.handled,
+        att_s: s_opt(a.att),
+        art_s: (&a.art).into(),
+        csat_avg: score(a.csat_avg),
+        occupancy_pct: pct(a.occupancy),
+    }
+}
+
+/// The snapshot with its agents made as they are written.
+pub fn build_streamed(
+    m: &Monitor,
+    kind: WindowKind,
+    local_now: Option<Ts>,
+    stale_after: Millis,
+) -> Snapshot<Agents<'_>> {
     let floor = &m.floor;
     let (counts, total_counts) = floor.agent_counts();
     let queues = queue_rows(m, kind, &counts);
-    let mut agents: Vec<AgentJson> = floor
-        .agent_views(kind)
-        .into_iter()
-        .map(|a| AgentJson {
-            agent_id: sites::own(m, a.id),
-            site: sites::split(m, a.id).0,
-            name: a.name.map(str::to_string),
-            state: a.state.as_str(),
-            reason: a.reason.map(str::to_string),
-            state_for_s: secs(a.state_for),
-            queues: a.queues.iter().map(|q| sites::own(m, q)).collect(),
-            contacts: a
-                .contacts
-                .iter()
-                .map(|c| ContactJson {
-                    contact_id: sites::own(m, c.id),
-                    queue: c.queue.map(|q| sites::own(m, q)),
-                    talk_s: secs(c.talk),
-                    on_hold: c.on_hold,
-                })
-                .collect(),
-            handled: a.handled,
-            att_s: s_opt(a.att),
-            art_s: (&a.art).into(),
-            csat_avg: score(a.csat_avg),
-            occupancy_pct: pct(a.occupancy),
-        })
-        .collect();
-    // Sorted as shown (ids differing only in control characters tie).
-    agents.sort_by(|a, b| (&a.site, &a.agent_id).cmp(&(&b.site, &b.agent_id)));
-    for a in &mut agents {
-        a.contacts.sort_by(|x, y| x.contact_id.cmp(&y.contact_id));
-    }
+    let agents = Agents::new(m, kind);
     let counts_f = floor.counts();
     let last_event_age = match local_now {
         Some(now) => m.last_event_local().map(|t| secs(now.since(t))),
@@ -497,7 +555,36 @@ fn queue_rows(m: &Monitor, kind: WindowKind, counts: &[AgentCounts]) -> Vec<Queu
     queues
 }
 
-pub fn render_json(snap: &Snapshot) -> String {
+impl<A> Snapshot<A> {
+    /// The same snapshot with its agents in another form.
+    pub fn map_agents<B>(self, f: impl FnOnce(A) -> B) -> Snapshot<B> {
+        Snapshot {
+            version: self.version,
+            now: self.now,
+            window_s: self.window_s,
+            uncertain_since: self.uncertain_since,
+            source: self.source,
+            feed: self.feed,
+            totals: self.totals,
+            queues: self.queues,
+            agents: f(self.agents),
+            alerts: self.alerts,
+            sites: self.sites,
+            interval: self.interval,
+        }
+    }
+}
+
+/// Writes the JSON to `out` as [`render_json`] makes it, without holding
+/// the text.
+pub fn write_json<A: Serialize>(
+    snap: &Snapshot<A>,
+    out: impl std::io::Write,
+) -> serde_json::Result<()> {
+    serde_json::to_writer_pretty(out, snap)
+}
+
+pub fn render_json<A: Serialize>(snap: &Snapshot<A>) -> String {
     // Serializing plain data cannot fail; fall back to an empty object anyway.
     serde_json::to_string_pretty(snap).unwrap_or_else(|_| "{}".to_string())
 }

@@ -19,3 +19,4 @@ mod live_snapshot;
 mod protocol;
 mod scenarios;
 mod sites;
+mod streamed;
