@@ -24,6 +24,7 @@ mod live;
 mod memory;
 mod merge;
 mod occupancy;
+mod packed;
 mod period;
 mod priority;
 mod resync;

@@ -125,13 +125,13 @@ impl Period {
 
     /// Starts the period holding `now` and counts again, from the samples
     /// still held, those that belong to it. Returns its start.
-    pub fn roll<'s>(&mut self, now: Ts, held: impl Iterator<Item = &'s Sample>) -> Ts {
+    pub fn roll(&mut self, now: Ts, held: impl Iterator<Item = Sample>) -> Ts {
         self.start = self.calendar.last_start(now);
         self.next = self.calendar.next_start(self.start);
         self.sums.clear();
         let from = self.counts_from();
         for s in held.filter(|s| s.ts >= from) {
-            self.sums.apply(s, 1);
+            self.sums.apply(&s, 1);
         }
         self.start
     }

@@ -9,13 +9,14 @@
 
 use super::held::{Held, Timed};
 use super::occupancy::{Base, Occupancy};
+use super::packed::PackedSample;
 use super::period::{Calendar, Period};
 use super::sample::{Sample, SampleKind, Scopes, WaitRules};
 use crate::time::{Millis, Ts};
 
-impl Timed for Sample {
+impl Timed for PackedSample {
     fn at(&self) -> Ts {
-        self.ts
+        self.ts()
     }
 }
 
@@ -24,7 +25,7 @@ pub struct Window {
     width: Millis,
     max_samples: usize,
     now: Ts,
-    held: Held<Sample>,
+    held: Held<PackedSample>,
     pub rolling: Scopes,
     pub today: Period,
     pub interval: Period,
@@ -162,7 +163,8 @@ impl Window {
             &self.rules,
         );
         // The sample reclassified, when its class changes.
-        let mut reclassify = |s: &Sample| -> Option<Sample> {
+        let mut reclassify = |p: &PackedSample| -> Option<PackedSample> {
+            let s = &p.unpack();
             let SampleKind::Wait { wait, end, class } = s.kind else {
                 return None;
             };
@@ -185,7 +187,7 @@ impl Window {
             rolling.apply(&s, 1);
             today.apply(&s, 1);
             interval.apply(&s, 1);
-            Some(s)
+            Some(PackedSample::from(&s))
         };
         self.held.update(&mut reclassify);
     }
@@ -205,7 +207,7 @@ impl Window {
             return; // already older than the rolling window
         }
         self.rolling.apply(&sample, 1);
-        self.held.push(sample);
+        self.held.push(PackedSample::from(&sample));
         if self.held.len() > self.max_samples {
             self.overflowed += 1;
             self.pop_oldest();
@@ -237,18 +239,24 @@ impl Window {
 
     fn pop_oldest(&mut self) {
         if let Some(s) = self.held.pop_oldest() {
-            self.rolling.apply(&s, -1);
+            self.rolling.apply(&s.unpack(), -1);
         }
     }
 
     fn roll_day(&mut self, now: Ts) {
-        let held = self.held.iter_from(self.today.counts_from_at(now));
+        let held = self
+            .held
+            .iter_from(self.today.counts_from_at(now))
+            .map(PackedSample::unpack);
         let start = self.today.roll(now, held);
         self.occupancy.roll(Base::Today, start);
     }
 
     fn roll_interval(&mut self, now: Ts) {
-        let held = self.held.iter_from(self.interval.counts_from_at(now));
+        let held = self
+            .held
+            .iter_from(self.interval.counts_from_at(now))
+            .map(PackedSample::unpack);
         let start = self.interval.roll(now, held);
         self.occupancy.roll(Base::Interval, start);
     }
