@@ -87,9 +87,7 @@ impl From<&Sample> for PackedSample {
                 None,
                 0,
             ),
-            SampleKind::Response { agent, ms: m } => {
-                (RESPONSE, 0, ms(m), 0, agent.map(|a| a.0), 0)
-            }
+            SampleKind::Response { agent, ms: m } => (RESPONSE, 0, ms(m), 0, agent.map(|a| a.0), 0),
             SampleKind::Resolved { ms: m } => (RESOLVED, 0, ms(m), 0, None, 0),
             SampleKind::Survey { agent, csat, nps } => {
                 let flags = flag(csat.is_some(), HAS_CSAT) | flag(nps.is_some(), HAS_NPS);
@@ -173,13 +171,17 @@ mod tests {
         ];
         prop_oneof![
             Just(SampleKind::Entered),
-            (proptest::option::of(dur.clone()), end, any::<bool>(), any::<bool>()).prop_map(
-                |(wait, end, within, short)| SampleKind::Wait {
+            (
+                proptest::option::of(dur.clone()),
+                end,
+                any::<bool>(),
+                any::<bool>()
+            )
+                .prop_map(|(wait, end, within, short)| SampleKind::Wait {
                     wait,
                     end,
                     class: WaitClass { within, short },
-                }
-            ),
+                }),
             (agent.clone(), dur.clone(), dur.clone())
                 .prop_map(|(agent, talk, hold)| SampleKind::Segment { agent, talk, hold }),
             dur.clone().prop_map(|ms| SampleKind::WrapUp { ms }),

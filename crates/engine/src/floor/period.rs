@@ -103,12 +103,18 @@ impl Period {
         }
     }
 
+    /// A period not kept holds no sums for queues and agents (at 50,000
+    /// agents they are megabytes); they read as empty.
     pub fn add_queue(&mut self) {
-        self.sums.queues.push(Default::default());
+        if self.kept {
+            self.sums.queues.push(Default::default());
+        }
     }
 
     pub fn add_agent(&mut self) {
-        self.sums.agents.push(Default::default());
+        if self.kept {
+            self.sums.agents.push(Default::default());
+        }
     }
 
     /// Counts a sample that belongs to the period, with `sign`.

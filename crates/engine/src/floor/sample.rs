@@ -308,6 +308,18 @@ pub struct Scopes {
 }
 
 impl Scopes {
+    /// A queue's sums; empty for one this period keeps none of.
+    pub fn queue(&self, q: QueueIdx) -> &Agg {
+        static EMPTY: std::sync::LazyLock<Agg> = std::sync::LazyLock::new(Agg::default);
+        self.queues.get(q.0 as usize).unwrap_or(&EMPTY)
+    }
+
+    /// An agent's sums; empty for one this period keeps none of.
+    pub fn agent(&self, a: AgentIdx) -> &AgentAgg {
+        static EMPTY: std::sync::LazyLock<AgentAgg> = std::sync::LazyLock::new(AgentAgg::default);
+        self.agents.get(a.0 as usize).unwrap_or(&EMPTY)
+    }
+
     pub fn apply(&mut self, s: &Sample, sign: i64) {
         let bucket = match s.kind {
             SampleKind::FirstResponse { ms } | SampleKind::Response { ms, .. } => {

@@ -298,7 +298,7 @@ impl Floor {
             agents: counts.get(q.0 as usize).copied().unwrap_or_default(),
             figures: Figures {
                 occupancy: self.occupancy(OccScope::Queue(q.0 as usize), kind),
-                ..Figures::from_agg(&self.scopes(kind).queues[q.0 as usize], formula)
+                ..Figures::from_agg(self.scopes(kind).queue(q), formula)
             },
         }
     }
@@ -418,7 +418,7 @@ impl Floor {
             })
             .collect();
         contacts.sort_by(|x, y| x.id.cmp(y.id));
-        let agg = &self.scopes(kind).agents[a.0 as usize];
+        let agg = self.scopes(kind).agent(a);
         AgentView {
             idx: a,
             id: &agent.id,
@@ -474,5 +474,51 @@ impl Floor {
     pub fn agents_of(&self, q: QueueIdx) -> impl Iterator<Item = AgentIdx> + '_ {
         self.agent_ids()
             .filter(move |a| self.agents[a.0 as usize].queues.contains(&q))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::floor::{Floor, Settings};
+    use crate::protocol::decode_frame;
+
+    /// A snapshot of the rolling window keeps no day: its queues and agents
+    /// read as empty for today, and nothing is indexed past its sums.
+    #[test]
+    fn a_day_not_kept_reads_as_empty() {
+        let mut f = Floor::new(Settings {
+            track_today: false,
+            ..Settings::default()
+        });
+        for l in [
+            r#"{"type":"agent.state","ts":1000,"agent_id":"a1","state":"available","queues":["q1"]}"#,
+            r#"{"type":"contact.queued","ts":2000,"contact_id":"c1","queue":"q1"}"#,
+            r#"{"type":"contact.answered","ts":3000,"contact_id":"c1","agent_id":"a1"}"#,
+            r#"{"type":"contact.ended","ts":9000,"contact_id":"c1"}"#,
+        ] {
+            decode_frame(l, |d| {
+                if let crate::protocol::Decoded::Event(ev) = &d {
+                    f.advance(ev.ts);
+                }
+                f.ingest(&d)
+            });
+        }
+        f.settle();
+        let (counts, _) = f.agent_counts();
+        let a = f.agent_ids().next().expect("an agent");
+        let q = f.queue_ids().next().expect("a queue");
+        assert_eq!(f.agent_view(a, WindowKind::Rolling).handled, 1);
+        assert_eq!(f.agent_view(a, WindowKind::Today).handled, 0);
+        assert_eq!(
+            f.queue_view(q, WindowKind::Rolling, &counts)
+                .figures
+                .answered,
+            1
+        );
+        assert_eq!(
+            f.queue_view(q, WindowKind::Today, &counts).figures.answered,
+            0
+        );
     }
 }
