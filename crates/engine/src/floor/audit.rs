@@ -62,7 +62,11 @@ impl Floor {
         for a in &self.agents {
             // The details view lists changes of what was shown: the same
             // state from the same instant twice is not a change.
-            if a.history.windows(2).any(|w| w[0] == w[1]) {
+            if a.history
+                .iter()
+                .zip(a.history.iter().skip(1))
+                .any(|(x, y)| x == y)
+            {
                 return Err(format!(
                     "agent {} has a repeated state in its history",
                     a.id

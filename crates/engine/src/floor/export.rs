@@ -55,7 +55,7 @@ impl Floor {
                         .iter()
                         .rev()
                         .find(|(_, shown)| *shown == own)
-                        .map_or(a.shown_since, |(at, _)| *at)
+                        .map_or(a.shown_since, |(at, _)| at)
                 };
                 SnapAgent {
                     agent: Cow::Borrowed(&a.id),

@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use smallvec::SmallVec;
 
 use super::occupancy::OccClass;
+use super::recent::Recent;
 use super::sample::{AgentIdx, QueueIdx};
 use crate::protocol::AgentState;
 use crate::time::{Millis, Ts};
@@ -88,9 +89,6 @@ impl Queue {
     }
 }
 
-/// How many recent display states an agent remembers (for the details view).
-pub const AGENT_HISTORY: usize = 8;
-
 #[derive(Clone, Debug)]
 pub struct Agent {
     pub id: Box<str>,
@@ -110,7 +108,7 @@ pub struct Agent {
     /// history stays.
     pub present: bool,
     /// Recent display states, newest last.
-    pub history: SmallVec<[(Ts, DisplayState); AGENT_HISTORY]>,
+    pub history: Recent,
     /// What occupancy last counted this agent as, and in which queues.
     pub occ_class: OccClass,
     pub occ_queues: SmallVec<[QueueIdx; 4]>,
@@ -131,7 +129,7 @@ impl Agent {
             wrap_since: None,
             last_queue: None,
             present: true,
-            history: SmallVec::new(),
+            history: Recent::default(),
             occ_class: OccClass::Neither,
             occ_queues: SmallVec::new(),
         }
@@ -164,10 +162,7 @@ impl Agent {
         let now_shown = self.display();
         if now_shown != before || self.history.is_empty() {
             self.shown_since = at;
-            if self.history.len() == AGENT_HISTORY {
-                self.history.remove(0);
-            }
-            self.history.push((at, now_shown));
+            self.history.push(at, now_shown);
         }
     }
 }

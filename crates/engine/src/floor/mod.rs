@@ -27,6 +27,7 @@ mod occupancy;
 mod packed;
 mod period;
 mod priority;
+mod recent;
 mod resync;
 mod sample;
 mod settings;

@@ -234,12 +234,9 @@ impl Floor {
             };
             let changed = !was_present || was_shown != shown || agent.shown_since != since;
             // Back after a snapshot that left it out, as it was: no change.
-            if changed && agent.history.last() != Some(&(since, shown)) {
+            if changed && agent.history.last() != Some((since, shown)) {
                 agent.shown_since = since;
-                if agent.history.len() == super::live::AGENT_HISTORY {
-                    agent.history.remove(0);
-                }
-                agent.history.push((since, shown));
+                agent.history.push(since, shown);
             }
         }
 

@@ -441,7 +441,7 @@ impl Floor {
             art: Art::of(&agg.art),
             csat_avg: ratio(agg.surveys.csat_sum, agg.surveys.csat),
             occupancy: self.occupancy(OccScope::Agent(a.0 as usize), kind),
-            history: agent.history.to_vec(),
+            history: agent.history.iter().collect(),
         }
     }
 
