@@ -17,21 +17,37 @@ fn shown() -> impl Iterator<Item = &'static Binding> {
 }
 
 pub fn render(theme: Theme, area: Rect, buf: &mut Buffer) {
-    let legend: Vec<(String, String)> = vec![
+    // Each symbol, what it means, and the same in a word or two.
+    let symbols = [
         (
             theme.level_symbol(Level::Warn).to_string(),
-            "past a warning threshold".into(),
+            "past a warning threshold",
+            "warning",
         ),
         (
             theme.level_symbol(Level::Crit).to_string(),
-            "past a critical threshold".into(),
+            "past a critical threshold",
+            "critical",
         ),
-        (theme.hold_mark().to_string(), "contact on hold".into()),
-        ("AWY".into(), "agents away or busy".into()),
+        (theme.hold_mark().to_string(), "contact on hold", "on hold"),
+        ("AWY".into(), "agents away or busy", "away/busy"),
     ];
+    let legend: Vec<(String, String)> = symbols
+        .iter()
+        .map(|(s, long, _)| (s.clone(), long.to_string()))
+        .collect();
     let lines = shown().count() + legend.len() + 1;
     let w = area.width.saturating_sub(2).min(72);
     let h = area.height.min(lines as u16 + 2);
+    // Too short for the legend's own lines (80x24): it goes, in short, on
+    // the bottom border, so that no symbol is left unexplained.
+    let short_legend = (lines as u16 + 2 > h).then(|| {
+        let words: Vec<String> = symbols
+            .iter()
+            .map(|(s, _, short)| format!("{s} {short}"))
+            .collect();
+        format!(" {} ", words.join("  "))
+    });
     let popup = Rect::new(
         area.x + (area.width - w) / 2,
         area.y + (area.height - h) / 2,
@@ -39,13 +55,16 @@ pub fn render(theme: Theme, area: Rect, buf: &mut Buffer) {
         h,
     );
     Clear.render(popup, buf);
-    Block::new()
+    let mut block = Block::new()
         .borders(Borders::ALL)
         .border_set(theme.border())
         .title(" Keys (Esc closes) ")
         .title_style(theme.title())
-        .style(theme.screen())
-        .render(popup, buf);
+        .style(theme.screen());
+    if let Some(legend) = short_legend {
+        block = block.title_bottom(legend);
+    }
+    block.render(popup, buf);
     let inner = Rect::new(
         popup.x + 1,
         popup.y + 1,
