@@ -5,8 +5,7 @@ use super::contacts::{Phase, contact_id};
 use super::roster::QUEUES;
 use super::sim::Sim;
 use queuetop_engine::protocol::{
-    AgentState, Event, EventKind, FloorSnapshot, Priority, SnapAgent, SnapContact, SnapQueue,
-    SnapWaiting,
+    AgentState, Event, EventKind, FloorSnapshot, SnapAgent, SnapContact, SnapQueue, SnapWaiting,
 };
 use queuetop_engine::time::Millis;
 
@@ -32,7 +31,7 @@ impl Sim {
                             since: c.wait_since,
                             channel: Some(c.medium.channel().into()),
                             first_queued: Some(c.first_queued),
-                            priority: Priority::Absent,
+                            priority: super::contacts::sent(c.priority),
                         })
                     })
                     .collect(),

@@ -51,6 +51,21 @@ pub(super) enum Step {
     End,
 }
 
+/// One customer in twelve is a priority customer (a VIP line): their
+/// contacts carry `priority` 1 and are answered first in their queue.
+fn priority_of(customer: u64) -> i32 {
+    i32::from(customer % 12 == 0)
+}
+
+/// The priority as the feed sends it: only when it is not the default.
+pub(super) fn sent(priority: i32) -> Priority {
+    if priority == 0 {
+        Priority::Absent
+    } else {
+        Priority::Given(priority)
+    }
+}
+
 #[derive(Debug)]
 pub(super) struct Contact {
     pub customer: u64,
@@ -59,6 +74,8 @@ pub(super) struct Contact {
     pub medium: Medium,
     pub first_queued: Ts,
     pub wait_since: Ts,
+    /// The routing priority: 1 for a priority customer, else 0.
+    pub priority: i32,
     /// Which wait this is (0 for the first, 1 after a transfer, ...): an
     /// abandon timer set for an earlier wait does nothing.
     pub wait_no: u32,
@@ -116,6 +133,7 @@ impl Sim {
         }
         self.recent_customers.push_back(customer);
         let medium = QUEUES[q].medium;
+        let priority = priority_of(customer);
         self.contacts.insert(
             n,
             Contact {
@@ -124,6 +142,7 @@ impl Sim {
                 medium,
                 first_queued: self.now,
                 wait_since: self.now,
+                priority,
                 wait_no: 0,
                 phase: Phase::Waiting,
                 plan: VecDeque::new(),
@@ -134,7 +153,7 @@ impl Sim {
             queue: QUEUES[q].id.into(),
             channel: Some(medium.channel().into()),
             customer: Some(customer_id(customer).into()),
-            priority: Priority::Absent,
+            priority: sent(priority),
         });
         self.start_wait(n);
     }
@@ -191,11 +210,16 @@ impl Sim {
                 if !agent.can_take(medium) {
                     continue;
                 }
-                let first = self.queues[q].waiting.iter().find(|n| {
-                    self.contacts
-                        .get(n)
-                        .is_some_and(|c| c.phase == Phase::Waiting)
-                });
+                // The most urgent first, then the longest waiting (the
+                // line is in arrival order; the first of the highest wins).
+                let first = self.queues[q]
+                    .waiting
+                    .iter()
+                    .filter_map(|n| self.contacts.get(n).map(|c| (n, c)))
+                    .filter(|(_, c)| c.phase == Phase::Waiting)
+                    .rev()
+                    .max_by_key(|(_, c)| c.priority)
+                    .map(|(n, _)| n);
                 if let Some(&n) = first {
                     let since = self.contacts.get(&n).map_or(self.now, |c| c.wait_since);
                     let key = (medium.priority(), rank, since, n);
@@ -439,7 +463,7 @@ impl Sim {
         let Some(c) = self.contacts.get(&n) else {
             return;
         };
-        let (from, customer, medium) = (c.queue, c.customer, c.medium);
+        let (from, customer, medium, priority) = (c.queue, c.customer, c.medium, c.priority);
         let wraps = self.release(n, a, from);
         if let Some(c) = self.contacts.get_mut(&n) {
             c.queue = to;
@@ -453,7 +477,7 @@ impl Sim {
             queue: QUEUES[to].id.into(),
             channel: Some(medium.channel().into()),
             customer: Some(customer_id(customer).into()),
-            priority: Priority::Absent,
+            priority: sent(priority),
         });
         self.start_wait(n);
         if !wraps {
