@@ -289,11 +289,13 @@ fn a_broker_restart_mid_stream_loses_and_doubles_nothing() {
     ok(relay(dir.path(), &broker.url(), "paris", &empty, "max")
         .output()
         .unwrap());
+    // Long enough for the relay's four seconds, the broker's two down and
+    // its reconnect backoff on a busy CI host (14 s was not, once).
     let along = Running::spawn(reader(
         dir.path(),
         &broker.url(),
         "queuetop.paris.events",
-        "14s",
+        "25s",
         "today",
     ));
     std::thread::sleep(Duration::from_millis(1000));
