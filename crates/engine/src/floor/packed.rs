@@ -44,8 +44,9 @@ const FIRST_CONTACT: u64 = 1 << 48;
 const HAS_CSAT: u64 = 1 << 48;
 const HAS_NPS: u64 = 1 << 49;
 
+/// Past 48 bits (unreachable from a feed's times) a duration saturates
+/// rather than wrapping into the flags.
 fn ms(v: u64) -> u64 {
-    debug_assert!(v <= LOW48, "a duration past 8,900 years: {v}");
     v.min(LOW48)
 }
 
@@ -208,6 +209,29 @@ mod tests {
             let s = Sample { ts: Ts(ts), queue, kind };
             prop_assert_eq!(PackedSample::from(&s).unpack(), s);
         }
+    }
+
+    #[test]
+    fn a_duration_past_48_bits_saturates_and_keeps_its_kind() {
+        let s = Sample {
+            ts: Ts(5),
+            queue: Some(QueueIdx(3)),
+            kind: SampleKind::Segment {
+                agent: Some(AgentIdx(9)),
+                talk: u64::MAX,
+                hold: LOW48 + 1,
+            },
+        };
+        let back = PackedSample::from(&s).unpack();
+        assert_eq!(
+            back.kind,
+            SampleKind::Segment {
+                agent: Some(AgentIdx(9)),
+                talk: LOW48,
+                hold: LOW48,
+            }
+        );
+        assert_eq!(back.queue, Some(QueueIdx(3)));
     }
 
     #[test]
