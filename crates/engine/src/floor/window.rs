@@ -202,12 +202,16 @@ impl Window {
             let rules = sample.queue.and_then(|q| self.rules.get(q.0 as usize));
             *class = rules.map(|r| r.classify(*wait, *end)).unwrap_or_default();
         }
+        // Counted as it will be held, so that what leaves the sums later
+        // is exactly what entered them.
+        let packed = PackedSample::from(&sample);
+        let sample = packed.unpack();
         self.apply_periods(&sample, 1);
         if sample.ts <= self.now.minus(self.width) {
             return; // already older than the rolling window
         }
         self.rolling.apply(&sample, 1);
-        self.held.push(PackedSample::from(&sample));
+        self.held.push(packed);
         if self.held.len() > self.max_samples {
             self.overflowed += 1;
             self.pop_oldest();
