@@ -29,7 +29,16 @@ pub fn render(theme: Theme, area: Rect, buf: &mut Buffer) {
             "past a critical threshold",
             "critical",
         ),
-        (theme.hold_mark().to_string(), "contact on hold", "on hold"),
+        (
+            theme.hold_mark().to_string(),
+            "contact on hold",
+            // The ASCII mark is the word itself.
+            if theme.hold_mark().contains("hold") {
+                ""
+            } else {
+                "on hold"
+            },
+        ),
         ("AWY".into(), "agents away or busy", "away/busy"),
     ];
     let legend: Vec<(String, String)> = symbols
@@ -41,12 +50,21 @@ pub fn render(theme: Theme, area: Rect, buf: &mut Buffer) {
     let h = area.height.min(lines as u16 + 2);
     // Too short for the legend's own lines (80x24): it goes, in short, on
     // the bottom border, so that no symbol is left unexplained.
+    // On a narrow one, as many whole entries as fit, rather than one cut
+    // in half by the corner.
     let short_legend = (lines as u16 + 2 > h).then(|| {
-        let words: Vec<String> = symbols
-            .iter()
-            .map(|(s, _, short)| format!("{s} {short}"))
-            .collect();
-        format!(" {} ", words.join("  "))
+        let room = w.saturating_sub(2) as usize;
+        (1..=symbols.len())
+            .rev()
+            .map(|n| {
+                let parts: Vec<String> = symbols[..n]
+                    .iter()
+                    .map(|(s, _, short)| format!("{s} {short}").trim_end().to_string())
+                    .collect();
+                format!(" {} ", parts.join("  "))
+            })
+            .find(|l| unicode_width::UnicodeWidthStr::width(l.as_str()) <= room)
+            .unwrap_or_default()
     });
     let popup = Rect::new(
         area.x + (area.width - w) / 2,
