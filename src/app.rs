@@ -143,6 +143,13 @@ fn snapshot_command(args: SnapshotArgs) -> AppResult<()> {
         monitor.set_link(LinkState::Ended);
         // The last second of the file, looked at after its events.
         monitor.look_alerts(None);
+        if args.format == Format::Text {
+            // The tables need every agent at once: the floor's memory goes
+            // before the text is made, so the two are never held together.
+            let snap = snapshot::build(&monitor, kind, None, timing.stale_after);
+            drop(monitor);
+            return print_text(&snap);
+        }
         // Agents are made one at a time as they are written: at 50,000
         // agents a list of them would be held beside the floor.
         let snap = snapshot::build_streamed(&monitor, kind, None, timing.stale_after);
@@ -223,16 +230,24 @@ fn snapshot_command(args: SnapshotArgs) -> AppResult<()> {
 }
 
 fn print_snapshot(snap: snapshot::Snapshot<snapshot::Agents<'_>>, format: Format) -> AppResult<()> {
+    match format {
+        Format::Json => {
+            print_with(|out| snapshot::write_json(&snap, out).map_err(std::io::Error::from))
+        }
+        Format::Text => print_text(&snap.map_agents(|a| a.iter().collect())),
+    }
+}
+
+fn print_text(snap: &snapshot::Snapshot) -> AppResult<()> {
+    let text = snapshot::render_text(snap);
+    print_with(|out| out.write_all(text.trim_end().as_bytes()))
+}
+
+/// Writes to stdout what `write` writes, then a newline.
+fn print_with(write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>) -> AppResult<()> {
     use std::io::Write;
     let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
-    let written = match format {
-        Format::Json => snapshot::write_json(&snap, &mut stdout).map_err(std::io::Error::from),
-        Format::Text => {
-            let text = snapshot::render_text(&snap.map_agents(|a| a.iter().collect()));
-            stdout.write_all(text.trim_end().as_bytes())
-        }
-    };
-    match written
+    match write(&mut stdout)
         .and_then(|()| stdout.write_all(b"\n"))
         .and_then(|()| stdout.flush())
     {

@@ -27,8 +27,9 @@ pub struct SiteJson {
     pub totals: FiguresJson,
 }
 
-/// A floor id as the JSON gives it: the site (when the view has sites)
-/// and the site's own id, both stripped of control characters.
+/// A floor id as the JSON gives it: the site (when the view has sites;
+/// site names are letters, digits, `_` and `-` only) and the site's own
+/// id, stripped of control characters.
 pub(super) fn split(m: &Monitor, id: &str) -> (Option<String>, String) {
     if !m.has_sites() {
         return (None, shown(id));
