@@ -24,7 +24,7 @@ use std::collections::BinaryHeap;
 
 use smallvec::SmallVec;
 
-use crate::floor::{AgentCounts, AgentIdx, DisplayState, Floor, QueueIdx};
+use crate::floor::{AgentCounts, AgentIdx, ChangeMark, DisplayState, Floor, QueueIdx};
 use crate::time::Ts;
 
 /// What the counts hold for one agent: its state and its queues.
@@ -69,7 +69,7 @@ impl Timers {
 #[derive(Debug, Default)]
 pub(super) struct Follow {
     /// The floor's change mark after the last look; `None` before the first.
-    mark: Option<u64>,
+    mark: Option<ChangeMark>,
     /// The floor's and the rules' clocks at the last look.
     last: Option<(Ts, Ts)>,
     /// Per queue: agents by state.

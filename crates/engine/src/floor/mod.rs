@@ -43,6 +43,7 @@ use crate::protocol::{Decoded, Event, EventKind};
 use crate::time::Ts;
 
 pub use breakdown::ChannelWaiting;
+pub use changes::ChangeMark;
 pub use facts::{AgentFacts, ContactClocks};
 pub use groups::GroupKey;
 pub use live::{Channel, DisplayState};
