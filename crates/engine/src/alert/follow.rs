@@ -3,7 +3,8 @@
 //!
 //! - the floor's log of changed agents ([`Floor::agents_changed_since`]);
 //! - per queue, agents by state, kept by adding and taking away what
-//!   changed (what [`Floor::agent_counts`] counts from scratch);
+//!   changed, as [`Floor::agent_counts`] does (these are taken at the
+//!   engine's looks, not at every change);
 //! - two timer heaps of the instant each agent must be looked at next:
 //!   when a figure that only grows (time in a state, talk, hold, the
 //!   ghost's wait) will pass a value that matters, on the floor's clock,

@@ -136,8 +136,9 @@ impl AgentCounts {
         self.0[s.index()]
     }
 
-    fn add(&mut self, s: DisplayState) {
-        self.0[s.index()] += 1;
+    /// Agents present, whatever their state.
+    pub fn all(&self) -> u32 {
+        self.0.iter().sum()
     }
 
     /// Agents logged in (everything but offline).
@@ -249,21 +250,6 @@ impl Floor {
         self.settings.interval
     }
 
-    /// Agents by display state, per queue (by index) and in total. Agents a
-    /// snapshot left out are not counted.
-    pub fn agent_counts(&self) -> (Vec<AgentCounts>, AgentCounts) {
-        let mut per_queue = vec![AgentCounts::default(); self.queues.len()];
-        let mut total = AgentCounts::default();
-        for a in self.agents.iter().filter(|a| a.present) {
-            let shown = a.display();
-            total.add(shown);
-            for q in &a.queues {
-                per_queue[q.0 as usize].add(shown);
-            }
-        }
-        (per_queue, total)
-    }
-
     pub fn queue_ids(&self) -> impl Iterator<Item = QueueIdx> + '_ {
         (0..self.queues.len()).map(|i| QueueIdx(i as u32))
     }
@@ -272,8 +258,7 @@ impl Floor {
         self.queue_index.get(id).copied()
     }
 
-    /// One queue's figures. `counts` comes from [`Floor::agent_counts`], so a
-    /// caller drawing many queues counts agents once.
+    /// One queue's figures. `counts` comes from [`Floor::agent_counts`].
     pub fn queue_view(
         &self,
         q: QueueIdx,
@@ -357,6 +342,11 @@ impl Floor {
             .enumerate()
             .filter(|(_, a)| a.present)
             .map(|(i, _)| AgentIdx(i as u32))
+    }
+
+    /// Whether a snapshot has not left the agent out.
+    pub fn is_present(&self, a: AgentIdx) -> bool {
+        self.agents[a.0 as usize].present
     }
 
     pub fn agent_index(&self, id: &str) -> Option<AgentIdx> {
