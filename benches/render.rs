@@ -12,6 +12,7 @@ mod support;
 use criterion::{Criterion, criterion_group, criterion_main};
 use queuetop_engine::floor::WindowKind;
 use queuetop_engine::monitor::Monitor;
+use queuetop_tui::agent_order::AgentOrder;
 use queuetop_tui::build::{Context, build, prepare};
 use queuetop_tui::columns::{AgentCol, QueueCol};
 use queuetop_tui::run::draw;
@@ -29,14 +30,21 @@ type Case = (&'static str, fn(&mut UiState));
 /// A frame's whole build: sort and filter, reconcile the UI state, format.
 fn frame(
     m: &Monitor,
-    st: &mut UiState,
+    (st, order): &mut (UiState, AgentOrder),
     watch: &Watch,
     ctx: &Context<'_>,
     area: Rect,
 ) -> queuetop_tui::model::Scene {
-    let f = prepare(m, st, watch, ctx, area);
+    let f = prepare(m, st, order, watch, ctx, area);
     st.reconcile(&f.facts);
     build(m, st, f, watch, ctx)
+}
+
+/// A view's state as a case sets it up, with the agents' order it keeps.
+fn view(setup: fn(&mut UiState)) -> (UiState, AgentOrder) {
+    let mut st = UiState::new(WindowKind::Rolling);
+    setup(&mut st);
+    (st, AgentOrder::default())
 }
 
 /// A settled floor of `agents` over `queues`, and its watcher.
@@ -72,8 +80,7 @@ fn frame_cases(
     let mut term = Terminal::new(TestBackend::new(area.width, area.height)).unwrap();
     let mut group = c.benchmark_group(group);
     for (name, setup) in cases {
-        let mut st = UiState::new(WindowKind::Rolling);
-        setup(&mut st);
+        let mut st = view(*setup);
         group.bench_function(*name, |b| {
             b.iter(|| {
                 let scene = frame(m, &mut st, watch, &ctx, area);
@@ -119,7 +126,7 @@ fn big_floor(c: &mut Criterion) {
     );
     let opts = options();
     let ctx = context(&m, opts.theme);
-    let mut st = UiState::new(WindowKind::Rolling);
+    let mut st = view(|_| {});
     c.bench_function("build_only_5000_agents", |b| {
         b.iter(|| frame(&m, &mut st, &watch, &ctx, area))
     });
@@ -165,7 +172,7 @@ fn huge_floor(c: &mut Criterion) {
     );
     // The parts of a frame, to see what dominates.
     let ctx = context(&m, options().theme);
-    let mut st = UiState::new(WindowKind::Rolling);
+    let mut st = view(|_| {});
     c.bench_function("build_only_50000_agents_200x60", |b| {
         b.iter(|| frame(&m, &mut st, &watch, &ctx, area))
     });
