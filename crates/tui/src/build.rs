@@ -172,11 +172,7 @@ pub fn prepare<'m>(
     });
     let order = &*order;
     let keyed = order.agents();
-    let selected = st
-        .agents
-        .id
-        .as_deref()
-        .and_then(|id| floor.agent_index(id));
+    let selected = st.agents.id.as_deref().and_then(|id| floor.agent_index(id));
     let found = selected.and_then(|a| order.position(floor, sort, a));
     let mut agent_sel = st.agents.clone();
     let mut found = found;

@@ -49,7 +49,9 @@ impl Floor {
     /// (its presence, display state or queues).
     pub(super) fn recount(&mut self, a: AgentIdx) {
         let agent = &mut self.agents[a.0 as usize];
-        let now: Counted = agent.present.then(|| (agent.display(), agent.queues.clone()));
+        let now: Counted = agent
+            .present
+            .then(|| (agent.display(), agent.queues.clone()));
         if now == agent.counted {
             return;
         }
