@@ -82,7 +82,7 @@ pub fn prepare<'m>(
     let filter = st.active_filter();
     let mut queues: Vec<QueueView<'_>> = floor
         .queue_ids()
-        .map(|q| floor.queue_view(q, kind, &per_queue))
+        .map(|q| floor.queue_view(q, kind, per_queue))
         .collect();
     // An agent's queues match by name too: the names, gathered once.
     // A jump to a search match, in the focused table.
@@ -877,7 +877,7 @@ fn details(
             };
             let split = split.contains(id.as_str());
             let (per_queue, _) = floor.agent_counts();
-            let v = floor.queue_view(q, kind, &per_queue);
+            let v = floor.queue_view(q, kind, per_queue);
             let row = queue_row(&v, levels_of(ctx.alerts, &v), ctx.theme);
             let cell = |c: QueueCol| row.cells[c.index()].clone();
             let f = &v.figures;

@@ -304,7 +304,7 @@ impl Floor {
         let (counts, _) = self.agent_counts();
         let mut v: Vec<_> = self
             .queue_ids()
-            .map(|q| self.queue_view(q, kind, &counts))
+            .map(|q| self.queue_view(q, kind, counts))
             .collect();
         v.sort_by(|a, b| a.id.cmp(b.id));
         v

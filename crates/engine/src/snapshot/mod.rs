@@ -353,7 +353,7 @@ pub fn build(
 ) -> Snapshot {
     let floor = &m.floor;
     let (counts, total_counts) = floor.agent_counts();
-    let queues = queue_rows(m, kind, &counts);
+    let queues = queue_rows(m, kind, counts);
     let mut agents: Vec<AgentJson> = floor
         .agent_views(kind)
         .into_iter()
@@ -432,7 +432,7 @@ pub fn build(
                 .uncertain_since(WindowKind::Interval)
                 .map(|u| u.since.to_string()),
             totals: FiguresJson::from_view(&floor.totals(WindowKind::Interval, total_counts)),
-            queues: queue_rows(m, WindowKind::Interval, &counts),
+            queues: queue_rows(m, WindowKind::Interval, counts),
         },
     }
 }
