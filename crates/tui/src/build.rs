@@ -80,9 +80,19 @@ pub fn prepare<'m>(
     // Queues: every queue's view (cheap), filtered and sorted.
     let all_queues = floor.queue_ids().count();
     let filter = st.active_filter();
+    // A queue's window figures are the costly part of its view: every
+    // queue gets them only to be sorted by one; otherwise only the rows
+    // drawn do ([`build`]).
+    let by_figures = sorts_by_figures(st.queue_sort.col);
     let mut queues: Vec<QueueView<'_>> = floor
         .queue_ids()
-        .map(|q| floor.queue_view(q, kind, per_queue))
+        .map(|q| {
+            if by_figures {
+                floor.queue_view(q, kind, per_queue)
+            } else {
+                floor.queue_view_live(q, per_queue)
+            }
+        })
         .collect();
     // An agent's queues match by name too: the names, gathered once.
     // A jump to a search match, in the focused table.
@@ -292,10 +302,15 @@ pub fn build(
     // `M`: the figures as their change since the latest mark, if any.
     let since_mark = st.since_mark.then(|| m.marks().baseline(kind)).flatten();
     let mut queue_rows: Vec<Row> = Vec::with_capacity(plan.queue_rows());
+    let (per_queue, _) = floor.agent_counts();
     for (i, v) in queues.iter().enumerate().skip(st.queues.offset) {
         if queue_rows.len() >= plan.queue_rows() {
             break;
         }
+        // A row drawn, with its window figures ([`prepare`] may have left
+        // them out); a site's or a group's row has them already.
+        let full = v.idx.map(|q| floor.queue_view(q, kind, per_queue));
+        let v = full.as_ref().unwrap_or(v);
         let mut row = queue_row(v, levels_of(ctx.alerts, v), ctx.theme);
         if tree {
             super::tree::name_cell(&mut row, v, m, &st.folded, ctx.theme);
@@ -795,6 +810,21 @@ fn cmp_opt(a: Option<f64>, b: Option<f64>) -> Ordering {
         (None, Some(_)) => Ordering::Less,
         (Some(_), None) => Ordering::Greater,
     }
+}
+
+/// Whether sorting queues by `col` reads their window figures.
+fn sorts_by_figures(col: QueueCol) -> bool {
+    !matches!(
+        col,
+        QueueCol::Name
+            | QueueCol::Trend
+            | QueueCol::Waiting
+            | QueueCol::Longest
+            | QueueCol::Available
+            | QueueCol::OnContact
+            | QueueCol::WrapUp
+            | QueueCol::Away
+    )
 }
 
 /// Figures sort worst first: most waiting, longest waits, lowest service

@@ -265,8 +265,20 @@ impl Floor {
         kind: WindowKind,
         counts: &[AgentCounts],
     ) -> QueueView<'_> {
+        let mut v = self.queue_view_live(q, counts);
+        v.figures = Figures {
+            occupancy: self.occupancy(OccScope::Queue(q.0 as usize), kind),
+            ..Figures::from_agg(&self.scopes(kind).queues[q.0 as usize], v.sl_formula)
+        };
+        v
+    }
+
+    /// One queue's live part (who waits, for how long, its agents), its
+    /// window figures left empty: what a caller that looks at thousands of
+    /// queues and shows a few dozen needs of the rest (the figures are the
+    /// costly part).
+    pub fn queue_view_live(&self, q: QueueIdx, counts: &[AgentCounts]) -> QueueView<'_> {
         let queue = &self.queues[q.0 as usize];
-        let formula = self.settings.sl_formula(&queue.id);
         let name = self
             .settings
             .policy(&queue.id)
@@ -277,14 +289,11 @@ impl Floor {
             id: &queue.id,
             name,
             sl_threshold: self.settings.sl_threshold(&queue.id, queue.feed_threshold),
-            sl_formula: formula,
+            sl_formula: self.settings.sl_formula(&queue.id),
             waiting: queue.waiting.len(),
             longest_wait: queue.oldest().map_or(0, |since| self.now.since(since)),
             agents: counts.get(q.0 as usize).copied().unwrap_or_default(),
-            figures: Figures {
-                occupancy: self.occupancy(OccScope::Queue(q.0 as usize), kind),
-                ..Figures::from_agg(&self.scopes(kind).queues[q.0 as usize], formula)
-            },
+            figures: Figures::default(),
         }
     }
 
