@@ -122,6 +122,8 @@ impl Look<'_, '_> {
     }
 }
 
+/// The agents table's order, kept by the view from frame to frame and
+/// brought up to date by [`AgentOrder::update`] before each one.
 #[derive(Debug, Default)]
 pub struct AgentOrder {
     basis: Option<Basis>,
