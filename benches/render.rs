@@ -3,15 +3,24 @@
 //! the issue names (50,000 agents, 2,000 queues at 200x60), and bytes
 //! written to the terminal per second (50 agents at 120x40, and 50,000
 //! agents at 200x60) through CrosstermBackend and ratatui's diffing, with
-//! timers ticking and with nothing changing.
+//! timers ticking and with nothing changing. The 50,000-agent frame is
+//! measured on a floor that does not change between frames (the kept
+//! agents' order and counts have nothing to bring up to date) and on one
+//! where 100 agents change state before each frame (a busy floor at 10
+//! frames a second).
 //!
 //!     cargo bench --bench render
 
 mod support;
 
+use std::borrow::Cow;
+use std::time::{Duration, Instant};
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use queuetop_engine::floor::WindowKind;
 use queuetop_engine::monitor::Monitor;
+use queuetop_engine::protocol::{AgentState, Event, EventKind};
+use queuetop_tui::agent_order::AgentOrder;
 use queuetop_tui::build::{Context, build, prepare};
 use queuetop_tui::columns::{AgentCol, QueueCol};
 use queuetop_tui::run::draw;
@@ -29,14 +38,21 @@ type Case = (&'static str, fn(&mut UiState));
 /// A frame's whole build: sort and filter, reconcile the UI state, format.
 fn frame(
     m: &Monitor,
-    st: &mut UiState,
+    (st, order): &mut (UiState, AgentOrder),
     watch: &Watch,
     ctx: &Context<'_>,
     area: Rect,
 ) -> queuetop_tui::model::Scene {
-    let f = prepare(m, st, watch, ctx, area);
+    let f = prepare(m, st, order, watch, ctx, area);
     st.reconcile(&f.facts);
     build(m, st, f, watch, ctx)
+}
+
+/// A view's state as a case sets it up, with the agents' order it keeps.
+fn view(setup: fn(&mut UiState)) -> (UiState, AgentOrder) {
+    let mut st = UiState::new(WindowKind::Rolling);
+    setup(&mut st);
+    (st, AgentOrder::default())
 }
 
 /// A settled floor of `agents` over `queues`, and its watcher.
@@ -72,8 +88,7 @@ fn frame_cases(
     let mut term = Terminal::new(TestBackend::new(area.width, area.height)).unwrap();
     let mut group = c.benchmark_group(group);
     for (name, setup) in cases {
-        let mut st = UiState::new(WindowKind::Rolling);
-        setup(&mut st);
+        let mut st = view(*setup);
         group.bench_function(*name, |b| {
             b.iter(|| {
                 let scene = frame(m, &mut st, watch, &ctx, area);
@@ -91,7 +106,7 @@ fn queue_views(c: &mut Criterion, name: &str, m: &Monitor) {
         b.iter(|| {
             m.floor
                 .queue_ids()
-                .map(|q| m.floor.queue_view(q, WindowKind::Rolling, &counts).waiting)
+                .map(|q| m.floor.queue_view(q, WindowKind::Rolling, counts).waiting)
                 .sum::<usize>()
         })
     });
@@ -119,7 +134,7 @@ fn big_floor(c: &mut Criterion) {
     );
     let opts = options();
     let ctx = context(&m, opts.theme);
-    let mut st = UiState::new(WindowKind::Rolling);
+    let mut st = view(|_| {});
     c.bench_function("build_only_5000_agents", |b| {
         b.iter(|| frame(&m, &mut st, &watch, &ctx, area))
     });
@@ -137,10 +152,95 @@ fn big_floor(c: &mut Criterion) {
     });
 }
 
-/// One frame at 50,000 agents over 2,000 queues at 200x60: the lists
-/// sorted (and, in the last case, filtered) as a supervisor would.
+/// The 50,000-agent floor's cases: the lists sorted (and, in the last
+/// case, filtered) as a supervisor would.
+const HUGE_CASES: &[Case] = &[
+    ("default_sort", |_| {}),
+    ("sorted_by_wait_and_name_reversed", |st| {
+        st.queue_sort.col = QueueCol::Waiting;
+        st.agent_sort.col = AgentCol::Name;
+        st.agent_sort.reversed = true;
+    }),
+    ("sorted_and_filtered_away", |st| {
+        st.queue_sort.col = QueueCol::Waiting;
+        st.agent_sort.col = AgentCol::Name;
+        st.agent_sort.reversed = true;
+        st.start_with_filter("away").unwrap();
+    }),
+    ("sorted_by_time_in_state", |st| {
+        st.agent_sort.col = AgentCol::For;
+    }),
+];
+
+/// Agents that change state before each frame of a busy floor: 100 at 10
+/// frames a second is 1,000 state changes a second.
+const CHANGES_PER_FRAME: usize = 100;
+
+/// Before each frame (and not timed), `CHANGES_PER_FRAME` agents spread
+/// over the floor change state and the feed's clock moves 100 ms; then one
+/// whole frame, build and draw, is timed.
+fn changing_frame_cases(
+    c: &mut Criterion,
+    group: &str,
+    m: &mut Monitor,
+    watch: &Watch,
+    area: Rect,
+    cases: &[Case],
+) {
+    const STATES: [AgentState; 4] = [
+        AgentState::Available,
+        AgentState::Away,
+        AgentState::Busy,
+        AgentState::WrapUp,
+    ];
+    let opts = options();
+    let agents = m.floor.agent_slots();
+    let mut term = Terminal::new(TestBackend::new(area.width, area.height)).unwrap();
+    let mut group = c.benchmark_group(group);
+    let mut next = 0usize;
+    for (name, setup) in cases {
+        let mut st = view(*setup);
+        group.bench_function(*name, |b| {
+            b.iter_custom(|iters| {
+                let mut spent = Duration::ZERO;
+                for _ in 0..iters {
+                    let ts = m.floor.now().plus(100);
+                    m.floor.advance(ts);
+                    for _ in 0..CHANGES_PER_FRAME {
+                        // A stride prime to the floor's size visits every
+                        // agent before any comes again.
+                        let a = next.wrapping_mul(7_919) % agents;
+                        m.floor.apply(&Event {
+                            ts,
+                            seq: None,
+                            kind: EventKind::AgentState {
+                                agent: Cow::Owned(format!("a{a:05}")),
+                                state: STATES[next % STATES.len()],
+                                name: None,
+                                queues: None,
+                                reason: None,
+                            },
+                        });
+                        next += 1;
+                    }
+                    m.floor.settle();
+                    let ctx = context(m, opts.theme);
+                    let start = Instant::now();
+                    let scene = frame(m, &mut st, watch, &ctx, area);
+                    draw(&mut term, &scene, opts.theme).unwrap();
+                    spent += start.elapsed();
+                }
+                spent
+            })
+        });
+    }
+    group.finish();
+}
+
+/// One frame at 50,000 agents over 2,000 queues at 200x60, on a floor
+/// that stands still and on a busy one.
 fn huge_floor(c: &mut Criterion) {
-    let (m, watch) = setup(50_000, 2_000);
+    let (mut m, watch) = setup(50_000, 2_000);
     let area = Rect::new(0, 0, 200, 60);
     frame_cases(
         c,
@@ -148,29 +248,24 @@ fn huge_floor(c: &mut Criterion) {
         &m,
         &watch,
         area,
-        &[
-            ("default_sort", |_| {}),
-            ("sorted_by_wait_and_name_reversed", |st| {
-                st.queue_sort.col = QueueCol::Waiting;
-                st.agent_sort.col = AgentCol::Name;
-                st.agent_sort.reversed = true;
-            }),
-            ("sorted_and_filtered_away", |st| {
-                st.queue_sort.col = QueueCol::Waiting;
-                st.agent_sort.col = AgentCol::Name;
-                st.agent_sort.reversed = true;
-                st.start_with_filter("away").unwrap();
-            }),
-        ],
+        HUGE_CASES,
     );
     // The parts of a frame, to see what dominates.
     let ctx = context(&m, options().theme);
-    let mut st = UiState::new(WindowKind::Rolling);
+    let mut st = view(|_| {});
     c.bench_function("build_only_50000_agents_200x60", |b| {
         b.iter(|| frame(&m, &mut st, &watch, &ctx, area))
     });
     queue_views(c, "queue_views_2000", &m);
     c.bench_function("agent_counts_50000", |b| b.iter(|| m.floor.agent_counts()));
+    changing_frame_cases(
+        c,
+        "frame_50000_agents_2000_queues_200x60_100_changes_per_frame",
+        &mut m,
+        &watch,
+        area,
+        HUGE_CASES,
+    );
 }
 
 fn bytes(c: &mut Criterion) {

@@ -16,6 +16,7 @@ mod support;
 
 use queuetop_engine::floor::WindowKind;
 use queuetop_engine::monitor::Monitor;
+use queuetop_tui::agent_order::AgentOrder;
 use queuetop_tui::build::{Context, build, prepare};
 use queuetop_tui::columns::{AgentCol, QueueCol};
 use queuetop_tui::run::draw;
@@ -29,6 +30,7 @@ use ratatui::layout::Rect;
 fn run_frames(
     m: &Monitor,
     st: &mut UiState,
+    order: &mut AgentOrder,
     watch: &Watch,
     ctx: &Context<'_>,
     term: &mut Terminal<TestBackend>,
@@ -37,7 +39,7 @@ fn run_frames(
     let area = Rect::new(0, 0, 200, 60);
     let theme = ctx.theme;
     for _ in 0..frames {
-        let f = prepare(m, st, watch, ctx, area);
+        let f = prepare(m, st, order, watch, ctx, area);
         st.reconcile(&f.facts);
         let scene = build(m, st, f, watch, ctx);
         let _ = draw(term, &scene, theme);
@@ -78,7 +80,9 @@ fn main() {
         std::process::exit(2);
     }
     let Ok(mut term) = Terminal::new(TestBackend::new(200, 60));
-    // One frame first: the selection settles, as in a live view.
-    run_frames(&m, &mut st, &watch, &ctx, &mut term, 1);
-    run_frames(&m, &mut st, &watch, &ctx, &mut term, frames);
+    // One frame first: the selection settles and the agents' order is
+    // built, as in a live view.
+    let mut order = AgentOrder::default();
+    run_frames(&m, &mut st, &mut order, &watch, &ctx, &mut term, 1);
+    run_frames(&m, &mut st, &mut order, &watch, &ctx, &mut term, frames);
 }

@@ -140,7 +140,7 @@ pub fn collect<'a>(
     let (counts, total_counts) = floor.agent_counts();
     let mut queues: Vec<(Place, Scope)> = floor
         .queue_ids()
-        .map(|q| floor.queue_view(q, look.window, &counts))
+        .map(|q| floor.queue_view(q, look.window, counts))
         .map(|v| (Place::of(m, look, v.id), Scope::of(&v)))
         .collect();
     queues.sort_by(|a, b| a.0.cmp(&b.0));

@@ -323,7 +323,7 @@ fn compare(a: &Floor, b: &Floor) -> usize {
         assert_eq!(wa, wb, "waiting in {}", qa.id);
         assert_eq!(
             qa.label(),
-            b.queue_view(qi, WindowKind::Rolling, &b.agent_counts().0)
+            b.queue_view(qi, WindowKind::Rolling, b.agent_counts().0)
                 .label()
         );
         facts += 1 + wa.len();

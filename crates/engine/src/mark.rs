@@ -126,7 +126,7 @@ impl Baseline {
             queues: floor
                 .queue_ids()
                 .map(|q| {
-                    let v = floor.queue_view(q, kind, &counts);
+                    let v = floor.queue_view(q, kind, counts);
                     (v.id.to_string(), Point::of(&v))
                 })
                 .collect(),

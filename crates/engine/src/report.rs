@@ -198,7 +198,7 @@ impl Collector {
         let (counts, total) = floor.agent_counts();
         let mut views: Vec<_> = floor
             .queue_ids()
-            .map(|q| floor.queue_view(q, WindowKind::Rolling, &counts))
+            .map(|q| floor.queue_view(q, WindowKind::Rolling, counts))
             .collect();
         views.sort_by(|a, b| a.id.cmp(b.id));
         views.insert(0, floor.totals(WindowKind::Rolling, total));

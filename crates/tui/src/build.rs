@@ -1,14 +1,15 @@
 //! Builds a [`Scene`] from the monitor and the UI state, under the lock, in
-//! three steps: [`prepare`] sorts and filters (reading only), the UI state
-//! reconciles its selection with the result, and [`build`] formats (reading
-//! only). Sorting and filtering
-//! sorting and filtering look at every queue and agent cheaply, but rows are
-//! formatted only for what fits on screen.
+//! three steps: [`prepare`] sorts and filters (reading the monitor; the
+//! agents' order it keeps between frames is brought up to date with the
+//! agents that changed), the UI state reconciles its selection with the
+//! result, and [`build`] formats (reading only). Every queue is looked at,
+//! cheaply; rows are formatted only for what fits on screen.
 
 use std::cmp::Ordering;
 
 use ratatui::layout::Rect;
 
+use super::agent_order::{AgentOrder, Look, agent_key};
 use super::alerts::{Level, QueueLevels};
 use super::columns::{AgentCol, QueueCol};
 use super::filter::Subject;
@@ -67,6 +68,7 @@ pub struct Frame<'m> {
 pub fn prepare<'m>(
     m: &'m Monitor,
     st: &UiState,
+    order: &mut AgentOrder,
     watch: &Watch,
     ctx: &Context<'_>,
     area: Rect,
@@ -78,9 +80,19 @@ pub fn prepare<'m>(
     // Queues: every queue's view (cheap), filtered and sorted.
     let all_queues = floor.queue_ids().count();
     let filter = st.active_filter();
+    // A queue's window figures are the costly part of its view: every
+    // queue gets them only to be sorted by one; otherwise only the rows
+    // drawn do ([`build`]).
+    let by_figures = sorts_by_figures(st.queue_sort.col);
     let mut queues: Vec<QueueView<'_>> = floor
         .queue_ids()
-        .map(|q| floor.queue_view(q, kind, &per_queue))
+        .map(|q| {
+            if by_figures {
+                floor.queue_view(q, kind, per_queue)
+            } else {
+                floor.queue_view_live(q, per_queue)
+            }
+        })
         .collect();
     // An agent's queues match by name too: the names, gathered once.
     // A jump to a search match, in the focused table.
@@ -155,84 +167,54 @@ pub fn prepare<'m>(
     );
     queue_pos.id = queues.get(queue_pos.index).map(|v| v.id.to_string());
 
-    // Agents: cheap keys for all, then only the visible stretch of the
-    // order is put in place (a selection, not a full sort), and views are
-    // built for the visible rows only.
-    let all_agents = floor.agent_ids().count();
-    let col = st.agent_sort.col;
-    let mut keyed: Vec<(AgentKey<'_>, AgentIdx)> = floor
-        .agent_ids()
-        .filter(|a| {
-            filter.is_none_or(|f| {
-                f.matches(&AgentRow {
-                    sites,
-                    floor,
-                    a: *a,
-                    kind,
-                    labels: &labels,
-                })
-            })
-        })
-        .map(|a| (agent_key(floor, a, col), a))
-        .collect();
-    let reversed = st.agent_sort.reversed;
-    let order = move |x: &(AgentKey<'_>, AgentIdx), y: &(AgentKey<'_>, AgentIdx)| {
-        if reversed {
-            y.0.cmp(&x.0)
-        } else {
-            x.0.cmp(&y.0)
-        }
-    };
-    let found = st
-        .agents
-        .id
-        .as_deref()
-        .and_then(|id| floor.agent_index(id))
-        .filter(|a| keyed.iter().any(|(_, x)| x == a))
-        .map(|a| {
-            let k = (agent_key(floor, a, col), a);
-            keyed.iter().filter(|x| order(x, &k).is_lt()).count()
-        });
+    // Agents: the order kept from frame to frame, brought up to date with
+    // the agents that changed since; views are built for the visible rows
+    // only.
+    let all_agents = total_counts.all() as usize;
+    let sort = st.agent_sort;
+    order.update(&Look {
+        floor,
+        sort,
+        filter,
+        window: kind,
+        sites,
+        labels: if filter.is_some() { &labels } else { &[] },
+    });
+    let order = &*order;
+    let keyed = order.agents();
+    let selected = st.agents.id.as_deref().and_then(|id| floor.agent_index(id));
+    let found = selected.and_then(|a| order.position(floor, sort, a));
     let mut agent_sel = st.agents.clone();
     let mut found = found;
     if let (Some((j, search)), Pane::Agents) = (jump, st.focus) {
-        // The order is only partly known (see above): the match is the
-        // nearest key after (or before) the selected agent's, found in one
-        // pass, and its index is how many keys sort before it.
-        let cur = st
-            .agents
-            .id
-            .as_deref()
-            .and_then(|id| floor.agent_index(id))
-            .map(|a| (agent_key(floor, a, col), a));
-        let hits = keyed.iter().filter(|(_, a)| {
+        // The nearest match after (or before) the selected agent's place
+        // in the order, wrapping.
+        let hit = |i: &usize| {
             search.matches(&AgentRow {
                 sites,
                 floor,
-                a: *a,
+                a: keyed[*i],
                 kind,
                 labels: &labels,
             })
-        });
-        let after = |x: &&(AgentKey<'_>, AgentIdx)| match (&cur, j) {
-            (None, _) => true,
-            (Some(c), Jump::Here) => order(x, c).is_ge(),
-            (Some(c), Jump::Next) => order(x, c).is_gt(),
-            (Some(c), Jump::Prev) => order(x, c).is_lt(),
+        };
+        let from = match (selected, j) {
+            (None, _) => 0,
+            (Some(c), Jump::Here | Jump::Prev) => order.rank(floor, sort, c),
+            (Some(c), Jump::Next) => order.rank(floor, sort, c) + usize::from(found.is_some()),
         };
         let pick = if j == Jump::Prev {
-            hits.clone()
-                .filter(after)
-                .max_by(|x, y| order(x, y))
-                .or_else(|| hits.max_by(|x, y| order(x, y)))
+            (0..from)
+                .rev()
+                .find(hit)
+                .or_else(|| (0..keyed.len()).rev().find(hit))
         } else {
-            hits.clone()
-                .filter(after)
-                .min_by(|x, y| order(x, y))
-                .or_else(|| hits.min_by(|x, y| order(x, y)))
+            (from..keyed.len())
+                .find(hit)
+                .or_else(|| (0..keyed.len()).find(hit))
         };
         if let Some(p) = pick {
-            agent_sel.index = keyed.iter().filter(|x| order(x, p).is_lt()).count();
+            agent_sel.index = p;
             agent_sel.id = None;
             found = None;
         }
@@ -240,12 +222,12 @@ pub fn prepare<'m>(
     let mut agent_pos = agent_sel.settled(keyed.len(), found, plan.agent_rows());
     let lo = agent_pos.offset.min(keyed.len());
     let hi = (lo + plan.agent_rows()).min(keyed.len());
-    let visible = super::order::window(&mut keyed, lo, hi, order);
-    if let Some((_, a)) = agent_pos.index.checked_sub(lo).and_then(|i| visible.get(i)) {
+    let visible = &keyed[lo..hi];
+    if let Some(a) = agent_pos.index.checked_sub(lo).and_then(|i| visible.get(i)) {
         agent_pos.id = Some(floor.agent_brief(*a).0.to_string());
     }
     let shown_agents = keyed.len();
-    let agents: Vec<AgentIdx> = visible.iter().map(|(_, a)| *a).collect();
+    let agents: Vec<AgentIdx> = visible.to_vec();
 
     // Details: of what Enter asked for (the selection just worked out), or
     // of what is open.
@@ -320,10 +302,15 @@ pub fn build(
     // `M`: the figures as their change since the latest mark, if any.
     let since_mark = st.since_mark.then(|| m.marks().baseline(kind)).flatten();
     let mut queue_rows: Vec<Row> = Vec::with_capacity(plan.queue_rows());
+    let (per_queue, _) = floor.agent_counts();
     for (i, v) in queues.iter().enumerate().skip(st.queues.offset) {
         if queue_rows.len() >= plan.queue_rows() {
             break;
         }
+        // A row drawn, with its window figures ([`prepare`] may have left
+        // them out); a site's or a group's row has them already.
+        let full = v.idx.map(|q| floor.queue_view(q, kind, per_queue));
+        let v = full.as_ref().unwrap_or(v);
         let mut row = queue_row(v, levels_of(ctx.alerts, v), ctx.theme);
         if tree {
             super::tree::name_cell(&mut row, v, m, &st.folded, ctx.theme);
@@ -774,14 +761,14 @@ impl Subject for QueueRow<'_, '_> {
 
 /// An agent as the filter sees it, read from the floor as asked (the
 /// reason only for a `reason:` term).
-struct AgentRow<'f, 'l> {
+pub(crate) struct AgentRow<'f, 'l> {
     /// The view has sites: the agent's id starts with its site's.
-    sites: bool,
-    floor: &'f Floor,
-    a: AgentIdx,
-    kind: WindowKind,
+    pub sites: bool,
+    pub floor: &'f Floor,
+    pub a: AgentIdx,
+    pub kind: WindowKind,
     /// Each queue's name (or id), by queue index.
-    labels: &'l [&'f str],
+    pub labels: &'l [&'f str],
 }
 
 impl Subject for AgentRow<'_, '_> {
@@ -823,6 +810,21 @@ fn cmp_opt(a: Option<f64>, b: Option<f64>) -> Ordering {
         (None, Some(_)) => Ordering::Less,
         (Some(_), None) => Ordering::Greater,
     }
+}
+
+/// Whether sorting queues by `col` reads their window figures.
+fn sorts_by_figures(col: QueueCol) -> bool {
+    !matches!(
+        col,
+        QueueCol::Name
+            | QueueCol::Trend
+            | QueueCol::Waiting
+            | QueueCol::Longest
+            | QueueCol::Available
+            | QueueCol::OnContact
+            | QueueCol::WrapUp
+            | QueueCol::Away
+    )
 }
 
 /// Figures sort worst first: most waiting, longest waits, lowest service
@@ -867,24 +869,6 @@ fn sort_queues(v: &mut [QueueView<'_>], col: QueueCol, reversed: bool) {
     });
 }
 
-/// An agent's sort key: a number, two texts, and the id to break ties.
-type AgentKey<'f> = (u64, &'f str, &'f str, &'f str);
-
-/// Agents: name A to Z; state in display order (on contact first, offline
-/// last), then name; longest in state first; first queue A to Z.
-fn agent_key(floor: &Floor, a: AgentIdx, col: AgentCol) -> AgentKey<'_> {
-    let (id, name, state, since) = floor.agent_brief(a);
-    let label = name.unwrap_or(id);
-    match col {
-        AgentCol::State => (state.index() as u64, label, "", id),
-        // Earliest start first is longest in state first; the sign bit
-        // flip keeps the order of i64 in u64.
-        AgentCol::For => ((since.0 as u64) ^ (1 << 63), "", "", id),
-        AgentCol::Queue => (0, floor.agent_queue_ids(a).next().unwrap_or(""), label, id),
-        _ => (0, label, "", id),
-    }
-}
-
 fn sort_agents(floor: &Floor, v: &mut [AgentIdx], col: AgentCol, reversed: bool) {
     v.sort_by_cached_key(|a| agent_key(floor, *a, col));
     if reversed {
@@ -923,7 +907,7 @@ fn details(
             };
             let split = split.contains(id.as_str());
             let (per_queue, _) = floor.agent_counts();
-            let v = floor.queue_view(q, kind, &per_queue);
+            let v = floor.queue_view(q, kind, per_queue);
             let row = queue_row(&v, levels_of(ctx.alerts, &v), ctx.theme);
             let cell = |c: QueueCol| row.cells[c.index()].clone();
             let f = &v.figures;

@@ -128,7 +128,7 @@ mod tests {
         let (per_queue, _) = f.agent_counts();
         let view = |id: &str| {
             let q = f.queue_index(id).expect("queue");
-            f.queue_view(q, Default::default(), &per_queue)
+            f.queue_view(q, Default::default(), per_queue)
         };
         let split: BTreeSet<String> = ["a".to_string()].into();
         let rows = rows(&f, &view("a"), &split, 0, Theme::default());
@@ -164,13 +164,7 @@ mod tests {
         let (per_queue, _) = f.agent_counts();
         let views: Vec<QueueView<'_>> = ["a", "b"]
             .iter()
-            .map(|id| {
-                f.queue_view(
-                    f.queue_index(id).expect("q"),
-                    Default::default(),
-                    &per_queue,
-                )
-            })
+            .map(|id| f.queue_view(f.queue_index(id).expect("q"), Default::default(), per_queue))
             .collect();
         let split: BTreeSet<String> = ["a".to_string()].into();
         // Four lines: a and its three channels. Selecting b needs a scroll.

@@ -9,6 +9,7 @@
 //! in the binary; [`terminal`] sets the terminal up and always puts it back.
 
 pub mod action;
+pub mod agent_order;
 pub mod alerts;
 pub mod build;
 pub mod channels;
@@ -23,7 +24,6 @@ pub mod layout;
 pub mod log;
 pub mod model;
 pub mod mouse;
-pub mod order;
 pub mod pin;
 pub mod rewind;
 pub mod run;

@@ -18,6 +18,7 @@ use ratatui::Terminal;
 use ratatui::backend::{Backend, CrosstermBackend};
 use ratatui::layout::Rect;
 
+use crate::agent_order::AgentOrder;
 use crate::build::{Context, build, prepare};
 use crate::columns::{AgentCol, QueueCol};
 use crate::input;
@@ -109,6 +110,8 @@ pub fn draw<B: Backend>(
 pub struct View {
     pub state: UiState,
     pub watch: Watch,
+    /// The agents table's order, kept from frame to frame.
+    agent_order: AgentOrder,
     last_scene: Option<Scene>,
     last_generation: Option<u64>,
     last_feed_second: i64,
@@ -147,6 +150,7 @@ impl View {
         View {
             state: UiState::new(window),
             watch: Watch::default(),
+            agent_order: AgentOrder::default(),
             last_scene: None,
             last_generation: None,
             last_feed_second: i64::MIN,
@@ -351,7 +355,14 @@ impl View {
             },
             speed: opts.speed.clone(),
         };
-        let frame = prepare(m, &self.state, &self.watch, &ctx, area);
+        let frame = prepare(
+            m,
+            &self.state,
+            &mut self.agent_order,
+            &self.watch,
+            &ctx,
+            area,
+        );
         self.state.reconcile(&frame.facts);
         build(m, &self.state, frame, &self.watch, &ctx)
     }

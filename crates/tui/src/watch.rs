@@ -110,7 +110,7 @@ impl Watch {
         let (per_queue, _) = floor.agent_counts();
         if steps > 0 {
             for q in floor.queue_ids() {
-                let v = floor.queue_view(q, kind, &per_queue);
+                let v = floor.queue_view(q, kind, per_queue);
                 let ring = self.sparks.entry(v.id.into()).or_default();
                 for _ in 0..steps {
                     if ring.len() == SPARK_SECONDS {
@@ -146,7 +146,7 @@ impl Watch {
         for c in changes.items {
             let label = match c.subject {
                 Subject::Queue(q) => {
-                    let v = floor.queue_view(q, kind, &per_queue);
+                    let v = floor.queue_view(q, kind, per_queue);
                     crate::sites::with_site(m, v.id, &clean(v.label()))
                 }
                 Subject::Agent(a) if (a.0 as usize) < floor.agent_slots() => {

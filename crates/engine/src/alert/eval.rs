@@ -342,7 +342,7 @@ impl Engine {
         };
         let counts = match &mut self.follow {
             Some(f) => std::mem::take(&mut f.counts),
-            None => floor.agent_counts().0,
+            None => floor.agent_counts().0.to_vec(),
         };
         let mut forecasts = Vec::with_capacity(self.queue_limits.len());
         // Per queue: oldest waiting, for the ghost check.

@@ -3,7 +3,8 @@
 //!
 //! - the floor's log of changed agents ([`Floor::agents_changed_since`]);
 //! - per queue, agents by state, kept by adding and taking away what
-//!   changed (what [`Floor::agent_counts`] counts from scratch);
+//!   changed, as [`Floor::agent_counts`] does (these are taken at the
+//!   engine's looks, not at every change);
 //! - two timer heaps of the instant each agent must be looked at next:
 //!   when a figure that only grows (time in a state, talk, hold, the
 //!   ghost's wait) will pass a value that matters, on the floor's clock,
@@ -24,7 +25,7 @@ use std::collections::BinaryHeap;
 
 use smallvec::SmallVec;
 
-use crate::floor::{AgentCounts, AgentIdx, DisplayState, Floor, QueueIdx};
+use crate::floor::{AgentCounts, AgentIdx, ChangeMark, DisplayState, Floor, QueueIdx};
 use crate::time::Ts;
 
 /// What the counts hold for one agent: its state and its queues.
@@ -69,7 +70,7 @@ impl Timers {
 #[derive(Debug, Default)]
 pub(super) struct Follow {
     /// The floor's change mark after the last look; `None` before the first.
-    mark: Option<u64>,
+    mark: Option<ChangeMark>,
     /// The floor's and the rules' clocks at the last look.
     last: Option<(Ts, Ts)>,
     /// Per queue: agents by state.

@@ -302,14 +302,21 @@ impl Floor {
         agent.contacts.push(key);
         agent.present = true;
         agent.note_display(before, ts);
+        self.agent_changed(a, ts);
+    }
+
+    /// Every change of an agent's state, presence, name, contacts or queues
+    /// ends here: readers that follow the floor are told, and the agent
+    /// counts and occupancy follow it.
+    pub(super) fn agent_changed(&mut self, a: AgentIdx, ts: Ts) {
+        self.agent_changes.note(a);
+        self.recount(a);
         self.sync_occupancy(a, ts);
     }
 
     /// Tells occupancy what an agent counts as now, if that changed (its
     /// display state, its presence, or its queues).
-    pub(super) fn sync_occupancy(&mut self, a: AgentIdx, ts: Ts) {
-        // Every change of an agent's state, contacts or queues ends here.
-        self.agent_changes.note(a);
+    fn sync_occupancy(&mut self, a: AgentIdx, ts: Ts) {
         let agent = &self.agents[a.0 as usize];
         let class = agent.occ_class();
         if class == agent.occ_class && agent.queues == agent.occ_queues {
@@ -513,7 +520,7 @@ impl Floor {
         // Wrap-up belongs to this segment's queue, even when it has none.
         a.last_queue = queue;
         a.note_display(before, ts);
-        self.sync_occupancy(agent, ts);
+        self.agent_changed(agent, ts);
     }
 
     /// Removes a contact whose wait and segment are already closed.
@@ -556,7 +563,7 @@ impl Floor {
         if let Some((queue, ms)) = wrap {
             self.sample(ts, queue, SampleKind::WrapUp { ms: dur(ms) });
         }
-        self.sync_occupancy(a, ts);
+        self.agent_changed(a, ts);
     }
 
     /// Sets an agent's `agent.state`; returns a wrap-up period that this ends.

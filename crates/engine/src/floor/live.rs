@@ -112,6 +112,8 @@ pub struct Agent {
     /// What occupancy last counted this agent as, and in which queues.
     pub occ_class: OccClass,
     pub occ_queues: SmallVec<[QueueIdx; 4]>,
+    /// What the floor's agent counts hold for this agent.
+    pub counted: super::tally::Counted,
 }
 
 impl Agent {
@@ -132,6 +134,7 @@ impl Agent {
             history: Recent::default(),
             occ_class: OccClass::Neither,
             occ_queues: SmallVec::new(),
+            counted: None,
         }
     }
 

@@ -32,6 +32,7 @@ mod resync;
 mod sample;
 mod settings;
 mod sites;
+mod tally;
 mod trust;
 mod view;
 mod window;
@@ -45,6 +46,7 @@ use crate::protocol::{Decoded, Event, EventKind};
 use crate::time::Ts;
 
 pub use breakdown::ChannelWaiting;
+pub use changes::ChangeMark;
 pub use facts::{AgentFacts, ContactClocks};
 pub use groups::GroupKey;
 pub use live::{Channel, DisplayState};
@@ -118,8 +120,11 @@ pub struct Floor {
     resyncing: bool,
     /// Doubts that make window figures uncertain (gaps, resyncs, drops).
     trust: trust::Trust,
-    /// Agents changed, for the alert engine.
+    /// Agents changed, for readers that follow the floor (the alert
+    /// engine, the agents table's order).
     agent_changes: changes::AgentChanges,
+    /// Agents by display state, per queue and in all.
+    tally: tally::Tally,
     /// The id prefix of the site whose snapshot is being applied: it
     /// replaces that site's live state only (docs/sites.md).
     site_scope: Option<Box<str>>,
@@ -160,6 +165,7 @@ impl Floor {
             resyncing: false,
             trust: trust::Trust::default(),
             agent_changes: changes::AgentChanges::default(),
+            tally: tally::Tally::default(),
             site_scope: None,
             site_first: false,
             settings,
@@ -351,6 +357,7 @@ impl Floor {
         self.queues.push(Queue::new(id));
         self.queue_index.insert(id.into(), i);
         self.window.add_queue(rules);
+        self.tally.add_queue();
         Some(i)
     }
 
@@ -367,7 +374,7 @@ impl Floor {
         self.agents.push(agent);
         self.agent_index.insert(id.into(), i);
         self.window.add_agent();
-        self.sync_occupancy(i, at);
+        self.agent_changed(i, at);
         Some(i)
     }
 }

@@ -247,9 +247,10 @@ impl Floor {
         for (id, c) in &old {
             self.finished.insert_with(id, ts, c.segment());
         }
-        // Occupancy follows every agent's new state, presence and queues.
+        // The counts and occupancy follow every agent's new state, presence
+        // and queues.
         for i in 0..self.agents.len() {
-            self.sync_occupancy(super::sample::AgentIdx(i as u32), ts);
+            self.agent_changed(super::sample::AgentIdx(i as u32), ts);
         }
         self.resyncing = false;
         surprises || !old.is_empty()

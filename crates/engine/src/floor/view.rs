@@ -136,8 +136,9 @@ impl AgentCounts {
         self.0[s.index()]
     }
 
-    fn add(&mut self, s: DisplayState) {
-        self.0[s.index()] += 1;
+    /// Agents present, whatever their state.
+    pub fn all(&self) -> u32 {
+        self.0.iter().sum()
     }
 
     /// Agents logged in (everything but offline).
@@ -249,21 +250,6 @@ impl Floor {
         self.settings.interval
     }
 
-    /// Agents by display state, per queue (by index) and in total. Agents a
-    /// snapshot left out are not counted.
-    pub fn agent_counts(&self) -> (Vec<AgentCounts>, AgentCounts) {
-        let mut per_queue = vec![AgentCounts::default(); self.queues.len()];
-        let mut total = AgentCounts::default();
-        for a in self.agents.iter().filter(|a| a.present) {
-            let shown = a.display();
-            total.add(shown);
-            for q in &a.queues {
-                per_queue[q.0 as usize].add(shown);
-            }
-        }
-        (per_queue, total)
-    }
-
     pub fn queue_ids(&self) -> impl Iterator<Item = QueueIdx> + '_ {
         (0..self.queues.len()).map(|i| QueueIdx(i as u32))
     }
@@ -272,16 +258,27 @@ impl Floor {
         self.queue_index.get(id).copied()
     }
 
-    /// One queue's figures. `counts` comes from [`Floor::agent_counts`], so a
-    /// caller drawing many queues counts agents once.
+    /// One queue's figures. `counts` comes from [`Floor::agent_counts`].
     pub fn queue_view(
         &self,
         q: QueueIdx,
         kind: WindowKind,
         counts: &[AgentCounts],
     ) -> QueueView<'_> {
+        let mut v = self.queue_view_live(q, counts);
+        v.figures = Figures {
+            occupancy: self.occupancy(OccScope::Queue(q.0 as usize), kind),
+            ..Figures::from_agg(self.scopes(kind).queue(q), v.sl_formula)
+        };
+        v
+    }
+
+    /// One queue's live part (who waits, for how long, its agents), its
+    /// window figures left empty: what a caller that looks at thousands of
+    /// queues and shows a few dozen needs of the rest (the figures are the
+    /// costly part).
+    pub fn queue_view_live(&self, q: QueueIdx, counts: &[AgentCounts]) -> QueueView<'_> {
         let queue = &self.queues[q.0 as usize];
-        let formula = self.settings.sl_formula(&queue.id);
         let name = self
             .settings
             .policy(&queue.id)
@@ -292,14 +289,11 @@ impl Floor {
             id: &queue.id,
             name,
             sl_threshold: self.settings.sl_threshold(&queue.id, queue.feed_threshold),
-            sl_formula: formula,
+            sl_formula: self.settings.sl_formula(&queue.id),
             waiting: queue.waiting.len(),
             longest_wait: queue.oldest().map_or(0, |since| self.now.since(since)),
             agents: counts.get(q.0 as usize).copied().unwrap_or_default(),
-            figures: Figures {
-                occupancy: self.occupancy(OccScope::Queue(q.0 as usize), kind),
-                ..Figures::from_agg(self.scopes(kind).queue(q), formula)
-            },
+            figures: Figures::default(),
         }
     }
 
@@ -319,7 +313,7 @@ impl Floor {
         let (counts, _) = self.agent_counts();
         let mut v: Vec<_> = self
             .queue_ids()
-            .map(|q| self.queue_view(q, kind, &counts))
+            .map(|q| self.queue_view(q, kind, counts))
             .collect();
         v.sort_by(|a, b| a.id.cmp(b.id));
         v
@@ -357,6 +351,11 @@ impl Floor {
             .enumerate()
             .filter(|(_, a)| a.present)
             .map(|(i, _)| AgentIdx(i as u32))
+    }
+
+    /// Whether a snapshot has not left the agent out.
+    pub fn is_present(&self, a: AgentIdx) -> bool {
+        self.agents[a.0 as usize].present
     }
 
     pub fn agent_index(&self, id: &str) -> Option<AgentIdx> {
@@ -511,13 +510,13 @@ mod tests {
         assert_eq!(f.agent_view(a, WindowKind::Rolling).handled, 1);
         assert_eq!(f.agent_view(a, WindowKind::Today).handled, 0);
         assert_eq!(
-            f.queue_view(q, WindowKind::Rolling, &counts)
+            f.queue_view(q, WindowKind::Rolling, counts)
                 .figures
                 .answered,
             1
         );
         assert_eq!(
-            f.queue_view(q, WindowKind::Today, &counts).figures.answered,
+            f.queue_view(q, WindowKind::Today, counts).figures.answered,
             0
         );
     }

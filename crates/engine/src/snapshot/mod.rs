@@ -443,7 +443,7 @@ pub fn build_streamed(
 ) -> Snapshot<Agents<'_>> {
     let floor = &m.floor;
     let (counts, total_counts) = floor.agent_counts();
-    let queues = queue_rows(m, kind, &counts);
+    let queues = queue_rows(m, kind, counts);
     let agents = Agents::new(m, kind);
     let counts_f = floor.counts();
     let last_event_age = match local_now {
@@ -490,7 +490,7 @@ pub fn build_streamed(
                 .uncertain_since(WindowKind::Interval)
                 .map(|u| u.since.to_string()),
             totals: FiguresJson::from_view(&floor.totals(WindowKind::Interval, total_counts)),
-            queues: queue_rows(m, WindowKind::Interval, &counts),
+            queues: queue_rows(m, WindowKind::Interval, counts),
         },
     }
 }

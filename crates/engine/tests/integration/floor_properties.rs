@@ -3,7 +3,7 @@
 
 use proptest::prelude::*;
 use queuetop_engine::dialect::DialectKind;
-use queuetop_engine::floor::{Floor, Settings, WindowKind};
+use queuetop_engine::floor::{AgentCounts, Floor, Settings, WindowKind};
 use queuetop_engine::monitor::{Monitor, SourceInfo, SourceKind};
 use queuetop_engine::replay::apply_all;
 use queuetop_engine::snapshot;
@@ -163,8 +163,41 @@ fn snapshot_of(lines: &str) -> (Monitor, Value) {
     (m, v)
 }
 
+/// Agents by state per queue and in all, counted from scratch from what
+/// the floor shows of each agent.
+fn counted_from_scratch(floor: &Floor) -> (Vec<AgentCounts>, AgentCounts) {
+    let mut per_queue = vec![AgentCounts::default(); floor.queue_ids().count()];
+    let mut total = AgentCounts::default();
+    for a in floor.agent_ids() {
+        let state = floor.agent_brief(a).2.index();
+        total.0[state] += 1;
+        for (q, _) in floor.agent_queues(a) {
+            per_queue[q.0 as usize].0[state] += 1;
+        }
+    }
+    (per_queue, total)
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    #[test]
+    fn kept_agent_counts_equal_a_count_from_scratch(evs in frames(), copy_at in 0usize..80) {
+        // Snapshots (which replace agents or leave them out), agents new to
+        // the floor, state and queue changes: after every event, and on a
+        // copy of the floor (a checkpoint) that goes on with the rest.
+        let mut m = monitor();
+        for (i, e) in evs.iter().enumerate() {
+            if i == copy_at {
+                m.floor = m.floor.clone();
+            }
+            apply_all(&mut m, e.to_string().as_bytes(), 1 << 20).expect("in-memory replay");
+            let (per_queue, total) = m.floor.agent_counts();
+            let (want_per_queue, want_total) = counted_from_scratch(&m.floor);
+            prop_assert_eq!(per_queue, &want_per_queue[..], "after {}", e);
+            prop_assert_eq!(total, want_total, "after {}", e);
+        }
+    }
 
     #[test]
     fn any_feed_keeps_the_floor_consistent(evs in frames(), junk in prop::collection::vec(".{0,40}", 0..5)) {

@@ -1,6 +1,7 @@
 //! The terminal view's integration tests: whole screens drawn on ratatui's
 //! TestBackend from recorded feeds, and hostile strings on screen.
 
+mod ui_agent_order;
 mod ui_channels;
 mod ui_escapes;
 mod ui_groups;
