@@ -340,15 +340,12 @@ impl Engine {
             Some(f) => f.begin(floor, now, agent_rules.ghosts()),
             None => Plan::Every,
         };
-        let counts = match &mut self.follow {
-            Some(f) => std::mem::take(&mut f.counts),
-            None => floor.agent_counts().0.to_vec(),
-        };
+        let (counts, _) = floor.agent_counts();
         let mut forecasts = Vec::with_capacity(self.queue_limits.len());
         // Per queue: oldest waiting, for the ghost check.
         let mut oldest: Vec<Option<Ts>> = Vec::with_capacity(self.queue_limits.len());
         for q in floor.queue_ids() {
-            let v = floor.queue_view(q, WindowKind::Rolling, &counts);
+            let v = floor.queue_view(q, WindowKind::Rolling, counts);
             let lim = self.queue_limits[q.0 as usize];
             oldest.push(floor.oldest_waiting(q));
             let f = &v.figures;
@@ -409,9 +406,6 @@ impl Engine {
                     );
                 }
             }
-        }
-        if let Some(f) = &mut self.follow {
-            f.counts = counts;
         }
         // Agents' returns come last, after the feed's and the queues'
         // (as when every agent was swept at the end of a look).

@@ -2,9 +2,8 @@
 //! touches only those that changed or whose time came:
 //!
 //! - the floor's log of changed agents ([`Floor::agents_changed_since`]);
-//! - per queue, agents by state, kept by adding and taking away what
-//!   changed, as [`Floor::agent_counts`] does (these are taken at the
-//!   engine's looks, not at every change);
+//!   each queue's agents by state need no following: the floor keeps
+//!   them as agents change ([`Floor::agent_counts`]);
 //! - two timer heaps of the instant each agent must be looked at next:
 //!   when a figure that only grows (time in a state, talk, hold, the
 //!   ghost's wait) will pass a value that matters, on the floor's clock,
@@ -25,10 +24,10 @@ use std::collections::BinaryHeap;
 
 use smallvec::SmallVec;
 
-use crate::floor::{AgentCounts, AgentIdx, ChangeMark, DisplayState, Floor, QueueIdx};
+use crate::floor::{AgentIdx, ChangeMark, DisplayState, Floor, QueueIdx};
 use crate::time::Ts;
 
-/// What the counts hold for one agent: its state and its queues.
+/// What an agent was at the last look: its state and its queues.
 type Counted = (DisplayState, SmallVec<[QueueIdx; 4]>);
 
 /// Instants at which agents are due, each entry valid while its stamp is
@@ -73,8 +72,7 @@ pub(super) struct Follow {
     mark: Option<ChangeMark>,
     /// The floor's and the rules' clocks at the last look.
     last: Option<(Ts, Ts)>,
-    /// Per queue: agents by state.
-    pub counts: Vec<AgentCounts>,
+    /// Per agent: what it was at the last look.
     counted: Vec<Option<Counted>>,
     /// Per agent: the stamp of its timers.
     stamps: Vec<u32>,
@@ -96,14 +94,13 @@ pub(super) enum Plan {
 }
 
 impl Follow {
-    /// Brings the counts up to date and says which agents to look at
+    /// Notes what changed agents are now and says which agents to look at
     /// (those changed and those due; the ghost check adds more after the
     /// queues are read, [`Follow::oldest_moved`]).
     pub fn begin(&mut self, floor: &Floor, now: Ts, ghosts: bool) -> Plan {
         let fnow = floor.now();
         let agents = floor.agent_slots();
         let queues = floor.queue_ids().count();
-        self.counts.resize(queues, AgentCounts::default());
         self.available.resize_with(queues, Vec::new);
         self.counted.resize(agents, None);
         self.stamps.resize(agents, 0);
@@ -180,7 +177,7 @@ impl Follow {
         self.by_rules.compact(&self.stamps);
     }
 
-    /// Takes what the counts held for `a` away and adds what it is now.
+    /// Notes what `a` is now: available agents join their queues' lists.
     fn recount(&mut self, floor: &Floor, a: AgentIdx, ghosts: bool) {
         let i = a.0 as usize;
         let now: Option<Counted> = floor
@@ -189,23 +186,17 @@ impl Follow {
         if self.counted[i] == now {
             return;
         }
-        if let Some((s, qs)) = &self.counted[i] {
-            for q in qs {
-                if let Some(c) = self.counts.get_mut(q.0 as usize) {
-                    c.0[s.index()] = c.0[s.index()].saturating_sub(1);
-                }
-            }
-        }
+        let (counts, _) = floor.agent_counts();
         if let Some((s, qs)) = &now {
             for q in qs {
                 let q = q.0 as usize;
-                if let Some(c) = self.counts.get_mut(q) {
-                    c.0[s.index()] += 1;
-                }
                 if ghosts && *s == DisplayState::Available {
                     let list = &mut self.available[q];
                     list.push(a);
-                    let live = self.counts[q].get(DisplayState::Available) as usize;
+                    let live = counts
+                        .get(q)
+                        .map_or(0, |c| c.get(DisplayState::Available))
+                        as usize;
                     if list.len() > 2 * live + 64 {
                         let counted = &self.counted;
                         list.sort_unstable();
