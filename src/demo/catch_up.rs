@@ -7,7 +7,7 @@ use super::sim::Sim;
 use queuetop_engine::protocol::{
     AgentState, Event, EventKind, FloorSnapshot, SnapAgent, SnapContact, SnapQueue, SnapWaiting,
 };
-use queuetop_engine::time::Millis;
+use queuetop_engine::time::{Millis, Ts};
 
 impl Sim {
     /// A `snapshot` event of the floor as of [`Sim::now`]: who waits where
@@ -78,13 +78,13 @@ impl Sim {
         }
     }
 
-    /// `queue.info` for every queue, as of now and without `seq`: a client
-    /// that joins late learns each queue's service-level threshold.
-    pub fn queue_info_events(&self) -> Vec<Event<'static>> {
+    /// `queue.info` for every queue, as of `at` and without `seq`: a
+    /// client that joins late learns each queue's service-level threshold.
+    pub fn queue_info_events(&self, at: Ts) -> Vec<Event<'static>> {
         QUEUES
             .iter()
             .map(|q| Event {
-                ts: self.now,
+                ts: at,
                 seq: None,
                 kind: EventKind::QueueInfo {
                     queue: q.id.into(),
@@ -99,7 +99,7 @@ impl Sim {
     /// `queue.info`.
     pub fn hello(&self) -> Vec<Event<'static>> {
         let mut v = vec![self.snapshot_event()];
-        v.extend(self.queue_info_events());
+        v.extend(self.queue_info_events(self.now));
         v
     }
 }

@@ -29,6 +29,13 @@ impl Producer for Sim {
     fn hello(&self) -> Vec<String> {
         Sim::hello(self).iter().map(encode).collect()
     }
+
+    /// Every queue's `queue.info`: the day's opening, which announced the
+    /// service-level thresholds, lies further back than the past sent, and
+    /// without them that past's waits would count against the default.
+    fn preamble(&self, from: Ts) -> Vec<String> {
+        self.queue_info_events(from).iter().map(encode).collect()
+    }
 }
 
 /// The demo's hub: `backlog` frames kept for clients that read slowly.

@@ -57,9 +57,16 @@ async fn session(ws: &mut Client, n: usize) -> (Event<'static>, BTreeMap<u64, St
         snap = next_event(ws).await.1;
     }
     assert!(
-        !past.is_empty(),
+        past.len() > QUEUES.len(),
         "the recent past comes before the snapshot"
     );
+    // It opens with every queue's queue.info, unnumbered, at its first
+    // instant (see the_recent_past_is_read_with_each_queues_threshold...).
+    let (preamble, past) = past.split_at(QUEUES.len());
+    for info in preamble {
+        assert!(matches!(info.kind, EventKind::QueueInfo { .. }), "{info:?}");
+        assert_eq!((info.seq, info.ts), (None, past[0].ts));
+    }
     for pair in past.windows(2) {
         assert_eq!(
             pair[1].seq,
@@ -166,7 +173,7 @@ async fn pings_are_answered_and_client_text_is_ignored() {
     let (addr, server) = serve_in_process(2, RATE).await.unwrap();
     let (mut ws, _) = connect_async(format!("ws://{addr}")).await.unwrap();
     let mut snap = next_event(&mut ws).await.1;
-    while snap.seq.is_some() {
+    while !matches!(snap.kind, EventKind::Snapshot(_)) {
         snap = next_event(&mut ws).await.1; // the recent past
     }
     assert!(matches!(snap.kind, EventKind::Snapshot(_)));
@@ -193,5 +200,67 @@ async fn pings_are_answered_and_client_text_is_ignored() {
     let (_, ev) = next_event(&mut ws).await;
     assert!(ev.seq.is_some() || matches!(ev.kind, EventKind::QueueInfo { .. }));
     assert!(texts_after < 10_000);
+    server.abort();
+}
+
+/// Each queue's service level over the rolling window, settled.
+fn service_levels(floor: &mut Floor) -> Vec<(String, Option<f64>)> {
+    floor.settle();
+    floor
+        .queue_views(queuetop_engine::floor::WindowKind::Rolling)
+        .into_iter()
+        .map(|v| (v.id.to_string(), v.figures.service_level))
+        .collect()
+}
+
+/// The day's opening, which announced each queue's service-level
+/// threshold, lies further back than the recent past a client is sent;
+/// without a `queue.info` first, the past's waits would be counted against
+/// the default threshold until the greeting's `queue.info` came, and a
+/// rewind into that past would show other figures than the live view.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_recent_past_is_read_with_each_queues_threshold_from_its_first_frame() {
+    let (addr, server) = serve_in_process(1, RATE).await.unwrap();
+    let (mut ws, _) = connect_async(format!("ws://{addr}")).await.unwrap();
+    let mut floor = Floor::new(Settings::default());
+    let mut announced = std::collections::BTreeSet::new();
+    let mut first_ts = None;
+    let mut before_hello = None;
+    let mut greeting_left = None;
+    while greeting_left != Some(0) {
+        let Message::Text(t) = next(&mut ws).await else {
+            continue;
+        };
+        let ev = decode(&t);
+        let first = *first_ts.get_or_insert(ev.ts);
+        match &ev.kind {
+            EventKind::QueueInfo { queue, .. } if before_hello.is_none() => {
+                assert_eq!(ev.ts, first, "announced at the past's first instant");
+                announced.insert(queue.to_string());
+            }
+            EventKind::Queued { queue, .. } if before_hello.is_none() => {
+                assert!(
+                    announced.contains(queue.as_ref()),
+                    "{queue} before its queue.info"
+                );
+            }
+            EventKind::Snapshot(_) => {
+                // The past is in; the snapshot and the queues' greeting follow.
+                before_hello = Some(service_levels(&mut floor));
+                greeting_left = Some(QUEUES.len() + 1);
+            }
+            _ => {}
+        }
+        floor.advance(ev.ts);
+        floor.apply(&ev);
+        if let Some(n) = &mut greeting_left {
+            *n -= 1;
+        }
+    }
+    assert_eq!(announced.len(), QUEUES.len());
+    // The greeting's queue.info changes no figure of the past.
+    let before = before_hello.expect("a snapshot came");
+    assert!(before.iter().any(|(_, sl)| sl.is_some()), "{before:?}");
+    assert_eq!(before, service_levels(&mut floor));
     server.abort();
 }

@@ -193,10 +193,7 @@ impl Follow {
                 if ghosts && *s == DisplayState::Available {
                     let list = &mut self.available[q];
                     list.push(a);
-                    let live = counts
-                        .get(q)
-                        .map_or(0, |c| c.get(DisplayState::Available))
-                        as usize;
+                    let live = counts.get(q).map_or(0, |c| c.get(DisplayState::Available)) as usize;
                     if list.len() > 2 * live + 64 {
                         let counted = &self.counted;
                         list.sort_unstable();

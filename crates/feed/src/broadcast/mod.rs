@@ -26,6 +26,15 @@ pub trait Producer: Send + 'static {
     /// What a client joining now gets before the live stream: a snapshot
     /// of the state, so that the frames that follow apply to it.
     fn hello(&self) -> Vec<String>;
+    /// What a client sent the recent past gets before it, stamped `from`
+    /// (the instant of the past's first frame): what those frames need to
+    /// be read as they were meant, such as each queue's service-level
+    /// threshold, announced once at the start of a day that the past no
+    /// longer reaches back to.
+    fn preamble(&self, from: Ts) -> Vec<String> {
+        let _ = from;
+        Vec::new()
+    }
 }
 
 /// How much a hub keeps.
@@ -93,12 +102,20 @@ impl<P: Producer> Hub<P> {
     }
 
     /// A new subscription and what its client must get before the live
-    /// stream: the recent past (`with_history`), then the producer's hello.
+    /// stream: the recent past (`with_history`) after the producer's
+    /// preamble, then the producer's hello.
     pub fn join(&self, with_history: bool) -> (Vec<Utf8Bytes>, broadcast::Receiver<Utf8Bytes>) {
         let inner = self.inner();
         let rx = self.tx.subscribe();
         let mut hello: Vec<Utf8Bytes> = Vec::new();
-        if with_history {
+        if with_history && let Some((from, _)) = inner.history.front() {
+            hello.extend(
+                inner
+                    .producer
+                    .preamble(*from)
+                    .into_iter()
+                    .map(Utf8Bytes::from),
+            );
             hello.extend(inner.history.iter().map(|(_, text)| text.clone()));
         }
         hello.extend(inner.producer.hello().into_iter().map(Utf8Bytes::from));
