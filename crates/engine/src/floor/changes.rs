@@ -52,13 +52,16 @@ impl Default for AgentChanges {
     }
 }
 
-/// A copy is another floor's log: same notes, a new identity.
+/// A copy is another floor's log: a new identity, and none of the notes
+/// kept (every mark a reader can hold on the copy is taken after it was
+/// made, so they could never be handed out: a rewind checkpoint need not
+/// carry them).
 impl Clone for AgentChanges {
     fn clone(&self) -> Self {
         AgentChanges {
             log: new_log(),
             noted: self.noted,
-            kept: self.kept.clone(),
+            kept: VecDeque::new(),
         }
     }
 }
