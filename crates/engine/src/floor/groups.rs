@@ -124,12 +124,7 @@ impl Floor {
                 .and_then(|p| p.group.as_ref())
                 .is_some_and(|g| g == key)
         };
-        let mut agents = AgentCounts::default();
-        for a in self.agents.iter().filter(|a| a.present) {
-            if a.queues.iter().any(|q| mine(&self.queues[q.0 as usize].id)) {
-                agents.0[a.display().index()] += 1;
-            }
-        }
+        let agents = self.agent_counts_of_group(key);
         let sum = self.sum_queues(kind, mine);
         self.sum_view(key.as_str(), Some(key.name()), kind, sum, agents)
     }

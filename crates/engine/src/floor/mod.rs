@@ -357,7 +357,8 @@ impl Floor {
         self.queues.push(Queue::new(id));
         self.queue_index.insert(id.into(), i);
         self.window.add_queue(rules);
-        self.tally.add_queue();
+        let group = self.settings.policy(id).and_then(|p| p.group.clone());
+        self.tally.add_queue(group.as_ref());
         Some(i)
     }
 

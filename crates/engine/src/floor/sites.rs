@@ -41,20 +41,6 @@ impl Floor {
         self.doubt(super::Doubt::Resync);
     }
 
-    /// Agents of the site whose ids start with `prefix`, by display state
-    /// (agents a snapshot left out are not counted).
-    pub fn agent_counts_in(&self, prefix: &str) -> AgentCounts {
-        let mut c = AgentCounts::default();
-        for a in self
-            .agents
-            .iter()
-            .filter(|a| a.present && a.id.starts_with(prefix))
-        {
-            c.0[a.display().index()] += 1;
-        }
-        c
-    }
-
     /// The total row of the site whose ids start with `prefix`: its queues'
     /// window sums added up (a sample that belongs to no queue counts in
     /// the grand total only), its waits, and `agents` counted by the caller.

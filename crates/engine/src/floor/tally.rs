@@ -1,11 +1,16 @@
-//! Agents by display state, per queue and on the whole floor, kept as each
-//! agent changes instead of counted on every look: a frame on a floor of
-//! 50,000 agents reads these counts for its queue rows and its totals,
-//! and only a few hundred agents change between two frames.
+//! Agents by display state, per queue, per group of queues, per site and
+//! on the whole floor, kept as each agent changes instead of counted on
+//! every look: a frame on a floor of 50,000 agents reads these counts for
+//! its queue, group and site rows and its totals, and only a few hundred
+//! agents change between two frames.
 
+use std::collections::HashMap;
+
+use foldhash::fast::RandomState;
 use smallvec::SmallVec;
 
 use super::Floor;
+use super::groups::GroupKey;
 use super::live::DisplayState;
 use super::sample::{AgentIdx, QueueIdx};
 use super::view::AgentCounts;
@@ -18,22 +23,54 @@ pub type Counted = Option<(DisplayState, SmallVec<[QueueIdx; 4]>)>;
 pub struct Tally {
     per_queue: Vec<AgentCounts>,
     total: AgentCounts,
+    /// Per queue: its group's place in `groups` (config `group`), if any.
+    queue_group: Vec<Option<u32>>,
+    groups: Vec<(GroupKey, AgentCounts)>,
+    /// By site: an id's prefix up to and with the site separator.
+    sites: HashMap<Box<str>, AgentCounts, RandomState>,
+}
+
+/// The site prefix of an agent id (`paris/` of `paris/a7`), if any.
+fn site_of(id: &str) -> Option<&str> {
+    id.find(crate::site::SEP).map(|i| &id[..=i])
 }
 
 impl Tally {
-    pub fn add_queue(&mut self) {
+    /// A new queue, in `group` if the config puts it in one.
+    pub fn add_queue(&mut self, group: Option<&GroupKey>) {
         self.per_queue.push(AgentCounts::default());
+        let g = group.map(|key| match self.groups.iter().position(|(k, _)| k == key) {
+            Some(g) => g as u32,
+            None => {
+                self.groups.push((key.clone(), AgentCounts::default()));
+                (self.groups.len() - 1) as u32
+            }
+        });
+        self.queue_group.push(g);
     }
 
     /// Counts an agent (`by` 1) or stops counting it (`by` -1) as `c`. A
-    /// queue listed twice counts the agent twice, as it always has.
-    fn count(&mut self, c: &Counted, by: i32) {
+    /// queue listed twice counts the agent twice, as it always has; a group
+    /// and a site count it once.
+    fn count(&mut self, c: &Counted, by: i32, site: Option<&str>) {
         let Some((state, queues)) = c else { return };
         let i = state.index();
         let add = |n: &mut u32| *n = n.wrapping_add_signed(by);
         add(&mut self.total.0[i]);
+        let mut groups: SmallVec<[u32; 4]> = SmallVec::new();
         for q in queues {
             add(&mut self.per_queue[q.0 as usize].0[i]);
+            if let Some(&Some(g)) = self.queue_group.get(q.0 as usize)
+                && !groups.contains(&g)
+            {
+                groups.push(g);
+            }
+        }
+        for g in groups {
+            add(&mut self.groups[g as usize].1.0[i]);
+        }
+        if let Some(site) = site {
+            add(&mut self.sites.entry(site.into()).or_default().0[i]);
         }
     }
 }
@@ -43,6 +80,21 @@ impl Floor {
     /// whole floor. Agents a snapshot left out are not counted.
     pub fn agent_counts(&self) -> (&[AgentCounts], AgentCounts) {
         (&self.tally.per_queue, self.tally.total)
+    }
+
+    /// Agents serving any queue of the group, each counted once.
+    pub fn agent_counts_of_group(&self, key: &GroupKey) -> AgentCounts {
+        self.tally
+            .groups
+            .iter()
+            .find(|(k, _)| k == key)
+            .map_or_else(AgentCounts::default, |(_, c)| *c)
+    }
+
+    /// Agents of the site whose ids start with `prefix` (`paris/`), by
+    /// display state (agents a snapshot left out are not counted).
+    pub fn agent_counts_in(&self, prefix: &str) -> AgentCounts {
+        self.tally.sites.get(prefix).copied().unwrap_or_default()
     }
 
     /// Brings the tally up to date with one agent that may have changed
@@ -56,7 +108,8 @@ impl Floor {
             return;
         }
         let before = std::mem::replace(&mut agent.counted, now);
-        self.tally.count(&before, -1);
-        self.tally.count(&agent.counted, 1);
+        let site = site_of(&agent.id);
+        self.tally.count(&before, -1, site);
+        self.tally.count(&agent.counted, 1, site);
     }
 }

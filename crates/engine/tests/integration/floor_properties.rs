@@ -3,7 +3,7 @@
 
 use proptest::prelude::*;
 use queuetop_engine::dialect::DialectKind;
-use queuetop_engine::floor::{AgentCounts, Floor, Settings, WindowKind};
+use queuetop_engine::floor::{AgentCounts, Floor, GroupKey, QueuePolicy, Settings, WindowKind};
 use queuetop_engine::monitor::{Monitor, SourceInfo, SourceKind};
 use queuetop_engine::replay::apply_all;
 use queuetop_engine::snapshot;
@@ -178,8 +178,67 @@ fn counted_from_scratch(floor: &Floor) -> (Vec<AgentCounts>, AgentCounts) {
     (per_queue, total)
 }
 
+/// Agents by state in `group` (each counted once, however many of its
+/// queues it serves) and at each site prefix, counted from scratch as the
+/// group and site rows counted them before the floor kept the counts.
+fn groups_and_sites_from_scratch(
+    floor: &Floor,
+    group: &GroupKey,
+    prefixes: &[&str],
+) -> (AgentCounts, Vec<AgentCounts>) {
+    let mut in_group = AgentCounts::default();
+    let mut at_site = vec![AgentCounts::default(); prefixes.len()];
+    for a in floor.agent_ids() {
+        let (id, _, state, _) = floor.agent_brief(a);
+        let i = state.index();
+        if floor
+            .agent_queues(a)
+            .any(|(q, _)| floor.group_of(q) == Some(group))
+        {
+            in_group.0[i] += 1;
+        }
+        for (k, p) in prefixes.iter().enumerate() {
+            if id.starts_with(p) {
+                at_site[k].0[i] += 1;
+            }
+        }
+    }
+    (in_group, at_site)
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    #[test]
+    fn kept_group_and_site_counts_equal_a_count_from_scratch(evs in frames(), copy_at in 0usize..80) {
+        // Two of the three queues in one group; three agents at two sites
+        // (ids `site/own`), one at none.
+        let group = GroupKey::new("Front desk").expect("a group name");
+        let mut settings = Settings { window: 120_000, ..Settings::default() };
+        for q in ["q0", "q1"] {
+            let policy = QueuePolicy { group: Some(group.clone()), ..QueuePolicy::default() };
+            settings.queues.insert(q.to_string(), policy);
+        }
+        let source = SourceInfo { kind: SourceKind::Replay, target: "prop".into() };
+        let mut m = Monitor::new(Floor::new(settings), source, DialectKind::Native.make());
+        let prefixes = ["s1/", "s2/", "s3/"];
+        for (i, e) in evs.iter().enumerate() {
+            if i == copy_at {
+                m.floor = m.floor.clone();
+            }
+            let line = e
+                .to_string()
+                .replace("\"a0\"", "\"s1/a0\"")
+                .replace("\"a1\"", "\"s1/a1\"")
+                .replace("\"a2\"", "\"s2/a2\"");
+            apply_all(&mut m, line.as_bytes(), 1 << 20).expect("in-memory replay");
+            let (want_group, want_sites) = groups_and_sites_from_scratch(&m.floor, &group, &prefixes);
+            prop_assert_eq!(m.floor.agent_counts_of_group(&group), want_group, "after {}", line);
+            for (p, want) in prefixes.iter().zip(want_sites) {
+                prop_assert_eq!(m.floor.agent_counts_in(p), want, "{} after {}", p, line);
+            }
+        }
+    }
 
     #[test]
     fn kept_agent_counts_equal_a_count_from_scratch(evs in frames(), copy_at in 0usize..80) {
