@@ -30,7 +30,7 @@ use queuetop_tui::watch::Watch;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
-use support::{bytes_per_second, bytes_per_second_on, floor, options};
+use support::{bytes_per_second, bytes_per_second_on, floor, floor_in_groups, options};
 
 /// A benchmark case: its name, and how it sets the view up.
 type Case = (&'static str, fn(&mut UiState));
@@ -57,7 +57,10 @@ fn view(setup: fn(&mut UiState)) -> (UiState, AgentOrder) {
 
 /// A settled floor of `agents` over `queues`, and its watcher.
 fn setup(agents: usize, queues: usize) -> (Monitor, Watch) {
-    let mut m = floor(agents, queues);
+    settled(floor(agents, queues))
+}
+
+fn settled(mut m: Monitor) -> (Monitor, Watch) {
     m.floor.settle();
     let mut watch = Watch::default();
     watch.observe(&m, WindowKind::Rolling);
@@ -265,6 +268,16 @@ fn huge_floor(c: &mut Criterion) {
         &watch,
         area,
         HUGE_CASES,
+    );
+    // The queues in 50 groups: each group's row counts its agents.
+    let (m, watch) = settled(floor_in_groups(50_000, 2_000, 50));
+    frame_cases(
+        c,
+        "frame_50000_agents_2000_queues_50_groups_200x60",
+        &m,
+        &watch,
+        area,
+        &HUGE_CASES[..1],
     );
 }
 

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use queuetop_engine::dialect::DialectKind;
-use queuetop_engine::floor::{Floor, Limits, Settings, WindowKind};
+use queuetop_engine::floor::{Floor, GroupKey, Limits, QueuePolicy, Settings, WindowKind};
 use queuetop_engine::health::LinkState;
 use queuetop_engine::monitor::{Monitor, SourceInfo, SourceKind};
 use queuetop_engine::protocol::{AgentState, Event, EventKind, Priority};
@@ -31,7 +31,13 @@ fn s(x: String) -> Cow<'static, str> {
 /// A floor of `agents` agents over `queues` queues: a third on a contact,
 /// some away, a few contacts waiting per queue, and an hour of history.
 pub fn floor(agents: usize, queues: usize) -> Monitor {
-    let settings = Settings {
+    floor_in_groups(agents, queues, 0)
+}
+
+/// The same floor with its queues shown in `groups` groups (config
+/// `group`; none when 0), queue `q` in group `q % groups`.
+pub fn floor_in_groups(agents: usize, queues: usize, groups: usize) -> Monitor {
+    let mut settings = Settings {
         limits: Limits {
             agents: agents + 10,
             queues: queues + 10,
@@ -39,6 +45,14 @@ pub fn floor(agents: usize, queues: usize) -> Monitor {
         },
         ..Settings::default()
     };
+    for q in (0..queues).filter(|_| groups > 0) {
+        let group = GroupKey::new(&format!("Group {}", q % groups)).expect("a group name");
+        let policy = QueuePolicy {
+            group: Some(group),
+            ..QueuePolicy::default()
+        };
+        settings.queues.insert(format!("q{q:03}"), policy);
+    }
     let mut m = Monitor::new(
         Floor::new(settings),
         SourceInfo {

@@ -4,7 +4,7 @@
 //! sorts. Summary rows (a site's, a group's) add up what is under them;
 //! `f` folds one. With neither sites nor groups the table is flat.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use super::alerts::Level;
 use super::fit::clean;
@@ -66,6 +66,14 @@ fn in_groups<'m>(
     out: &mut Vec<QueueView<'m>>,
 ) {
     let group = |q: &QueueView<'m>| q.idx.and_then(|i| floor.group_of(i));
+    // Each group's queues in their order, found in one pass (not one pass
+    // per group: 50 groups of 2,000 queues made that 100,000 comparisons).
+    let mut members: HashMap<&GroupKey, Vec<&QueueView<'m>>> = HashMap::new();
+    for q in queues {
+        if let Some(g) = group(q) {
+            members.entry(g).or_default().push(q);
+        }
+    }
     let mut seen: HashSet<&GroupKey> = HashSet::new();
     for q in queues {
         match group(q) {
@@ -73,7 +81,8 @@ fn in_groups<'m>(
             Some(g) if seen.insert(g) => {
                 out.push(floor.group_totals(g, kind));
                 if !folded.contains(g.as_str()) {
-                    out.extend(queues.iter().filter(|x| group(x) == Some(g)).cloned());
+                    let mine = members.get(g).into_iter().flatten();
+                    out.extend(mine.map(|x| (*x).clone()));
                 }
             }
             Some(_) => {}

@@ -58,7 +58,11 @@ pub(super) struct Sum {
 
 impl Floor {
     /// The sums of the queues `pick` chooses (by index and id).
-    pub(super) fn sum_queues(&self, kind: WindowKind, pick: impl Fn(&str) -> bool) -> Sum {
+    pub(super) fn sum_queues(
+        &self,
+        kind: WindowKind,
+        pick: impl Fn(QueueIdx, &str) -> bool,
+    ) -> Sum {
         let scopes = self.scopes(kind);
         let mut sum = Sum {
             agg: Agg::default(),
@@ -66,7 +70,7 @@ impl Floor {
             oldest: None,
         };
         for (i, q) in self.queues.iter().enumerate() {
-            if !pick(&q.id) {
+            if !pick(QueueIdx(i as u32), &q.id) {
                 continue;
             }
             if let Some(a) = scopes.queues.get(i) {
@@ -86,16 +90,18 @@ impl Floor {
         &'f self,
         id: &'f str,
         name: Option<&'f str>,
-        kind: WindowKind,
         sum: Sum,
         agents: AgentCounts,
     ) -> QueueView<'f> {
-        let total = self.totals(kind, agents);
-        let formula = total.sl_formula;
+        // The floor's own rules (not its figures: working those out for
+        // every group row would sweep every queue each time).
+        let (sl_threshold, formula) = self.total_rules();
         QueueView {
             idx: None,
             id,
             name,
+            sl_threshold,
+            sl_formula: formula,
             waiting: sum.waiting,
             longest_wait: sum.oldest.map_or(0, |since| self.now.since(since)),
             agents,
@@ -105,28 +111,23 @@ impl Floor {
                 occupancy: None,
                 ..Figures::from_agg(&sum.agg, formula)
             },
-            ..total
         }
     }
 
-    /// The group a queue is shown in.
+    /// The group a queue is shown in (config `group`, noted when the
+    /// queue was added: no lookup by name on every frame).
     pub fn group_of(&self, q: QueueIdx) -> Option<&GroupKey> {
-        let queue = self.queues.get(q.0 as usize)?;
-        self.settings.policy(&queue.id)?.group.as_ref()
+        self.group_of_queue(q)
     }
 
     /// A group's row: its queues added up; agents serving any of them,
     /// each counted once.
     pub fn group_totals<'f>(&'f self, key: &'f GroupKey, kind: WindowKind) -> QueueView<'f> {
-        let mine = |id: &str| {
-            self.settings
-                .policy(id)
-                .and_then(|p| p.group.as_ref())
-                .is_some_and(|g| g == key)
-        };
+        let group = self.group_index(key);
+        let mine = |q: QueueIdx, _: &str| group.is_some() && self.queue_group_index(q) == group;
         let agents = self.agent_counts_of_group(key);
         let sum = self.sum_queues(kind, mine);
-        self.sum_view(key.as_str(), Some(key.name()), kind, sum, agents)
+        self.sum_view(key.as_str(), Some(key.name()), sum, agents)
     }
 }
 

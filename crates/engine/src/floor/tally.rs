@@ -82,6 +82,23 @@ impl Floor {
         (&self.tally.per_queue, self.tally.total)
     }
 
+    /// The group a queue was put in when it was added.
+    pub(super) fn group_of_queue(&self, q: QueueIdx) -> Option<&GroupKey> {
+        let g = self.queue_group_index(q)?;
+        self.tally.groups.get(g as usize).map(|(k, _)| k)
+    }
+
+    /// The place of a queue's group among the groups (compared as numbers
+    /// where a frame compares every queue with every group).
+    pub(super) fn queue_group_index(&self, q: QueueIdx) -> Option<u32> {
+        *self.tally.queue_group.get(q.0 as usize)?
+    }
+
+    pub(super) fn group_index(&self, key: &GroupKey) -> Option<u32> {
+        let g = self.tally.groups.iter().position(|(k, _)| k == key)?;
+        Some(g as u32)
+    }
+
     /// Agents serving any queue of the group, each counted once.
     pub fn agent_counts_of_group(&self, key: &GroupKey) -> AgentCounts {
         self.tally

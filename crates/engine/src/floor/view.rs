@@ -323,16 +323,12 @@ impl Floor {
     /// queue (events for contacts never seen queued).
     pub fn totals(&self, kind: WindowKind, agents: AgentCounts) -> QueueView<'_> {
         let oldest = self.queues.iter().filter_map(|q| q.oldest()).min();
-        let formula = self.settings.total_sl_formula();
+        let (sl_threshold, formula) = self.total_rules();
         QueueView {
             idx: None,
             id: "",
             name: None,
-            sl_threshold: self
-                .settings
-                .defaults
-                .sl_threshold
-                .unwrap_or(super::DEFAULT_SL_THRESHOLD),
+            sl_threshold,
             sl_formula: formula,
             waiting: self.queues.iter().map(|q| q.waiting.len()).sum(),
             longest_wait: oldest.map_or(0, |since| self.now.since(since)),
@@ -342,6 +338,17 @@ impl Floor {
                 ..Figures::from_agg(&self.scopes(kind).total, formula)
             },
         }
+    }
+
+    /// The service-level threshold and formula of a row of several queues
+    /// (the floor's, a group's, a site's): the config's defaults.
+    pub(super) fn total_rules(&self) -> (Millis, super::SlFormula) {
+        let threshold = self
+            .settings
+            .defaults
+            .sl_threshold
+            .unwrap_or(super::DEFAULT_SL_THRESHOLD);
+        (threshold, self.settings.total_sl_formula())
     }
 
     /// Agents a snapshot has not left out.
