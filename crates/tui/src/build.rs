@@ -307,9 +307,13 @@ pub fn build(
         if queue_rows.len() >= plan.queue_rows() {
             break;
         }
-        // A row drawn, with its window figures ([`prepare`] may have left
-        // them out); a site's or a group's row has them already.
-        let full = v.idx.map(|q| floor.queue_view(q, kind, per_queue));
+        // A row drawn, with its window figures ([`prepare`] leaves them out
+        // of queues' rows when it can, and always of groups' rows); a
+        // site's row has them already.
+        let full = match v.idx {
+            Some(q) => Some(floor.queue_view(q, kind, per_queue)),
+            None => floor.group_key(v.id).map(|g| floor.group_totals(g, kind)),
+        };
         let v = full.as_ref().unwrap_or(v);
         let mut row = queue_row(v, levels_of(ctx.alerts, v), ctx.theme);
         if tree {

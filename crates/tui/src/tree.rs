@@ -33,7 +33,7 @@ pub fn arrange<'m>(
     }
     let mut out = Vec::with_capacity(queues.len() + m.sites().len());
     if !m.has_sites() {
-        in_groups(floor, &queues, kind, folded, &mut out);
+        in_groups(floor, &queues, folded, &mut out);
         return out;
     }
     for s in m.sites() {
@@ -47,7 +47,7 @@ pub fn arrange<'m>(
         }
         out.push(site_row(m, s, kind));
         if !folded.contains(s.prefix()) {
-            in_groups(floor, &mine, kind, folded, &mut out);
+            in_groups(floor, &mine, folded, &mut out);
         }
     }
     // Every floor id of a view of sites carries one; none is ever lost.
@@ -61,7 +61,6 @@ pub fn arrange<'m>(
 fn in_groups<'m>(
     floor: &'m Floor,
     queues: &[QueueView<'m>],
-    kind: WindowKind,
     folded: &BTreeSet<String>,
     out: &mut Vec<QueueView<'m>>,
 ) {
@@ -79,7 +78,8 @@ fn in_groups<'m>(
         match group(q) {
             None => out.push(q.clone()),
             Some(g) if seen.insert(g) => {
-                out.push(floor.group_totals(g, kind));
+                // Its window figures only if it is drawn (see build).
+                out.push(floor.group_totals_live(g));
                 if !folded.contains(g.as_str()) {
                     let mine = members.get(g).into_iter().flatten();
                     out.extend(mine.map(|x| (*x).clone()));

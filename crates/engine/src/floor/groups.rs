@@ -57,23 +57,28 @@ pub(super) struct Sum {
 }
 
 impl Floor {
-    /// The sums of the queues `pick` chooses (by index and id).
-    pub(super) fn sum_queues(
-        &self,
-        kind: WindowKind,
-        pick: impl Fn(QueueIdx, &str) -> bool,
-    ) -> Sum {
-        let scopes = self.scopes(kind);
+    /// The sums of the queues `pick` chooses (by id).
+    pub(super) fn sum_queues(&self, kind: WindowKind, pick: impl Fn(&str) -> bool) -> Sum {
+        let picked = (0..self.queues.len())
+            .map(|i| QueueIdx(i as u32))
+            .filter(|q| pick(&self.queues[q.0 as usize].id));
+        self.sum_of(Some(kind), picked)
+    }
+
+    /// The sums of `queues`; without a window, their waits only.
+    fn sum_of(&self, kind: Option<WindowKind>, queues: impl Iterator<Item = QueueIdx>) -> Sum {
+        let scopes = kind.map(|k| self.scopes(k));
         let mut sum = Sum {
             agg: Agg::default(),
             waiting: 0,
             oldest: None,
         };
-        for (i, q) in self.queues.iter().enumerate() {
-            if !pick(QueueIdx(i as u32), &q.id) {
+        for qi in queues {
+            let i = qi.0 as usize;
+            let Some(q) = self.queues.get(i) else {
                 continue;
-            }
-            if let Some(a) = scopes.queues.get(i) {
+            };
+            if let Some(a) = scopes.and_then(|s| s.queues.get(i)) {
                 sum.agg.merge(a);
             }
             sum.waiting += q.waiting.len();
@@ -123,11 +128,26 @@ impl Floor {
     /// A group's row: its queues added up; agents serving any of them,
     /// each counted once.
     pub fn group_totals<'f>(&'f self, key: &'f GroupKey, kind: WindowKind) -> QueueView<'f> {
-        let group = self.group_index(key);
-        let mine = |q: QueueIdx, _: &str| group.is_some() && self.queue_group_index(q) == group;
+        self.group_row(key, Some(kind))
+    }
+
+    /// A group's row without its window figures (who waits, for how long,
+    /// its agents), as [`Floor::queue_view_live`] is a queue's: adding up
+    /// each group's window sums for rows not drawn is most of a frame of
+    /// many groups.
+    pub fn group_totals_live<'f>(&'f self, key: &'f GroupKey) -> QueueView<'f> {
+        self.group_row(key, None)
+    }
+
+    fn group_row<'f>(&'f self, key: &'f GroupKey, kind: Option<WindowKind>) -> QueueView<'f> {
         let agents = self.agent_counts_of_group(key);
-        let sum = self.sum_queues(kind, mine);
+        let sum = self.sum_of(kind, self.queues_of_group(key).iter().copied());
         self.sum_view(key.as_str(), Some(key.name()), sum, agents)
+    }
+
+    /// The group whose row has this id, if any.
+    pub fn group_key(&self, id: &str) -> Option<&GroupKey> {
+        self.group_keys().find(|k| k.as_str() == id)
     }
 }
 
@@ -147,5 +167,56 @@ mod tests {
         assert_ne!(at, g);
         assert!(GroupKey::new("").is_err());
         assert!(GroupKey::new("a\u{1b}b").is_err());
+    }
+
+    /// A group's row: its queues' waits and window sums, its agents once
+    /// each; the row without figures has the same live part.
+    #[test]
+    fn a_group_row_adds_up_its_queues_and_counts_each_agent_once() {
+        use crate::floor::{QueuePolicy, Settings};
+        let g = GroupKey::new("Front").unwrap();
+        let mut settings = Settings::default();
+        for q in ["q1", "q2"] {
+            let policy = QueuePolicy {
+                group: Some(g.clone()),
+                ..QueuePolicy::default()
+            };
+            settings.queues.insert(q.to_string(), policy);
+        }
+        let mut f = Floor::new(settings);
+        for l in [
+            r#"{"type":"agent.state","ts":1000,"agent_id":"a1","state":"available","queues":["q1","q2"]}"#,
+            r#"{"type":"agent.state","ts":1000,"agent_id":"a2","state":"away","queues":["q2","q3"]}"#,
+            r#"{"type":"agent.state","ts":1000,"agent_id":"a3","state":"available","queues":["q3"]}"#,
+            r#"{"type":"contact.queued","ts":2000,"contact_id":"c1","queue":"q1"}"#,
+            r#"{"type":"contact.queued","ts":3000,"contact_id":"c2","queue":"q2"}"#,
+            r#"{"type":"contact.queued","ts":4000,"contact_id":"c3","queue":"q3"}"#,
+            r#"{"type":"contact.answered","ts":5000,"contact_id":"c2","agent_id":"a1"}"#,
+        ] {
+            crate::protocol::decode_frame(l, |d| {
+                if let crate::protocol::Decoded::Event(ev) = &d {
+                    f.advance(ev.ts);
+                }
+                f.ingest(&d)
+            });
+        }
+        f.advance(Ts(10_000));
+        f.settle();
+        let row = f.group_totals(&g, WindowKind::Rolling);
+        assert_eq!((row.waiting, row.longest_wait), (1, 8_000), "c1 in q1");
+        assert_eq!(row.figures.entered, 2, "c1 and c2, not c3");
+        assert_eq!(row.figures.answered, 1);
+        // a1 serves both queues and is counted once; a2 serves one; a3 none.
+        use crate::floor::DisplayState::{Away, OnContact};
+        assert_eq!((row.agents.get(OnContact), row.agents.get(Away)), (1, 1));
+        assert_eq!(row.agents.all(), 2);
+        let live = f.group_totals_live(&g);
+        assert_eq!(
+            (live.waiting, live.longest_wait, live.agents),
+            (row.waiting, row.longest_wait, row.agents)
+        );
+        assert_eq!(live.figures.entered, 0, "no window figures");
+        assert_eq!(f.group_key(g.as_str()), Some(&g));
+        assert_eq!(f.group_key("q1"), None);
     }
 }

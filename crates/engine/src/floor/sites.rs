@@ -50,7 +50,7 @@ impl Floor {
         kind: WindowKind,
         agents: AgentCounts,
     ) -> QueueView<'f> {
-        let sum = self.sum_queues(kind, |_, id| id.starts_with(prefix));
+        let sum = self.sum_queues(kind, |id| id.starts_with(prefix));
         self.sum_view(prefix, None, sum, agents)
     }
 }

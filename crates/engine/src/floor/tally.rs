@@ -25,7 +25,9 @@ pub struct Tally {
     total: AgentCounts,
     /// Per queue: its group's place in `groups` (config `group`), if any.
     queue_group: Vec<Option<u32>>,
+    /// Each group, its agents, and its queues.
     groups: Vec<(GroupKey, AgentCounts)>,
+    group_queues: Vec<Vec<QueueIdx>>,
     /// By site: an id's prefix up to and with the site separator.
     sites: HashMap<Box<str>, AgentCounts, RandomState>,
 }
@@ -38,15 +40,20 @@ fn site_of(id: &str) -> Option<&str> {
 impl Tally {
     /// A new queue, in `group` if the config puts it in one.
     pub fn add_queue(&mut self, group: Option<&GroupKey>) {
+        let q = QueueIdx(self.per_queue.len() as u32);
         self.per_queue.push(AgentCounts::default());
         let g = group.map(|key| match self.groups.iter().position(|(k, _)| k == key) {
-            Some(g) => g as u32,
+            Some(g) => g,
             None => {
                 self.groups.push((key.clone(), AgentCounts::default()));
-                (self.groups.len() - 1) as u32
+                self.group_queues.push(Vec::new());
+                self.groups.len() - 1
             }
         });
-        self.queue_group.push(g);
+        if let Some(g) = g {
+            self.group_queues[g].push(q);
+        }
+        self.queue_group.push(g.map(|g| g as u32));
     }
 
     /// Counts an agent (`by` 1) or stops counting it (`by` -1) as `c`. A
@@ -92,6 +99,19 @@ impl Floor {
     /// where a frame compares every queue with every group).
     pub(super) fn queue_group_index(&self, q: QueueIdx) -> Option<u32> {
         *self.tally.queue_group.get(q.0 as usize)?
+    }
+
+    /// The queues of a group.
+    pub(super) fn queues_of_group(&self, key: &GroupKey) -> &[QueueIdx] {
+        match self.group_index(key) {
+            Some(g) => &self.tally.group_queues[g as usize],
+            None => &[],
+        }
+    }
+
+    /// Every group a queue was put in.
+    pub(super) fn group_keys(&self) -> impl Iterator<Item = &GroupKey> {
+        self.tally.groups.iter().map(|(k, _)| k)
     }
 
     pub(super) fn group_index(&self, key: &GroupKey) -> Option<u32> {
