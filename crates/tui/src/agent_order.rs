@@ -15,10 +15,10 @@ use std::cmp::Ordering;
 
 use queuetop_engine::floor::{AgentIdx, ChangeMark, Floor, WindowKind};
 
-use crate::build::AgentRow;
 use crate::columns::AgentCol;
 use crate::filter::Filter;
 use crate::state::Sort;
+use crate::subjects::AgentRow;
 
 /// An agent's sort key: a number, two texts, and the id to break ties.
 pub(crate) type AgentKey<'f> = (u64, &'f str, &'f str, &'f str);

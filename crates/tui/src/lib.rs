@@ -30,6 +30,7 @@ pub mod run;
 pub mod since_mark;
 pub mod sites;
 pub mod state;
+mod subjects;
 pub mod terminal;
 pub mod theme;
 pub mod tree;

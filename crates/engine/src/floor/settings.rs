@@ -193,6 +193,25 @@ impl Settings {
     }
 }
 
+/// `[queues.ID]` settings for a floor of `sites` ([`crate::site::per_site`]), each
+/// queue's group made that site's own: `Voice` at paris and at lisbon are
+/// two groups, as their queues are two queues.
+pub fn policies_per_site(
+    map: &std::collections::HashMap<String, QueuePolicy>,
+    sites: &[crate::site::SiteName],
+) -> std::collections::HashMap<String, QueuePolicy> {
+    use crate::site::{SEP, per_site, split};
+    let mut out = per_site(map, sites);
+    for (id, policy) in out.iter_mut() {
+        if let (Some(site), _) = split(id)
+            && let Some(g) = &policy.group
+        {
+            policy.group = Some(g.in_site(&format!("{site}{SEP}")));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

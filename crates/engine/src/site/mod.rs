@@ -84,24 +84,6 @@ pub fn per_site<V: Clone>(
     out
 }
 
-/// `[queues.ID]` settings for a floor of `sites` ([`per_site`]), each
-/// queue's group made that site's own: `Voice` at paris and at lisbon are
-/// two groups, as their queues are two queues.
-pub fn policies_per_site(
-    map: &std::collections::HashMap<String, crate::floor::QueuePolicy>,
-    sites: &[SiteName],
-) -> std::collections::HashMap<String, crate::floor::QueuePolicy> {
-    let mut out = per_site(map, sites);
-    for (id, policy) in out.iter_mut() {
-        if let (Some(site), _) = split(id)
-            && let Some(g) = &policy.group
-        {
-            policy.group = Some(g.in_site(&format!("{site}{SEP}")));
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,10 +7,11 @@ use std::path::{Path, PathBuf};
 
 use queuetop_engine::config;
 use queuetop_engine::dialect::DialectKind;
+use queuetop_engine::floor::policies_per_site;
 use queuetop_engine::floor::{Floor, WindowKind};
 use queuetop_engine::health::LinkState;
 use queuetop_engine::monitor::{Monitor, SourceInfo, SourceKind};
-use queuetop_engine::site::{SiteName, per_site, policies_per_site};
+use queuetop_engine::site::{SiteName, per_site};
 use queuetop_engine::time::Ts;
 use queuetop_tui::action::Action;
 use queuetop_tui::run::{View, ViewOptions, draw};
