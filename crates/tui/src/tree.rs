@@ -4,7 +4,7 @@
 //! sorts. Summary rows (a site's, a group's) add up what is under them;
 //! `f` folds one. With neither sites nor groups the table is flat.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 
 use super::alerts::Level;
 use super::fit::clean;
@@ -73,19 +73,20 @@ fn in_groups<'m>(
             members.entry(g).or_default().push(q);
         }
     }
-    let mut seen: HashSet<&GroupKey> = HashSet::new();
     for q in queues {
         match group(q) {
             None => out.push(q.clone()),
-            Some(g) if seen.insert(g) => {
+            // A group's row where its first queue comes (its list taken).
+            Some(g) => {
+                let Some(mine) = members.remove(g) else {
+                    continue;
+                };
                 // Its window figures only if it is drawn (see build).
                 out.push(floor.group_totals_live(g));
                 if !folded.contains(g.as_str()) {
-                    let mine = members.get(g).into_iter().flatten();
-                    out.extend(mine.map(|x| (*x).clone()));
+                    out.extend(mine.into_iter().cloned());
                 }
             }
-            Some(_) => {}
         }
     }
 }

@@ -119,12 +119,6 @@ impl Floor {
         }
     }
 
-    /// The group a queue is shown in (config `group`, noted when the
-    /// queue was added: no lookup by name on every frame).
-    pub fn group_of(&self, q: QueueIdx) -> Option<&GroupKey> {
-        self.group_of_queue(q)
-    }
-
     /// A group's row: its queues added up; agents serving any of them,
     /// each counted once.
     pub fn group_totals<'f>(&'f self, key: &'f GroupKey, kind: WindowKind) -> QueueView<'f> {
@@ -183,23 +177,18 @@ mod tests {
             };
             settings.queues.insert(q.to_string(), policy);
         }
-        let mut f = Floor::new(settings);
-        for l in [
-            r#"{"type":"agent.state","ts":1000,"agent_id":"a1","state":"available","queues":["q1","q2"]}"#,
-            r#"{"type":"agent.state","ts":1000,"agent_id":"a2","state":"away","queues":["q2","q3"]}"#,
-            r#"{"type":"agent.state","ts":1000,"agent_id":"a3","state":"available","queues":["q3"]}"#,
-            r#"{"type":"contact.queued","ts":2000,"contact_id":"c1","queue":"q1"}"#,
-            r#"{"type":"contact.queued","ts":3000,"contact_id":"c2","queue":"q2"}"#,
-            r#"{"type":"contact.queued","ts":4000,"contact_id":"c3","queue":"q3"}"#,
-            r#"{"type":"contact.answered","ts":5000,"contact_id":"c2","agent_id":"a1"}"#,
-        ] {
-            crate::protocol::decode_frame(l, |d| {
-                if let crate::protocol::Decoded::Event(ev) = &d {
-                    f.advance(ev.ts);
-                }
-                f.ingest(&d)
-            });
-        }
+        let mut f = crate::floor::floor_timed(
+            settings,
+            &[
+                r#"{"type":"agent.state","ts":1000,"agent_id":"a1","state":"available","queues":["q1","q2"]}"#,
+                r#"{"type":"agent.state","ts":1000,"agent_id":"a2","state":"away","queues":["q2","q3"]}"#,
+                r#"{"type":"agent.state","ts":1000,"agent_id":"a3","state":"available","queues":["q3"]}"#,
+                r#"{"type":"contact.queued","ts":2000,"contact_id":"c1","queue":"q1"}"#,
+                r#"{"type":"contact.queued","ts":3000,"contact_id":"c2","queue":"q2"}"#,
+                r#"{"type":"contact.queued","ts":4000,"contact_id":"c3","queue":"q3"}"#,
+                r#"{"type":"contact.answered","ts":5000,"contact_id":"c2","agent_id":"a1"}"#,
+            ],
+        );
         f.advance(Ts(10_000));
         f.settle();
         let row = f.group_totals(&g, WindowKind::Rolling);

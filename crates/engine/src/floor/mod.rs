@@ -394,3 +394,21 @@ pub(crate) fn floor_of(lines: &[&str]) -> Floor {
     f.settle();
     f
 }
+
+/// A floor of `settings` made from feed-v1 lines with time moved to each
+/// event's `ts` first, as a replay does (so that window samples count).
+#[cfg(test)]
+pub(crate) fn floor_timed(settings: Settings, lines: &[&str]) -> Floor {
+    let mut f = Floor::new(settings);
+    for l in lines {
+        crate::protocol::decode_frame(l, |d| {
+            let crate::protocol::Decoded::Event(ev) = &d else {
+                panic!("not an event: {l}");
+            };
+            f.advance(ev.ts);
+            f.ingest(&d);
+        });
+    }
+    f.settle();
+    f
+}

@@ -89,8 +89,9 @@ impl Floor {
         (&self.tally.per_queue, self.tally.total)
     }
 
-    /// The group a queue was put in when it was added.
-    pub(super) fn group_of_queue(&self, q: QueueIdx) -> Option<&GroupKey> {
+    /// The group a queue is shown in (config `group`, noted when the
+    /// queue was added: no lookup by name on every frame).
+    pub fn group_of(&self, q: QueueIdx) -> Option<&GroupKey> {
         let g = self.queue_group_index(q)?;
         self.tally.groups.get(g as usize).map(|(k, _)| k)
     }

@@ -486,31 +486,24 @@ impl Floor {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::floor::{Floor, Settings};
-    use crate::protocol::decode_frame;
+    use crate::floor::Settings;
 
     /// A snapshot of the rolling window keeps no day: its queues and agents
     /// read as empty for today, and nothing is indexed past its sums.
     #[test]
     fn a_day_not_kept_reads_as_empty() {
-        let mut f = Floor::new(Settings {
-            track_today: false,
-            ..Settings::default()
-        });
-        for l in [
-            r#"{"type":"agent.state","ts":1000,"agent_id":"a1","state":"available","queues":["q1"]}"#,
-            r#"{"type":"contact.queued","ts":2000,"contact_id":"c1","queue":"q1"}"#,
-            r#"{"type":"contact.answered","ts":3000,"contact_id":"c1","agent_id":"a1"}"#,
-            r#"{"type":"contact.ended","ts":9000,"contact_id":"c1"}"#,
-        ] {
-            decode_frame(l, |d| {
-                if let crate::protocol::Decoded::Event(ev) = &d {
-                    f.advance(ev.ts);
-                }
-                f.ingest(&d)
-            });
-        }
-        f.settle();
+        let f = crate::floor::floor_timed(
+            Settings {
+                track_today: false,
+                ..Settings::default()
+            },
+            &[
+                r#"{"type":"agent.state","ts":1000,"agent_id":"a1","state":"available","queues":["q1"]}"#,
+                r#"{"type":"contact.queued","ts":2000,"contact_id":"c1","queue":"q1"}"#,
+                r#"{"type":"contact.answered","ts":3000,"contact_id":"c1","agent_id":"a1"}"#,
+                r#"{"type":"contact.ended","ts":9000,"contact_id":"c1"}"#,
+            ],
+        );
         let (counts, _) = f.agent_counts();
         let a = f.agent_ids().next().expect("an agent");
         let q = f.queue_ids().next().expect("a queue");
