@@ -9,7 +9,8 @@
 //!         target/release/examples/frame_look default 5
 //!
 //! Cases: `default` (the default sorts), `sorted` (queues by waiting,
-//! agents by name reversed), `filtered` (the same, filtered to `away`).
+//! agents by name reversed), `filtered` (the same, filtered to `away`),
+//! `sl` (queues by service level, a window figure).
 
 #[path = "../benches/support/mod.rs"]
 mod support;
@@ -54,7 +55,7 @@ fn main() {
     ) {
         (Some(c), Some(n)) => (c.clone(), n),
         _ => {
-            eprintln!("usage: frame_look default|sorted|filtered FRAMES");
+            eprintln!("usage: frame_look default|sorted|filtered|sl FRAMES");
             std::process::exit(2);
         }
     };
@@ -62,7 +63,7 @@ fn main() {
     m.floor.settle();
     let opts = support::options();
     let mut watch = Watch::default();
-    watch.observe(&m, WindowKind::Rolling);
+    watch.observe(&m);
     let ctx = Context {
         theme: opts.theme,
         alerts: m.alert_engine(),
@@ -71,7 +72,9 @@ fn main() {
         speed: None,
     };
     let mut st = UiState::new(WindowKind::Rolling);
-    if case != "default" {
+    if case == "sl" {
+        st.queue_sort.col = QueueCol::ServiceLevel;
+    } else if case != "default" {
         st.queue_sort.col = QueueCol::Waiting;
         st.agent_sort.col = AgentCol::Name;
         st.agent_sort.reversed = true;

@@ -22,7 +22,7 @@ use super::theme::Theme;
 use super::watch::Watch;
 use queuetop_engine::alert::Engine;
 use queuetop_engine::floor::{
-    AgentCounts, AgentIdx, AgentView, DisplayState, Floor, QueueIdx, QueueView, WindowKind,
+    AgentCounts, AgentIdx, AgentView, DisplayState, Figures, Floor, QueueIdx, QueueView, WindowKind,
 };
 use queuetop_engine::health::FeedHealth;
 use queuetop_engine::health::LinkState;
@@ -80,19 +80,12 @@ pub fn prepare<'m>(
     // Queues: every queue's view (cheap), filtered and sorted.
     let all_queues = floor.queue_ids().count();
     let filter = st.active_filter();
-    // A queue's window figures are the costly part of its view: every
-    // queue gets them only to be sorted by one; otherwise only the rows
-    // drawn do ([`build`]).
-    let by_figures = sorts_by_figures(st.queue_sort.col);
+    // A queue's window figures are the costly part of its view: only the
+    // rows drawn get them ([`build`]); a sort by one takes that one figure
+    // of every queue, below.
     let mut queues: Vec<QueueView<'_>> = floor
         .queue_ids()
-        .map(|q| {
-            if by_figures {
-                floor.queue_view(q, kind, per_queue)
-            } else {
-                floor.queue_view_live(q, per_queue)
-            }
-        })
+        .map(|q| floor.queue_view_live(q, per_queue))
         .collect();
     // An agent's queues match by name too: the names, gathered once.
     // A jump to a search match, in the focused table.
@@ -121,7 +114,16 @@ pub fn prepare<'m>(
     if let Some(f) = filter {
         queues.retain(|v| f.matches(&QueueRow(v, sites)));
     }
-    sort_queues(&mut queues, st.queue_sort.col, st.queue_sort.reversed);
+    let col = st.queue_sort.col;
+    let keys: Vec<Option<f64>> = if sorts_by_figures(col) {
+        queues
+            .iter()
+            .map(|v| figure(&floor.queue_figures(v.idx?, kind), col))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    sort_queues(&mut queues, &keys, col, st.queue_sort.reversed);
     // Pinned before the tree is built: alerting queues come first within
     // their site or group, which keep their summary rows above them.
     if st.pin_alerts && alerting.warn + alerting.crit > 0 {
@@ -758,45 +760,106 @@ fn sorts_by_figures(col: QueueCol) -> bool {
 }
 
 /// Figures sort worst first: most waiting, longest waits, lowest service
-/// level and FCR; names sort A to Z. `S` reverses.
-fn sort_queues(v: &mut [QueueView<'_>], col: QueueCol, reversed: bool) {
-    let st = |q: &QueueView<'_>, s: DisplayState| q.agents.get(s);
-    v.sort_by(|a, b| {
-        let (fa, fb) = (&a.figures, &b.figures);
-        let primary = match col {
-            QueueCol::Name | QueueCol::Trend => a.label().cmp(b.label()),
-            QueueCol::Waiting => b.waiting.cmp(&a.waiting),
-            QueueCol::Longest => b.longest_wait.cmp(&a.longest_wait),
-            QueueCol::Available => {
-                st(b, DisplayState::Available).cmp(&st(a, DisplayState::Available))
-            }
-            QueueCol::OnContact => {
-                st(b, DisplayState::OnContact).cmp(&st(a, DisplayState::OnContact))
-            }
-            QueueCol::WrapUp => st(b, DisplayState::WrapUp).cmp(&st(a, DisplayState::WrapUp)),
-            QueueCol::Away => (st(b, DisplayState::Away) + st(b, DisplayState::Busy))
-                .cmp(&(st(a, DisplayState::Away) + st(a, DisplayState::Busy))),
-            QueueCol::ServiceLevel => cmp_opt(fa.service_level, fb.service_level),
-            QueueCol::Asa => cmp_opt(fb.asa, fa.asa),
-            QueueCol::AbandonRate => cmp_opt(fb.abandon_rate, fa.abandon_rate),
-            QueueCol::Att => cmp_opt(fb.att, fa.att),
-            QueueCol::Aht => cmp_opt(fb.aht, fa.aht),
-            QueueCol::FrtAvg => cmp_opt(fb.frt.avg, fa.frt.avg),
-            QueueCol::FrtP90 => cmp_opt(fb.frt.p90, fa.frt.p90),
-            QueueCol::Fcr => cmp_opt(fa.fcr, fb.fcr),
-            // Busiest, slowest and least satisfied first.
-            QueueCol::Occupancy => cmp_opt(fb.occupancy, fa.occupancy),
-            QueueCol::Art => cmp_opt(fb.art.avg, fa.art.avg),
-            QueueCol::ArtP90 => cmp_opt(fb.art.p90, fa.art.p90),
-            QueueCol::Csat => cmp_opt(fa.csat_pct, fb.csat_pct),
-            QueueCol::Nps => cmp_opt(fa.nps, fb.nps),
-            QueueCol::AvgWait => cmp_opt(fb.avg_wait, fa.avg_wait),
-            QueueCol::MaxWait => cmp_opt(fb.max_wait, fa.max_wait),
-            QueueCol::Resolution => cmp_opt(fb.resolution, fa.resolution),
-        };
+/// level and FCR; names sort A to Z. `S` reverses. `keys` holds, for a
+/// window-figure column, each queue's figure (see [`figure`]).
+///
+/// A view is a few hundred bytes and a sort moves its items many times, so
+/// the sort orders indices and the views then move by one swap each at
+/// most (none when the order was right already).
+fn sort_queues(v: &mut [QueueView<'_>], keys: &[Option<f64>], col: QueueCol, reversed: bool) {
+    let key = |i: usize| keys.get(i).copied().flatten();
+    let mut order: Vec<usize> = (0..v.len()).collect();
+    order.sort_by(|&i, &j| {
+        let primary = queue_order(&v[i], &v[j], key(i), key(j), col);
         let primary = if reversed { primary.reverse() } else { primary };
-        primary.then_with(|| a.id.cmp(b.id))
+        primary.then_with(|| v[i].id.cmp(v[j].id))
     });
+    permute(v, &mut order);
+}
+
+/// Puts the item that was at `order[k]` at place `k`, for every `k`.
+/// (Swaps move items on: when `order[k]` names a place already filled,
+/// that item went where that place's entry says, followed to a place not
+/// yet filled.)
+fn permute<T>(v: &mut [T], order: &mut [usize]) {
+    for k in 0..order.len() {
+        let mut from = order[k];
+        while from < k {
+            from = order[from];
+        }
+        order[k] = from;
+        if from != k {
+            v.swap(k, from);
+        }
+    }
+}
+
+/// How two queues compare under `col`, worst first; `ka` and `kb` are
+/// their figures for a window-figure column.
+fn queue_order(
+    a: &QueueView<'_>,
+    b: &QueueView<'_>,
+    ka: Option<f64>,
+    kb: Option<f64>,
+    col: QueueCol,
+) -> Ordering {
+    let st = |q: &QueueView<'_>, s: DisplayState| q.agents.get(s);
+    match col {
+        QueueCol::Name | QueueCol::Trend => a.label().cmp(b.label()),
+        QueueCol::Waiting => b.waiting.cmp(&a.waiting),
+        QueueCol::Longest => b.longest_wait.cmp(&a.longest_wait),
+        QueueCol::Available => st(b, DisplayState::Available).cmp(&st(a, DisplayState::Available)),
+        QueueCol::OnContact => st(b, DisplayState::OnContact).cmp(&st(a, DisplayState::OnContact)),
+        QueueCol::WrapUp => st(b, DisplayState::WrapUp).cmp(&st(a, DisplayState::WrapUp)),
+        QueueCol::Away => (st(b, DisplayState::Away) + st(b, DisplayState::Busy))
+            .cmp(&(st(a, DisplayState::Away) + st(a, DisplayState::Busy))),
+        // The lowest is the worst.
+        QueueCol::ServiceLevel | QueueCol::Fcr | QueueCol::Csat | QueueCol::Nps => cmp_opt(ka, kb),
+        // Busiest, slowest and most abandoned first.
+        QueueCol::Asa
+        | QueueCol::AbandonRate
+        | QueueCol::Att
+        | QueueCol::Aht
+        | QueueCol::FrtAvg
+        | QueueCol::FrtP90
+        | QueueCol::Occupancy
+        | QueueCol::Art
+        | QueueCol::ArtP90
+        | QueueCol::AvgWait
+        | QueueCol::MaxWait
+        | QueueCol::Resolution => cmp_opt(kb, ka),
+    }
+}
+
+/// The window figure a queue column shows; `None` for the others (and
+/// where the figure is null).
+fn figure(f: &Figures, col: QueueCol) -> Option<f64> {
+    match col {
+        QueueCol::ServiceLevel => f.service_level,
+        QueueCol::Asa => f.asa,
+        QueueCol::AbandonRate => f.abandon_rate,
+        QueueCol::Att => f.att,
+        QueueCol::Aht => f.aht,
+        QueueCol::FrtAvg => f.frt.avg,
+        QueueCol::FrtP90 => f.frt.p90,
+        QueueCol::Fcr => f.fcr,
+        QueueCol::Occupancy => f.occupancy,
+        QueueCol::Art => f.art.avg,
+        QueueCol::ArtP90 => f.art.p90,
+        QueueCol::Csat => f.csat_pct,
+        QueueCol::Nps => f.nps,
+        QueueCol::AvgWait => f.avg_wait,
+        QueueCol::MaxWait => f.max_wait,
+        QueueCol::Resolution => f.resolution,
+        QueueCol::Name
+        | QueueCol::Trend
+        | QueueCol::Waiting
+        | QueueCol::Longest
+        | QueueCol::Available
+        | QueueCol::OnContact
+        | QueueCol::WrapUp
+        | QueueCol::Away => None,
+    }
 }
 
 fn sort_agents(floor: &Floor, v: &mut [AgentIdx], col: AgentCol, reversed: bool) {
@@ -973,6 +1036,26 @@ fn details(
                 scroll: 0,
                 missing: false,
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::permute;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Moving items in place gives what taking them in `order` would.
+        #[test]
+        fn permute_takes_the_items_in_order(
+            order in (0..40usize).prop_flat_map(|n| Just((0..n).collect::<Vec<_>>()).prop_shuffle())
+        ) {
+            let items: Vec<String> = (0..order.len()).map(|i| format!("q{i}")).collect();
+            let want: Vec<String> = order.iter().map(|&i| items[i].clone()).collect();
+            let mut got = items;
+            permute(&mut got, &mut order.clone());
+            prop_assert_eq!(got, want);
         }
     }
 }

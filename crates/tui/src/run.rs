@@ -202,7 +202,7 @@ impl View {
         self.last_generation = Some(m.generation());
         self.last_feed_second = feed_second;
         self.last_wall_second = wall_second;
-        let bell = self.watch.observe(m, self.state.window);
+        let bell = self.watch.observe(m);
         (true, bell)
     }
 

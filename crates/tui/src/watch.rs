@@ -9,7 +9,7 @@ use super::alerts::{Level, entry};
 use super::fit::clean;
 use super::log::{EventLog, LogEntry, Severity};
 use queuetop_engine::alert::Subject;
-use queuetop_engine::floor::{DisplayState, WindowKind};
+use queuetop_engine::floor::DisplayState;
 use queuetop_engine::health::LinkState;
 use queuetop_engine::monitor::{Monitor, SourceKind};
 use queuetop_engine::time::{Ts, human};
@@ -62,13 +62,13 @@ impl Watch {
     }
 
     /// Looks at the monitor; returns true when an alert went critical (bell).
-    pub fn observe(&mut self, m: &Monitor, kind: WindowKind) -> bool {
+    pub fn observe(&mut self, m: &Monitor) -> bool {
         let floor = &m.floor;
         let now = floor.now();
         // Alerts first: their changes happened at or before this look (a
         // replay's, all along the file), so they come before what this
         // look sees of the link.
-        let into_critical = self.observe_alerts(m, kind);
+        let into_critical = self.observe_alerts(m);
         // Marks, like alerts, were set at or before this look.
         for mark in m.marks().since(self.marks_seen) {
             self.log
@@ -109,8 +109,9 @@ impl Watch {
         self.last_second = Some(self.last_second.map_or(second, |s| s.max(second)));
         let (per_queue, _) = floor.agent_counts();
         if steps > 0 {
+            // Only who waits: the window figures would cost far more.
             for q in floor.queue_ids() {
-                let v = floor.queue_view(q, kind, per_queue);
+                let v = floor.queue_view_live(q, per_queue);
                 let ring = self.sparks.entry(v.id.into()).or_default();
                 for _ in 0..steps {
                     if ring.len() == SPARK_SECONDS {
@@ -125,7 +126,7 @@ impl Watch {
 
     /// The engine's crossings and returns since the last look, as log
     /// entries; true when one went into critical.
-    fn observe_alerts(&mut self, m: &Monitor, kind: WindowKind) -> bool {
+    fn observe_alerts(&mut self, m: &Monitor) -> bool {
         let floor = &m.floor;
         let now = floor.now();
         let (per_queue, _) = floor.agent_counts();
@@ -146,7 +147,7 @@ impl Watch {
         for c in changes.items {
             let label = match c.subject {
                 Subject::Queue(q) => {
-                    let v = floor.queue_view(q, kind, per_queue);
+                    let v = floor.queue_view_live(q, per_queue);
                     crate::sites::with_site(m, v.id, &clean(v.label()))
                 }
                 Subject::Agent(a) if (a.0 as usize) < floor.agent_slots() => {

@@ -266,11 +266,17 @@ impl Floor {
         counts: &[AgentCounts],
     ) -> QueueView<'_> {
         let mut v = self.queue_view_live(q, counts);
-        v.figures = Figures {
-            occupancy: self.occupancy(OccScope::Queue(q.0 as usize), kind),
-            ..Figures::from_agg(self.scopes(kind).queue(q), v.sl_formula)
-        };
+        v.figures = self.queue_figures(q, kind);
         v
+    }
+
+    /// One queue's window figures alone.
+    pub fn queue_figures(&self, q: QueueIdx, kind: WindowKind) -> Figures {
+        let formula = self.settings.sl_formula(&self.queues[q.0 as usize].id);
+        Figures {
+            occupancy: self.occupancy(OccScope::Queue(q.0 as usize), kind),
+            ..Figures::from_agg(self.scopes(kind).queue(q), formula)
+        }
     }
 
     /// One queue's live part (who waits, for how long, its agents), its

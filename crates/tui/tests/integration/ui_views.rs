@@ -98,3 +98,42 @@ fn a_view_chooses_columns_order_sort_and_filter() {
         insta::assert_snapshot!("view_columns_80x24", s);
     });
 }
+
+/// The queues of the `normal` fixture, only the name and `col` shown,
+/// sorted by `sort`: their names, in order.
+fn sorted_by(sort: &str, col: QueueCol) -> Vec<String> {
+    let mut c = case("normal", SourceKind::Url);
+    c.view.start(&Start {
+        sort: Some(sort.to_string()),
+        queue_columns: Some(vec![QueueCol::Name, col]),
+        ..Start::default()
+    });
+    let s = screen(&c.render(80, 24));
+    queue_order(&s)
+        .iter()
+        .map(|n| n.split_whitespace().next().unwrap_or("").to_string())
+        .collect()
+}
+
+#[test]
+fn a_window_figure_sorts_worst_first_and_reverses() {
+    // ASA 13 s, 10 s, 5 s and none: the slowest first, none last.
+    assert_eq!(
+        sorted_by("ASA", QueueCol::Asa),
+        ["Chat", "Technical", "Billing", "Sales"]
+    );
+    assert_eq!(
+        sorted_by("-ASA", QueueCol::Asa),
+        ["Sales", "Billing", "Technical", "Chat"]
+    );
+    // FCR: the lowest is the worst (none, 0 %, then 100 % twice, by id).
+    assert_eq!(
+        sorted_by("FCR%", QueueCol::Fcr),
+        ["Sales", "Technical", "Billing", "Chat"]
+    );
+    // Occupancy 48, 29, 23 and 14 %: the busiest first.
+    assert_eq!(
+        sorted_by("OCC%", QueueCol::Occupancy),
+        ["Chat", "Technical", "Billing", "Sales"]
+    );
+}
