@@ -10,7 +10,8 @@
 //!
 //! Cases: `default` (the default sorts), `sorted` (queues by waiting,
 //! agents by name reversed), `filtered` (the same, filtered to `away`),
-//! `sl` (queues by service level, a window figure).
+//! `sl` (queues by service level, a window figure), `groups` (the default
+//! sorts, the queues in 50 groups).
 
 #[path = "../benches/support/mod.rs"]
 mod support;
@@ -55,11 +56,15 @@ fn main() {
     ) {
         (Some(c), Some(n)) => (c.clone(), n),
         _ => {
-            eprintln!("usage: frame_look default|sorted|filtered|sl FRAMES");
+            eprintln!("usage: frame_look default|sorted|filtered|sl|groups FRAMES");
             std::process::exit(2);
         }
     };
-    let mut m = support::floor(50_000, 2_000);
+    let mut m = if case == "groups" {
+        support::floor_in_groups(50_000, 2_000, 50)
+    } else {
+        support::floor(50_000, 2_000)
+    };
     m.floor.settle();
     let opts = support::options();
     let mut watch = Watch::default();
@@ -74,7 +79,7 @@ fn main() {
     let mut st = UiState::new(WindowKind::Rolling);
     if case == "sl" {
         st.queue_sort.col = QueueCol::ServiceLevel;
-    } else if case != "default" {
+    } else if case != "default" && case != "groups" {
         st.queue_sort.col = QueueCol::Waiting;
         st.agent_sort.col = AgentCol::Name;
         st.agent_sort.reversed = true;

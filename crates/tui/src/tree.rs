@@ -4,7 +4,7 @@
 //! sorts. Summary rows (a site's, a group's) add up what is under them;
 //! `f` folds one. With neither sites nor groups the table is flat.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use super::alerts::Level;
 use super::fit::clean;
@@ -33,7 +33,7 @@ pub fn arrange<'m>(
     }
     let mut out = Vec::with_capacity(queues.len() + m.sites().len());
     if !m.has_sites() {
-        in_groups(floor, &queues, folded, &mut out);
+        in_groups(floor, queues, folded, &mut out);
         return out;
     }
     for s in m.sites() {
@@ -47,7 +47,7 @@ pub fn arrange<'m>(
         }
         out.push(site_row(m, s, kind));
         if !folded.contains(s.prefix()) {
-            in_groups(floor, &mine, folded, &mut out);
+            in_groups(floor, mine, folded, &mut out);
         }
     }
     // Every floor id of a view of sites carries one; none is ever lost.
@@ -57,35 +57,48 @@ pub fn arrange<'m>(
 }
 
 /// `queues` in their order, each group's row where its first queue comes,
-/// then (unless folded) all of its queues.
+/// then (unless folded) all of its queues. Groups are told apart by their
+/// place among the floor's groups (a number, not a name to hash), and each
+/// view moves once.
 fn in_groups<'m>(
     floor: &'m Floor,
-    queues: &[QueueView<'m>],
+    queues: Vec<QueueView<'m>>,
     folded: &BTreeSet<String>,
     out: &mut Vec<QueueView<'m>>,
 ) {
-    let group = |q: &QueueView<'m>| q.idx.and_then(|i| floor.group_of(i));
-    // Each group's queues in their order, found in one pass (not one pass
-    // per group: 50 groups of 2,000 queues made that 100,000 comparisons).
-    let mut members: HashMap<&GroupKey, Vec<&QueueView<'m>>> = HashMap::new();
-    for q in queues {
-        if let Some(g) = group(q) {
-            members.entry(g).or_default().push(q);
+    let group = |q: &QueueView<'m>| q.idx.and_then(|i| floor.queue_group_index(i));
+    // Each group's queues (their places in `queues`), in order, found in
+    // one pass (not one pass per group: 50 groups of 2,000 queues made
+    // that 100,000 comparisons).
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); floor.group_count()];
+    for (i, q) in queues.iter().enumerate() {
+        if let Some(list) = group(q).and_then(|g| members.get_mut(g as usize)) {
+            list.push(i);
         }
     }
-    for q in queues {
-        match group(q) {
-            None => out.push(q.clone()),
-            // A group's row where its first queue comes (its list taken).
-            Some(g) => {
-                let Some(mine) = members.remove(g) else {
-                    continue;
-                };
-                // Its window figures only if it is drawn (see build).
-                out.push(floor.group_totals_live(g));
-                if !folded.contains(g.as_str()) {
-                    out.extend(mine.into_iter().cloned());
-                }
+    let mut queues: Vec<Option<QueueView<'m>>> = queues.into_iter().map(Some).collect();
+    for i in 0..queues.len() {
+        // Taken already: a queue of a group whose row came before.
+        let Some(q) = queues[i].take() else {
+            continue;
+        };
+        let Some((g, key)) = group(&q).zip(q.idx.and_then(|i| floor.group_of(i))) else {
+            out.push(q);
+            continue;
+        };
+        // The group's row where its first queue comes; its window figures
+        // only if it is drawn (see build).
+        out.push(floor.group_totals_live(key));
+        let shown = !folded.contains(key.as_str());
+        if shown {
+            out.push(q);
+        }
+        // The rest of its queues, taken now (and dropped when folded).
+        for &j in members.get(g as usize).into_iter().flatten() {
+            if let Some(v) = queues[j].take()
+                && shown
+            {
+                out.push(v);
             }
         }
     }

@@ -53,8 +53,8 @@ pub use live::{Channel, DisplayState};
 pub use priority::{HIGH_PRIORITY, HighPriorityWait, PriorityWaiting};
 pub use sample::{AgentIdx, QueueIdx};
 pub use settings::{
-    DEFAULT_INTERVAL, DEFAULT_SL_THRESHOLD, DayStart, Limits, QueuePolicy, Settings, SlFormula,
-    policies_per_site,
+    DEFAULT_INTERVAL, DEFAULT_SL_THRESHOLD, DayStart, Limits, QueuePolicy, QueueSettings, Settings,
+    SlFormula, policies_per_site,
 };
 pub use trust::{Doubt, DoubtReasons, Uncertainty};
 pub use view::{

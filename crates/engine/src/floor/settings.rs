@@ -162,34 +162,70 @@ impl Settings {
         self.queues.get(queue)
     }
 
-    /// The effective service-level threshold of a queue: docs/metrics.md's
-    /// "config, then `queue.info`, then default 20 s", where the config is
-    /// `[queues.ID]` then `[defaults]` (as for alerts).
+    /// One queue's settings, its `[queues.ID]` looked up once.
+    pub fn queue(&self, queue: &str) -> QueueSettings<'_> {
+        QueueSettings {
+            own: self.policy(queue),
+            defaults: &self.defaults,
+        }
+    }
+
+    /// The effective service-level threshold of a queue (see
+    /// [`QueueSettings::sl_threshold`]).
     pub fn sl_threshold(&self, queue: &str, from_feed: Option<Millis>) -> Millis {
-        self.policy(queue)
+        self.queue(queue).sl_threshold(from_feed)
+    }
+
+    pub fn short_abandon(&self, queue: &str) -> Millis {
+        self.queue(queue).short_abandon()
+    }
+
+    pub fn sl_formula(&self, queue: &str) -> SlFormula {
+        self.queue(queue).sl_formula()
+    }
+
+    /// The formula for the totals row: `[defaults]`, else the built-in one.
+    pub fn total_sl_formula(&self) -> SlFormula {
+        self.defaults.sl_formula.unwrap_or_default()
+    }
+}
+
+/// A queue's `[queues.ID]`, if it has one, over `[defaults]`: what a
+/// frame reads of each of thousands of queues, with one lookup.
+#[derive(Clone, Copy, Debug)]
+pub struct QueueSettings<'s> {
+    own: Option<&'s QueuePolicy>,
+    defaults: &'s QueuePolicy,
+}
+
+impl<'s> QueueSettings<'s> {
+    /// docs/metrics.md's "config, then `queue.info`, then default 20 s",
+    /// where the config is `[queues.ID]` then `[defaults]` (as for alerts).
+    pub fn sl_threshold(self, from_feed: Option<Millis>) -> Millis {
+        self.own
             .and_then(|p| p.sl_threshold)
             .or(self.defaults.sl_threshold)
             .or(from_feed)
             .unwrap_or(DEFAULT_SL_THRESHOLD)
     }
 
-    pub fn short_abandon(&self, queue: &str) -> Millis {
-        self.policy(queue)
+    pub fn short_abandon(self) -> Millis {
+        self.own
             .and_then(|p| p.short_abandon)
             .or(self.defaults.short_abandon)
             .unwrap_or(0)
     }
 
-    pub fn sl_formula(&self, queue: &str) -> SlFormula {
-        self.policy(queue)
+    pub fn sl_formula(self) -> SlFormula {
+        self.own
             .and_then(|p| p.sl_formula)
             .or(self.defaults.sl_formula)
             .unwrap_or_default()
     }
 
-    /// The formula for the totals row: `[defaults]`, else the built-in one.
-    pub fn total_sl_formula(&self) -> SlFormula {
-        self.defaults.sl_formula.unwrap_or_default()
+    /// The name the config gives the queue, if any.
+    pub fn name(self) -> Option<&'s str> {
+        self.own.and_then(|p| p.name.as_deref())
     }
 }
 

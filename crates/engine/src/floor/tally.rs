@@ -98,8 +98,13 @@ impl Floor {
 
     /// The place of a queue's group among the groups (compared as numbers
     /// where a frame compares every queue with every group).
-    pub(super) fn queue_group_index(&self, q: QueueIdx) -> Option<u32> {
+    pub fn queue_group_index(&self, q: QueueIdx) -> Option<u32> {
         *self.tally.queue_group.get(q.0 as usize)?
+    }
+
+    /// How many groups queues were put in: a group's place is below it.
+    pub fn group_count(&self) -> usize {
+        self.tally.groups.len()
     }
 
     /// The queues of a group.

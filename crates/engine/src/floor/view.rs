@@ -285,17 +285,13 @@ impl Floor {
     /// costly part).
     pub fn queue_view_live(&self, q: QueueIdx, counts: &[AgentCounts]) -> QueueView<'_> {
         let queue = &self.queues[q.0 as usize];
-        let name = self
-            .settings
-            .policy(&queue.id)
-            .and_then(|p| p.name.as_deref())
-            .or(queue.feed_name.as_deref());
+        let settings = self.settings.queue(&queue.id);
         QueueView {
             idx: Some(q),
             id: &queue.id,
-            name,
-            sl_threshold: self.settings.sl_threshold(&queue.id, queue.feed_threshold),
-            sl_formula: self.settings.sl_formula(&queue.id),
+            name: settings.name().or(queue.feed_name.as_deref()),
+            sl_threshold: settings.sl_threshold(queue.feed_threshold),
+            sl_formula: settings.sl_formula(),
             waiting: queue.waiting.len(),
             longest_wait: queue.oldest().map_or(0, |since| self.now.since(since)),
             agents: counts.get(q.0 as usize).copied().unwrap_or_default(),

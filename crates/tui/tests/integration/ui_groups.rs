@@ -91,7 +91,10 @@ fn space_folds_the_selected_group_and_unfolds_it() {
     let s = render(&mut m, &mut view, &opts, 80, 24);
     let l = lines(&s);
     assert!(l.iter().any(|r| r.starts_with("▸ Voice")), "{s}");
+    // One row for the group, though its queues are not side by side.
+    assert_eq!(l.iter().filter(|r| r.contains("Voice")).count(), 1, "{s}");
     assert!(!l.iter().any(|r| r.starts_with("  Billing")), "{s}");
+    assert!(!l.iter().any(|r| r.starts_with("  Sales")), "{s}");
     assert!(l.iter().any(|r| r.starts_with("  Chat")), "{s}");
     snap!("groups_folded_80x24", s);
     view.state.apply(Action::Fold);
