@@ -120,7 +120,7 @@ impl Platform for AmazonConnect {
         let r = if msg.has("AgentARN") {
             self.agent_event(msg, received, out)
         } else if let Some(detail) = msg.obj("detail") {
-            let at = msg.ts("time").unwrap_or(received);
+            let at = when(msg, "time").unwrap_or(received);
             self.contact_event(&detail, at, out)
         } else if msg.has("contactId") && msg.has("eventType") {
             self.contact_event(msg, received, out)
@@ -167,13 +167,25 @@ fn channel(s: &str) -> Cow<'static, str> {
     }
 }
 
+/// Connect writes a time it does not have as the epoch's first
+/// millisecond (`1970-01-01T00:00:00.001Z`: AWS's own sample of a
+/// `CONTACT_DATA_UPDATED` for a chat not yet with an agent carries it as
+/// `agentInfo.connectedToAgentTimestamp` and `connectedToSystemTimestamp`).
+/// Any time before 2000 is such a stand-in, not a time.
+const NOT_SET_BEFORE: Ts = Ts(946_684_800_000); // 2000-01-01T00:00:00Z
+
+/// A time of a Connect record, or `None` when absent or a stand-in.
+fn when(o: &Obj<'_>, key: &str) -> Option<Ts> {
+    o.ts(key).filter(|t| *t >= NOT_SET_BEFORE)
+}
+
 /// Whether a DISCONNECTED says its leg ended by a transfer: a
 /// `disconnectReason` that names one, or the transfer fields of Connect's
 /// contact record (`transferCompletedTimestamp`, `transferredToEndpoint`).
 fn transferred(d: &Obj<'_>) -> bool {
     d.str("disconnectReason")
         .is_some_and(|r| r.to_ascii_uppercase().contains("TRANSFER"))
-        || d.ts("transferCompletedTimestamp").is_some()
+        || when(d, "transferCompletedTimestamp").is_some()
         || d.obj("transferredToEndpoint").is_some()
 }
 
@@ -238,7 +250,7 @@ impl AmazonConnect {
             out.unknown();
             return Ok(());
         }
-        let ts = msg.ts("EventTimestamp").unwrap_or(received);
+        let ts = when(msg, "EventTimestamp").unwrap_or(received);
         let agent = id_from_arn(msg, "AgentARN", "agent_id")?;
         let snap = msg.obj("CurrentAgentSnapshot").unwrap_or_default();
         let before = out.events;
@@ -278,16 +290,14 @@ impl AmazonConnect {
                 .iter()
                 .find(|(k, _)| k.as_ref() == leg_id.as_ref())
                 .map(|(_, l)| *l);
-            let at = c
-                .ts("StateStartTimestamp")
+            let at = when(c, "StateStartTimestamp")
                 .filter(|t| *t <= ts)
                 .unwrap_or(ts);
             if leg.talking() && !prev.is_some_and(Leg::talking) {
                 // Connected now, not before: the wait ends. A contact first
                 // seen here (no contact events, or a restart) gets its wait
                 // from the snapshot's queue time.
-                let connected = c
-                    .ts("ConnectedToAgentTimestamp")
+                let connected = when(c, "ConnectedToAgentTimestamp")
                     .filter(|t| *t <= ts)
                     .unwrap_or(at);
                 if let Some(q) = c.obj("Queue")
@@ -296,7 +306,7 @@ impl AmazonConnect {
                     && let Ok(queue) = id_from_arn(&q, "ARN", "queue")
                 {
                     self.announce_queue(&queue, q.name("Name"), ts, out);
-                    if let Some(qt) = c.ts("QueueTimestamp").filter(|t| *t <= connected) {
+                    if let Some(qt) = when(c, "QueueTimestamp").filter(|t| *t <= connected) {
                         let channel = c.str("Channel").map(|s| channel(&s));
                         self.queued(contact.clone(), leg_id, queue, channel, qt, out);
                     }
@@ -379,8 +389,7 @@ impl AmazonConnect {
             }
         }
         let state_ts = if first_sight {
-            status
-                .ts("StartTimestamp")
+            when(&status, "StartTimestamp")
                 .filter(|t| *t <= ts)
                 .unwrap_or(ts)
         } else {
@@ -456,9 +465,7 @@ impl AmazonConnect {
         if let Some(q) = &queue_info {
             let agent_queue = q.str("queueType").as_deref() == Some("AGENT")
                 || q.text("queueArn").is_some_and(|a| is_agent_queue(&a));
-            let ts = q
-                .ts("enqueueTimestamp")
-                .or((kind == "QUEUED").then_some(at));
+            let ts = when(q, "enqueueTimestamp").or((kind == "QUEUED").then_some(at));
             if kind == "QUEUED" || q.has("queueArn") {
                 let queue = id_from_arn(q, "queueArn", "queue");
                 match (queue, ts) {
@@ -473,8 +480,7 @@ impl AmazonConnect {
             self.queued(contact.clone(), &leg, queue, channel, ts, out);
         }
         if let Some(a) = &agent_info {
-            let ts = a
-                .ts("connectedToAgentTimestamp")
+            let ts = when(a, "connectedToAgentTimestamp")
                 .or((kind == "CONNECTED_TO_AGENT").then_some(at));
             match (id_from_arn(a, "agentArn", "agent_id"), ts) {
                 (Ok(agent), Some(ts)) if self.contacts.leg_may_tell(&contact, &leg) => {
@@ -486,7 +492,7 @@ impl AmazonConnect {
             }
         }
         if disconnected {
-            let ts = d.ts("disconnectTimestamp").unwrap_or(at);
+            let ts = when(d, "disconnectTimestamp").unwrap_or(at);
             // A leg that disconnects by a transfer hands the contact to the
             // next leg, which may not have been heard of yet (EventBridge
             // does not order them): that leg's queueing ends the segment.

@@ -415,3 +415,55 @@ fn a_queued_callback_is_a_contact_of_its_own() {
     assert_eq!(count(&o, "contact.queued", "c-51"), 1);
     assert_eq!(count(&o, "contact.answered", "c-51"), 1);
 }
+
+/// Fixture `contact-data-updated.jsonl`: contact events in the shapes of
+/// AWS's samples on the "Amazon Connect contact events" page. A chat
+/// queued at 10:00:00 gets a CONTACT_DATA_UPDATED whose `agentInfo` has
+/// `connectedToAgentTimestamp` (and `connectedToSystemTimestamp`) set to
+/// `1970-01-01T00:00:00.001Z`, as AWS's "contact properties are updated"
+/// sample has it: a time not set, not an answer in 1970. Then the
+/// "routing step expires" sample, the connect at 10:01:00 and the
+/// disconnect at 10:04:00. A voice call in the PascalCase keys of the
+/// "connected to an agent using routing criteria" sample: queued at
+/// 10:02:04, connected at 10:02:09. By hand: the chat waited 60 s and
+/// talked 180 s, one contact entered; the call waited 5 s and talks 111 s
+/// at 10:04:00.
+#[test]
+fn a_time_of_1970_is_a_time_not_set() {
+    let snap = replay(
+        DialectKind::AmazonConnect,
+        "amazon-connect",
+        "contact-data-updated.jsonl",
+    );
+    assert_eq!(
+        snap,
+        expected("amazon-connect", "contact-data-updated.snapshot.json")
+    );
+    let chat = queue(&snap, "q-chat-0001");
+    assert_eq!(chat["entered"], 1);
+    assert_eq!(chat["answered"], 1);
+    assert_eq!(chat["asa_s"], 60.0, "answered at 10:01:00, not in 1970");
+    assert_eq!(chat["att_s"], 180.0);
+    let voice = queue(&snap, "12345678-1234-1234-1234-123456789012");
+    assert_eq!(voice["asa_s"], 5.0, "PascalCase keys read alike");
+    let a1 = agent(&snap, "agent-chat-0001");
+    assert_eq!(a1["handled"], 1);
+    assert_eq!(a1["state"], "available");
+    let a2 = agent(&snap, "12345678-1234-1234-1234-123456789012");
+    assert_eq!(a2["contacts"][0]["talk_s"], 111.0);
+    assert_eq!(snap["feed"]["rejected"], 0);
+
+    // The placeholder alone, on any event, answers nothing.
+    let mut d = DialectKind::AmazonConnect.make();
+    let o = feed(
+        d.as_mut(),
+        &json!({"eventType": "CONTACT_DATA_UPDATED", "contactId": "c-9",
+                "queueInfo": {"queueArn": "arn:aws:connect:us-west-2:1:instance/i/queue/q",
+                              "enqueueTimestamp": "1970-01-01T00:00:00.001Z"},
+                "agentInfo": {"agentArn": "arn:aws:connect:us-west-2:1:instance/i/agent/a",
+                              "connectedToAgentTimestamp": "1970-01-01T00:00:00.001Z"}})
+        .to_string(),
+        T0,
+    );
+    assert!(o.events.is_empty(), "{:?}", o.events);
+}
