@@ -279,7 +279,13 @@ impl Asterisk {
             self.hold(msg, ts, true, out)?;
         } else if is(ev, "Unhold") || is(ev, "MusicOnHoldStop") {
             self.hold(msg, ts, false, out)?;
-        } else if is(ev, "QueueMemberStatus") || is(ev, "QueueMemberAdded") {
+        } else if is(ev, "QueueMemberStatus")
+            || is(ev, "QueueMemberAdded")
+            // A penalty or ringinuse change carries the member's whole
+            // state too (app_queue.c documents the same fields for all).
+            || is(ev, "QueueMemberPenalty")
+            || is(ev, "QueueMemberRinginuse")
+        {
             self.member(msg, ts, out, |m, msg| {
                 if let Some(q) = msg.text("Queue")
                     && !m.queues.iter().any(|x| x.as_ref() == q.as_ref())
@@ -310,9 +316,12 @@ impl Asterisk {
                     m.queues.retain(|x| x.as_ref() != q.as_ref());
                 }
             })?;
-        } else if is(ev, "AgentCalled") || is(ev, "AgentRingNoAnswer") {
+        } else if is(ev, "AgentCalled") || is(ev, "AgentRingNoAnswer") || is(ev, "AgentDump") {
             // Ringing a member changes no figure; the caller still waits
-            // (a member's no-answer rings the next: still one wait).
+            // (a member's no-answer rings the next: still one wait). A
+            // member who hangs up during the queue's announcement to them
+            // (AgentDump, before any AgentConnect) leaves the caller in the
+            // queue too: app_queue.c goes back to ringing members.
         } else if is(ev, "AttendedTransfer") || is(ev, "BlindTransfer") {
             // app_queue.c answers both with AgentComplete `Reason: transfer`
             // for a queue call, which decides (a re-queue on the next join,
