@@ -243,6 +243,43 @@ impl Part<'_> {
         self.media().any(|(m, _)| m.flag("held") == Some(true))
     }
 
+    /// The wrap-up is done: a `wrapup` (code) on the participant or on
+    /// its media, the participant's `endAcwTime`, or media whose
+    /// `afterCallWork.state` is over (`complete`, `skipped`,
+    /// `notApplicable`). The queue conversation topic's models
+    /// (QueueConversationEventTopicParticipant, ...Call, ...Wrapup,
+    /// ...AfterCallWork) carry all of these.
+    fn wrapped_up(&self) -> bool {
+        self.obj.has("wrapup")
+            || self.obj.has("endAcwTime")
+            || self.media().any(|(m, _)| {
+                m.has("wrapup")
+                    || m.obj("afterCallWork").is_some_and(|w| {
+                        matches!(
+                            w.str("state").as_deref(),
+                            Some("complete" | "skipped" | "notApplicable")
+                        )
+                    })
+            })
+    }
+
+    /// When the wrap-up ended, as Genesys gives it: the participant's
+    /// `endAcwTime`, else the media's `afterCallWork.endTime`, else a
+    /// `wrapup.endTime`.
+    fn wrapup_end(&self) -> Option<Ts> {
+        self.obj
+            .ts("endAcwTime")
+            .or_else(|| {
+                self.media()
+                    .find_map(|(m, _)| m.obj("afterCallWork").and_then(|w| w.ts("endTime")))
+            })
+            .or_else(|| self.obj.obj("wrapup").and_then(|w| w.ts("endTime")))
+            .or_else(|| {
+                self.media()
+                    .find_map(|(m, _)| m.obj("wrapup").and_then(|w| w.ts("endTime")))
+            })
+    }
+
     fn channel(&self) -> Option<&'static str> {
         self.media().next().map(|(_, c)| c)
     }
@@ -528,8 +565,7 @@ impl Genesys {
             let Ok(user) = clean_id(user, "agent_id") else {
                 continue;
             };
-            let owes =
-                p.ended() && p.obj.flag("wrapupRequired") == Some(true) && !p.obj.has("wrapup");
+            let owes = p.ended() && p.obj.flag("wrapupRequired") == Some(true) && !p.wrapped_up();
             let m = self.users.entry(&user, UserMem::default);
             let had = m.wrapping.iter().any(|c| c.as_ref() == conv);
             if owes && !had && m.wrapping.len() < 64 {
@@ -539,8 +575,14 @@ impl Genesys {
             } else {
                 continue;
             }
-            let at = p.obj.ts("endTime").filter(|_| owes).unwrap_or(received);
-            self.send_user(user, at, out);
+            // Wrap-up starts when the participant ends and ends when
+            // Genesys says it did, not when the notification arrives.
+            let at = if owes {
+                p.obj.ts("endTime")
+            } else {
+                p.wrapup_end().filter(|t| *t <= received)
+            };
+            self.send_user(user, at.unwrap_or(received), out);
         }
     }
 
