@@ -120,8 +120,19 @@ impl Platform for AmazonConnect {
         let r = if msg.has("AgentARN") {
             self.agent_event(msg, received, out)
         } else if let Some(detail) = msg.obj("detail") {
-            let at = when(msg, "time").unwrap_or(received);
-            self.contact_event(&detail, at, out)
+            let stamped = when(msg, "time");
+            let r = self.contact_event(&detail, stamped.unwrap_or(received), out);
+            // The envelope's time is the feed's time even when the event
+            // sends nothing (INITIATED, CONTACT_DATA_UPDATED, COMPLETED, a
+            // repeat): without it a replay's clock would stop at the last
+            // queue event. One per event, whatever it sent, so that the
+            // count does not depend on the order EventBridge delivers in.
+            if r.is_ok()
+                && let Some(t) = stamped
+            {
+                out.event(t, EventKind::Heartbeat);
+            }
+            r
         } else if msg.has("contactId") && msg.has("eventType") {
             self.contact_event(msg, received, out)
         } else {
@@ -438,6 +449,10 @@ impl AmazonConnect {
             "CONTACT_DATA_UPDATED",
             "COMPLETED",
             "AMD_DISABLED",
+            // A task contact paused and resumed by its agent.
+            "PAUSED",
+            "RESUMED",
+            "WEBRTC_API",
         ];
         if !known.contains(&kind.as_ref()) {
             out.unknown();

@@ -161,8 +161,11 @@ fn both_streams_telling_one_answer_give_one_event_and_casings_agree() {
         let o = feed(d.as_mut(), &ev, 0);
         assert_eq!(
             o.events,
-            vec![("contact.answered".into(), "c1".into(), T0 + 9_000)],
-            "{key}"
+            vec![
+                ("contact.answered".into(), "c1".into(), T0 + 9_000),
+                ("heartbeat".into(), "".into(), T0 + 10_000),
+            ],
+            "{key}: the answer, then the envelope's time"
         );
         let snap = agent_event(
             "STATE_CHANGE",
@@ -423,11 +426,13 @@ fn a_queued_callback_is_a_contact_of_its_own() {
 /// `1970-01-01T00:00:00.001Z`, as AWS's "contact properties are updated"
 /// sample has it: a time not set, not an answer in 1970. Then the
 /// "routing step expires" sample, the connect at 10:01:00 and the
-/// disconnect at 10:04:00. A voice call in the PascalCase keys of the
-/// "connected to an agent using routing criteria" sample: queued at
-/// 10:02:04, connected at 10:02:09. By hand: the chat waited 60 s and
-/// talked 180 s, one contact entered; the call waited 5 s and talks 111 s
-/// at 10:04:00.
+/// disconnect at 10:04:00 and its COMPLETED at 10:04:30. A voice call in
+/// the PascalCase keys of the "connected to an agent using routing
+/// criteria" sample: queued at 10:02:04, connected at 10:02:09, a tag
+/// update at 10:05:00. By hand: the chat waited 60 s and talked 180 s, one
+/// contact entered; the call waited 5 s and talks 171 s at 10:05:00, the
+/// time of the last event (which sends nothing else: its envelope's time
+/// still moves the replay's clock).
 #[test]
 fn a_time_of_1970_is_a_time_not_set() {
     let snap = replay(
@@ -450,7 +455,8 @@ fn a_time_of_1970_is_a_time_not_set() {
     assert_eq!(a1["handled"], 1);
     assert_eq!(a1["state"], "available");
     let a2 = agent(&snap, "12345678-1234-1234-1234-123456789012");
-    assert_eq!(a2["contacts"][0]["talk_s"], 111.0);
+    assert_eq!(snap["now"], "2026-11-23T10:05:00Z");
+    assert_eq!(a2["contacts"][0]["talk_s"], 171.0);
     assert_eq!(snap["feed"]["rejected"], 0);
 
     // The placeholder alone, on any event, answers nothing.
