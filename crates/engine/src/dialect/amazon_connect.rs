@@ -190,6 +190,21 @@ fn when(o: &Obj<'_>, key: &str) -> Option<Ts> {
     o.ts(key).filter(|t| *t >= NOT_SET_BEFORE)
 }
 
+/// The contacts of an agent snapshot and their states.
+fn legs_of(snap: &Obj<'_>) -> SmallVec<[(Box<str>, Leg); 2]> {
+    snap.arr("Contacts")
+        .unwrap_or_default()
+        .into_iter()
+        .take(64)
+        .filter_map(|raw| Obj::from_raw(raw).ok())
+        .filter_map(|c| {
+            let id = c.id("ContactId", "contact_id").ok()?;
+            let leg = Leg::parse(c.str("State").as_deref().unwrap_or(""));
+            Some((id.as_ref().into(), leg))
+        })
+        .collect()
+}
+
 /// Whether a DISCONNECTED says its leg ended by a transfer: a
 /// `disconnectReason` that names one, or the transfer fields of Connect's
 /// contact record (`transferCompletedTimestamp`, `transferredToEndpoint`).
@@ -284,11 +299,17 @@ impl AmazonConnect {
             current.push((c, cid, leg));
         }
         let first_sight = self.agents.get(&agent).is_none();
-        let prev_legs = self
-            .agents
-            .get(&agent)
-            .map(|m| m.legs.clone())
-            .unwrap_or_default();
+        // What came just before: what we last saw of the agent or, the
+        // first time we hear of them, the record's own
+        // PreviousAgentSnapshot (AWS's sample of an agent entering
+        // after-contact work shows the call CONNECTED there, ENDED now).
+        let prev_legs = match self.agents.get(&agent) {
+            Some(m) => m.legs.clone(),
+            None => msg
+                .obj("PreviousAgentSnapshot")
+                .map(|p| legs_of(&p))
+                .unwrap_or_default(),
+        };
         for (c, leg_id, leg) in &current {
             let contact = self.contact_of(
                 c,
@@ -304,13 +325,24 @@ impl AmazonConnect {
             let at = when(c, "StateStartTimestamp")
                 .filter(|t| *t <= ts)
                 .unwrap_or(ts);
-            if leg.talking() && !prev.is_some_and(Leg::talking) {
-                // Connected now, not before: the wait ends. A contact first
-                // seen here (no contact events, or a restart) gets its wait
-                // from the snapshot's queue time.
-                let connected = when(c, "ConnectedToAgentTimestamp")
-                    .filter(|t| *t <= ts)
-                    .unwrap_or(at);
+            let was_talking = prev.is_some_and(Leg::talking);
+            // Connected now, not before. Or the agent is first heard of
+            // with the contact connected, or just ended from connected:
+            // its answer was never sent.
+            let just_ended = *leg == Leg::AfterWork && was_talking;
+            let answer =
+                (leg.talking() && !was_talking) || (first_sight && (leg.talking() || just_ended));
+            let connected = when(c, "ConnectedToAgentTimestamp").filter(|t| *t <= ts);
+            // An end is no time to have been answered at.
+            let connected = if just_ended {
+                connected
+            } else {
+                connected.or(Some(at))
+            };
+            if answer && let Some(connected) = connected {
+                // The wait ends. A contact first seen here (no contact
+                // events, or a restart) gets its wait from the snapshot's
+                // queue time.
                 if let Some(q) = c.obj("Queue")
                     && let Some(arn) = q.text("ARN")
                     && !is_agent_queue(&arn)
@@ -341,9 +373,10 @@ impl AmazonConnect {
             }
         }
         // Contacts the agent no longer has: a conversation that vanished
-        // while connected ended then (no after-contact work).
+        // while connected ended then (no after-contact work). One only in
+        // the first record's PreviousAgentSnapshot was never answered here.
         for (k, l) in &prev_legs {
-            if l.talking() && !legs.iter().any(|(c, _)| c == k) {
+            if !first_sight && l.talking() && !legs.iter().any(|(c, _)| c == k) {
                 let contact = self.contacts.root(owned(k));
                 self.contacts.leg_ended(contact, k, ts, out);
             }
@@ -399,7 +432,19 @@ impl AmazonConnect {
                 }
             }
         }
-        let state_ts = if first_sight {
+        // After-contact work began when the contact ENDED, not when the
+        // agent's status (Available, still) began.
+        let wrap_since = current
+            .iter()
+            .filter(|(_, _, l)| *l == Leg::AfterWork)
+            .filter_map(|(c, _, _)| when(c, "StateStartTimestamp"))
+            .filter(|t| *t <= ts)
+            .min();
+        let state_ts = if state == AgentState::WrapUp
+            && let Some(t) = wrap_since
+        {
+            t
+        } else if first_sight {
             when(&status, "StartTimestamp")
                 .filter(|t| *t <= ts)
                 .unwrap_or(ts)

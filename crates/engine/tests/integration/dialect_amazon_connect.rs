@@ -473,3 +473,43 @@ fn a_time_of_1970_is_a_time_not_set() {
     );
     assert!(o.events.is_empty(), "{:?}", o.events);
 }
+
+/// Fixture `after-contact-work.jsonl`: the two records of AWS's "Use
+/// agent event streams to determine agent ACW time" (Administrator
+/// Guide, agent-event-streams.md), the first record queuetop hears of the
+/// agent: the call CONNECTED since 18:55:21.021 in its
+/// PreviousAgentSnapshot and ENDED at 18:55:27.027 (StateStartTimestamp:
+/// "Agent entered ACW at this time") in its CurrentAgentSnapshot; then no
+/// contact at 18:55:32.032, which AWS reads as the end of after-contact
+/// work: 5.005 s. By hand: talk 6.006 s, wrap-up 5.005 s, handle time
+/// 11.011 s; after the first record the agent has been in wrap-up for 0 s
+/// (not since the status's StartTimestamp, 18:43:59.059).
+#[test]
+fn the_first_record_of_an_agent_counts_what_its_previous_snapshot_shows() {
+    let snap = replay(
+        DialectKind::AmazonConnect,
+        "amazon-connect",
+        "after-contact-work.jsonl",
+    );
+    assert_eq!(
+        snap,
+        expected("amazon-connect", "after-contact-work.snapshot.json")
+    );
+    let t = &snap["totals"];
+    assert_eq!(t["att_s"], 6.006);
+    assert_eq!(t["aht_s"], 11.011, "with AWS's 5.005 s of ACW");
+    let a = agent(&snap, "agent-ARN");
+    assert_eq!(a["handled"], 1);
+    assert_eq!(a["state"], "available");
+
+    let text = std::fs::read_to_string(resource("amazon-connect", "after-contact-work.jsonl"))
+        .expect("fixture");
+    let first = text.lines().next().expect("a record");
+    let snap = replay_from(DialectKind::AmazonConnect, "first", first.as_bytes());
+    let a = agent(&snap, "agent-ARN");
+    assert_eq!(
+        (&a["state"], &a["state_for_s"]),
+        (&json!("wrap_up"), &json!(0.0)),
+        "in ACW since the contact ENDED"
+    );
+}
