@@ -240,7 +240,7 @@ impl Part<'_> {
     }
 
     fn held(&self) -> bool {
-        self.media().any(|(m, _)| m.flag("held") == Some(true))
+        self.media().any(|(m, _)| on_hold(&m))
     }
 
     /// The wrap-up is done: a `wrapup` (code) on the participant or on
@@ -283,6 +283,14 @@ impl Part<'_> {
     fn channel(&self) -> Option<&'static str> {
         self.media().next().map(|(_, c)| c)
     }
+}
+
+/// Whether a media is on hold. The topic's call model has two flags:
+/// `held` ("this call is held and the person on this side hears silence")
+/// and `confined` ("this call is held and the person on this side hears
+/// hold music"); either is a hold.
+fn on_hold(m: &Obj<'_>) -> bool {
+    m.flag("held") == Some(true) || m.flag("confined") == Some(true)
 }
 
 /// The queue an agent who took a call over came from, when it is not the
@@ -434,7 +442,7 @@ impl Genesys {
                         .chain(parts.iter().filter(|p| is(p, "customer")))
                         .find_map(|p| {
                             p.media()
-                                .filter(|(m, _)| m.flag("held") == Some(true))
+                                .filter(|(m, _)| on_hold(m))
                                 .find_map(|(m, _)| m.ts("startHoldTime"))
                                 .or_else(|| p.obj.ts("startHoldTime"))
                         })

@@ -277,3 +277,21 @@ fn wrap_up_ends_when_genesys_says_it_did() {
         "the code on the call ends the wrap-up too"
     );
 }
+
+/// Fixture `confined.jsonl`: a hold that the call model's `confined`
+/// flag tells ("True if this call is held and the person on this side
+/// hears hold music"; `held` is the same with silence): the customer's
+/// call is confined, not held, from `startHoldTime` 11:30:40, told at
+/// 11:30:42, and no longer at 11:31:10. By hand: queued 11:30:00, answered
+/// 11:30:08 (wait 8 s), ended 11:32:08: 120 s connected, 30 s of it on
+/// hold, talk 90 s.
+#[test]
+fn a_confined_call_is_on_hold() {
+    let snap = replay(DialectKind::Genesys, "genesys", "confined.jsonl");
+    assert_eq!(snap, expected("genesys", "confined.snapshot.json"));
+    let q = queue(&snap, "qqqqqqqq-0000-0000-0000-000000support");
+    assert_eq!(q["asa_s"], 8.0);
+    assert_eq!(q["avg_hold_s"], 30.0);
+    assert_eq!(q["att_s"], 90.0);
+    assert_eq!(q["aht_s"], 120.0);
+}
