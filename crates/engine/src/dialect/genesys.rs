@@ -239,6 +239,14 @@ impl Part<'_> {
             })
     }
 
+    /// A supervisor listening in (`monitoredParticipantId`: "If this
+    /// participant is a monitor, then this will be the id of the
+    /// participant that is being monitored") or coaching
+    /// (`coachedParticipantId`): never the agent handling the contact.
+    fn supervises(&self) -> bool {
+        self.obj.has("monitoredParticipantId") || self.obj.has("coachedParticipantId")
+    }
+
     fn held(&self) -> bool {
         self.media().any(|(m, _)| on_hold(&m))
     }
@@ -346,7 +354,7 @@ impl Genesys {
         let agent = parts
             .iter()
             .filter(|p| is(p, "agent") || is(p, "user"))
-            .filter(|p| p.obj.has("userId"))
+            .filter(|p| p.obj.has("userId") && !p.supervises())
             .find(|p| p.active());
         let channel = parts
             .iter()

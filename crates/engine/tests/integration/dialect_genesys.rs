@@ -295,3 +295,33 @@ fn a_confined_call_is_on_hold() {
     assert_eq!(q["att_s"], 90.0);
     assert_eq!(q["aht_s"], 120.0);
 }
+
+/// Fixture `monitor.jsonl`: a supervisor listens in on Dana's call, a
+/// participant with `monitoredParticipantId` naming Dana's ("If this
+/// participant is a monitor, then this will be the id of the participant
+/// that is being monitored"). Dana and the customer hang up at 12:32:00;
+/// the monitor's leg is still up in that notification and ends at
+/// 12:32:01. By hand: queued 12:30:00, answered by Dana 12:30:08, ended
+/// 12:32:00: one contact, talk 112 s, all Dana's; the supervisor handled
+/// nothing.
+#[test]
+fn a_monitoring_supervisor_is_not_the_agent() {
+    let snap = replay(DialectKind::Genesys, "genesys", "monitor.jsonl");
+    assert_eq!(snap, expected("genesys", "monitor.snapshot.json"));
+    let q = queue(&snap, "qqqqqqqq-0000-0000-0000-000000support");
+    assert_eq!(q["answered"], 1);
+    assert_eq!(q["att_s"], 112.0);
+    let dana = agent(&snap, "uuuuuuuu-0000-0000-0000-00000000dana");
+    assert_eq!(
+        (&dana["handled"], &dana["att_s"]),
+        (&json!(1), &json!(112.0))
+    );
+    let supervisor = snap["agents"]
+        .as_array()
+        .and_then(|a| {
+            a.iter()
+                .find(|x| x["agent_id"] == "uuuuuuuu-0000-0000-0000-000000000sup")
+        })
+        .cloned();
+    assert_eq!(supervisor, None, "never an agent of the contact");
+}
