@@ -42,7 +42,10 @@ impl Leg {
     fn parse(s: &str) -> Leg {
         match s {
             "CONNECTED" => Leg::Connected,
-            "CONNECTED_ONHOLD" => Leg::OnHold,
+            // A task the agent paused (about-contact-states: "PAUSED - The
+            // contact was paused. This is only applicable to task
+            // contacts") is still theirs, set aside like a call on hold.
+            "CONNECTED_ONHOLD" | "PAUSED" => Leg::OnHold,
             "ENDED" => Leg::AfterWork,
             _ => Leg::Other,
         }
@@ -55,8 +58,9 @@ impl Leg {
 
 #[derive(Debug, Default)]
 struct AgentMem {
-    /// The agent's contacts (their own ids, not linked) as last seen.
-    legs: SmallVec<[(Box<str>, Leg); 2]>,
+    /// The agent's contacts (their own ids, not linked) as last seen,
+    /// with the state's StateStartTimestamp.
+    legs: SmallVec<[Seen; 2]>,
 }
 
 pub struct AmazonConnect {
@@ -190,8 +194,11 @@ fn when(o: &Obj<'_>, key: &str) -> Option<Ts> {
     o.ts(key).filter(|t| *t >= NOT_SET_BEFORE)
 }
 
+/// A contact of an agent snapshot: its id, its state and when that began.
+type Seen = (Box<str>, Leg, Option<Ts>);
+
 /// The contacts of an agent snapshot and their states.
-fn legs_of(snap: &Obj<'_>) -> SmallVec<[(Box<str>, Leg); 2]> {
+fn legs_of(snap: &Obj<'_>) -> SmallVec<[Seen; 2]> {
     snap.arr("Contacts")
         .unwrap_or_default()
         .into_iter()
@@ -200,7 +207,7 @@ fn legs_of(snap: &Obj<'_>) -> SmallVec<[(Box<str>, Leg); 2]> {
         .filter_map(|c| {
             let id = c.id("ContactId", "contact_id").ok()?;
             let leg = Leg::parse(c.str("State").as_deref().unwrap_or(""));
-            Some((id.as_ref().into(), leg))
+            Some((id.as_ref().into(), leg, when(&c, "StateStartTimestamp")))
         })
         .collect()
 }
@@ -282,7 +289,7 @@ impl AmazonConnect {
         let before = out.events;
 
         // Contacts first: an answer must precede the wrap-up it leads to.
-        let mut legs: SmallVec<[(Box<str>, Leg); 2]> = SmallVec::new();
+        let mut legs: SmallVec<[Seen; 2]> = SmallVec::new();
         let mut current: Vec<(Obj<'b>, Cow<'b, str>, Leg)> = Vec::new();
         for raw in snap
             .arr("Contacts")
@@ -295,7 +302,7 @@ impl AmazonConnect {
                 continue;
             };
             let leg = Leg::parse(c.str("State").as_deref().unwrap_or(""));
-            legs.push((cid.as_ref().into(), leg));
+            legs.push((cid.as_ref().into(), leg, when(&c, "StateStartTimestamp")));
             current.push((c, cid, leg));
         }
         let first_sight = self.agents.get(&agent).is_none();
@@ -318,13 +325,23 @@ impl AmazonConnect {
                 "PreviousContactId",
                 "InitiationMethod",
             );
-            let prev = prev_legs
+            let seen = prev_legs
                 .iter()
-                .find(|(k, _)| k.as_ref() == leg_id.as_ref())
-                .map(|(_, l)| *l);
+                .find(|(k, _, _)| k.as_ref() == leg_id.as_ref());
+            let prev = seen.map(|(_, l, _)| *l);
             let at = when(c, "StateStartTimestamp")
                 .filter(|t| *t <= ts)
                 .unwrap_or(ts);
+            // A hold, a resume: when the state began. But Connect may leave
+            // StateStartTimestamp at the connect time across a hold (the
+            // API reference's AgentContactReference: "When AgentContactState
+            // is set to CONNECTED_ONHOLD, StateStartTimestamp is not
+            // changed"): a start no later than the one seen before is no
+            // news, and the record's own time stands in.
+            let changed_at = match seen.and_then(|(_, _, t)| *t) {
+                Some(before) if at <= before => ts,
+                _ => at,
+            };
             let was_talking = prev.is_some_and(Leg::talking);
             // Connected now, not before. Or the agent is first heard of
             // with the contact connected, or just ended from connected:
@@ -361,10 +378,10 @@ impl AmazonConnect {
             }
             match (prev, leg) {
                 (Some(Leg::Connected) | None | Some(Leg::Other), Leg::OnHold) => {
-                    self.contacts.hold(contact.clone(), true, at, out);
+                    self.contacts.hold(contact.clone(), true, changed_at, out);
                 }
                 (Some(Leg::OnHold), Leg::Connected) => {
-                    self.contacts.hold(contact.clone(), false, at, out);
+                    self.contacts.hold(contact.clone(), false, changed_at, out);
                 }
                 (Some(p), Leg::AfterWork) if p.talking() => {
                     self.contacts.leg_ended(contact.clone(), leg_id, at, out);
@@ -375,8 +392,8 @@ impl AmazonConnect {
         // Contacts the agent no longer has: a conversation that vanished
         // while connected ended then (no after-contact work). One only in
         // the first record's PreviousAgentSnapshot was never answered here.
-        for (k, l) in &prev_legs {
-            if !first_sight && l.talking() && !legs.iter().any(|(c, _)| c == k) {
+        for (k, l, _) in &prev_legs {
+            if !first_sight && l.talking() && !legs.iter().any(|(c, _, _)| c == k) {
                 let contact = self.contacts.root(owned(k));
                 self.contacts.leg_ended(contact, k, ts, out);
             }
@@ -385,7 +402,7 @@ impl AmazonConnect {
         let status = snap.obj("AgentStatus").unwrap_or_default();
         let state = if kind == "LOGOUT" {
             AgentState::Offline
-        } else if legs.iter().any(|(_, l)| *l == Leg::AfterWork) {
+        } else if legs.iter().any(|(_, l, _)| *l == Leg::AfterWork) {
             AgentState::WrapUp
         } else {
             // No snapshot (a bare LOGIN): logged in, status not known yet.

@@ -513,3 +513,44 @@ fn the_first_record_of_an_agent_counts_what_its_previous_snapshot_shows() {
         "in ACW since the contact ENDED"
     );
 }
+
+/// Fixture `hold-and-pause.jsonl`: agent event stream records of one
+/// agent. A call held from 13:01:10 to 13:01:40 whose CONNECTED_ONHOLD
+/// (and the CONNECTED after it) keep the StateStartTimestamp of the
+/// connect, 13:00:10, as the API reference's AgentContactReference says
+/// Connect does ("When AgentContactState is set to CONNECTED_ONHOLD,
+/// StateStartTimestamp is not changed"): the records' EventTimestamps tell
+/// the hold. Then a task paused twice (PAUSED: "This is only applicable
+/// to task contacts"), the second time until it ENDED. By hand: the call
+/// waited 8 s, connected 13:00:10 to 13:02:10 (120 s, 30 s held, talk 90
+/// s), 20 s of ACW; the task waited 5 s, connected 13:03:00 to 13:06:00
+/// (180 s, paused 60 s and 30 s, counted as hold: 90 s, talk 90 s), 20 s
+/// of ACW.
+#[test]
+fn a_hold_keeps_its_time_and_a_paused_task_can_end() {
+    let snap = replay(
+        DialectKind::AmazonConnect,
+        "amazon-connect",
+        "hold-and-pause.jsonl",
+    );
+    assert_eq!(
+        snap,
+        expected("amazon-connect", "hold-and-pause.snapshot.json")
+    );
+    let voice = queue(&snap, "q-voice-0009");
+    assert_eq!(
+        (&voice["att_s"], &voice["avg_hold_s"], &voice["aht_s"]),
+        (&json!(90.0), &json!(30.0), &json!(140.0))
+    );
+    let tasks = queue(&snap, "q-tasks-0009");
+    assert_eq!(
+        (&tasks["att_s"], &tasks["avg_hold_s"], &tasks["aht_s"]),
+        (&json!(90.0), &json!(90.0), &json!(200.0)),
+        "the task ended while paused"
+    );
+    let kim = agent(&snap, "agent-0009");
+    assert_eq!(
+        (&kim["state"], &kim["handled"]),
+        (&json!("available"), &json!(2))
+    );
+}
