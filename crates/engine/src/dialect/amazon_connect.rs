@@ -42,7 +42,10 @@ impl Leg {
     fn parse(s: &str) -> Leg {
         match s {
             "CONNECTED" => Leg::Connected,
-            "CONNECTED_ONHOLD" => Leg::OnHold,
+            // A task the agent paused (about-contact-states: "PAUSED - The
+            // contact was paused. This is only applicable to task
+            // contacts") is still theirs, set aside like a call on hold.
+            "CONNECTED_ONHOLD" | "PAUSED" => Leg::OnHold,
             "ENDED" => Leg::AfterWork,
             _ => Leg::Other,
         }
@@ -55,8 +58,9 @@ impl Leg {
 
 #[derive(Debug, Default)]
 struct AgentMem {
-    /// The agent's contacts (their own ids, not linked) as last seen.
-    legs: SmallVec<[(Box<str>, Leg); 2]>,
+    /// The agent's contacts (their own ids, not linked) as last seen,
+    /// with the state's StateStartTimestamp.
+    legs: SmallVec<[Seen; 2]>,
 }
 
 pub struct AmazonConnect {
@@ -120,8 +124,19 @@ impl Platform for AmazonConnect {
         let r = if msg.has("AgentARN") {
             self.agent_event(msg, received, out)
         } else if let Some(detail) = msg.obj("detail") {
-            let at = msg.ts("time").unwrap_or(received);
-            self.contact_event(&detail, at, out)
+            let stamped = when(msg, "time");
+            let r = self.contact_event(&detail, stamped.unwrap_or(received), out);
+            // The envelope's time is the feed's time even when the event
+            // sends nothing (INITIATED, CONTACT_DATA_UPDATED, COMPLETED, a
+            // repeat): without it a replay's clock would stop at the last
+            // queue event. One per event, whatever it sent, so that the
+            // count does not depend on the order EventBridge delivers in.
+            if r.is_ok()
+                && let Some(t) = stamped
+            {
+                out.event(t, EventKind::Heartbeat);
+            }
+            r
         } else if msg.has("contactId") && msg.has("eventType") {
             self.contact_event(msg, received, out)
         } else {
@@ -167,13 +182,43 @@ fn channel(s: &str) -> Cow<'static, str> {
     }
 }
 
+/// Connect writes a time it does not have as the epoch's first
+/// millisecond (`1970-01-01T00:00:00.001Z`: AWS's own sample of a
+/// `CONTACT_DATA_UPDATED` for a chat not yet with an agent carries it as
+/// `agentInfo.connectedToAgentTimestamp` and `connectedToSystemTimestamp`).
+/// Any time before 2000 is such a stand-in, not a time.
+const NOT_SET_BEFORE: Ts = Ts(946_684_800_000); // 2000-01-01T00:00:00Z
+
+/// A time of a Connect record, or `None` when absent or a stand-in.
+fn when(o: &Obj<'_>, key: &str) -> Option<Ts> {
+    o.ts(key).filter(|t| *t >= NOT_SET_BEFORE)
+}
+
+/// A contact of an agent snapshot: its id, its state and when that began.
+type Seen = (Box<str>, Leg, Option<Ts>);
+
+/// The contacts of an agent snapshot and their states.
+fn legs_of(snap: &Obj<'_>) -> SmallVec<[Seen; 2]> {
+    snap.arr("Contacts")
+        .unwrap_or_default()
+        .into_iter()
+        .take(64)
+        .filter_map(|raw| Obj::from_raw(raw).ok())
+        .filter_map(|c| {
+            let id = c.id("ContactId", "contact_id").ok()?;
+            let leg = Leg::parse(c.str("State").as_deref().unwrap_or(""));
+            Some((id.as_ref().into(), leg, when(&c, "StateStartTimestamp")))
+        })
+        .collect()
+}
+
 /// Whether a DISCONNECTED says its leg ended by a transfer: a
 /// `disconnectReason` that names one, or the transfer fields of Connect's
 /// contact record (`transferCompletedTimestamp`, `transferredToEndpoint`).
 fn transferred(d: &Obj<'_>) -> bool {
     d.str("disconnectReason")
         .is_some_and(|r| r.to_ascii_uppercase().contains("TRANSFER"))
-        || d.ts("transferCompletedTimestamp").is_some()
+        || when(d, "transferCompletedTimestamp").is_some()
         || d.obj("transferredToEndpoint").is_some()
 }
 
@@ -238,13 +283,13 @@ impl AmazonConnect {
             out.unknown();
             return Ok(());
         }
-        let ts = msg.ts("EventTimestamp").unwrap_or(received);
+        let ts = when(msg, "EventTimestamp").unwrap_or(received);
         let agent = id_from_arn(msg, "AgentARN", "agent_id")?;
         let snap = msg.obj("CurrentAgentSnapshot").unwrap_or_default();
         let before = out.events;
 
         // Contacts first: an answer must precede the wrap-up it leads to.
-        let mut legs: SmallVec<[(Box<str>, Leg); 2]> = SmallVec::new();
+        let mut legs: SmallVec<[Seen; 2]> = SmallVec::new();
         let mut current: Vec<(Obj<'b>, Cow<'b, str>, Leg)> = Vec::new();
         for raw in snap
             .arr("Contacts")
@@ -257,15 +302,21 @@ impl AmazonConnect {
                 continue;
             };
             let leg = Leg::parse(c.str("State").as_deref().unwrap_or(""));
-            legs.push((cid.as_ref().into(), leg));
+            legs.push((cid.as_ref().into(), leg, when(&c, "StateStartTimestamp")));
             current.push((c, cid, leg));
         }
         let first_sight = self.agents.get(&agent).is_none();
-        let prev_legs = self
-            .agents
-            .get(&agent)
-            .map(|m| m.legs.clone())
-            .unwrap_or_default();
+        // What came just before: what we last saw of the agent or, the
+        // first time we hear of them, the record's own
+        // PreviousAgentSnapshot (AWS's sample of an agent entering
+        // after-contact work shows the call CONNECTED there, ENDED now).
+        let prev_legs = match self.agents.get(&agent) {
+            Some(m) => m.legs.clone(),
+            None => msg
+                .obj("PreviousAgentSnapshot")
+                .map(|p| legs_of(&p))
+                .unwrap_or_default(),
+        };
         for (c, leg_id, leg) in &current {
             let contact = self.contact_of(
                 c,
@@ -274,29 +325,48 @@ impl AmazonConnect {
                 "PreviousContactId",
                 "InitiationMethod",
             );
-            let prev = prev_legs
+            let seen = prev_legs
                 .iter()
-                .find(|(k, _)| k.as_ref() == leg_id.as_ref())
-                .map(|(_, l)| *l);
-            let at = c
-                .ts("StateStartTimestamp")
+                .find(|(k, _, _)| k.as_ref() == leg_id.as_ref());
+            let prev = seen.map(|(_, l, _)| *l);
+            let at = when(c, "StateStartTimestamp")
                 .filter(|t| *t <= ts)
                 .unwrap_or(ts);
-            if leg.talking() && !prev.is_some_and(Leg::talking) {
-                // Connected now, not before: the wait ends. A contact first
-                // seen here (no contact events, or a restart) gets its wait
-                // from the snapshot's queue time.
-                let connected = c
-                    .ts("ConnectedToAgentTimestamp")
-                    .filter(|t| *t <= ts)
-                    .unwrap_or(at);
+            // A hold, a resume: when the state began. But Connect may leave
+            // StateStartTimestamp at the connect time across a hold (the
+            // API reference's AgentContactReference: "When AgentContactState
+            // is set to CONNECTED_ONHOLD, StateStartTimestamp is not
+            // changed"): a start no later than the one seen before is no
+            // news, and the record's own time stands in.
+            let changed_at = match seen.and_then(|(_, _, t)| *t) {
+                Some(before) if at <= before => ts,
+                _ => at,
+            };
+            let was_talking = prev.is_some_and(Leg::talking);
+            // Connected now, not before. Or the agent is first heard of
+            // with the contact connected, or just ended from connected:
+            // its answer was never sent.
+            let just_ended = *leg == Leg::AfterWork && was_talking;
+            let answer =
+                (leg.talking() && !was_talking) || (first_sight && (leg.talking() || just_ended));
+            let connected = when(c, "ConnectedToAgentTimestamp").filter(|t| *t <= ts);
+            // An end is no time to have been answered at.
+            let connected = if just_ended {
+                connected
+            } else {
+                connected.or(Some(at))
+            };
+            if answer && let Some(connected) = connected {
+                // The wait ends. A contact first seen here (no contact
+                // events, or a restart) gets its wait from the snapshot's
+                // queue time.
                 if let Some(q) = c.obj("Queue")
                     && let Some(arn) = q.text("ARN")
                     && !is_agent_queue(&arn)
                     && let Ok(queue) = id_from_arn(&q, "ARN", "queue")
                 {
                     self.announce_queue(&queue, q.name("Name"), ts, out);
-                    if let Some(qt) = c.ts("QueueTimestamp").filter(|t| *t <= connected) {
+                    if let Some(qt) = when(c, "QueueTimestamp").filter(|t| *t <= connected) {
                         let channel = c.str("Channel").map(|s| channel(&s));
                         self.queued(contact.clone(), leg_id, queue, channel, qt, out);
                     }
@@ -308,10 +378,10 @@ impl AmazonConnect {
             }
             match (prev, leg) {
                 (Some(Leg::Connected) | None | Some(Leg::Other), Leg::OnHold) => {
-                    self.contacts.hold(contact.clone(), true, at, out);
+                    self.contacts.hold(contact.clone(), true, changed_at, out);
                 }
                 (Some(Leg::OnHold), Leg::Connected) => {
-                    self.contacts.hold(contact.clone(), false, at, out);
+                    self.contacts.hold(contact.clone(), false, changed_at, out);
                 }
                 (Some(p), Leg::AfterWork) if p.talking() => {
                     self.contacts.leg_ended(contact.clone(), leg_id, at, out);
@@ -320,9 +390,10 @@ impl AmazonConnect {
             }
         }
         // Contacts the agent no longer has: a conversation that vanished
-        // while connected ended then (no after-contact work).
-        for (k, l) in &prev_legs {
-            if l.talking() && !legs.iter().any(|(c, _)| c == k) {
+        // while connected ended then (no after-contact work). One only in
+        // the first record's PreviousAgentSnapshot was never answered here.
+        for (k, l, _) in &prev_legs {
+            if !first_sight && l.talking() && !legs.iter().any(|(c, _, _)| c == k) {
                 let contact = self.contacts.root(owned(k));
                 self.contacts.leg_ended(contact, k, ts, out);
             }
@@ -331,7 +402,7 @@ impl AmazonConnect {
         let status = snap.obj("AgentStatus").unwrap_or_default();
         let state = if kind == "LOGOUT" {
             AgentState::Offline
-        } else if legs.iter().any(|(_, l)| *l == Leg::AfterWork) {
+        } else if legs.iter().any(|(_, l, _)| *l == Leg::AfterWork) {
             AgentState::WrapUp
         } else {
             // No snapshot (a bare LOGIN): logged in, status not known yet.
@@ -378,9 +449,20 @@ impl AmazonConnect {
                 }
             }
         }
-        let state_ts = if first_sight {
-            status
-                .ts("StartTimestamp")
+        // After-contact work began when the contact ENDED, not when the
+        // agent's status (Available, still) began.
+        let wrap_since = current
+            .iter()
+            .filter(|(_, _, l)| *l == Leg::AfterWork)
+            .filter_map(|(c, _, _)| when(c, "StateStartTimestamp"))
+            .filter(|t| *t <= ts)
+            .min();
+        let state_ts = if state == AgentState::WrapUp
+            && let Some(t) = wrap_since
+        {
+            t
+        } else if first_sight {
+            when(&status, "StartTimestamp")
                 .filter(|t| *t <= ts)
                 .unwrap_or(ts)
         } else {
@@ -429,6 +511,10 @@ impl AmazonConnect {
             "CONTACT_DATA_UPDATED",
             "COMPLETED",
             "AMD_DISABLED",
+            // A task contact paused and resumed by its agent.
+            "PAUSED",
+            "RESUMED",
+            "WEBRTC_API",
         ];
         if !known.contains(&kind.as_ref()) {
             out.unknown();
@@ -456,9 +542,7 @@ impl AmazonConnect {
         if let Some(q) = &queue_info {
             let agent_queue = q.str("queueType").as_deref() == Some("AGENT")
                 || q.text("queueArn").is_some_and(|a| is_agent_queue(&a));
-            let ts = q
-                .ts("enqueueTimestamp")
-                .or((kind == "QUEUED").then_some(at));
+            let ts = when(q, "enqueueTimestamp").or((kind == "QUEUED").then_some(at));
             if kind == "QUEUED" || q.has("queueArn") {
                 let queue = id_from_arn(q, "queueArn", "queue");
                 match (queue, ts) {
@@ -473,8 +557,7 @@ impl AmazonConnect {
             self.queued(contact.clone(), &leg, queue, channel, ts, out);
         }
         if let Some(a) = &agent_info {
-            let ts = a
-                .ts("connectedToAgentTimestamp")
+            let ts = when(a, "connectedToAgentTimestamp")
                 .or((kind == "CONNECTED_TO_AGENT").then_some(at));
             match (id_from_arn(a, "agentArn", "agent_id"), ts) {
                 (Ok(agent), Some(ts)) if self.contacts.leg_may_tell(&contact, &leg) => {
@@ -486,7 +569,7 @@ impl AmazonConnect {
             }
         }
         if disconnected {
-            let ts = d.ts("disconnectTimestamp").unwrap_or(at);
+            let ts = when(d, "disconnectTimestamp").unwrap_or(at);
             // A leg that disconnects by a transfer hands the contact to the
             // next leg, which may not have been heard of yet (EventBridge
             // does not order them): that leg's queueing ends the segment.

@@ -68,18 +68,59 @@ enum Phase {
 struct Member {
     name: Option<Box<str>>,
     queues: SmallVec<[Box<str>; 4]>,
-    paused: bool,
+    /// The queues the member is paused in: app_queue.c pauses a member per
+    /// queue (PauseQueueMember with a queue, or `autopause = yes`, which
+    /// pauses a member who did not answer in that queue only), and
+    /// publishes a QueueMemberPause for each queue it pauses.
+    paused: SmallVec<[Box<str>; 4]>,
     reason: Option<Box<str>>,
     /// AMI device state (`Status`): 0 unknown .. 8 on hold.
     status: u8,
 }
 
 impl Member {
+    /// Away only when paused in every queue: a member paused in one queue
+    /// still takes the calls of the others.
+    fn is_paused(&self) -> bool {
+        !self.queues.is_empty()
+            && self
+                .queues
+                .iter()
+                .all(|q| self.paused.iter().any(|p| p == q))
+    }
+
+    /// Joins `queue` (when told), as the member events all name it.
+    fn join(&mut self, queue: Option<&str>) {
+        if let Some(q) = queue
+            && !self.queues.iter().any(|x| x.as_ref() == q)
+            && self.queues.len() < MAX_MEMBER_QUEUES
+        {
+            self.queues.push(q.into());
+        }
+    }
+
+    /// Paused or not in `queue`; an event that names no queue (a relay
+    /// that dropped it) speaks for all of them.
+    fn set_paused(&mut self, queue: Option<&str>, on: bool) {
+        match (queue, on) {
+            (Some(q), true) => {
+                if !self.paused.iter().any(|x| x.as_ref() == q)
+                    && self.paused.len() < MAX_MEMBER_QUEUES
+                {
+                    self.paused.push(q.into());
+                }
+            }
+            (Some(q), false) => self.paused.retain(|x| x.as_ref() != q),
+            (None, true) => self.paused = self.queues.clone(),
+            (None, false) => self.paused.clear(),
+        }
+    }
+
     fn state(&self) -> AgentState {
         if self.queues.is_empty() {
             return AgentState::Offline;
         }
-        if self.paused {
+        if self.is_paused() {
             return AgentState::Away;
         }
         match self.status {
@@ -279,40 +320,50 @@ impl Asterisk {
             self.hold(msg, ts, true, out)?;
         } else if is(ev, "Unhold") || is(ev, "MusicOnHoldStop") {
             self.hold(msg, ts, false, out)?;
-        } else if is(ev, "QueueMemberStatus") || is(ev, "QueueMemberAdded") {
+        } else if is(ev, "QueueMemberStatus")
+            || is(ev, "QueueMemberAdded")
+            // A penalty or ringinuse change carries the member's whole
+            // state too (app_queue.c documents the same fields for all).
+            || is(ev, "QueueMemberPenalty")
+            || is(ev, "QueueMemberRinginuse")
+        {
             self.member(msg, ts, out, |m, msg| {
-                if let Some(q) = msg.text("Queue")
-                    && !m.queues.iter().any(|x| x.as_ref() == q.as_ref())
-                    && m.queues.len() < MAX_MEMBER_QUEUES
-                {
-                    m.queues.push(q.as_ref().into());
-                }
+                let queue = msg.text("Queue");
+                m.join(queue.as_deref());
                 if let Some(p) = msg.flag("Paused") {
-                    m.paused = p;
+                    m.set_paused(queue.as_deref(), p);
+                    if p {
+                        m.reason = paused_reason(msg);
+                    }
                 }
                 if let Some(s) = msg.text("Status").and_then(|s| s.parse().ok()) {
                     m.status = s;
                 }
-                if m.paused {
-                    m.reason = paused_reason(msg);
-                }
             })?;
         } else if is(ev, "QueueMemberPause") {
             self.member(msg, ts, out, |m, msg| {
+                let queue = msg.text("Queue");
+                m.join(queue.as_deref());
                 if let Some(p) = msg.flag("Paused") {
-                    m.paused = p;
+                    m.set_paused(queue.as_deref(), p);
+                    if p {
+                        m.reason = paused_reason(msg);
+                    }
                 }
-                m.reason = if m.paused { paused_reason(msg) } else { None };
             })?;
         } else if is(ev, "QueueMemberRemoved") {
             self.member(msg, ts, out, |m, msg| {
                 if let Some(q) = msg.text("Queue") {
                     m.queues.retain(|x| x.as_ref() != q.as_ref());
+                    m.paused.retain(|x| x.as_ref() != q.as_ref());
                 }
             })?;
-        } else if is(ev, "AgentCalled") || is(ev, "AgentRingNoAnswer") {
+        } else if is(ev, "AgentCalled") || is(ev, "AgentRingNoAnswer") || is(ev, "AgentDump") {
             // Ringing a member changes no figure; the caller still waits
-            // (a member's no-answer rings the next: still one wait).
+            // (a member's no-answer rings the next: still one wait). A
+            // member who hangs up during the queue's announcement to them
+            // (AgentDump, before any AgentConnect) leaves the caller in the
+            // queue too: app_queue.c goes back to ringing members.
         } else if is(ev, "AttendedTransfer") || is(ev, "BlindTransfer") {
             // app_queue.c answers both with AgentComplete `Reason: transfer`
             // for a queue call, which decides (a re-queue on the next join,

@@ -239,13 +239,66 @@ impl Part<'_> {
             })
     }
 
+    /// A supervisor listening in (`monitoredParticipantId`: "If this
+    /// participant is a monitor, then this will be the id of the
+    /// participant that is being monitored") or coaching
+    /// (`coachedParticipantId`): never the agent handling the contact.
+    fn supervises(&self) -> bool {
+        self.obj.has("monitoredParticipantId") || self.obj.has("coachedParticipantId")
+    }
+
     fn held(&self) -> bool {
-        self.media().any(|(m, _)| m.flag("held") == Some(true))
+        self.media().any(|(m, _)| on_hold(&m))
+    }
+
+    /// The wrap-up is done: a `wrapup` (code) on the participant or on
+    /// its media, the participant's `endAcwTime`, or media whose
+    /// `afterCallWork.state` is over (`complete`, `skipped`,
+    /// `notApplicable`). The queue conversation topic's models
+    /// (QueueConversationEventTopicParticipant, ...Call, ...Wrapup,
+    /// ...AfterCallWork) carry all of these.
+    fn wrapped_up(&self) -> bool {
+        self.obj.has("wrapup")
+            || self.obj.has("endAcwTime")
+            || self.media().any(|(m, _)| {
+                m.has("wrapup")
+                    || m.obj("afterCallWork").is_some_and(|w| {
+                        matches!(
+                            w.str("state").as_deref(),
+                            Some("complete" | "skipped" | "notApplicable")
+                        )
+                    })
+            })
+    }
+
+    /// When the wrap-up ended, as Genesys gives it: the participant's
+    /// `endAcwTime`, else the media's `afterCallWork.endTime`, else a
+    /// `wrapup.endTime`.
+    fn wrapup_end(&self) -> Option<Ts> {
+        self.obj
+            .ts("endAcwTime")
+            .or_else(|| {
+                self.media()
+                    .find_map(|(m, _)| m.obj("afterCallWork").and_then(|w| w.ts("endTime")))
+            })
+            .or_else(|| self.obj.obj("wrapup").and_then(|w| w.ts("endTime")))
+            .or_else(|| {
+                self.media()
+                    .find_map(|(m, _)| m.obj("wrapup").and_then(|w| w.ts("endTime")))
+            })
     }
 
     fn channel(&self) -> Option<&'static str> {
         self.media().next().map(|(_, c)| c)
     }
+}
+
+/// Whether a media is on hold. The topic's call model has two flags:
+/// `held` ("this call is held and the person on this side hears silence")
+/// and `confined` ("this call is held and the person on this side hears
+/// hold music"); either is a hold.
+fn on_hold(m: &Obj<'_>) -> bool {
+    m.flag("held") == Some(true) || m.flag("confined") == Some(true)
 }
 
 /// The queue an agent who took a call over came from, when it is not the
@@ -301,7 +354,7 @@ impl Genesys {
         let agent = parts
             .iter()
             .filter(|p| is(p, "agent") || is(p, "user"))
-            .filter(|p| p.obj.has("userId"))
+            .filter(|p| p.obj.has("userId") && !p.supervises())
             .find(|p| p.active());
         let channel = parts
             .iter()
@@ -397,7 +450,7 @@ impl Genesys {
                         .chain(parts.iter().filter(|p| is(p, "customer")))
                         .find_map(|p| {
                             p.media()
-                                .filter(|(m, _)| m.flag("held") == Some(true))
+                                .filter(|(m, _)| on_hold(m))
                                 .find_map(|(m, _)| m.ts("startHoldTime"))
                                 .or_else(|| p.obj.ts("startHoldTime"))
                         })
@@ -528,8 +581,7 @@ impl Genesys {
             let Ok(user) = clean_id(user, "agent_id") else {
                 continue;
             };
-            let owes =
-                p.ended() && p.obj.flag("wrapupRequired") == Some(true) && !p.obj.has("wrapup");
+            let owes = p.ended() && p.obj.flag("wrapupRequired") == Some(true) && !p.wrapped_up();
             let m = self.users.entry(&user, UserMem::default);
             let had = m.wrapping.iter().any(|c| c.as_ref() == conv);
             if owes && !had && m.wrapping.len() < 64 {
@@ -539,8 +591,14 @@ impl Genesys {
             } else {
                 continue;
             }
-            let at = p.obj.ts("endTime").filter(|_| owes).unwrap_or(received);
-            self.send_user(user, at, out);
+            // Wrap-up starts when the participant ends and ends when
+            // Genesys says it did, not when the notification arrives.
+            let at = if owes {
+                p.obj.ts("endTime")
+            } else {
+                p.wrapup_end().filter(|t| *t <= received)
+            };
+            self.send_user(user, at.unwrap_or(received), out);
         }
     }
 

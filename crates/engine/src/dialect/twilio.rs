@@ -5,7 +5,7 @@
 //! - Event Streams CloudEvents (`type: com.twilio.taskrouter.task.created`,
 //!   `data.payload` in snake_case with `eventtype`, `timestamp` as RFC 3339);
 //! - a bare snake_case payload (`event_type`, `timestamp` in ms or RFC 3339),
-//!   or the Event resource (`event_type`, `event_date_ms`, `event_data`).
+//!   or the Event resource (`event_type`, `event_date` or `event_date_ms`, `event_data`).
 //!
 //! Keys are matched without regard to case or underscores, and epoch
 //! numbers are read as seconds or milliseconds by their size.
@@ -113,7 +113,12 @@ fn unpack<'b>(msg: &Obj<'b>) -> (Option<Obj<'b>>, Option<Cow<'b, str>>, Option<T
             Cow::Borrowed(b) => Cow::Borrowed(&b[PREFIX.len()..]),
             Cow::Owned(o) => Cow::Owned(o[PREFIX.len()..].to_owned()),
         });
-    let top_time = msg.ts("time").or_else(|| msg.ts("event_date_ms"));
+    // The Event resource has `event_date` (RFC 3339, seconds) and, in later
+    // versions, `event_date_ms`; the milliseconds win when both are there.
+    let top_time = msg
+        .ts("time")
+        .or_else(|| msg.ts("event_date_ms"))
+        .or_else(|| msg.ts("event_date"));
     let fields = match msg.obj("data") {
         Some(data) => Some(data.obj("payload").unwrap_or(data)),
         None => msg.obj("event_data"),
@@ -168,7 +173,11 @@ fn activity_state(fields: &Obj<'_>) -> Option<(AgentState, Option<Box<str>>)> {
     Some(match n.to_ascii_lowercase().as_str() {
         "offline" => (AgentState::Offline, None),
         "available" | "idle" => (AgentState::Available, None),
-        "busy" => (AgentState::Busy, None),
+        // A single-tasking workspace moves a worker to the TaskQueue's
+        // ReservationActivity ("Reserved" by default) while a task is
+        // offered, then to its AssignmentActivity ("Busy"): being offered
+        // a task is not being away.
+        "busy" | "reserved" => (AgentState::Busy, None),
         "wrap-up" | "wrapup" | "wrap up" => (AgentState::WrapUp, None),
         _ => (AgentState::Away, Some(n.as_ref().into())),
     })
@@ -305,7 +314,10 @@ impl Twilio {
                     self.send_worker(owned(&w), f, ts, out);
                 }
             }
+            // `worker.activity` is the Event resource's older name for an
+            // activity change (Twilio's SDK fixtures of that resource).
             "worker.activity.update"
+            | "worker.activity"
             | "worker.created"
             | "worker.attributes.update"
             | "worker.capacity.update"

@@ -161,8 +161,11 @@ fn both_streams_telling_one_answer_give_one_event_and_casings_agree() {
         let o = feed(d.as_mut(), &ev, 0);
         assert_eq!(
             o.events,
-            vec![("contact.answered".into(), "c1".into(), T0 + 9_000)],
-            "{key}"
+            vec![
+                ("contact.answered".into(), "c1".into(), T0 + 9_000),
+                ("heartbeat".into(), "".into(), T0 + 10_000),
+            ],
+            "{key}: the answer, then the envelope's time"
         );
         let snap = agent_event(
             "STATE_CHANGE",
@@ -414,4 +417,140 @@ fn a_queued_callback_is_a_contact_of_its_own() {
     );
     assert_eq!(count(&o, "contact.queued", "c-51"), 1);
     assert_eq!(count(&o, "contact.answered", "c-51"), 1);
+}
+
+/// Fixture `contact-data-updated.jsonl`: contact events in the shapes of
+/// AWS's samples on the "Amazon Connect contact events" page. A chat
+/// queued at 10:00:00 gets a CONTACT_DATA_UPDATED whose `agentInfo` has
+/// `connectedToAgentTimestamp` (and `connectedToSystemTimestamp`) set to
+/// `1970-01-01T00:00:00.001Z`, as AWS's "contact properties are updated"
+/// sample has it: a time not set, not an answer in 1970. Then the
+/// "routing step expires" sample, the connect at 10:01:00 and the
+/// disconnect at 10:04:00 and its COMPLETED at 10:04:30. A voice call in
+/// the PascalCase keys of the "connected to an agent using routing
+/// criteria" sample: queued at 10:02:04, connected at 10:02:09, a tag
+/// update at 10:05:00. By hand: the chat waited 60 s and talked 180 s, one
+/// contact entered; the call waited 5 s and talks 171 s at 10:05:00, the
+/// time of the last event (which sends nothing else: its envelope's time
+/// still moves the replay's clock).
+#[test]
+fn a_time_of_1970_is_a_time_not_set() {
+    let snap = replay(
+        DialectKind::AmazonConnect,
+        "amazon-connect",
+        "contact-data-updated.jsonl",
+    );
+    assert_eq!(
+        snap,
+        expected("amazon-connect", "contact-data-updated.snapshot.json")
+    );
+    let chat = queue(&snap, "q-chat-0001");
+    assert_eq!(chat["entered"], 1);
+    assert_eq!(chat["answered"], 1);
+    assert_eq!(chat["asa_s"], 60.0, "answered at 10:01:00, not in 1970");
+    assert_eq!(chat["att_s"], 180.0);
+    let voice = queue(&snap, "12345678-1234-1234-1234-123456789012");
+    assert_eq!(voice["asa_s"], 5.0, "PascalCase keys read alike");
+    let a1 = agent(&snap, "agent-chat-0001");
+    assert_eq!(a1["handled"], 1);
+    assert_eq!(a1["state"], "available");
+    let a2 = agent(&snap, "12345678-1234-1234-1234-123456789012");
+    assert_eq!(snap["now"], "2026-11-23T10:05:00Z");
+    assert_eq!(a2["contacts"][0]["talk_s"], 171.0);
+    assert_eq!(snap["feed"]["rejected"], 0);
+
+    // The placeholder alone, on any event, answers nothing.
+    let mut d = DialectKind::AmazonConnect.make();
+    let o = feed(
+        d.as_mut(),
+        &json!({"eventType": "CONTACT_DATA_UPDATED", "contactId": "c-9",
+                "queueInfo": {"queueArn": "arn:aws:connect:us-west-2:1:instance/i/queue/q",
+                              "enqueueTimestamp": "1970-01-01T00:00:00.001Z"},
+                "agentInfo": {"agentArn": "arn:aws:connect:us-west-2:1:instance/i/agent/a",
+                              "connectedToAgentTimestamp": "1970-01-01T00:00:00.001Z"}})
+        .to_string(),
+        T0,
+    );
+    assert!(o.events.is_empty(), "{:?}", o.events);
+}
+
+/// Fixture `after-contact-work.jsonl`: the two records of AWS's "Use
+/// agent event streams to determine agent ACW time" (Administrator
+/// Guide, agent-event-streams.md), the first record queuetop hears of the
+/// agent: the call CONNECTED since 18:55:21.021 in its
+/// PreviousAgentSnapshot and ENDED at 18:55:27.027 (StateStartTimestamp:
+/// "Agent entered ACW at this time") in its CurrentAgentSnapshot; then no
+/// contact at 18:55:32.032, which AWS reads as the end of after-contact
+/// work: 5.005 s. By hand: talk 6.006 s, wrap-up 5.005 s, handle time
+/// 11.011 s; after the first record the agent has been in wrap-up for 0 s
+/// (not since the status's StartTimestamp, 18:43:59.059).
+#[test]
+fn the_first_record_of_an_agent_counts_what_its_previous_snapshot_shows() {
+    let snap = replay(
+        DialectKind::AmazonConnect,
+        "amazon-connect",
+        "after-contact-work.jsonl",
+    );
+    assert_eq!(
+        snap,
+        expected("amazon-connect", "after-contact-work.snapshot.json")
+    );
+    let t = &snap["totals"];
+    assert_eq!(t["att_s"], 6.006);
+    assert_eq!(t["aht_s"], 11.011, "with AWS's 5.005 s of ACW");
+    let a = agent(&snap, "agent-ARN");
+    assert_eq!(a["handled"], 1);
+    assert_eq!(a["state"], "available");
+
+    let text = std::fs::read_to_string(resource("amazon-connect", "after-contact-work.jsonl"))
+        .expect("fixture");
+    let first = text.lines().next().expect("a record");
+    let snap = replay_from(DialectKind::AmazonConnect, "first", first.as_bytes());
+    let a = agent(&snap, "agent-ARN");
+    assert_eq!(
+        (&a["state"], &a["state_for_s"]),
+        (&json!("wrap_up"), &json!(0.0)),
+        "in ACW since the contact ENDED"
+    );
+}
+
+/// Fixture `hold-and-pause.jsonl`: agent event stream records of one
+/// agent. A call held from 13:01:10 to 13:01:40 whose CONNECTED_ONHOLD
+/// (and the CONNECTED after it) keep the StateStartTimestamp of the
+/// connect, 13:00:10, as the API reference's AgentContactReference says
+/// Connect does ("When AgentContactState is set to CONNECTED_ONHOLD,
+/// StateStartTimestamp is not changed"): the records' EventTimestamps tell
+/// the hold. Then a task paused twice (PAUSED: "This is only applicable
+/// to task contacts"), the second time until it ENDED. By hand: the call
+/// waited 8 s, connected 13:00:10 to 13:02:10 (120 s, 30 s held, talk 90
+/// s), 20 s of ACW; the task waited 5 s, connected 13:03:00 to 13:06:00
+/// (180 s, paused 60 s and 30 s, counted as hold: 90 s, talk 90 s), 20 s
+/// of ACW.
+#[test]
+fn a_hold_keeps_its_time_and_a_paused_task_can_end() {
+    let snap = replay(
+        DialectKind::AmazonConnect,
+        "amazon-connect",
+        "hold-and-pause.jsonl",
+    );
+    assert_eq!(
+        snap,
+        expected("amazon-connect", "hold-and-pause.snapshot.json")
+    );
+    let voice = queue(&snap, "q-voice-0009");
+    assert_eq!(
+        (&voice["att_s"], &voice["avg_hold_s"], &voice["aht_s"]),
+        (&json!(90.0), &json!(30.0), &json!(140.0))
+    );
+    let tasks = queue(&snap, "q-tasks-0009");
+    assert_eq!(
+        (&tasks["att_s"], &tasks["avg_hold_s"], &tasks["aht_s"]),
+        (&json!(90.0), &json!(90.0), &json!(200.0)),
+        "the task ended while paused"
+    );
+    let kim = agent(&snap, "agent-0009");
+    assert_eq!(
+        (&kim["state"], &kim["handled"]),
+        (&json!("available"), &json!(2))
+    );
 }

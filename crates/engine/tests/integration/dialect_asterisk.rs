@@ -497,3 +497,71 @@ fn an_attended_transfer_to_a_phone_ends_the_contact_at_the_transfer() {
         )]
     );
 }
+
+/// Fixture `agent-dump.jsonl`: app_queue.c's try_calling when the member
+/// who answered hangs up during the queue's announcement to them: it
+/// publishes AgentDump (no AgentConnect) and returns to ringing, the caller
+/// still in the queue; Lee answers next. Then QueueMemberRinginuse and
+/// QueueMemberPenalty, which carry a member's whole state like
+/// QueueMemberStatus (their manager event documentation includes its
+/// fields): the first tells of a member not heard of before. By hand, from
+/// 14:00:00: joined at 14:00:00, Dana rung at :01 and dumped the caller at
+/// :06, Lee rung at :08 and connected at :12 (one wait of 12 s, answered
+/// by Lee), Lee hung up at 14:01:12 (talk 60 s); the last message, a pong,
+/// at 14:01:20. Ana (1003) is an available member of support. Nothing is
+/// unknown.
+#[test]
+fn a_dumped_caller_keeps_waiting_and_member_events_carry_state() {
+    let snap = replay(DialectKind::Asterisk, "asterisk", "agent-dump.jsonl");
+    assert_eq!(snap, expected("asterisk", "agent-dump.snapshot.json"));
+    let t = &snap["totals"];
+    assert_eq!(t["entered"], 1);
+    assert_eq!(t["answered"], 1);
+    assert_eq!(t["abandoned"], 0);
+    assert_eq!(t["asa_s"], 12.0, "from the join to Lee's connect");
+    assert_eq!(t["att_s"], 60.0);
+    assert_eq!(agent(&snap, "PJSIP/1002")["handled"], 1);
+    assert_eq!(agent(&snap, "PJSIP/1001")["handled"], 0, "Dana only dumped");
+    let ana = agent(&snap, "PJSIP/1003");
+    assert_eq!(ana["state"], "available");
+    assert_eq!(ana["queues"], serde_json::json!(["support"]));
+    assert_eq!(snap["feed"]["unknown"], 0);
+    assert_eq!(snap["feed"]["rejected"], 0);
+}
+
+/// Fixture `per-queue-pause.jsonl`: app_queue.c pauses a member per queue.
+/// With `autopause = yes`, rna() pauses a member who did not answer in
+/// the ringing queue only (set_member_paused with that queue's name), and
+/// a QueueMemberPause is published for that queue; QueueMemberStatus
+/// events then carry `Paused` per queue. Dana, in support and sales, does
+/// not answer a sales caller and is auto-paused in sales at 15:00:16; Lee
+/// takes that call (wait 20 s, talk 90 s). Dana still takes a support call
+/// at 15:00:35 (wait 5 s) and talks 60 s. By hand: at 15:02:00 Dana is
+/// available (paused in sales only) for 25 s, not away.
+#[test]
+fn a_member_paused_in_one_queue_still_serves_the_others() {
+    let snap = replay(DialectKind::Asterisk, "asterisk", "per-queue-pause.jsonl");
+    assert_eq!(snap, expected("asterisk", "per-queue-pause.snapshot.json"));
+    let dana = agent(&snap, "PJSIP/1001");
+    assert_eq!(
+        (&dana["state"], &dana["reason"], &dana["state_for_s"]),
+        (&Value::from("available"), &Value::Null, &Value::from(25.0))
+    );
+    assert_eq!(dana["handled"], 1);
+    assert_eq!(queue(&snap, "sales")["asa_s"], 20.0);
+    assert_eq!(queue(&snap, "support")["asa_s"], 5.0);
+    assert_eq!(snap["totals"]["agents"]["away"], 0);
+
+    // Paused in both queues, she is away, with the reason.
+    let both = r#"{"Event":"QueueMemberPause","Timestamp":"1795446130.000000","Queue":"support","MemberName":"Dana Ruiz","Interface":"PJSIP/1001","Status":"1","Paused":"1","PausedReason":"Lunch"}"#;
+    let text = std::fs::read_to_string(resource("asterisk", "per-queue-pause.jsonl"))
+        .expect("fixture")
+        + both
+        + "\n";
+    let snap = replay_from(DialectKind::Asterisk, "both", text.as_bytes());
+    let dana = agent(&snap, "PJSIP/1001");
+    assert_eq!(
+        (&dana["state"], &dana["reason"]),
+        (&Value::from("away"), &Value::from("Lunch"))
+    );
+}

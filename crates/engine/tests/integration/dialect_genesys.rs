@@ -245,3 +245,83 @@ fn the_acd_participants_routing_priority_is_the_contacts() {
     assert_eq!(q["waiting_by_priority"][2]["priority"], -5);
     assert_eq!(snap["feed"]["priority_ignored"], 1);
 }
+
+/// Fixture `wrapup.jsonl`: the end of wrap-up as the queue conversation
+/// topic's models give it (QueueConversationEventTopicParticipant
+/// `startAcwTime` / `endAcwTime` and `wrapup`; the call's `wrapup` and
+/// `afterCallWork` with `state`, `startTime`, `endTime`). Dana's
+/// conversation: queued 11:00:00, answered 11:00:10, ended 11:03:10, her
+/// wrap-up code at 11:03:40 (`wrapup.endTime`, `endAcwTime`) told at
+/// 11:03:55. Lee's: queued 11:01:00, answered 11:01:20, ended 11:02:20,
+/// his code on the call only (`calls[].wrapup`, `afterCallWork.state:
+/// complete`, ended 11:02:35). By hand: asa (10 + 20) / 2 = 15 s, att
+/// (180 + 60) / 2 = 120 s, aht (210 + 75) / 2 = 142.5 s; both available at
+/// 11:05:00, Dana for 80 s, Lee for 145 s.
+#[test]
+fn wrap_up_ends_when_genesys_says_it_did() {
+    let snap = replay(DialectKind::Genesys, "genesys", "wrapup.jsonl");
+    assert_eq!(snap, expected("genesys", "wrapup.snapshot.json"));
+    let q = queue(&snap, "qqqqqqqq-0000-0000-0000-000000support");
+    assert_eq!(q["asa_s"], 15.0);
+    assert_eq!(q["att_s"], 120.0);
+    assert_eq!(q["aht_s"], 142.5, "30 s and 15 s of wrap-up");
+    let dana = agent(&snap, "uuuuuuuu-0000-0000-0000-00000000dana");
+    assert_eq!(
+        (&dana["state"], &dana["state_for_s"]),
+        (&json!("available"), &json!(80.0))
+    );
+    let lee = agent(&snap, "uuuuuuuu-0000-0000-0000-000000000lee");
+    assert_eq!(
+        (&lee["state"], &lee["state_for_s"]),
+        (&json!("available"), &json!(145.0)),
+        "the code on the call ends the wrap-up too"
+    );
+}
+
+/// Fixture `confined.jsonl`: a hold that the call model's `confined`
+/// flag tells ("True if this call is held and the person on this side
+/// hears hold music"; `held` is the same with silence): the customer's
+/// call is confined, not held, from `startHoldTime` 11:30:40, told at
+/// 11:30:42, and no longer at 11:31:10. By hand: queued 11:30:00, answered
+/// 11:30:08 (wait 8 s), ended 11:32:08: 120 s connected, 30 s of it on
+/// hold, talk 90 s.
+#[test]
+fn a_confined_call_is_on_hold() {
+    let snap = replay(DialectKind::Genesys, "genesys", "confined.jsonl");
+    assert_eq!(snap, expected("genesys", "confined.snapshot.json"));
+    let q = queue(&snap, "qqqqqqqq-0000-0000-0000-000000support");
+    assert_eq!(q["asa_s"], 8.0);
+    assert_eq!(q["avg_hold_s"], 30.0);
+    assert_eq!(q["att_s"], 90.0);
+    assert_eq!(q["aht_s"], 120.0);
+}
+
+/// Fixture `monitor.jsonl`: a supervisor listens in on Dana's call, a
+/// participant with `monitoredParticipantId` naming Dana's ("If this
+/// participant is a monitor, then this will be the id of the participant
+/// that is being monitored"). Dana and the customer hang up at 12:32:00;
+/// the monitor's leg is still up in that notification and ends at
+/// 12:32:01. By hand: queued 12:30:00, answered by Dana 12:30:08, ended
+/// 12:32:00: one contact, talk 112 s, all Dana's; the supervisor handled
+/// nothing.
+#[test]
+fn a_monitoring_supervisor_is_not_the_agent() {
+    let snap = replay(DialectKind::Genesys, "genesys", "monitor.jsonl");
+    assert_eq!(snap, expected("genesys", "monitor.snapshot.json"));
+    let q = queue(&snap, "qqqqqqqq-0000-0000-0000-000000support");
+    assert_eq!(q["answered"], 1);
+    assert_eq!(q["att_s"], 112.0);
+    let dana = agent(&snap, "uuuuuuuu-0000-0000-0000-00000000dana");
+    assert_eq!(
+        (&dana["handled"], &dana["att_s"]),
+        (&json!(1), &json!(112.0))
+    );
+    let supervisor = snap["agents"]
+        .as_array()
+        .and_then(|a| {
+            a.iter()
+                .find(|x| x["agent_id"] == "uuuuuuuu-0000-0000-0000-000000000sup")
+        })
+        .cloned();
+    assert_eq!(supervisor, None, "never an agent of the contact");
+}

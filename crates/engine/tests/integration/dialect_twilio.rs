@@ -224,3 +224,50 @@ fn task_priority_becomes_the_contacts_priority() {
     assert_eq!(snap["feed"]["priority_ignored"], 1);
     assert_eq!(snap["feed"]["rejected"], 0);
 }
+
+/// Fixture `single-tasking.jsonl`: a single-tasking workspace, as Event
+/// Callbacks: TaskRouter moves a worker to the TaskQueue's
+/// ReservationActivity ("Reserved" by default) when it reserves a task for
+/// them, and to its AssignmentActivity ("Busy") when they accept (the
+/// Activity resource's documentation); a worker offered a task is busy,
+/// not away. With two other shapes from Twilio's own samples: the Event
+/// resource as Twilio's SDK fixtures give it (`event_type:
+/// worker.activity`, `event_date` in RFC 3339, no `event_date_ms`) and an
+/// Event Streams CloudEvent of schema WDSEvent/4 as Twilio's sample gives
+/// it (no `time`, the subscription's `type` task.canceled over a payload
+/// `eventtype` of reservation.created, the payload's own `timestamp`). By
+/// hand, from 15:00:00 in Sales: WT…201 created at :10, Ana reserved at
+/// :11 and accepted at :16 (wait 6 s), completed at 15:01:40 (talk 84 s);
+/// WT…202 created at :20, reserved for Ben at :21, still pending at the
+/// end (waiting 80 s, Ben busy for 79 s); WT…203 created at :25 and
+/// canceled at :45 (abandoned after 20 s); Cy went offline at 15:00:30.
+#[test]
+fn single_tasking_activities_and_the_event_resource() {
+    let snap = replay(DialectKind::Twilio, "twilio", "single-tasking.jsonl");
+    assert_eq!(snap, expected("twilio", "single-tasking.snapshot.json"));
+    let sales = queue(&snap, "WQ00000000000000000000000000000sal");
+    assert_eq!(sales["entered"], 3);
+    assert_eq!(sales["answered"], 1);
+    assert_eq!(sales["asa_s"], 6.0);
+    assert_eq!(sales["abandoned"], 1);
+    assert_eq!(sales["att_s"], 84.0);
+    assert_eq!(sales["waiting"], 1);
+    assert_eq!(sales["longest_wait_s"], 80.0);
+    let ben = agent(&snap, "WK00000000000000000000000000000ben");
+    assert_eq!(
+        (&ben["state"], &ben["reason"]),
+        (&json!("busy"), &json!(null)),
+        "reserved: offered a task, not away"
+    );
+    assert_eq!(ben["state_for_s"], 79.0);
+    let cy = agent(&snap, "WK000000000000000000000000000000cy");
+    assert_eq!(cy["state"], "offline");
+    assert_eq!(cy["state_for_s"], 70.0, "since the event's event_date");
+    assert_eq!(cy["name"], "Cy Tran");
+    assert_eq!(
+        agent(&snap, "WK00000000000000000000000000000ana")["state"],
+        "available"
+    );
+    assert_eq!(snap["feed"]["unknown"], 0);
+    assert_eq!(snap["feed"]["rejected"], 0);
+}
