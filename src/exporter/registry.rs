@@ -164,11 +164,31 @@ const FIGURES: &[Figure] = &[
     },
 ];
 
+/// A label set. The encoder writes values as it gets them, so each value
+/// is escaped here as both exposition formats require: a feed's id with a
+/// quote or a backslash must not end the value early and make labels of
+/// its own (`x",site="spoofed`) or make the whole scrape unreadable.
 fn labels(pairs: &[(&str, &str)]) -> Labels {
     pairs
         .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .map(|(k, v)| (k.to_string(), escaped(v)))
         .collect()
+}
+
+/// `\`, `"` and a line feed as `\\`, `\"` and `\n` (control characters
+/// are stripped before, in [`super::collect`]; escaped here too, should
+/// one ever come through).
+fn escaped(v: &str) -> String {
+    let mut out = String::with_capacity(v.len());
+    for c in v.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn gauge(reg: &mut Registry, name: &str, help: &str, kind: Kind, rows: Vec<(Labels, f64)>) {

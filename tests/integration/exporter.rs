@@ -388,25 +388,27 @@ fn encode(s: &str) -> String {
         .collect()
 }
 
-#[test]
-fn a_real_prometheus_scrapes_the_same_figures() {
-    if skip_prometheus("prometheus") {
-        return;
-    }
-    let (_export, addr) = start_export(&[]);
-    ended_metrics(addr, "*/*");
+/// A real Prometheus on a free loopback port, scraping `target` every
+/// second; killed (and its data removed) when dropped.
+struct Prometheus {
+    addr: SocketAddr,
+    _child: Killed,
+    _dir: tempfile::TempDir,
+}
+
+fn start_prometheus(target: SocketAddr) -> Prometheus {
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("prometheus.yml");
     std::fs::write(
         &config,
         format!(
-            "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nscrape_configs:\n  - job_name: queuetop\n    static_configs:\n      - targets: ['{addr}']\n"
+            "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nscrape_configs:\n  - job_name: queuetop\n    static_configs:\n      - targets: ['{target}']\n"
         ),
     )
     .unwrap();
     let port = free_port();
     let prom_addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
-    let _prom = Killed(
+    let child = Killed(
         Command::new("prometheus")
             .arg(format!("--config.file={}", config.display()))
             .arg(format!(
@@ -420,6 +422,22 @@ fn a_real_prometheus_scrapes_the_same_figures() {
             .spawn()
             .expect("start prometheus"),
     );
+    Prometheus {
+        addr: prom_addr,
+        _child: child,
+        _dir: dir,
+    }
+}
+
+#[test]
+fn a_real_prometheus_scrapes_the_same_figures() {
+    if skip_prometheus("prometheus") {
+        return;
+    }
+    let (_export, addr) = start_export(&[]);
+    ended_metrics(addr, "*/*");
+    let prom = start_prometheus(addr);
+    let prom_addr = prom.addr;
     let deadline = Instant::now() + Duration::from_secs(60);
     let snap = snapshot_json();
     let billing = snap["queues"]
@@ -497,4 +515,75 @@ fn the_alerts_firing_are_served() {
     };
     assert_eq!(active("waiting", "q"), [1.0], "{text}");
     assert_eq!(active("wrap_up_s", "a1"), [1.0], "{text}");
+}
+
+/// Queue ids that would end a label value early or escape its closing
+/// quote if written raw, each with a different number of contacts waiting.
+const HOSTILE_IDS: [(&str, usize); 3] = [
+    ("x\",site=\"spoofed\",injected=\"1", 1),
+    ("q\\back", 2),
+    ("q\\", 3),
+];
+
+/// A replay in which each of [`HOSTILE_IDS`] has its contacts waiting.
+fn hostile_replay(dir: &Path) -> PathBuf {
+    let mut lines = Vec::new();
+    let mut n = 0;
+    for (id, waiting) in HOSTILE_IDS {
+        for _ in 0..waiting {
+            n += 1;
+            lines.push(serde_json::json!({
+                "type": "contact.queued",
+                "ts": "2026-11-23T09:21:00Z",
+                "contact_id": format!("c{n}"),
+                "queue": id,
+                "channel": "voice",
+            }));
+        }
+    }
+    let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    let path = dir.join("hostile-ids.jsonl");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn hostile_ids_stay_one_label_value_each() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_export, addr) = start_export_of(&hostile_replay(dir.path()), &[]);
+    for accept in ["text/plain", "application/openmetrics-text"] {
+        let text = ended_metrics(addr, accept);
+        assert!(
+            text.contains(
+                r#"queuetop_queue_waiting{queue="x\",site=\"spoofed\",injected=\"1",site=""} 1"#
+            ),
+            "{accept}:\n{text}"
+        );
+        assert!(
+            text.contains(r#"queuetop_queue_waiting{queue="q\\back",site=""} 2"#),
+            "{accept}:\n{text}"
+        );
+        assert!(
+            text.contains(r#"queuetop_queue_waiting{queue="q\\",site=""} 3"#),
+            "{accept}:\n{text}"
+        );
+    }
+    if skip_prometheus("prometheus") {
+        return;
+    }
+    // Prometheus reads each id back whole, and nothing else.
+    let prom = start_prometheus(addr);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    for (id, waiting) in HOSTILE_IDS {
+        let id = id.replace('\\', "\\\\").replace('"', "\\\"");
+        let got = query(
+            prom.addr,
+            &format!("queuetop_queue_waiting{{queue=\"{id}\"}}"),
+            deadline,
+        );
+        assert_eq!(got, waiting as f64, "{id}");
+    }
+    let got = query(prom.addr, "count(queuetop_queue_waiting)", deadline);
+    assert_eq!(got, HOSTILE_IDS.len() as f64);
+    assert_eq!(query(prom.addr, "up{job=\"queuetop\"}", deadline), 1.0);
 }
