@@ -754,3 +754,72 @@ fn several_events_travel_in_one_message_and_read_back_the_same() {
         assert_eq!(v["feed"]["events"], one["feed"]["events"]);
     }
 }
+
+/// Publishes `payload` on `subject` over NATS's own text protocol, as an
+/// operator's test or a foreign publisher would (no JetStream headers).
+fn publish_raw(url: &str, subject: &str, payload: &str) {
+    use std::io::{BufRead, BufReader, Write};
+    let addr = url.trim_start_matches("nats://");
+    let mut tcp = std::net::TcpStream::connect(addr).unwrap();
+    tcp.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let mut lines = BufReader::new(tcp.try_clone().unwrap());
+    let mut info = String::new();
+    lines.read_line(&mut info).unwrap();
+    assert!(info.starts_with("INFO"), "{info}");
+    write!(
+        tcp,
+        "CONNECT {{\"verbose\":false}}\r\nPUB {subject} {}\r\n{payload}\r\nPING\r\n",
+        payload.len()
+    )
+    .unwrap();
+    let mut pong = String::new();
+    lines.read_line(&mut pong).unwrap();
+    assert!(pong.starts_with("PONG"), "{pong}");
+}
+
+#[test]
+fn a_restarted_relay_numbers_on_past_a_foreign_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let broker = Broker::start(dir.path());
+    let day = std::fs::read_to_string(fixture(DAY)).unwrap();
+    let lines: Vec<&str> = day.lines().collect();
+    let first = dir.path().join("first.jsonl");
+    std::fs::write(&first, lines[..15].join("\n")).unwrap();
+    ok(relay(dir.path(), &broker.url(), "paris", &first, "max")
+        .output()
+        .unwrap());
+    // Someone else's message is the subject's last.
+    publish_raw(&broker.url(), "queuetop.paris.events", "garbage");
+    // Within the broker's duplicate window, a second life with a new
+    // caller: numbered from 1 again, its messages would have the first
+    // life's ids and be dropped as duplicates.
+    let second = dir.path().join("second.jsonl");
+    std::fs::write(
+        &second,
+        concat!(
+            r#"{"type":"contact.queued","ts":"2026-11-23T09:40:05Z","contact_id":"c99","queue":"billing"}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    let out = ok(relay(dir.path(), &broker.url(), "paris", &second, "max")
+        .output()
+        .unwrap());
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(!log.contains("numbering from 1\n"), "{log}");
+    assert!(!log.contains("duplicates"), "{log}");
+    let r = json(&ok(reader(
+        dir.path(),
+        &broker.url(),
+        "queuetop.paris.events",
+        "2s",
+        "today",
+    )
+    .output()
+    .unwrap()));
+    // The second life's caller reached the reader: the interval from
+    // 09:30 has it alone, waiting.
+    assert_eq!(r["now"], "2026-11-23T09:40:05Z", "{r}");
+    assert_eq!(r["interval"]["totals"]["entered"], 1, "{r}");
+    assert_eq!(r["interval"]["totals"]["waiting"], 1, "{r}");
+}

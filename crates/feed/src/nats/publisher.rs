@@ -160,12 +160,50 @@ pub async fn last_seq(session: &Session, plan: &StreamPlan) -> Result<u64, LinkE
         .get_stream(&plan.name)
         .await
         .map_err(|e| LinkError::new(format!("stream {}: {e}", plan.name)))?;
-    match stream.get_last_raw_message_by_subject(&plan.subject).await {
-        Ok(m) => Ok(super::batch::last_seq_of(&m.payload).unwrap_or(0)),
-        Err(e) if e.kind() == jetstream::stream::LastRawMessageErrorKind::NoMessageFound => Ok(0),
-        Err(e) => Err(LinkError::new(format!("reading the last frame: {e}"))),
+    let last = match stream.get_last_raw_message_by_subject(&plan.subject).await {
+        Ok(m) => m,
+        Err(e) if e.kind() == jetstream::stream::LastRawMessageErrorKind::NoMessageFound => {
+            return Ok(0);
+        }
+        Err(e) => return Err(LinkError::new(format!("reading the last frame: {e}"))),
+    };
+    if let Some(seq) = super::batch::last_seq_of(&last.payload) {
+        return Ok(seq);
     }
+    // Something else was published on the subject last (an operator's
+    // test, a foreign publisher). Numbering from 1 then would give the
+    // first messages the ids of the previous relay's, and the broker
+    // would drop them as duplicates for its duplicate window: the last
+    // frame of ours is looked for further back.
+    let mut at = last.sequence;
+    for _ in 0..LOOK_BACK {
+        at = match at.checked_sub(1) {
+            Some(n) if n > 0 => n,
+            _ => break,
+        };
+        match stream.get_raw_message(at).await {
+            Ok(m) if m.subject.as_str() == plan.subject => {
+                if let Some(seq) = super::batch::last_seq_of(&m.payload) {
+                    return Ok(seq);
+                }
+            }
+            Ok(_) => {}
+            // Deleted, or aged out: look further back.
+            Err(e) if e.kind() == jetstream::stream::RawMessageErrorKind::NoMessageFound => {}
+            Err(e) => return Err(LinkError::new(format!("reading an earlier frame: {e}"))),
+        }
+    }
+    Err(LinkError::new(format!(
+        "no frame with a seq among the last {LOOK_BACK} messages of the stream before the \
+         last on {} (the broker drops, as duplicates, a restarted relay's first messages \
+         for its duplicate window)",
+        plan.subject
+    )))
 }
+
+/// How many stored messages a starting relay reads back, at most, for its
+/// last frame when the very last message on its subject is not one.
+const LOOK_BACK: u64 = 256;
 
 /// Sends the outbox forever, starting on `session`.
 pub async fn run(
@@ -227,6 +265,8 @@ async fn drain(
         shared.max_payload.store(s.max_payload, Ordering::Relaxed);
     }
     let max_bytes = super::batch::room(shared.max_payload());
+    // One line a session for frames the broker would not store as new.
+    let mut warned_duplicate = false;
     loop {
         let mut frames = shared.outbox().peek(WINDOW);
         if frames.is_empty() {
@@ -248,6 +288,9 @@ async fn drain(
             }
             frames = shared.outbox().peek(WINDOW);
         }
+        // Messages up to here were sent before: the broker may well have
+        // stored them already, and say so.
+        let sent_before = sent.back().map(|&(_, last)| last);
         let composed = compose(&frames, batching.max_events, max_bytes, sent);
         for (seq, bytes) in &composed.too_big {
             // The broker's limit went down since the frame was queued:
@@ -265,14 +308,25 @@ async fn drain(
                 .publish_with_headers(plan.subject.clone(), headers, m.payload.clone().into())
                 .await
             {
-                Ok(ack) => acks.push((m.last, m.frames, ack)),
+                Ok(ack) => {
+                    let resent = sent_before.is_some_and(|last| m.first <= last);
+                    acks.push((m.last, m.frames, resent, ack));
+                }
                 Err(e) => return LinkError::new(format!("publishing: {e}")),
             }
         }
         let last = frames.last().map(|f| f.seq);
-        for (seq, n, ack) in acks {
+        for (seq, n, resent, ack) in acks {
             match timeout(ACK_TIMEOUT, ack).await {
-                Ok(Ok(_)) => {
+                Ok(Ok(ack)) => {
+                    if ack.duplicate && !resent && !warned_duplicate {
+                        // Not stored: its id is one the broker has seen
+                        // within its duplicate window, from someone else.
+                        warned_duplicate = true;
+                        tracing::warn!(
+                            "nats: the broker took frames up to {seq} as duplicates of earlier ones and did not store them (another relay publishing the same site?)"
+                        );
+                    }
                     // Counted first: a scrape that sees the outbox empty
                     // sees every frame it held as published.
                     shared
