@@ -129,11 +129,13 @@ fn snapshot_command(args: SnapshotArgs) -> AppResult<()> {
     let mut monitor = source.monitor(&r, kind == WindowKind::Today)?;
     let recording = source.recording(&r, &args.options)?;
     if let source::Spec::Replay {
-        path, speed: None, ..
+        path,
+        file,
+        speed: None,
+        ..
     } = &source.kind
     {
         // As fast as possible, on this thread: no runtime needed.
-        let file = source::open_replay(path)?;
         queuetop_engine::replay::apply_all(
             &mut monitor,
             std::io::BufReader::new(file),

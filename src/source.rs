@@ -48,6 +48,10 @@ pub enum Spec {
     /// A recording; `speed` `None` is `max`.
     Replay {
         path: PathBuf,
+        /// Opened once, when the command line was read: a named pipe
+        /// opened twice would lose what its writer sent to the first
+        /// open, then wait forever on the second.
+        file: std::fs::File,
         speed: Option<f64>,
         speed_text: String,
     },
@@ -92,11 +96,12 @@ impl Source {
                 .clone()
                 .unwrap_or_else(|| default_speed.to_string());
             let speed = parse_speed(&speed_text)?;
-            open_replay(path)?;
+            let file = open_replay(path)?;
             let info = SourceInfo::new(SourceKind::Replay, &path.display().to_string());
             return Ok(Source {
                 kind: Spec::Replay {
                     path: path.clone(),
+                    file,
                     speed,
                     speed_text,
                 },
@@ -232,15 +237,14 @@ impl Source {
         recording: Option<Recording>,
     ) -> AppResult<SourceTask> {
         Ok(match self.kind {
-            Spec::Replay { path, speed, .. } => {
-                let file = open_replay(&path)?;
-                Box::pin(async move {
-                    let input = std::io::BufReader::new(file);
-                    feed::replay::play(monitor, input, speed, max_line)
-                        .await
-                        .map_err(|e| SourceFailure(format!("--replay {}: {e}", path.display())))
-                })
-            }
+            Spec::Replay {
+                path, file, speed, ..
+            } => Box::pin(async move {
+                let input = std::io::BufReader::new(file);
+                feed::replay::play(monitor, input, speed, max_line)
+                    .await
+                    .map_err(|e| SourceFailure(format!("--replay {}: {e}", path.display())))
+            }),
             Spec::Live { link, cfg } => {
                 let sink = MonitorSink::new(monitor).recording_to(recording);
                 let rules = cfg.rules();

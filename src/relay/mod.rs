@@ -405,8 +405,9 @@ async fn webhooks(
 /// Runs the source into the relay until it ends (a recording) or forever.
 async fn feed(source: Source, relay: Relay, max_line: usize, buffer: usize) -> AppResult<()> {
     match source.kind {
-        Spec::Replay { path, speed, .. } => {
-            let file = source::open_replay(&path)?;
+        Spec::Replay {
+            path, file, speed, ..
+        } => {
             let hold_at = buffer.div_ceil(2);
             replay::relay_file(
                 &relay,

@@ -152,3 +152,57 @@ fn bad_every_and_count_are_usage_errors() {
         );
     }
 }
+
+/// `snapshot --replay` of a named pipe whose writer writes the whole day
+/// and goes: the file is opened once, so nothing the writer sent is lost
+/// and the run ends (opened twice, the first open took the writer's lines
+/// and the second waited for another writer forever).
+#[test]
+fn a_named_pipe_is_read_once_to_its_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("feed.fifo");
+    let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+    assert!(made.success());
+    let day = std::fs::read(resource("sample-day.jsonl")).unwrap();
+    let writer = {
+        let fifo = fifo.clone();
+        let day = day.clone();
+        // Opening a pipe to write waits for its reader.
+        std::thread::spawn(move || std::fs::write(&fifo, day).expect("write the pipe"))
+    };
+    let mut child = bin()
+        .args(["snapshot", "--replay"])
+        .arg(&fifo)
+        .args(["--speed", "max", "--format", "json"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start queuetop");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("snapshot of a named pipe did not end");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    writer.join().unwrap();
+    let mut out = String::new();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut out)
+        .unwrap();
+    let v: Value = serde_json::from_str(&out).expect("the snapshot's JSON");
+    let file = bin()
+        .args(["snapshot", "--replay"])
+        .arg(resource("sample-day.jsonl"))
+        .args(["--speed", "max", "--format", "json"])
+        .output()
+        .unwrap();
+    let f: Value = serde_json::from_slice(&file.stdout).unwrap();
+    assert_eq!(v["feed"]["events"], f["feed"]["events"], "{out}");
+    assert_eq!(v["totals"], f["totals"]);
+}
