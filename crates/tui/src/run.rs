@@ -436,8 +436,12 @@ pub fn run<W: Write>(
             }
         }
         let may_draw = last_draw.is_none_or(|t| t.elapsed() >= frame_gap);
-        let size = terminal.size()?;
-        let area = Rect::new(0, 0, size.width, size.height);
+        // The viewport follows the terminal, within the bound.
+        let area = crate::terminal::drawn_area(terminal.size()?);
+        if area != terminal.get_frame().area() {
+            terminal.resize(area)?;
+            dirty = true;
+        }
         let (scene, bell) = {
             let mut m = lock(&monitor);
             let (changed, bell) = view.look(&mut m, &opts, local);

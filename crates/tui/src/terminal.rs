@@ -15,8 +15,9 @@ use crossterm::execute;
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
-use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
+use ratatui::backend::{Backend, CrosstermBackend};
+use ratatui::layout::{Rect, Size};
+use ratatui::{Terminal, TerminalOptions, Viewport};
 
 pub type Tty = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
 
@@ -116,9 +117,47 @@ pub fn setup(mouse: bool) -> io::Result<(Tty, Guard)> {
         out.write_all(MOUSE_ON)?;
         out.flush()?;
     }
-    let terminal = Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(
-        64 * 1024,
-        io::stdout(),
-    )))?;
+    let backend = CrosstermBackend::new(BufWriter::with_capacity(64 * 1024, io::stdout()));
+    // A fixed viewport, sized by the loop (never by the terminal alone):
+    // see [`drawn_area`].
+    let area = drawn_area(backend.size()?);
+    let terminal = Terminal::with_options(
+        backend,
+        TerminalOptions {
+            viewport: Viewport::Fixed(area),
+        },
+    )?;
     Ok((terminal, guard))
+}
+
+/// The most columns and rows the view draws on.
+pub const MAX_COLS: u16 = 1024;
+pub const MAX_ROWS: u16 = 512;
+
+/// The area the view draws on in a terminal of `size`: all of it, up to
+/// [`MAX_COLS`] x [`MAX_ROWS`] in its top-left corner. A broken terminal
+/// (or one at the end of a bad serial line) can say it is 65535 x 65535:
+/// screen buffers for 4 billion cells would abort the process for want of
+/// memory, with the terminal left raw.
+pub fn drawn_area(size: Size) -> Rect {
+    Rect::new(0, 0, size.width.min(MAX_COLS), size.height.min(MAX_ROWS))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_drawn_area_is_the_terminal_up_to_the_bound() {
+        assert_eq!(drawn_area(Size::new(80, 24)), Rect::new(0, 0, 80, 24));
+        assert_eq!(drawn_area(Size::new(0, 0)), Rect::new(0, 0, 0, 0));
+        assert_eq!(
+            drawn_area(Size::new(u16::MAX, u16::MAX)),
+            Rect::new(0, 0, MAX_COLS, MAX_ROWS)
+        );
+        assert_eq!(
+            drawn_area(Size::new(300, u16::MAX)),
+            Rect::new(0, 0, 300, MAX_ROWS)
+        );
+    }
 }
