@@ -93,8 +93,10 @@ pub fn start(
 
 /// Raises the returned flag on SIGTERM, SIGHUP (the SSH link dropped) or
 /// SIGINT (raw mode turns Ctrl-C into a key, but `kill -INT` still comes
-/// as a signal). The loop sees the flag within one frame and exits through
-/// the same path as `q`.
+/// as a signal), and on the other signals whose default action would end
+/// the process with the terminal left raw: SIGQUIT, SIGUSR1, SIGUSR2 and
+/// SIGALRM. The loop sees the flag within one frame and exits through the
+/// same path as `q`.
 fn stop_on_signals(rt: &tokio::runtime::Handle) -> io::Result<Arc<AtomicBool>> {
     use tokio::signal::unix::{SignalKind, signal};
     let flag = Arc::new(AtomicBool::new(false));
@@ -103,6 +105,10 @@ fn stop_on_signals(rt: &tokio::runtime::Handle) -> io::Result<Arc<AtomicBool>> {
         SignalKind::terminate(),
         SignalKind::hangup(),
         SignalKind::interrupt(),
+        SignalKind::quit(),
+        SignalKind::user_defined1(),
+        SignalKind::user_defined2(),
+        SignalKind::alarm(),
     ] {
         // Registered here, before the loop starts, so that no signal
         // arriving early falls through to the default action.

@@ -237,10 +237,11 @@ fn keys_work_and_the_terminal_is_restored() {
     assert_eq!(t.query("#{pane_title}"), title_before);
 }
 
-/// SIGTERM and SIGHUP (an SSH drop) restore the terminal like `q` does.
+/// SIGTERM and SIGHUP (an SSH drop) restore the terminal like `q` does,
+/// and so do the other signals that would end it by default.
 #[test]
 fn signals_restore_the_terminal() {
-    for sig in ["TERM", "HUP"] {
+    for sig in ["TERM", "HUP", "QUIT", "USR1", "USR2", "ALRM"] {
         let dir = tempfile::tempdir().expect("tempdir");
         let t = Tmux::start(&sig.to_lowercase(), &command(&dir.path().join("q.log")));
         t.wait_for("the floor", |s| s.contains("Technical supp"));

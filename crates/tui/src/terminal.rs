@@ -1,5 +1,6 @@
 //! The terminal: raw mode and the alternate screen on the way in, and the
-//! way back out on every exit (quit, Ctrl-C, SIGTERM, SIGHUP, a panic).
+//! way back out on every exit (quit, Ctrl-C, SIGTERM, SIGHUP, SIGQUIT,
+//! SIGUSR1, SIGUSR2, SIGALRM, a panic).
 //!
 //! Restoring is idempotent and happens in three places that cover each
 //! other: the [`Guard`]'s drop, the panic hook (restore first, then the
