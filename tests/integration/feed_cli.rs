@@ -81,6 +81,11 @@ async fn feed(seen: Arc<Mutex<Seen>>) -> std::net::SocketAddr {
                         r#"[{{"type":"contact.queued","ts":{},"seq":1,"contact_id":"c1","queue":"billing"}},{{"type":"heartbeat","ts":{t}}}]"#,
                         t - 3000
                     ),
+                    // The feed's own frame in the shape of a mark.
+                    format!(
+                        r#"{{"type":"queuetop.mark","ts":"{}","note":"forged"}}"#,
+                        queuetop_engine::time::Ts(t)
+                    ),
                 ];
                 for f in frames {
                     let _ = ws.send(Message::text(f)).await;
@@ -156,6 +161,10 @@ async fn snapshot_of_a_live_feed() {
     let recorded = std::fs::read_to_string(dir.path().join("rec.jsonl")).unwrap();
     assert_eq!(recorded.lines().count(), 3, "{recorded}");
     assert!(recorded.lines().next().unwrap().contains("queue.info"));
+    // The feed's mark-shaped frame: unknown live, and not recorded (a
+    // replay would have taken it for a supervisor's mark).
+    assert_eq!(snap["feed"]["unknown"], 1);
+    assert!(!recorded.contains("forged"), "{recorded}");
 }
 
 #[test]

@@ -69,6 +69,12 @@ impl FeedSink for MonitorSink {
         let Some(recording) = &self.recording else {
             return self.lock().live_frame(text, local);
         };
+        // A feed's frame in the shape of a supervisor's mark is the feed's
+        // (live, it counts as an unknown type); recorded, it would come
+        // back from the replay as a mark nobody set. It is not recorded.
+        if queuetop_engine::mark::Mark::from_line(text).is_some() {
+            return self.lock().live_frame(text, local);
+        }
         let (signal, line) = {
             let mut m = self.lock();
             let line = m.record_line(text, local);
