@@ -124,7 +124,7 @@ impl Platform for AmazonConnect {
         let r = if msg.has("AgentARN") {
             self.agent_event(msg, received, out)
         } else if let Some(detail) = msg.obj("detail") {
-            let stamped = when(msg, "time");
+            let stamped = msg.ts("time");
             let r = self.contact_event(&detail, stamped.unwrap_or(received), out);
             // The envelope's time is the feed's time even when the event
             // sends nothing (INITIATED, CONTACT_DATA_UPDATED, COMPLETED, a
@@ -182,18 +182,6 @@ fn channel(s: &str) -> Cow<'static, str> {
     }
 }
 
-/// Connect writes a time it does not have as the epoch's first
-/// millisecond (`1970-01-01T00:00:00.001Z`: AWS's own sample of a
-/// `CONTACT_DATA_UPDATED` for a chat not yet with an agent carries it as
-/// `agentInfo.connectedToAgentTimestamp` and `connectedToSystemTimestamp`).
-/// Any time before 2000 is such a stand-in, not a time.
-const NOT_SET_BEFORE: Ts = Ts(946_684_800_000); // 2000-01-01T00:00:00Z
-
-/// A time of a Connect record, or `None` when absent or a stand-in.
-fn when(o: &Obj<'_>, key: &str) -> Option<Ts> {
-    o.ts(key).filter(|t| *t >= NOT_SET_BEFORE)
-}
-
 /// A contact of an agent snapshot: its id, its state and when that began.
 type Seen = (Box<str>, Leg, Option<Ts>);
 
@@ -207,7 +195,7 @@ fn legs_of(snap: &Obj<'_>) -> SmallVec<[Seen; 2]> {
         .filter_map(|c| {
             let id = c.id("ContactId", "contact_id").ok()?;
             let leg = Leg::parse(c.str("State").as_deref().unwrap_or(""));
-            Some((id.as_ref().into(), leg, when(&c, "StateStartTimestamp")))
+            Some((id.as_ref().into(), leg, c.ts("StateStartTimestamp")))
         })
         .collect()
 }
@@ -218,7 +206,7 @@ fn legs_of(snap: &Obj<'_>) -> SmallVec<[Seen; 2]> {
 fn transferred(d: &Obj<'_>) -> bool {
     d.str("disconnectReason")
         .is_some_and(|r| r.to_ascii_uppercase().contains("TRANSFER"))
-        || when(d, "transferCompletedTimestamp").is_some()
+        || d.ts("transferCompletedTimestamp").is_some()
         || d.obj("transferredToEndpoint").is_some()
 }
 
@@ -283,7 +271,7 @@ impl AmazonConnect {
             out.unknown();
             return Ok(());
         }
-        let ts = when(msg, "EventTimestamp").unwrap_or(received);
+        let ts = msg.ts("EventTimestamp").unwrap_or(received);
         let agent = id_from_arn(msg, "AgentARN", "agent_id")?;
         let snap = msg.obj("CurrentAgentSnapshot").unwrap_or_default();
         let before = out.events;
@@ -302,7 +290,7 @@ impl AmazonConnect {
                 continue;
             };
             let leg = Leg::parse(c.str("State").as_deref().unwrap_or(""));
-            legs.push((cid.as_ref().into(), leg, when(&c, "StateStartTimestamp")));
+            legs.push((cid.as_ref().into(), leg, c.ts("StateStartTimestamp")));
             current.push((c, cid, leg));
         }
         let first_sight = self.agents.get(&agent).is_none();
@@ -329,7 +317,8 @@ impl AmazonConnect {
                 .iter()
                 .find(|(k, _, _)| k.as_ref() == leg_id.as_ref());
             let prev = seen.map(|(_, l, _)| *l);
-            let at = when(c, "StateStartTimestamp")
+            let at = c
+                .ts("StateStartTimestamp")
                 .filter(|t| *t <= ts)
                 .unwrap_or(ts);
             // A hold, a resume: when the state began. But Connect may leave
@@ -349,7 +338,7 @@ impl AmazonConnect {
             let just_ended = *leg == Leg::AfterWork && was_talking;
             let answer =
                 (leg.talking() && !was_talking) || (first_sight && (leg.talking() || just_ended));
-            let connected = when(c, "ConnectedToAgentTimestamp").filter(|t| *t <= ts);
+            let connected = c.ts("ConnectedToAgentTimestamp").filter(|t| *t <= ts);
             // An end is no time to have been answered at.
             let connected = if just_ended {
                 connected
@@ -366,7 +355,7 @@ impl AmazonConnect {
                     && let Ok(queue) = id_from_arn(&q, "ARN", "queue")
                 {
                     self.announce_queue(&queue, q.name("Name"), ts, out);
-                    if let Some(qt) = when(c, "QueueTimestamp").filter(|t| *t <= connected) {
+                    if let Some(qt) = c.ts("QueueTimestamp").filter(|t| *t <= connected) {
                         let channel = c.str("Channel").map(|s| channel(&s));
                         self.queued(contact.clone(), leg_id, queue, channel, qt, out);
                     }
@@ -454,7 +443,7 @@ impl AmazonConnect {
         let wrap_since = current
             .iter()
             .filter(|(_, _, l)| *l == Leg::AfterWork)
-            .filter_map(|(c, _, _)| when(c, "StateStartTimestamp"))
+            .filter_map(|(c, _, _)| c.ts("StateStartTimestamp"))
             .filter(|t| *t <= ts)
             .min();
         let state_ts = if state == AgentState::WrapUp
@@ -462,7 +451,8 @@ impl AmazonConnect {
         {
             t
         } else if first_sight {
-            when(&status, "StartTimestamp")
+            status
+                .ts("StartTimestamp")
                 .filter(|t| *t <= ts)
                 .unwrap_or(ts)
         } else {
@@ -542,7 +532,9 @@ impl AmazonConnect {
         if let Some(q) = &queue_info {
             let agent_queue = q.str("queueType").as_deref() == Some("AGENT")
                 || q.text("queueArn").is_some_and(|a| is_agent_queue(&a));
-            let ts = when(q, "enqueueTimestamp").or((kind == "QUEUED").then_some(at));
+            let ts = q
+                .ts("enqueueTimestamp")
+                .or((kind == "QUEUED").then_some(at));
             if kind == "QUEUED" || q.has("queueArn") {
                 let queue = id_from_arn(q, "queueArn", "queue");
                 match (queue, ts) {
@@ -557,7 +549,8 @@ impl AmazonConnect {
             self.queued(contact.clone(), &leg, queue, channel, ts, out);
         }
         if let Some(a) = &agent_info {
-            let ts = when(a, "connectedToAgentTimestamp")
+            let ts = a
+                .ts("connectedToAgentTimestamp")
                 .or((kind == "CONNECTED_TO_AGENT").then_some(at));
             match (id_from_arn(a, "agentArn", "agent_id"), ts) {
                 (Ok(agent), Some(ts)) if self.contacts.leg_may_tell(&contact, &leg) => {
@@ -569,7 +562,7 @@ impl AmazonConnect {
             }
         }
         if disconnected {
-            let ts = when(d, "disconnectTimestamp").unwrap_or(at);
+            let ts = d.ts("disconnectTimestamp").unwrap_or(at);
             // A leg that disconnects by a transfer hands the contact to the
             // next leg, which may not have been heard of yet (EventBridge
             // does not order them): that leg's queueing ends the segment.

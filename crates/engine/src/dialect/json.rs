@@ -158,17 +158,28 @@ impl<'a> Obj<'a> {
 
 /// A time as platforms write it: RFC 3339, or an epoch number, as a number
 /// or as text, in seconds (`1700000000`, AMI's `1700000000.123456`) or in
-/// milliseconds (`1700000000123`). See [`epoch`].
+/// milliseconds (`1700000000123`). See [`epoch`]. A time before
+/// [`NOT_A_TIME_BEFORE`] is none (the caller's stand-in, such as the
+/// receive time, is used).
 pub fn parse_time(s: &str) -> Option<Ts> {
     let s = s.trim();
     if s.is_empty() {
         return None;
     }
-    if s.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
-        return epoch(s);
-    }
-    Ts::parse_rfc3339(s)
+    let t = if s.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        epoch(s)
+    } else {
+        Ts::parse_rfc3339(s)
+    };
+    t.filter(|t| *t >= NOT_A_TIME_BEFORE)
 }
+
+/// No contact center platform stamps an event before 2000: a time before
+/// it is a field left at zero (`Timestamp: 0` would make a wait of 56
+/// years), a stand-in for "not yet" (Amazon Connect writes the epoch's
+/// first millisecond), or seconds so large they read as milliseconds of
+/// the 1970s.
+pub const NOT_A_TIME_BEFORE: Ts = Ts(946_684_800_000); // 2000-01-01T00:00:00Z
 
 /// Epoch seconds or milliseconds, told apart by size: below 10^11 it is
 /// seconds (10^11 s is the year 5138, 10^11 ms is 1973), so Twilio's
@@ -297,5 +308,17 @@ mod tests {
         assert_eq!(parse_time("99999999999999999999"), None);
         assert_eq!(parse_time("1.2.3"), None);
         assert_eq!(parse_time(""), None);
+    }
+
+    #[test]
+    fn a_time_before_2000_is_none() {
+        // A field left at zero, Connect's "not yet", seconds of the year
+        // 10000 (read as milliseconds: 1978), and the first instant kept.
+        assert_eq!(parse_time("0"), None);
+        assert_eq!(parse_time("1970-01-01T00:00:00.001Z"), None);
+        assert_eq!(parse_time("253402300800"), None);
+        assert_eq!(parse_time("1e400"), None);
+        assert_eq!(parse_time("2000-01-01T00:00:00Z"), Some(NOT_A_TIME_BEFORE));
+        assert_eq!(parse_time("946684799"), None);
     }
 }
