@@ -139,12 +139,20 @@ impl Floor {
     /// (its presence, display state or queues).
     pub(super) fn recount(&mut self, a: AgentIdx) {
         let agent = &mut self.agents[a.0 as usize];
-        let now: Counted = agent
-            .present
-            .then(|| (agent.display(), agent.queues.clone()));
-        if now == agent.counted {
+        // Compared in place first: most changes leave the tally as it was,
+        // and building the new value would copy the queues every time.
+        let unchanged = match &agent.counted {
+            Some((state, queues)) => {
+                agent.present && *state == agent.display() && *queues == agent.queues
+            }
+            None => !agent.present,
+        };
+        if unchanged {
             return;
         }
+        let now: Counted = agent
+            .present
+            .then(|| (agent.display(), SmallVec::from_slice(&agent.queues)));
         let before = std::mem::replace(&mut agent.counted, now);
         let site = site_of(&agent.id);
         self.tally.count(&before, -1, site);
