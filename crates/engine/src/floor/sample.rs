@@ -135,7 +135,18 @@ pub struct Agg {
     /// Waits ended by an answer or a counted abandon (`avg_wait_s`, `max_wait_s`).
     pub waits: i64,
     pub waits_ms: i64,
+    /// The waits that make the longest wait: all of them in the rolling
+    /// window; in a calendar period only the abandoned ones (see
+    /// [`Agg::answered_longest`]).
     pub longest: Longest,
+    /// A calendar period's longest answered wait. A period's waits only
+    /// ever leave its sums to come straight back (a held wait counted
+    /// again under new rules, [`super::window::Window::settle`]), and an
+    /// answered wait never changes whether it counts here (only an abandon
+    /// can be short), so the running maximum is exact and the answered
+    /// waits, nearly all of them, need no tree. `None` in the rolling
+    /// window, whose waits leave for good.
+    pub answered_longest: Option<u64>,
     pub surveys: Surveys,
 }
 
@@ -191,10 +202,13 @@ impl Longest {
     }
 
     fn remove(&mut self, v: u64) {
-        if let Some(n) = self.0.get_mut(&v) {
-            *n -= 1;
-            if *n == 0 {
-                self.0.remove(&v);
+        // One search, where looking the count up and then removing the
+        // emptied key took two (most waits are held once).
+        if let std::collections::btree_map::Entry::Occupied(mut n) = self.0.entry(v) {
+            if *n.get() == 1 {
+                n.remove();
+            } else {
+                *n.get_mut() -= 1;
             }
         }
     }
@@ -224,21 +238,33 @@ fn hist(h: &mut Histogram, bucket: u32, ms: u64, sign: i64) {
 }
 
 impl Agg {
+    /// The longest wait (`max_wait_s`).
+    pub fn longest_wait(&self) -> Option<u64> {
+        self.longest.max().max(self.answered_longest)
+    }
+
     /// `bucket`: the histogram bucket of a first response's or a
-    /// response's time (see [`hist`]).
-    fn apply(&mut self, kind: &SampleKind, sign: i64, bucket: u32) {
+    /// response's time (see [`hist`]). `period`: the sums are a calendar
+    /// period's (see [`Agg::answered_longest`]).
+    fn apply(&mut self, kind: &SampleKind, sign: i64, bucket: u32, period: bool) {
         // Waits that ended by an answer or an abandon that is not short,
         // with a known length, make the average and longest wait.
         if let SampleKind::Wait {
             wait: Some(w),
-            end: WaitEnd::Answered | WaitEnd::Abandoned,
+            end: end @ (WaitEnd::Answered | WaitEnd::Abandoned),
             class,
         } = *kind
             && !class.short
         {
             self.waits += sign;
             self.waits_ms += sign * w as i64;
-            if sign > 0 {
+            if period && end == WaitEnd::Answered {
+                // Taken out only to be counted again at once: the maximum
+                // stands (see the field).
+                if sign > 0 {
+                    self.answered_longest = self.answered_longest.max(Some(w));
+                }
+            } else if sign > 0 {
                 self.longest.add(w);
             } else {
                 self.longest.remove(w);
@@ -305,6 +331,9 @@ pub struct Scopes {
     pub total: Agg,
     pub queues: Vec<Agg>,
     pub agents: Vec<AgentAgg>,
+    /// A calendar period's sums, which only grow until they are cleared
+    /// (see [`Agg::answered_longest`]); not the rolling window's.
+    pub period: bool,
 }
 
 impl Scopes {
@@ -327,11 +356,11 @@ impl Scopes {
             }
             _ => 0,
         };
-        self.total.apply(&s.kind, sign, bucket);
+        self.total.apply(&s.kind, sign, bucket, self.period);
         if let Some(q) = s.queue
             && let Some(agg) = self.queues.get_mut(q.0 as usize)
         {
-            agg.apply(&s.kind, sign, bucket);
+            agg.apply(&s.kind, sign, bucket, self.period);
         }
         match s.kind {
             SampleKind::Segment {
