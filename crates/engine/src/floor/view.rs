@@ -445,7 +445,7 @@ impl Floor {
             handled: agg.handled,
             att: ratio(agg.talk, agg.handled),
             art: Art::of(&agg.art),
-            csat_avg: ratio(agg.surveys.csat_sum, agg.surveys.csat),
+            csat_avg: ratio(agg.surveys().csat_sum, agg.surveys().csat),
             occupancy: self.occupancy(OccScope::Agent(a.0 as usize), kind),
             history: agent.history.iter().collect(),
         }
