@@ -340,7 +340,11 @@ impl Floor {
         self.window.occupancy.change(&change, at, cutoff);
         let agent = &mut self.agents[a.0 as usize];
         agent.occ_class = class;
-        agent.occ_queues = smallvec::SmallVec::from_slice(&agent.queues);
+        // Copied only when they changed (mostly the class does), and not
+        // built aside to be copied whole (see `recount`).
+        if agent.occ_queues != agent.queues {
+            agent.occ_queues = smallvec::SmallVec::from_slice(&agent.queues);
+        }
     }
 
     fn first_response(&mut self, id: &str, agent: Option<&str>, ts: Ts) {

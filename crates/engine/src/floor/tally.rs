@@ -150,12 +150,25 @@ impl Floor {
         if unchanged {
             return;
         }
-        let now: Counted = agent
-            .present
-            .then(|| (agent.display(), SmallVec::from_slice(&agent.queues)));
-        let before = std::mem::replace(&mut agent.counted, now);
         let site = site_of(&agent.id);
-        self.tally.count(&before, -1, site);
+        self.tally.count(&agent.counted, -1, site);
+        // Changed in place, field by field: a new value built aside and
+        // copied over whole was read back with wider loads than the stores
+        // that had just made it, which the processor cannot forward.
+        let display = agent.display();
+        match &mut agent.counted {
+            Some((state, queues)) if agent.present => {
+                *state = display;
+                if *queues != agent.queues {
+                    *queues = SmallVec::from_slice(&agent.queues);
+                }
+            }
+            counted => {
+                *counted = agent
+                    .present
+                    .then(|| (display, SmallVec::from_slice(&agent.queues)))
+            }
+        }
         self.tally.count(&agent.counted, 1, site);
     }
 }
