@@ -340,7 +340,11 @@ impl Floor {
         self.window.occupancy.change(&change, at, cutoff);
         let agent = &mut self.agents[a.0 as usize];
         agent.occ_class = class;
-        agent.occ_queues = agent.queues.clone();
+        // Copied only when they changed (mostly the class does), and not
+        // built aside to be copied whole (see `recount`).
+        if agent.occ_queues != agent.queues {
+            agent.occ_queues = smallvec::SmallVec::from_slice(&agent.queues);
+        }
     }
 
     fn first_response(&mut self, id: &str, agent: Option<&str>, ts: Ts) {
@@ -544,7 +548,9 @@ impl Floor {
         let Some(a) = self.agent_idx(id, ts) else {
             return self.over_limit();
         };
-        if let Some(list) = queues {
+        if let Some(list) = queues
+            && !self.serves_exactly(a, list)
+        {
             let idx: smallvec::SmallVec<[QueueIdx; 4]> =
                 list.iter().filter_map(|q| self.queue_idx(q)).collect();
             self.agents[a.0 as usize].queues = idx;
@@ -552,18 +558,34 @@ impl Floor {
         let changed = self.agents[a.0 as usize].state != state;
         let wrap = self.set_agent_state(a, state, ts);
         let agent = &mut self.agents[a.0 as usize];
-        if let Some(n) = name {
+        // Names and reasons mostly repeat what the agent already has: kept
+        // then, rather than allocated again on every state change.
+        if let Some(n) = name
+            && agent.name.as_deref() != Some(n)
+        {
             agent.name = Some(n.into());
         }
         // A new state brings its own reason (or none); the same state again
         // keeps its reason unless it names another.
-        if changed || reason.is_some() {
+        if (changed || reason.is_some()) && agent.reason.as_deref() != reason {
             agent.reason = reason.map(Into::into);
         }
         if let Some((queue, ms)) = wrap {
             self.sample(ts, queue, SampleKind::WrapUp { ms: dur(ms) });
         }
         self.agent_changed(a, ts);
+    }
+
+    /// Whether the agent's queues are already `list`, in order: then
+    /// looking each one up again would give the same queues (an agent's
+    /// state changes far more often than its queues).
+    fn serves_exactly(&self, a: AgentIdx, list: &[std::borrow::Cow<'_, str>]) -> bool {
+        let held = &self.agents[a.0 as usize].queues;
+        held.len() == list.len()
+            && held
+                .iter()
+                .zip(list)
+                .all(|(q, id)| *self.queues[q.0 as usize].id == **id)
     }
 
     /// Sets an agent's `agent.state`; returns a wrap-up period that this ends.

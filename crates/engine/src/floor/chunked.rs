@@ -3,12 +3,14 @@
 //! The window's samples and occupancy's records are appended at one end and
 //! aged out at the other. Kept in chunks of [`CHUNK`] items, each behind an
 //! `Arc`, a copy of the floor (a rewind checkpoint) is a copy of the chunk
-//! pointers: the copy and the floor share every chunk until one of them
-//! changes it, and then only that chunk is copied (in practice the newest,
-//! partly filled one). Successive checkpoints thus share the chunks that
-//! stayed inside the window between them. A chunk is allocated whole, so
-//! there is no doubling slack either: at most one chunk is partly empty at
-//! each end.
+//! pointers: the copy and the floor share every full chunk, and a chunk is
+//! copied only if one of them changes it. Successive checkpoints thus share
+//! the chunks that stayed inside the window between them. The newest,
+//! partly filled chunk is the deque's own (a copy copies it, as its next
+//! push would have had to anyway): items are appended to it without asking
+//! an `Arc` whether it is shared, an atomic operation on every push. A
+//! chunk is allocated whole, so there is no doubling slack either: at most
+//! one chunk is partly empty at each end.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -18,16 +20,22 @@ pub const CHUNK: usize = 1024;
 
 #[derive(Debug)]
 pub struct Chunked<T> {
+    /// Full chunks, oldest first, shared with copies.
     chunks: VecDeque<Arc<Vec<T>>>,
-    /// Items of the first chunk already gone.
+    /// The newest items, after those of `chunks`: fewer than [`CHUNK`]
+    /// once a push is through, unshared.
+    tail: Vec<T>,
+    /// Items already gone from the first chunk, or from `tail` when there
+    /// is no chunk.
     head: usize,
     len: usize,
 }
 
-impl<T> Clone for Chunked<T> {
+impl<T: Clone> Clone for Chunked<T> {
     fn clone(&self) -> Self {
         Chunked {
             chunks: self.chunks.clone(),
+            tail: whole_chunk(&self.tail),
             head: self.head,
             len: self.len,
         }
@@ -38,18 +46,24 @@ impl<T> Default for Chunked<T> {
     fn default() -> Self {
         Chunked {
             chunks: VecDeque::new(),
+            tail: Vec::new(),
             head: 0,
             len: 0,
         }
     }
 }
 
+/// A copy of `items` with room for a whole chunk.
+fn whole_chunk<T: Clone>(items: &[T]) -> Vec<T> {
+    let mut copy = Vec::with_capacity(CHUNK.max(items.len()));
+    copy.extend_from_slice(items);
+    copy
+}
+
 /// A chunk to change: copied first if another deque shares it.
 fn own<T: Clone>(chunk: &mut Arc<Vec<T>>) -> &mut Vec<T> {
     if Arc::get_mut(chunk).is_none() {
-        let mut copy = Vec::with_capacity(CHUNK);
-        copy.extend_from_slice(chunk);
-        *chunk = Arc::new(copy);
+        *chunk = Arc::new(whole_chunk(chunk));
     }
     Arc::get_mut(chunk).expect("just made unique")
 }
@@ -63,35 +77,61 @@ impl<T: Clone> Chunked<T> {
         self.len == 0
     }
 
+    /// Where the items held in `tail` start (past the gone ones when there
+    /// is no chunk).
+    fn tail_from(&self) -> usize {
+        if self.chunks.is_empty() { self.head } else { 0 }
+    }
+
     pub fn push_back(&mut self, item: T) {
-        if self.chunks.back().is_none_or(|c| c.len() >= CHUNK) {
-            self.chunks.push_back(Arc::new(Vec::with_capacity(CHUNK)));
+        if self.tail.len() >= CHUNK {
+            // Full: it becomes a chunk copies may share.
+            let full = std::mem::replace(&mut self.tail, Vec::with_capacity(CHUNK));
+            self.chunks.push_back(Arc::new(full));
+        } else if self.tail.capacity() == 0 {
+            self.tail.reserve_exact(CHUNK);
         }
-        if let Some(last) = self.chunks.back_mut() {
-            own(last).push(item);
-            self.len += 1;
-        }
+        self.tail.push(item);
+        self.len += 1;
     }
 
     pub fn front(&self) -> Option<&T> {
         if self.is_empty() {
             return None;
         }
-        self.chunks.front().and_then(|c| c.get(self.head))
+        match self.chunks.front() {
+            Some(c) => c.get(self.head),
+            None => self.tail.get(self.head),
+        }
     }
 
     pub fn back(&self) -> Option<&T> {
         if self.is_empty() {
             return None;
         }
+        if self.tail.len() > self.tail_from() {
+            return self.tail.last();
+        }
         self.chunks.back().and_then(|c| c.last())
+    }
+
+    /// Makes the newest chunk the tail again when the tail holds nothing
+    /// (the newest items were taken back): copied if a copy shares it.
+    fn reopen_newest(&mut self) {
+        if self.tail.len() > self.tail_from() {
+            return;
+        }
+        if let Some(c) = self.chunks.pop_back() {
+            self.tail = Arc::try_unwrap(c).unwrap_or_else(|c| whole_chunk(&c));
+        }
     }
 
     pub fn back_mut(&mut self) -> Option<&mut T> {
         if self.is_empty() {
             return None;
         }
-        self.chunks.back_mut().and_then(|c| own(c).last_mut())
+        self.reopen_newest();
+        self.tail.last_mut()
     }
 
     pub fn pop_front(&mut self) -> Option<T> {
@@ -99,9 +139,8 @@ impl<T: Clone> Chunked<T> {
         self.head += 1;
         self.len -= 1;
         if self.is_empty() {
-            self.chunks.clear();
-            self.head = 0;
-        } else if self.head >= CHUNK {
+            self.clear();
+        } else if self.chunks.front().is_some_and(|c| self.head >= c.len()) {
             self.chunks.pop_front();
             self.head = 0;
         }
@@ -112,15 +151,20 @@ impl<T: Clone> Chunked<T> {
         if self.is_empty() {
             return None;
         }
-        let item = self.chunks.back_mut().and_then(|c| own(c).pop());
+        self.reopen_newest();
+        let item = self.tail.pop();
         self.len -= 1;
         if self.is_empty() {
-            self.chunks.clear();
-            self.head = 0;
-        } else if self.chunks.back().is_some_and(|c| c.is_empty()) {
-            self.chunks.pop_back();
+            self.clear();
         }
         item
+    }
+
+    /// Lets every chunk go (the deque is empty).
+    fn clear(&mut self) {
+        self.chunks.clear();
+        self.tail = Vec::new();
+        self.head = 0;
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &T> {
@@ -129,6 +173,7 @@ impl<T: Clone> Chunked<T> {
             .iter()
             .enumerate()
             .flat_map(move |(i, c)| c[if i == 0 { head } else { 0 }..].iter())
+            .chain(self.tail[self.tail_from()..].iter())
     }
 
     /// The items from the first for which `before` is false, in order.
@@ -139,14 +184,21 @@ impl<T: Clone> Chunked<T> {
         let k = self
             .chunks
             .partition_point(|c| c.last().is_some_and(&before));
-        let start = self.chunks.get(k).map_or(0, |c| {
-            let lo = if k == 0 { self.head } else { 0 };
-            lo + c[lo..].partition_point(&before)
-        });
+        let (start, tail_start) = match self.chunks.get(k) {
+            Some(c) => {
+                let lo = if k == 0 { self.head } else { 0 };
+                (lo + c[lo..].partition_point(&before), self.tail_from())
+            }
+            None => {
+                let lo = self.tail_from();
+                (0, lo + self.tail[lo..].partition_point(&before))
+            }
+        };
         self.chunks
             .range(k..)
             .enumerate()
             .flat_map(move |(i, c)| c[if i == 0 { start } else { 0 }..].iter())
+            .chain(self.tail[tail_start..].iter())
     }
 
     /// Replaces each item `f` gives a new value for (copying only the
@@ -161,12 +213,19 @@ impl<T: Clone> Chunked<T> {
                 }
             }
         }
+        let from = self.tail_from();
+        for item in &mut self.tail[from..] {
+            if let Some(new) = f(item) {
+                *item = new;
+            }
+        }
     }
 
-    /// Heap bytes held: whole chunks, and the pointers to them.
+    /// Heap bytes held: whole chunks, the tail, and the pointers to them.
     pub fn heap_bytes(&self) -> usize {
         self.chunks.capacity() * std::mem::size_of::<Arc<Vec<T>>>()
             + self.chunks.len() * Self::chunk_bytes()
+            + self.tail.capacity() * std::mem::size_of::<T>()
     }
 
     fn chunk_bytes() -> usize {
@@ -279,18 +338,43 @@ mod tests {
     }
 
     #[test]
+    fn taking_back_into_a_shared_chunk_copies_it() {
+        let mut d = Chunked::default();
+        for i in 0..2 * CHUNK as u32 + 1 {
+            d.push_back(i);
+        }
+        let copy = d.clone();
+        // The tail's one item, then into the newest full chunk, shared.
+        assert_eq!(d.pop_back(), Some(2 * CHUNK as u32));
+        assert_eq!(d.pop_back(), Some(2 * CHUNK as u32 - 1));
+        if let Some(x) = d.back_mut() {
+            *x = 7;
+        }
+        d.push_back(8);
+        let want: Vec<u32> = (0..2 * CHUNK as u32 - 2).chain([7, 8]).collect();
+        assert!(d.iter().copied().eq(want));
+        assert!(copy.iter().copied().eq(0..2 * CHUNK as u32 + 1));
+        assert_eq!(d.len(), 2 * CHUNK);
+        // Taken back to nothing, then used again.
+        while d.pop_back().is_some() {}
+        d.push_back(1);
+        assert_eq!((d.front(), d.back(), d.len()), (Some(&1), Some(&1), 1));
+    }
+
+    #[test]
     fn a_copy_shares_its_chunks_until_either_changes_them() {
         let mut d = Chunked::default();
         for i in 0..3 * CHUNK as u64 + 10 {
             d.push_back(i);
         }
         let copy = d.clone();
+        let tail = d.tail.capacity() * 8;
         assert_eq!(
             d.shared_bytes(&copy),
-            d.heap_bytes() - d.chunks.capacity() * 8
+            d.heap_bytes() - d.chunks.capacity() * 8 - tail
         );
-        // The newest chunk is copied on the first push; the oldest goes
-        // once all its items have aged out.
+        // The partly filled newest chunk is each one's own; the oldest
+        // goes once all its items have aged out.
         for _ in 0..CHUNK {
             d.pop_front();
         }

@@ -33,7 +33,7 @@ pub(super) fn scopes(s: &Scopes) -> (usize, usize) {
         + vec(&s.queues)
         + s.queues.iter().map(hist).sum::<usize>()
         + vec(&s.agents)
-        + s.agents.iter().map(|a| a.art.heap_bytes()).sum::<usize>();
+        + s.agents.iter().map(|a| a.heap_bytes()).sum::<usize>();
     let longest = s.total.longest.heap_bytes()
         + s.queues
             .iter()

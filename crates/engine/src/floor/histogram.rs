@@ -64,9 +64,28 @@ impl Histogram {
         self.sum += v;
     }
 
+    /// Where bucket `id` is held (`Ok`), or would go (`Err`), as a binary
+    /// search of all the buckets would say. Ids are distinct and sorted,
+    /// so the bucket of `id` is at place `id` or before: where every
+    /// bucket below it is held, as in the busy range of a histogram, it is
+    /// found with one look, and otherwise only the places up to `id` are
+    /// searched.
+    fn find(&self, id: u32) -> Result<usize, usize> {
+        let end = self.buckets.len().min(id as usize + 1);
+        let Some(last) = end.checked_sub(1) else {
+            return Err(0);
+        };
+        match self.buckets[last].id {
+            held if held == id => Ok(last),
+            // Every bucket up to `end` is below `id`, and any after it above.
+            held if held < id => Err(end),
+            _ => self.buckets[..last].binary_search_by_key(&id, |b| b.id),
+        }
+    }
+
     /// Adds `n` samples summing to `sum` to one bucket, not to the totals.
     fn add_n(&mut self, id: u32, n: u32, sum: i64) {
-        match self.buckets.binary_search_by_key(&id, |b| b.id) {
+        match self.find(id) {
             Ok(i) => {
                 let b = &mut self.buckets[i];
                 b.n += n;
@@ -83,7 +102,7 @@ impl Histogram {
 
     /// [`Histogram::remove`] with `v`'s bucket already known.
     pub(super) fn remove_in(&mut self, id: u32, v: Millis) {
-        if let Ok(i) = self.buckets.binary_search_by_key(&id, |b| b.id) {
+        if let Ok(i) = self.find(id) {
             let e = &mut self.buckets[i];
             e.n = e.n.saturating_sub(1);
             e.sum -= v;
@@ -151,6 +170,23 @@ mod tests {
         h.remove(38_000);
         assert_eq!(h.percentile(90.0), Some(14_000.0));
         assert_eq!(h.count(), 4);
+    }
+
+    #[test]
+    fn buckets_are_found_where_a_binary_search_finds_them() {
+        let mut h = Histogram::default();
+        let mut x = 11u64;
+        for _ in 0..3_000 {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            let id = (x >> 33) as u32 % 700;
+            let want = h.buckets.binary_search_by_key(&id, |b| b.id);
+            assert_eq!(h.find(id), want, "bucket {id}");
+            if x >> 63 == 0 {
+                h.add_n(id, 1, 0);
+            } else if let Ok(i) = want {
+                h.buckets.remove(i);
+            }
+        }
     }
 
     #[test]

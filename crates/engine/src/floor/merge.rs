@@ -39,6 +39,7 @@ impl Agg {
         self.waits += o.waits;
         self.waits_ms += o.waits_ms;
         self.longest.merge(&o.longest);
+        self.answered_longest = self.answered_longest.max(o.answered_longest);
         self.surveys.merge(&o.surveys);
     }
 }

@@ -72,7 +72,10 @@ impl Period {
     pub fn new(calendar: Calendar, kept: bool) -> Self {
         Period {
             calendar,
-            sums: Scopes::default(),
+            sums: Scopes {
+                period: true,
+                ..Scopes::default()
+            },
             start: Ts(i64::MAX),
             next: Ts(i64::MIN),
             kept,

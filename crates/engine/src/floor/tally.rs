@@ -144,15 +144,36 @@ impl Floor {
     /// (its presence, display state or queues).
     pub(super) fn recount(&mut self, a: AgentIdx) {
         let agent = &mut self.agents[a.0 as usize];
-        let now: Counted = agent
-            .present
-            .then(|| (agent.display(), agent.queues.clone()));
-        if now == agent.counted {
+        // Compared in place first: most changes leave the tally as it was,
+        // and building the new value would copy the queues every time.
+        let unchanged = match &agent.counted {
+            Some((state, queues)) => {
+                agent.present && *state == agent.display() && *queues == agent.queues
+            }
+            None => !agent.present,
+        };
+        if unchanged {
             return;
         }
-        let before = std::mem::replace(&mut agent.counted, now);
         let site = site_of(&agent.id);
-        self.tally.count(&before, -1, site);
+        self.tally.count(&agent.counted, -1, site);
+        // Changed in place, field by field: a new value built aside and
+        // copied over whole was read back with wider loads than the stores
+        // that had just made it, which the processor cannot forward.
+        let display = agent.display();
+        match &mut agent.counted {
+            Some((state, queues)) if agent.present => {
+                *state = display;
+                if *queues != agent.queues {
+                    *queues = SmallVec::from_slice(&agent.queues);
+                }
+            }
+            counted => {
+                *counted = agent
+                    .present
+                    .then(|| (display, SmallVec::from_slice(&agent.queues)))
+            }
+        }
         self.tally.count(&agent.counted, 1, site);
     }
 }

@@ -117,7 +117,7 @@ impl Figures {
             resolved: a.resolved,
             resolution: ratio(a.resolved_ms, a.resolved),
             avg_wait: ratio(a.waits_ms, a.waits),
-            max_wait: a.longest.max().map(|m| m as f64),
+            max_wait: a.longest_wait().map(|m| m as f64),
             csat_pct: pct(a.surveys.csat_satisfied, a.surveys.csat),
             csat_avg: ratio(a.surveys.csat_sum, a.surveys.csat),
             nps: pct(a.surveys.promoters - a.surveys.detractors, a.surveys.nps),
@@ -447,7 +447,7 @@ impl Floor {
             handled: agg.handled,
             att: ratio(agg.talk, agg.handled),
             art: Art::of(&agg.art),
-            csat_avg: ratio(agg.surveys.csat_sum, agg.surveys.csat),
+            csat_avg: ratio(agg.surveys().csat_sum, agg.surveys().csat),
             occupancy: self.occupancy(OccScope::Agent(a.0 as usize), kind),
             history: agent.history.iter().collect(),
         }

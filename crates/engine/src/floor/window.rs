@@ -394,6 +394,41 @@ mod tests {
     }
 
     #[test]
+    fn the_longest_wait_survives_reclassification_in_every_window() {
+        let mut w = window(10_000);
+        w.advance(Ts(100_000));
+        let wait = |ms, end| Sample {
+            ts: Ts(100_000),
+            queue: Some(QueueIdx(0)),
+            kind: SampleKind::Wait {
+                wait: Some(ms),
+                end,
+                class: WaitClass::default(),
+            },
+        };
+        w.push(wait(25_000, WaitEnd::Answered));
+        w.push(wait(15_000, WaitEnd::Answered));
+        w.push(wait(30_000, WaitEnd::Abandoned));
+        w.set_rules(
+            0,
+            WaitRules {
+                threshold: 30_000,
+                short_abandon: 0,
+            },
+        );
+        w.advance(Ts(101_000));
+        for sums in [&w.rolling, &w.today.sums, &w.interval.sums] {
+            assert_eq!(sums.total.longest_wait(), Some(30_000));
+            assert_eq!(sums.queues[0].longest_wait(), Some(30_000));
+        }
+        // The rolling window lets them go; the periods keep them.
+        w.advance(Ts(111_000));
+        assert_eq!(w.rolling.total.longest_wait(), None);
+        assert_eq!(w.today.sums.total.longest_wait(), Some(30_000));
+        assert_eq!(w.interval.sums.queues[0].longest_wait(), Some(30_000));
+    }
+
+    #[test]
     fn sample_limit_drops_the_oldest() {
         let mut w = Window::new(1_000_000, day(), every_minute(), 2, true);
         w.add_queue(WaitRules {

@@ -26,7 +26,6 @@ pub fn flat_slots<'a>(frame: &'a str, slots: &mut Slots<'a>) -> Option<()> {
         let key = r.key()?;
         r.ws_eat(b':')?;
         r.ws_then();
-        let value = r.value()?;
         let d = &mut slots.duplicate;
         let slot = match key {
             Key::Type => &mut slots.ty,
@@ -48,15 +47,16 @@ pub fn flat_slots<'a>(frame: &'a str, slots: &mut Slots<'a>) -> Option<()> {
             Key::Priority => &mut slots.priority,
             // Kept as raw JSON: serde's way.
             Key::Queues | Key::Agents => return None,
-            Key::Other => match r.ws_next()? {
-                b',' => continue,
-                b'}' => break,
-                _ => return None,
-            },
+            Key::Other => {
+                r.value()?;
+                match r.ws_next()? {
+                    b',' => continue,
+                    b'}' => break,
+                    _ => return None,
+                }
+            }
         };
-        if !matches!(value, Val::Null) {
-            put(slot, Some(value), d);
-        }
+        r.value_into(slot, d)?;
         match r.ws_next()? {
             b',' => {}
             b'}' => break,
@@ -183,7 +183,7 @@ impl<'a> Reader<'a> {
         self.s.get(start..at)
     }
 
-    fn literal(&mut self, word: &[u8], v: Val<'a>) -> Option<Val<'a>> {
+    fn literal<V>(&mut self, word: &[u8], v: V) -> Option<V> {
         let end = self.i + word.len();
         (self.b.get(self.i..end)? == word).then(|| {
             self.i = end;
@@ -200,15 +200,48 @@ impl<'a> Reader<'a> {
             b't' => self.literal(b"true", Val::Bool(true)),
             b'f' => self.literal(b"false", Val::Bool(false)),
             b'n' => self.literal(b"null", Val::Null),
-            b'0'..=b'9' => self.unsigned(),
+            b'0'..=b'9' => self.unsigned().map(Val::UInt),
             // Negative numbers, lists, objects: serde's way.
             _ => None,
         }
     }
 
+    /// [`Reader::value`] read straight into its slot (a null leaves the
+    /// slot as it is), `duplicate` noting a slot already filled. Each kind
+    /// is stored where it is read: a value built aside and then copied
+    /// whole was read back with wider loads than the stores that had just
+    /// made it, which the processor cannot forward (a stall on every field
+    /// of every frame).
+    #[inline(always)]
+    fn value_into(&mut self, slot: &mut Option<Val<'a>>, duplicate: &mut bool) -> Option<()> {
+        match *self.b.get(self.i)? {
+            b'"' => {
+                self.i += 1;
+                let s = self.string()?;
+                put(slot, Some(Val::Str(Cow::Borrowed(s))), duplicate);
+            }
+            b't' => {
+                self.literal(b"true", ())?;
+                put(slot, Some(Val::Bool(true)), duplicate);
+            }
+            b'f' => {
+                self.literal(b"false", ())?;
+                put(slot, Some(Val::Bool(false)), duplicate);
+            }
+            b'n' => self.literal(b"null", ())?,
+            b'0'..=b'9' => {
+                let n = self.unsigned()?;
+                put(slot, Some(Val::UInt(n)), duplicate);
+            }
+            // Negative numbers, lists, objects: serde's way.
+            _ => return None,
+        }
+        Some(())
+    }
+
     /// A non-negative integer as serde_json reads it (`visit_u64`); a
     /// leading zero, a fraction, an exponent or more than `u64` gives up.
-    fn unsigned(&mut self) -> Option<Val<'a>> {
+    fn unsigned(&mut self) -> Option<u64> {
         let start = self.i;
         let mut n: u64 = 0;
         // A time in milliseconds has thirteen digits: the first eight at once.
@@ -233,7 +266,7 @@ impl<'a> Reader<'a> {
         }
         match self.b.get(self.i) {
             Some(b'.' | b'e' | b'E') => None,
-            _ => Some(Val::UInt(n)),
+            _ => Some(n),
         }
     }
 }
