@@ -10,7 +10,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use super::broker::Broker;
-use super::{DAY, Running, fixture, json, ok, reader, relay};
+use super::{DAY, Running, fixture, read, relay};
 use crate::exporter::{get, samples, skip_prometheus};
 
 const SERVING: &str = "queuetop: serving metrics on http://";
@@ -82,15 +82,13 @@ fn the_relay_serves_what_it_published() {
     assert_eq!(code, 200);
     let m = samples(&text);
     let at = |k: &str| *m.get(k).unwrap_or_else(|| panic!("no {k} in:\n{text}"));
-    let r = json(&ok(reader(
+    let r = read(
         dir.path(),
         &broker.url(),
         "queuetop.paris.events",
         "2s",
         "15m",
-    )
-    .output()
-    .unwrap()));
+    );
     assert_eq!(r["feed"]["duplicates"], 0);
     assert_eq!(r["feed"]["gaps"], 0);
     assert_eq!(r["feed"]["rejected"], 0);

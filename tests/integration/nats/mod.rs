@@ -120,6 +120,13 @@ fn relay(dir: &Path, url: &str, site: &str, file: &Path, speed: &str) -> Command
     )
 }
 
+/// The figures of a `snapshot` of a NATS subject (it must succeed).
+fn read(dir: &Path, url: &str, subject: &str, after: &str, window: &str) -> Value {
+    json(&ok(reader(dir, url, subject, after, window)
+        .output()
+        .unwrap()))
+}
+
 /// `snapshot` of a NATS subject.
 fn reader(dir: &Path, url: &str, subject: &str, after: &str, window: &str) -> Command {
     command(
@@ -204,24 +211,20 @@ fn a_relayed_replay_reads_back_as_the_replay_over_tcp_and_websocket() {
     ok(relay(dir.path(), &broker.url(), "paris", &day, "max")
         .output()
         .unwrap());
-    let a = json(&ok(reader(
+    let a = read(
         dir.path(),
         &broker.url(),
         "queuetop.paris.events",
         "2s",
         "15m",
-    )
-    .output()
-    .unwrap()));
-    let b = json(&ok(reader(
+    );
+    let b = read(
         dir.path(),
         &broker.ws_url(),
         "queuetop.*.events",
         "2s",
         "15m",
-    )
-    .output()
-    .unwrap()));
+    );
     let expected = replay_snapshot(dir.path(), &day, "15m");
     // The wildcard reads every site: paris, the only one, named on each
     // queue and agent and in `sites` (docs/sites.md); the figures are the same.
@@ -260,15 +263,13 @@ fn a_reader_that_comes_late_has_the_day_of_one_that_ran_along() {
     ok(relay(dir.path(), &broker.url(), "paris", &day, "150")
         .output()
         .unwrap());
-    let late = json(&ok(reader(
+    let late = read(
         dir.path(),
         &broker.url(),
         "queuetop.paris.events",
         "2s",
         "today",
-    )
-    .output()
-    .unwrap()));
+    );
     let along = json(&ok(along.finish()));
     let expected = replay_snapshot(dir.path(), &day, "today");
     assert_eq!(today(&along), today(&expected));
@@ -311,15 +312,13 @@ fn a_broker_restart_mid_stream_loses_and_doubles_nothing() {
     assert!(log.contains("next try in"), "{log}");
     // Time to read the day back from a broker just restarted, on a busy
     // host (2 s was not, once).
-    let late = json(&ok(reader(
+    let late = read(
         dir.path(),
         &broker.url(),
         "queuetop.paris.events",
         "5s",
         "today",
-    )
-    .output()
-    .unwrap()));
+    );
     let along = json(&ok(along.finish()));
     let expected = replay_snapshot(dir.path(), &day, "today");
     assert_eq!(figures(&late), figures(&expected));
@@ -372,15 +371,13 @@ fn a_restarted_relay_resyncs_the_readers_from_its_snapshot() {
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("{log}"));
     assert!(from > 15, "{log}");
-    let r = json(&ok(reader(
+    let r = read(
         dir.path(),
         &broker.url(),
         "queuetop.paris.events",
         "2s",
         "today",
-    )
-    .output()
-    .unwrap()));
+    );
     // The live state is the restarted relay's: only a1, only c99 waiting.
     let second_only = replay_snapshot(dir.path(), &second, "today");
     // Live keys only: the agents' window figures (occupancy, handled) are
@@ -650,12 +647,8 @@ fn tls_and_secure_websocket_with_a_private_ca() {
     let wss = format!("nats+wss://127.0.0.1:{}", broker.ws_port);
     let day = fixture(DAY);
     ok(relay(d, &tls, "paris", &day, "max").output().unwrap());
-    let a = json(&ok(reader(d, &tls, "queuetop.paris.events", "2s", "15m")
-        .output()
-        .unwrap()));
-    let b = json(&ok(reader(d, &wss, "queuetop.paris.events", "2s", "15m")
-        .output()
-        .unwrap()));
+    let a = read(d, &tls, "queuetop.paris.events", "2s", "15m");
+    let b = read(d, &wss, "queuetop.paris.events", "2s", "15m");
     let expected = replay_snapshot(d, &day, "15m");
     assert_eq!(figures(&a), figures(&expected));
     assert_eq!(figures(&b), figures(&expected));
@@ -681,15 +674,13 @@ fn periodic_snapshots_are_published_and_change_no_figure() {
     let mut relaying = relay(dir.path(), &broker.url(), "paris", &day, "150");
     relaying.args(["--snapshot-every", "500ms"]);
     ok(relaying.output().unwrap());
-    let r = json(&ok(reader(
+    let r = read(
         dir.path(),
         &broker.url(),
         "queuetop.paris.events",
         "2s",
         "today",
-    )
-    .output()
-    .unwrap()));
+    );
     let expected = replay_snapshot(dir.path(), &day, "today");
     assert_eq!(figures(&r), figures(&expected));
     // 29 events, the first and last snapshots, and some on the beat in the
@@ -810,15 +801,13 @@ fn a_restarted_relay_numbers_on_past_a_foreign_message() {
     let log = String::from_utf8_lossy(&out.stderr);
     assert!(!log.contains("numbering from 1\n"), "{log}");
     assert!(!log.contains("duplicates"), "{log}");
-    let r = json(&ok(reader(
+    let r = read(
         dir.path(),
         &broker.url(),
         "queuetop.paris.events",
         "2s",
         "today",
-    )
-    .output()
-    .unwrap()));
+    );
     // The second life's caller reached the reader: the interval from
     // 09:30 has it alone, waiting.
     assert_eq!(r["now"], "2026-11-23T09:40:05Z", "{r}");

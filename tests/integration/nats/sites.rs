@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use super::broker::Broker;
-use super::{DAY, fixture, json, ok, reader, relay, replay_snapshot, today};
+use super::{DAY, fixture, json, ok, read, relay, replay_snapshot, today};
 
 /// A snapshot of sites without what sites add: the `sites` block and the
 /// `site` key of queues and agents.
@@ -38,15 +38,7 @@ fn two_relayed_sites(dir: &std::path::Path, broker: &Broker) -> Value {
             .output()
             .unwrap());
     }
-    json(&ok(reader(
-        dir,
-        &broker.url(),
-        "queuetop.*.events",
-        "2s",
-        "today",
-    )
-    .output()
-    .unwrap()))
+    read(dir, &broker.url(), "queuetop.*.events", "2s", "today")
 }
 
 #[test]
