@@ -334,16 +334,23 @@ fn a_broker_restart_mid_stream_loses_and_doubles_nothing() {
     );
 }
 
+/// A relay's first life, for the restart tests: the fixture's first 15
+/// lines, written in `dir`.
+fn first_life(dir: &Path) -> PathBuf {
+    let day = std::fs::read_to_string(fixture(DAY)).unwrap();
+    let lines: Vec<&str> = day.lines().collect();
+    let first = dir.join("first.jsonl");
+    std::fs::write(&first, lines[..15].join("\n")).unwrap();
+    first
+}
+
 #[test]
 fn a_restarted_relay_resyncs_the_readers_from_its_snapshot() {
     let dir = tempfile::tempdir().unwrap();
     let broker = Broker::start(dir.path());
-    let day = std::fs::read_to_string(fixture(DAY)).unwrap();
-    let lines: Vec<&str> = day.lines().collect();
     // The relay's first life: the morning's first half. Its second life
     // knows only a later floor: agent a1 back from lunch, one new caller.
-    let first = dir.path().join("first.jsonl");
-    std::fs::write(&first, lines[..15].join("\n")).unwrap();
+    let first = first_life(dir.path());
     let second = dir.path().join("second.jsonl");
     std::fs::write(
         &second,
@@ -774,10 +781,7 @@ fn publish_raw(url: &str, subject: &str, payload: &str) {
 fn a_restarted_relay_numbers_on_past_a_foreign_message() {
     let dir = tempfile::tempdir().unwrap();
     let broker = Broker::start(dir.path());
-    let day = std::fs::read_to_string(fixture(DAY)).unwrap();
-    let lines: Vec<&str> = day.lines().collect();
-    let first = dir.path().join("first.jsonl");
-    std::fs::write(&first, lines[..15].join("\n")).unwrap();
+    let first = first_life(dir.path());
     ok(relay(dir.path(), &broker.url(), "paris", &first, "max")
         .output()
         .unwrap());
