@@ -64,9 +64,11 @@ pub fn export_command(args: ExportArgs) -> AppResult<()> {
         let server = tokio::spawn(exporter.run(async {
             let _ = quit_rx.await;
         }));
-        let mut client = tokio::spawn(task);
-        // Alert actions run beside the source, as in the view.
+        // Alert actions run beside the source, as in the view; they start
+        // first, from the floor's first change: a replay at full speed may
+        // be over before a task spawned after it has looked.
         let actions = notifier.map(|n| n.spawn(monitor.clone()));
+        let mut client = tokio::spawn(task);
         let mut client_done = false;
         let mut ticks = tokio::time::interval(TICK);
         tokio::pin!(stop);

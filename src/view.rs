@@ -40,6 +40,14 @@ pub fn start(
         .thread_name("queuetop-source")
         .build()?;
     let stop = stop_on_signals(rt.handle())?;
+    if let Some(n) = notifier {
+        // Alert actions run beside the source, on the same runtime, and
+        // end with it. They start first, from the floor's first change: a
+        // replay at full speed may be over before a task spawned after it
+        // has looked.
+        let _in = rt.enter();
+        n.spawn(monitor.clone());
+    }
     rt.spawn(async move {
         if let Err(SourceFailure(why)) = source.await {
             tracing::error!("{why}");
@@ -52,11 +60,6 @@ pub fn start(
                 tracing::error!("the metrics server stopped: {e}");
             }
         });
-    }
-    if let Some(n) = notifier {
-        // Alert actions run beside the source, on the same runtime, and
-        // end with it.
-        rt.spawn(n.watch(monitor.clone()));
     }
     let result = {
         let (mut terminal, _guard) = queuetop_tui::terminal::setup(opts.mouse)?;

@@ -243,13 +243,8 @@ impl Notifier {
         });
     }
 
-    /// Follows the monitor's changes until the task is dropped.
-    pub async fn watch(self, monitor: Arc<Mutex<Monitor>>) {
-        let next = lock(&monitor).alert_seq();
-        self.watch_from(monitor, next).await
-    }
-
-    /// [`Notifier::watch`] from the change numbered `next` on.
+    /// Follows the monitor's changes from the change numbered `next` on,
+    /// until the task is dropped.
     async fn watch_from(mut self, monitor: Arc<Mutex<Monitor>>, mut next: u64) {
         let mut tick = tokio::time::interval(POLL);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
