@@ -13,11 +13,13 @@ pub const MAX_ID_BYTES: usize = 256;
 pub const MAX_NAME_BYTES: usize = 256;
 
 /// True for characters that must never reach a terminal: C0 controls
-/// (including ESC, CR, LF, TAB), DEL, C1 controls, and the Unicode
-/// bidirectional embeddings, overrides, isolates and marks.
+/// (including ESC, CR, LF, TAB), DEL, C1 controls, the line and paragraph
+/// separators (a line break to some readers of a text or JSON export), and
+/// the Unicode bidirectional embeddings, overrides, isolates and marks.
 pub fn is_unsafe(c: char) -> bool {
     matches!(c,
         '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}'
+        | '\u{2028}' | '\u{2029}'
         | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
         | '\u{200e}' | '\u{200f}' | '\u{061c}')
 }
@@ -142,6 +144,8 @@ mod tests {
     fn strips_escapes_and_bidi() {
         let s = strip(Cow::Borrowed("Da\u{1b}]0;pwned\u{7}na\u{202e}x\u{9b}1m"));
         assert_eq!(s, "Da]0;pwnednax1m");
+        let s = strip(Cow::Borrowed("Dana\u{2028}Ruiz\u{2029}"));
+        assert_eq!(s, "DanaRuiz");
         assert!(matches!(
             strip(Cow::Borrowed("Dana Ruiz")),
             Cow::Borrowed(_)
