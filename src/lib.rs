@@ -12,6 +12,7 @@ pub mod error;
 pub mod export;
 pub mod exporter;
 pub mod generate;
+pub mod http;
 pub mod ingest;
 pub mod logging;
 pub mod notify;

@@ -68,11 +68,15 @@ impl Exporter {
             .route("/metrics", get(metrics))
             .route("/", get(index))
             .with_state(Arc::new(self.scraper));
-        axum::serve(listener, app)
-            .with_graceful_shutdown(stop)
-            .await
+        crate::http::serve(listener, app, HEADER_TIMEOUT, "metrics", stop).await
     }
 }
+
+/// How long a client has to send a request's headers, from its connection
+/// or the previous response: far more than a scraper needs, and a bound on
+/// idle and trickling connections (a scraper that keeps its connection
+/// between scrapes connects again).
+pub const HEADER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
 async fn index() -> &'static str {
     "queuetop exporter: the figures are at /metrics\n"

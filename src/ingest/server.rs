@@ -45,30 +45,16 @@ pub async fn serve(
         .route(path, any(handle))
         .fallback(not_found)
         .with_state(app);
-    // hyper's own connection loop rather than `axum::serve`, for its
-    // header timeout: a client that sends its headers a byte at a time and
-    // never ends them is cut off after `--read-timeout`, as a slow body is.
-    // Each connection is its own task, so it stalls no other.
-    loop {
-        let stream = match listener.accept().await {
-            Ok((stream, _)) => stream,
-            // Out of file descriptors and the like: pass, and try again.
-            Err(e) => {
-                tracing::warn!("webhooks: cannot accept a connection: {e}");
-                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-                continue;
-            }
-        };
-        let service = hyper_util::service::TowerToHyperService::new(router.clone());
-        tokio::spawn(async move {
-            let mut http = hyper::server::conn::http1::Builder::new();
-            http.timer(hyper_util::rt::TokioTimer::new())
-                .header_read_timeout(read_timeout);
-            let io = hyper_util::rt::TokioIo::new(stream);
-            // A client's broken connection is its own business.
-            let _ = http.serve_connection(io, service).await;
-        });
-    }
+    // A client that sends its headers a byte at a time and never ends
+    // them is cut off after `--read-timeout`, as a slow body is.
+    crate::http::serve(
+        listener,
+        router,
+        read_timeout,
+        "webhooks",
+        std::future::pending(),
+    )
+    .await
 }
 
 async fn not_found(State(app): State<Arc<App>>) -> Response {

@@ -587,3 +587,26 @@ fn hostile_ids_stay_one_label_value_each() {
     assert_eq!(got, HOSTILE_IDS.len() as f64);
     assert_eq!(query(prom.addr, "up{job=\"queuetop\"}", deadline), 1.0);
 }
+
+/// A client that connects and says nothing is cut off (after the
+/// exporter's 10 s for a request's headers), and scrapes go on meanwhile.
+#[test]
+fn a_silent_connection_is_closed_and_stalls_nobody() {
+    let (_export, addr) = start_export(&[]);
+    ended_metrics(addr, "*/*");
+    let mut silent = TcpStream::connect(addr).unwrap();
+    silent
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let opened = Instant::now();
+    // A scrape while it hangs there.
+    assert!(ended_metrics(addr, "text/plain").contains("queuetop_queue_waiting"));
+    let mut byte = [0u8; 1];
+    let n = silent.read(&mut byte).unwrap_or(0);
+    let after = opened.elapsed();
+    assert_eq!(n, 0, "closed without a word");
+    assert!(
+        (Duration::from_secs(8)..Duration::from_secs(25)).contains(&after),
+        "closed after {after:?}"
+    );
+}
