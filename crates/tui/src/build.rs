@@ -115,13 +115,12 @@ pub fn prepare<'m>(
         queues.retain(|v| f.matches(&QueueRow(v, sites)));
     }
     let col = st.queue_sort.col;
-    let keys: Vec<Option<f64>> = if sorts_by_figures(col) {
-        queues
+    let keys: Vec<Option<f64>> = match figure_column(col) {
+        Some(fc) => queues
             .iter()
-            .map(|v| figure(&floor.queue_figures(v.idx?, kind), col))
-            .collect()
-    } else {
-        Vec::new()
+            .map(|v| (fc.read)(&floor.queue_figures(v.idx?, kind)))
+            .collect(),
+        None => Vec::new(),
     };
     sort_queues(&mut queues, &keys, col, st.queue_sort.reversed);
     // Pinned before the tree is built: alerting queues come first within
@@ -744,21 +743,6 @@ fn cmp_opt(a: Option<f64>, b: Option<f64>) -> Ordering {
     }
 }
 
-/// Whether sorting queues by `col` reads their window figures.
-fn sorts_by_figures(col: QueueCol) -> bool {
-    !matches!(
-        col,
-        QueueCol::Name
-            | QueueCol::Trend
-            | QueueCol::Waiting
-            | QueueCol::Longest
-            | QueueCol::Available
-            | QueueCol::OnContact
-            | QueueCol::WrapUp
-            | QueueCol::Away
-    )
-}
-
 /// Figures sort worst first: most waiting, longest waits, lowest service
 /// level and FCR; names sort A to Z. `S` reverses. `keys` holds, for a
 /// window-figure column, each queue's figure (see [`figure`]).
@@ -803,6 +787,13 @@ fn queue_order(
     kb: Option<f64>,
     col: QueueCol,
 ) -> Ordering {
+    if let Some(fc) = figure_column(col) {
+        return if fc.lowest_worst {
+            cmp_opt(ka, kb)
+        } else {
+            cmp_opt(kb, ka)
+        };
+    }
     let st = |q: &QueueView<'_>, s: DisplayState| q.agents.get(s);
     match col {
         QueueCol::Name | QueueCol::Trend => a.label().cmp(b.label()),
@@ -813,44 +804,40 @@ fn queue_order(
         QueueCol::WrapUp => st(b, DisplayState::WrapUp).cmp(&st(a, DisplayState::WrapUp)),
         QueueCol::Away => (st(b, DisplayState::Away) + st(b, DisplayState::Busy))
             .cmp(&(st(a, DisplayState::Away) + st(a, DisplayState::Busy))),
-        // The lowest is the worst.
-        QueueCol::ServiceLevel | QueueCol::Fcr | QueueCol::Csat | QueueCol::Nps => cmp_opt(ka, kb),
-        // Busiest, slowest and most abandoned first.
-        QueueCol::Asa
-        | QueueCol::AbandonRate
-        | QueueCol::Att
-        | QueueCol::Aht
-        | QueueCol::FrtAvg
-        | QueueCol::FrtP90
-        | QueueCol::Occupancy
-        | QueueCol::Art
-        | QueueCol::ArtP90
-        | QueueCol::AvgWait
-        | QueueCol::MaxWait
-        | QueueCol::Resolution => cmp_opt(kb, ka),
+        // The window figures: compared above.
+        _ => Ordering::Equal,
     }
 }
 
-/// The window figure a queue column shows; `None` for the others (and
-/// where the figure is null).
-fn figure(f: &Figures, col: QueueCol) -> Option<f64> {
-    match col {
-        QueueCol::ServiceLevel => f.service_level,
-        QueueCol::Asa => f.asa,
-        QueueCol::AbandonRate => f.abandon_rate,
-        QueueCol::Att => f.att,
-        QueueCol::Aht => f.aht,
-        QueueCol::FrtAvg => f.frt.avg,
-        QueueCol::FrtP90 => f.frt.p90,
-        QueueCol::Fcr => f.fcr,
-        QueueCol::Occupancy => f.occupancy,
-        QueueCol::Art => f.art.avg,
-        QueueCol::ArtP90 => f.art.p90,
-        QueueCol::Csat => f.csat_pct,
-        QueueCol::Nps => f.nps,
-        QueueCol::AvgWait => f.avg_wait,
-        QueueCol::MaxWait => f.max_wait,
-        QueueCol::Resolution => f.resolution,
+/// A queue column that shows a window figure: how to read it, and which
+/// end is the worst.
+struct FigureColumn {
+    read: fn(&Figures) -> Option<f64>,
+    /// Service level, FCR, CSAT and NPS: the lowest is the worst. For the
+    /// others the highest is (busiest, slowest, most abandoned).
+    lowest_worst: bool,
+}
+
+/// The window figure `col` shows; `None` for the live columns (who waits,
+/// the agents, the name), whose sort needs no figures.
+fn figure_column(col: QueueCol) -> Option<FigureColumn> {
+    let (read, lowest_worst): (fn(&Figures) -> Option<f64>, bool) = match col {
+        QueueCol::ServiceLevel => (|f| f.service_level, true),
+        QueueCol::Fcr => (|f| f.fcr, true),
+        QueueCol::Csat => (|f| f.csat_pct, true),
+        QueueCol::Nps => (|f| f.nps, true),
+        QueueCol::Asa => (|f| f.asa, false),
+        QueueCol::AbandonRate => (|f| f.abandon_rate, false),
+        QueueCol::Att => (|f| f.att, false),
+        QueueCol::Aht => (|f| f.aht, false),
+        QueueCol::FrtAvg => (|f| f.frt.avg, false),
+        QueueCol::FrtP90 => (|f| f.frt.p90, false),
+        QueueCol::Occupancy => (|f| f.occupancy, false),
+        QueueCol::Art => (|f| f.art.avg, false),
+        QueueCol::ArtP90 => (|f| f.art.p90, false),
+        QueueCol::AvgWait => (|f| f.avg_wait, false),
+        QueueCol::MaxWait => (|f| f.max_wait, false),
+        QueueCol::Resolution => (|f| f.resolution, false),
         QueueCol::Name
         | QueueCol::Trend
         | QueueCol::Waiting
@@ -858,8 +845,9 @@ fn figure(f: &Figures, col: QueueCol) -> Option<f64> {
         | QueueCol::Available
         | QueueCol::OnContact
         | QueueCol::WrapUp
-        | QueueCol::Away => None,
-    }
+        | QueueCol::Away => return None,
+    };
+    Some(FigureColumn { read, lowest_worst })
 }
 
 fn sort_agents(floor: &Floor, v: &mut [AgentIdx], col: AgentCol, reversed: bool) {
