@@ -124,13 +124,18 @@ impl Floor {
             None => {
                 // A late queueing of a contact already over is stale; one
                 // after its end is a new contact reusing the id.
-                if self.finished.ended_at(id).is_some_and(|end| ts <= end) {
+                let ended = self.finished.ended_at(id);
+                if ended.is_some_and(|end| ts <= end) {
                     return self.ignored();
                 }
                 if self.contacts.len() >= self.settings.limits.contacts {
                     return self.over_limit();
                 }
-                self.finished.forget(id);
+                // Most new ids were never finished: nothing to forget, and
+                // a second search of the big table saved.
+                if ended.is_some() {
+                    self.finished.forget(id);
+                }
                 let key = self.contacts.insert(Contact {
                     id: id.into(),
                     channel: None,
