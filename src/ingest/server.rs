@@ -15,6 +15,7 @@ use tokio::net::TcpListener;
 
 use super::counters::{Counters, Reject};
 use super::{Listen, Route, eventbridge, twilio};
+use crate::http::Unreadable;
 
 /// Hands one checked frame to the relay.
 pub type Deliver = Arc<dyn Fn(&str) + Send + Sync>;
@@ -41,6 +42,19 @@ pub async fn serve(
         deliver,
     });
     let read_timeout = app.listen.read_timeout;
+    let counters = app.counters.clone();
+    // hyper answers these itself (the router never sees them); they are
+    // counted and logged as the router's refusals are.
+    let refused = move |kind| {
+        let refusal = match kind {
+            Unreadable::Malformed => (Reject::Malformed, "not an HTTP/1.1 request (400)"),
+            Unreadable::TooLarge => (
+                Reject::TooLarge,
+                "the request line and headers are over the limit (431)",
+            ),
+        };
+        counters.reject(refusal.0, refusal.1);
+    };
     let router = Router::new()
         .route(path, any(handle))
         .fallback(not_found)
@@ -52,6 +66,7 @@ pub async fn serve(
         router,
         read_timeout,
         "webhooks",
+        refused,
         std::future::pending(),
     )
     .await
@@ -177,5 +192,101 @@ async fn read(app: &App, headers: &HeaderMap, body: Body) -> Result<Vec<u8>, Ref
         }
         Ok(Err(_)) => Err((Reject::Malformed, "the body could not be read")),
         Ok(Ok(c)) => Ok(c.to_bytes().to_vec()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, Instant};
+
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::TcpStream;
+
+    use super::*;
+
+    /// The listener on a loopback port, with its counters.
+    async fn listening() -> (u16, Arc<Counters>, tokio::task::JoinHandle<()>) {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let listen = Listen {
+            addr: format!("127.0.0.1:{port}"),
+            route: Route::EventBridge {
+                header: "X-Queuetop-Secret".into(),
+                secret: b"s3cret".to_vec(),
+            },
+            max_body: 1024,
+            read_timeout: Duration::from_secs(10),
+        };
+        let counters = Arc::new(Counters::default());
+        let deliver: Deliver = Arc::new(|_| {});
+        let c = counters.clone();
+        let task = tokio::spawn(async move {
+            let _ = serve(listener, listen, c, deliver).await;
+        });
+        (port, counters, task)
+    }
+
+    /// Sends `bytes` on a fresh connection and reads what comes back
+    /// until the server closes (a write or read the server cut short is
+    /// fine: it may close before reading everything).
+    async fn exchange(port: u16, bytes: Vec<u8>) -> String {
+        let s = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+        let (mut r, mut w) = s.into_split();
+        let writer = tokio::spawn(async move {
+            let _ = w.write_all(&bytes).await;
+            w
+        });
+        let mut got = Vec::new();
+        let _ = tokio::time::timeout(Duration::from_secs(5), r.read_to_end(&mut got)).await;
+        drop(writer.await);
+        String::from_utf8_lossy(&got).into_owned()
+    }
+
+    async fn until(what: &str, ok: impl Fn() -> bool) {
+        let start = Instant::now();
+        while !ok() {
+            assert!(start.elapsed() < Duration::from_secs(5), "{what}");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
+    #[tokio::test]
+    async fn requests_hyper_refuses_are_counted() {
+        let (port, counters, task) = listening().await;
+
+        let answer = exchange(port, b"NOT AN HTTP REQUEST\r\n\r\n".to_vec()).await;
+        assert!(answer.starts_with("HTTP/1.1 400"), "{answer:?}");
+        until("the garbage is counted as malformed", || {
+            counters.rejected(Reject::Malformed) == 1
+        })
+        .await;
+
+        // A header block far over hyper's limit (about 400 KiB).
+        let mut big = b"POST /eventbridge HTTP/1.1\r\nHost: 127.0.0.1\r\n".to_vec();
+        for i in 0..64 {
+            big.extend_from_slice(format!("X-Pad-{i}: {}\r\n", "a".repeat(8 * 1024)).as_bytes());
+        }
+        big.extend_from_slice(b"\r\n");
+        exchange(port, big).await;
+        until("the oversized head is counted as too large", || {
+            counters.rejected(Reject::TooLarge) == 1
+        })
+        .await;
+
+        // The router's own refusals are counted beside them, as before.
+        let answer = exchange(
+            port,
+            b"GET /eventbridge HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".to_vec(),
+        )
+        .await;
+        assert!(answer.starts_with("HTTP/1.1 405"), "{answer:?}");
+        let summary = counters.summary();
+        assert!(
+            summary.contains("malformed=1")
+                && summary.contains("too_large=1")
+                && summary.contains("method=1"),
+            "{summary}"
+        );
+        task.abort();
     }
 }

@@ -228,3 +228,67 @@ fn eventbridge_needs_the_secret() {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+/// Requests hyper refuses before the listener's own checks (garbage: 400; a
+/// header block over its limit: 431) are counted like the others: the
+/// relay logs each kind and the totals at stop.
+#[test]
+fn requests_refused_before_the_handler_are_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let broker = Broker::start(dir.path());
+    let port = free_port();
+    let log = dir.path().join("relay.log");
+    let log_arg = log.to_string_lossy().into_owned();
+    let mut child = relay_with(
+        dir.path(),
+        &broker,
+        port,
+        &["--dialect", "twilio", "--log", &log_arg],
+    );
+    wait_up(port);
+
+    let raw = |bytes: &[u8]| -> String {
+        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        // The server may answer and close before reading all of it.
+        let _ = s.write_all(bytes);
+        let mut out = Vec::new();
+        let _ = s.read_to_end(&mut out);
+        String::from_utf8_lossy(&out).into_owned()
+    };
+    let answer = raw(b"\x16\x03\x01 this is not HTTP\r\n\r\n");
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer:?}");
+    let mut big = b"POST /twilio HTTP/1.1\r\nHost: 127.0.0.1\r\n".to_vec();
+    for i in 0..64 {
+        big.extend_from_slice(format!("X-Pad-{i}: {}\r\n", "a".repeat(8 * 1024)).as_bytes());
+    }
+    big.extend_from_slice(b"\r\n");
+    raw(&big);
+    // Still serving.
+    assert_eq!(post(port, "/nowhere", "text/plain", &[], b""), 404);
+
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    while child.try_wait().unwrap().is_none() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the relay did not stop"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(text.contains("rejected (malformed)"), "{text}");
+    assert!(text.contains("rejected (too_large)"), "{text}");
+    assert!(
+        text.contains("malformed=1 ")
+            && text.contains("not_found=1 ")
+            && text.contains("too_large=1 "),
+        "{text}"
+    );
+}

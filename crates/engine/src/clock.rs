@@ -7,15 +7,27 @@
 //! the others (a single event stamped in the future) are set aside; a real
 //! change of the feed's clock moves the median too, and is followed within
 //! half the window.
+//!
+//! A stream of such timestamps would move the median too, so an event
+//! stamped more than [`MAX_AHEAD`] past the feed's established time is not
+//! believed at all ([`FeedClock::far_ahead`]): it is refused before it can
+//! teach the clock anything. The yardstick is the feed's own time, never
+//! our wall clock alone (a jump host's clock may be wrong, even by days).
 
 use std::collections::VecDeque;
 
+use crate::protocol::{Reject, RejectKind};
 use crate::time::{Millis, Ts};
 
 /// Seconds of history the estimate looks at.
 const WINDOW_SECONDS: usize = 30;
 /// A per-second minimum this far below the median is an outlier.
 const OUTLIER: Millis = 60_000;
+/// How far past the feed's established time an event may be stamped and
+/// still be believed: a day, far more than any real clock error between a
+/// platform's servers, and a bound that a feed stamping events in the year
+/// 9999 cannot talk its way past.
+pub const MAX_AHEAD: Millis = 24 * 3_600_000;
 
 #[derive(Debug, Default, Clone)]
 pub struct FeedClock {
@@ -71,9 +83,38 @@ impl FeedClock {
         local.minus(self.offset())
     }
 
+    /// Whether an event stamped `ts`, arriving at `local`, is more than
+    /// [`MAX_AHEAD`] past the feed's established time: the later of the
+    /// clock's estimate now (the feed's time, ticking on ours since) and
+    /// `floor_now` (the time the floor already has, which never goes back,
+    /// so our clock set back by days does not turn the feed's next events
+    /// into refusals). Before the first event there is nothing to judge
+    /// by but our clock, which is not to be trusted: nothing is refused.
+    pub fn far_ahead(&self, local: Ts, floor_now: Ts, ts: Ts) -> bool {
+        if self.offset.is_none() {
+            return false;
+        }
+        let established = self.feed_now(local).max(floor_now);
+        ts > established.plus(MAX_AHEAD)
+    }
+
     /// Forgets the estimate (a new source).
     pub fn reset(&mut self) {
         *self = FeedClock::default();
+    }
+}
+
+/// The refusal of an event [`FeedClock::far_ahead`] does not believe:
+/// counted as a bad `ts`, with the event's `seq` (it arrived: no gap; it
+/// was not applied: a corrected one with the same `seq` still is).
+pub fn far_ahead_reject(ts: Ts, seq: Option<u64>) -> Reject {
+    Reject {
+        kind: RejectKind::BadValue("ts"),
+        excerpt: format!(
+            "ts {} is more than a day ahead of the feed's own time",
+            ts.0
+        ),
+        seq,
     }
 }
 
@@ -113,5 +154,19 @@ mod tests {
             c.observe(Ts(s * 1000), Ts(s * 1000 + 7_200_000));
         }
         assert_eq!(c.offset(), -7_200_000);
+    }
+
+    #[test]
+    fn an_event_far_ahead_of_the_feeds_time_is_not_believed() {
+        let mut c = FeedClock::default();
+        assert!(!c.far_ahead(Ts(0), Ts(0), Ts(i64::MAX)), "no time yet");
+        c.observe(Ts(10_000), Ts(10_000 - 7_200_000));
+        let feed = 10_000 - 7_200_000;
+        assert!(!c.far_ahead(Ts(10_000), Ts(feed), Ts(feed + MAX_AHEAD)));
+        assert!(c.far_ahead(Ts(10_000), Ts(feed), Ts(feed + MAX_AHEAD + 1)));
+        // Our clock has moved on a day: so has the feed's.
+        assert!(!c.far_ahead(Ts(10_000 + MAX_AHEAD), Ts(feed), Ts(feed + 2 * MAX_AHEAD)));
+        // Our clock set back: the floor's time still stands.
+        assert!(!c.far_ahead(Ts(10_000 - 3 * MAX_AHEAD), Ts(feed), Ts(feed + 1)));
     }
 }

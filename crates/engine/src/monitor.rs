@@ -337,6 +337,16 @@ impl Monitor {
         let history = &mut self.history;
         let mut applied = 0;
         let signal = self.dialect.decode(text, received, &mut |d: Decoded<'_>| {
+            let d = match d {
+                // Stamped absurdly far ahead of the feed's time (a stream of
+                // them would take the clock): refused, the clock untouched.
+                Decoded::Event(ev)
+                    if !floor.is_duplicate(&ev) && clock.far_ahead(local, floor.now(), ev.ts) =>
+                {
+                    Decoded::Rejected(crate::clock::far_ahead_reject(ev.ts, ev.seq))
+                }
+                d => d,
+            };
             match &d {
                 // A duplicate is dropped whole: it teaches nothing of the clock.
                 Decoded::Event(ev) if !floor.is_duplicate(ev) => {

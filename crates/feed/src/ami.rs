@@ -16,7 +16,9 @@
 //! backoff, and a refused login shows as an authentication failure.
 //!
 //! Every byte from the server is hostile: lines and blocks are bounded,
-//! bad UTF-8 is replaced, a block too large is skipped and counted.
+//! bad UTF-8 is replaced, a block too large is skipped and counted. A line
+//! over [`MAX_LINE`] is dropped as it arrives and ends its block there (the
+//! block is counted as too large); reading resumes at the next line.
 
 use std::time::Duration;
 
@@ -283,7 +285,14 @@ impl<R: AsyncRead + Unpin> BlockReader<R> {
                         }
                     }
                 }
-                Line::TooLong => too_large = true,
+                // The line was discarded as it came (memory stays bounded)
+                // and its block is lost: it is refused now, at the line's
+                // end, and reading starts afresh with the next line. Waiting
+                // for the blank line instead would swallow the next message
+                // too when the long line has none after it (a bare line of
+                // garbage). What is left of a block cut this way has no
+                // `Event:` and is passed over like any other answer.
+                Line::TooLong => return Ok(Some(Block::TooLarge)),
             }
         }
     }
@@ -543,6 +552,9 @@ mod tests {
         input.extend_from_slice(
             format!("Event: D\r\nHuge: {}\r\n\r\n", "y".repeat(MAX_LINE + 10)).as_bytes(),
         );
+        // A bare long line with the next block right after it: only the
+        // long line is lost.
+        input.extend_from_slice(format!("{}\r\n", "z".repeat(MAX_LINE + 1)).as_bytes());
         input.extend_from_slice(b"Event: E\r\nEvent: dup\r\n--END COMMAND--\r\n\r\nEvent: cut");
         let mut r = BlockReader::new(&input[..], 200);
         assert_eq!(
@@ -558,6 +570,7 @@ mod tests {
             Some("\u{fffd}\u{1b}[2J"),
             "kept as text; the dialect strips it"
         );
+        assert_eq!(r.block().await.unwrap(), Some(Block::TooLarge));
         assert_eq!(r.block().await.unwrap(), Some(Block::TooLarge));
         assert_eq!(r.block().await.unwrap(), Some(Block::TooLarge));
         assert_eq!(

@@ -167,53 +167,67 @@ impl Monitor {
             ..
         } = site;
         let mut applied = 0;
-        let signal = dialect.decode(text, received, &mut |d: Decoded<'_>| match &d {
-            Decoded::Event(ev) => {
-                let snapshot = matches!(ev.kind, EventKind::Snapshot(_));
-                if numbering.is_duplicate(ev.seq, snapshot) {
-                    counts.duplicates += 1;
-                    floor.note_site_seq(true, false);
-                    return;
+        let signal = dialect.decode(text, received, &mut |d: Decoded<'_>| {
+            // As for one feed: live, an event stamped absurdly far ahead of
+            // the site's time is refused before it can move its clock.
+            let d = match (d, local) {
+                (Decoded::Event(ev), Some(l))
+                    if !numbering
+                        .is_duplicate(ev.seq, matches!(ev.kind, EventKind::Snapshot(_)))
+                        && clock.far_ahead(l, floor.now(), ev.ts) =>
+                {
+                    Decoded::Rejected(crate::clock::far_ahead_reject(ev.ts, ev.seq))
                 }
-                if snapshot {
-                    *numbering = Numbering::default();
-                    *resync_started = None;
-                }
-                let gap = numbering.note(ev.seq);
-                if ev.seq.is_some() {
-                    numbering.last_applied = ev.seq;
-                }
-                if gap {
-                    counts.gaps += 1;
-                    floor.note_site_seq(false, true);
-                }
-                match local {
-                    Some(l) => {
-                        clock.observe(l, ev.ts);
-                        floor.advance(clock.feed_now(l));
+                (d, _) => d,
+            };
+            match &d {
+                Decoded::Event(ev) => {
+                    let snapshot = matches!(ev.kind, EventKind::Snapshot(_));
+                    if numbering.is_duplicate(ev.seq, snapshot) {
+                        counts.duplicates += 1;
+                        floor.note_site_seq(true, false);
+                        return;
                     }
-                    None => floor.advance(ev.ts),
+                    if snapshot {
+                        *numbering = Numbering::default();
+                        *resync_started = None;
+                    }
+                    let gap = numbering.note(ev.seq);
+                    if ev.seq.is_some() {
+                        numbering.last_applied = ev.seq;
+                    }
+                    if gap {
+                        counts.gaps += 1;
+                        floor.note_site_seq(false, true);
+                    }
+                    match local {
+                        Some(l) => {
+                            clock.observe(l, ev.ts);
+                            floor.advance(clock.feed_now(l));
+                        }
+                        None => floor.advance(ev.ts),
+                    }
+                    floor.apply_in_site(&into_site(ev, prefix), prefix, counts.events == 0);
+                    counts.events += 1;
+                    applied += 1;
                 }
-                floor.apply_in_site(&into_site(ev, prefix), prefix, counts.events == 0);
-                counts.events += 1;
-                applied += 1;
-            }
-            Decoded::Unknown { seq } => {
-                if numbering.note(*seq) {
-                    counts.gaps += 1;
-                    floor.note_site_seq(false, true);
+                Decoded::Unknown { seq } => {
+                    if numbering.note(*seq) {
+                        counts.gaps += 1;
+                        floor.note_site_seq(false, true);
+                    }
+                    counts.unknown += 1;
+                    floor.ingest(&Decoded::Unknown { seq: None });
                 }
-                counts.unknown += 1;
-                floor.ingest(&Decoded::Unknown { seq: None });
-            }
-            Decoded::Rejected(r) => {
-                if numbering.note(r.seq) {
-                    counts.gaps += 1;
-                    floor.note_site_seq(false, true);
+                Decoded::Rejected(r) => {
+                    if numbering.note(r.seq) {
+                        counts.gaps += 1;
+                        floor.note_site_seq(false, true);
+                    }
+                    counts.rejected += 1;
+                    rejects.note(r.kind, &r.excerpt, at);
+                    floor.count_rejected();
                 }
-                counts.rejected += 1;
-                rejects.note(r.kind, &r.excerpt, at);
-                floor.count_rejected();
             }
         });
         let at = local.unwrap_or(self.floor.now());

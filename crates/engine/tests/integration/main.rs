@@ -12,6 +12,7 @@ mod dialect_genesys;
 mod dialect_hostile;
 mod dialect_transfers;
 mod dialect_twilio;
+mod far_future;
 mod floor_properties;
 mod history;
 mod invisible;

@@ -257,3 +257,92 @@ async fn a_silent_server_is_dropped_after_the_idle_timeout() {
     client.abort();
     server.abort();
 }
+
+#[tokio::test]
+async fn a_line_over_the_limit_is_skipped_and_the_next_message_arrives_at_once() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = tokio::spawn(async move {
+        let (s, _) = listener.accept().await.unwrap();
+        let (mut r, mut w) = greet(s, "s").await.unwrap();
+        w.write_all(b"Event: QueueCallerJoin\r\nUniqueid: 1795424410.1\r\nQueue: support\r\n\r\n")
+            .await
+            .unwrap();
+        // A line of 1 MiB, far over MAX_LINE, inside a block; then one
+        // with no blank line after it: the next message follows at once.
+        let huge = format!("Event: VarSet\r\nValue: {}\r\n\r\n", "x".repeat(1 << 20));
+        w.write_all(huge.as_bytes()).await.unwrap();
+        let bare = format!("{}\r\n", "y".repeat(1 << 20));
+        w.write_all(bare.as_bytes()).await.unwrap();
+        w.write_all(b"Event: QueueCallerJoin\r\nUniqueid: 1795424420.2\r\nQueue: sales\r\n\r\n")
+            .await
+            .unwrap();
+        w.flush().await.unwrap();
+        // Pings go unanswered: only the messages above keep the link alive.
+        while !read_block(&mut r).await.is_empty() {}
+    });
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let mon = monitor();
+    let sink = Sink {
+        tx,
+        monitor: mon.clone(),
+    };
+    let target = AmiTarget::parse(&format!("ami://queuetop@127.0.0.1:{port}")).unwrap();
+    let client = tokio::spawn(async move {
+        let cfg = AmiConfig {
+            connect_timeout: Duration::from_secs(2),
+            max_block_bytes: 64 * 1024,
+        };
+        // An idle timeout far longer than the wait below: the second
+        // message must not need a reconnect to get through.
+        let rules = Rules::new(
+            None,
+            Duration::from_secs(30),
+            Duration::from_secs(30),
+            Duration::from_secs(2),
+        );
+        queuetop_feed::serve(
+            AmiTransport::new(target, Secret("s".into()), cfg),
+            rules,
+            sink,
+            LocalClock::System,
+        )
+        .await;
+    });
+    next(&mut rx, |s| *s == Seen::Connected).await;
+    let started = std::time::Instant::now();
+    let mut seen = Vec::new();
+    tokio::time::timeout(Duration::from_secs(3), async {
+        while !seen
+            .iter()
+            .any(|s| matches!(s, Seen::Frame(f) if f.contains("1795424420.2")))
+        {
+            seen.push(rx.recv().await.expect("sink open"));
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("the message after the long line never came: {seen:?}"));
+    assert!(started.elapsed() < Duration::from_secs(3));
+    assert!(
+        seen.iter()
+            .any(|s| matches!(s, Seen::Frame(f) if f.contains("1795424410.1")))
+    );
+    let refused = seen
+        .iter()
+        .filter(|s| **s == Seen::Refused(RejectKind::TooLarge))
+        .count();
+    assert_eq!(refused, 2, "{seen:?}");
+    assert!(
+        !seen
+            .iter()
+            .any(|s| matches!(s, Seen::State(LinkState::Reconnecting { .. }))),
+        "no reconnect: {seen:?}"
+    );
+    {
+        let m = mon.lock().unwrap();
+        assert_eq!(m.floor.live_contacts(), 2);
+        assert_eq!(m.floor.counts().rejected, 2, "the two long lines");
+    }
+    client.abort();
+    server.abort();
+}
