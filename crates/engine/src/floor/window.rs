@@ -242,9 +242,42 @@ impl Window {
     }
 
     fn pop_oldest(&mut self) {
-        if let Some(s) = self.held.pop_oldest() {
-            self.rolling.apply(&s.unpack(), -1);
+        if let Some(p) = self.held.pop_oldest() {
+            let s = p.unpack();
+            self.rolling.apply(&s, -1);
+            if self.unsettled {
+                self.settle_leaving(&s);
+            }
         }
+    }
+
+    /// A wait leaving the rolling window while the rules changed and the
+    /// held waits are not yet counted again ([`Window::settle`] runs at most
+    /// once a second): the periods' sums count it under the current rules
+    /// now, as they would have had it stayed until then. Without this, a
+    /// threshold changed a moment before the wait left would never reach it
+    /// (docs/metrics.md: the waits still in the window are counted again).
+    fn settle_leaving(&mut self, s: &Sample) {
+        let SampleKind::Wait { wait, end, class } = s.kind else {
+            return;
+        };
+        let Some(rules) = s.queue.and_then(|q| self.rules.get(q.0 as usize)) else {
+            return;
+        };
+        let new = rules.classify(wait, end);
+        if new == class {
+            return;
+        }
+        self.apply_periods(s, -1);
+        let s = Sample {
+            kind: SampleKind::Wait {
+                wait,
+                end,
+                class: new,
+            },
+            ..*s
+        };
+        self.apply_periods(&s, 1);
     }
 
     fn roll_day(&mut self, now: Ts) {
@@ -391,6 +424,43 @@ mod tests {
         w.advance(Ts(101_000));
         assert_eq!(w.rolling.total.answered_within, 2, "a second later it is");
         assert_eq!(w.rolling.queues[0].answered_within, 2);
+    }
+
+    #[test]
+    fn a_wait_leaving_the_window_before_the_recount_is_counted_under_the_new_threshold() {
+        // The threshold changes 8 s before the wait leaves the rolling
+        // window, and the next moment is after it left: the periods count
+        // it under the new threshold all the same.
+        let mut w = window(900_000);
+        w.advance(Ts(100_000));
+        w.push(Sample {
+            ts: Ts(100_000),
+            queue: Some(QueueIdx(0)),
+            kind: SampleKind::Wait {
+                wait: Some(6_000),
+                end: WaitEnd::Answered,
+                class: WaitClass::default(),
+            },
+        });
+        w.advance(Ts(992_000));
+        assert_eq!(w.today.sums.total.answered_within, 1, "6 s within 20 s");
+        w.set_rules(
+            0,
+            WaitRules {
+                threshold: 5_000,
+                short_abandon: 0,
+            },
+        );
+        w.advance(Ts(1_004_000));
+        assert_eq!(w.rolling.total.answered, 0, "it has left the window");
+        // (The interval, a minute here, began after the wait.)
+        let today = &w.today.sums;
+        assert_eq!(today.total.answered, 1);
+        assert_eq!(today.total.answered_within, 0, "6 s is over 5 s");
+        assert_eq!(today.queues[0].answered_within, 0);
+        // Counting again later changes nothing more.
+        w.settle();
+        assert_eq!(w.today.sums.total.answered_within, 0);
     }
 
     #[test]
