@@ -29,6 +29,7 @@ mod period;
 mod priority;
 mod recent;
 mod resync;
+mod round;
 mod sample;
 mod settings;
 mod sites;

@@ -5,6 +5,7 @@
 use super::Floor;
 use super::live::{DisplayState, Phase, hold_as_of};
 use super::occupancy::{Base, OccScope};
+use super::round::decimal;
 use super::sample::{AgentIdx, Agg, QueueIdx};
 use super::settings::SlFormula;
 use crate::time::{Millis, Ts};
@@ -80,8 +81,13 @@ fn ratio(num: i64, den: i64) -> Option<f64> {
     (den > 0).then(|| num as f64 / den as f64)
 }
 
+/// A percentage as the double nearest its exact value: one division of
+/// whole numbers, so that a tie such as 49 of 80 (61.25) is exactly a tie
+/// and rounds to the even digit when shown. (`100.0 * (49.0 / 80.0)` is
+/// 61.250000000000007, which rounds up.) Not rounded here: the screen shows
+/// some percentages to the unit, the JSON to one decimal.
 fn pct(num: i64, den: i64) -> Option<f64> {
-    ratio(num, den).map(|r| 100.0 * r)
+    ratio(num.saturating_mul(100), den)
 }
 
 impl Figures {
@@ -119,7 +125,8 @@ impl Figures {
             avg_wait: ratio(a.waits_ms, a.waits),
             max_wait: a.longest_wait().map(|m| m as f64),
             csat_pct: pct(a.surveys.csat_satisfied, a.surveys.csat),
-            csat_avg: ratio(a.surveys.csat_sum, a.surveys.csat),
+            // Scores to two decimals, as shown.
+            csat_avg: decimal(a.surveys.csat_sum, a.surveys.csat, 2),
             nps: pct(a.surveys.promoters - a.surveys.detractors, a.surveys.nps),
             // Not a sum of samples: the floor fills it in.
             occupancy: None,
@@ -447,7 +454,7 @@ impl Floor {
             handled: agg.handled,
             att: ratio(agg.talk, agg.handled),
             art: Art::of(&agg.art),
-            csat_avg: ratio(agg.surveys().csat_sum, agg.surveys().csat),
+            csat_avg: decimal(agg.surveys().csat_sum, agg.surveys().csat, 2),
             occupancy: self.occupancy(OccScope::Agent(a.0 as usize), kind),
             history: agent.history.iter().collect(),
         }

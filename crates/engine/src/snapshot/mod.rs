@@ -15,14 +15,20 @@ use crate::time::{Millis, Ts, secs};
 
 /// `x` rounded to `digits` decimals as its decimal text would show it
 /// (ties to even on the exact binary value, as most languages print and
-/// round numbers), so the JSON agrees with other tools' rounding.
+/// round numbers), so the JSON agrees with other tools' rounding. The
+/// floor works figures out so that an exact tie is one in binary too (see
+/// `s` and the floor's percentages).
 fn round_to(x: f64, digits: usize) -> f64 {
     format!("{x:.digits$}").parse().unwrap_or(x)
 }
 
-/// Seconds with millisecond precision (durations in the JSON).
+/// Seconds with millisecond precision (durations in the JSON). Rounded to
+/// the millisecond first: a mean of whole milliseconds that ends in half
+/// of one (2,500.5 ms) is exactly a tie there and goes to the even digit
+/// (2.500 s), where its quotient by 1,000 would have no exact binary form
+/// and round by the accident of its last bit.
 fn s(ms: f64) -> f64 {
-    round_to(ms / 1000.0, 3)
+    round_to(ms.round_ties_even() / 1000.0, 3)
 }
 
 fn s_opt(ms: Option<f64>) -> Option<f64> {
@@ -600,7 +606,16 @@ mod tests {
         assert_eq!(pct(Some(100.0 * 6.0 / 7.0)), Some(85.7));
         assert_eq!(s(24_666.666), 24.667);
         assert_eq!(s(1.5), 0.002);
-        assert_eq!(s(2.5), 0.003, "0.0025 is a hair above the tie in binary");
+        assert_eq!(
+            s(2.5),
+            0.002,
+            "a tie of the exact value goes to the even digit"
+        );
+        assert_eq!(s(2_500.5), 2.5);
+        assert_eq!(s(2_501.5), 2.502);
+        // A percentage's tie, as the floor works it out (one division).
+        assert_eq!(pct(Some(4_900.0 / 80.0)), Some(61.2));
+        assert_eq!(pct(Some(2_300.0 / 80.0)), Some(28.8));
     }
 
     #[test]
