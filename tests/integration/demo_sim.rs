@@ -247,7 +247,7 @@ fn four_hours_through_the_floor_model() {
     assert!((0.0..=100.0).contains(&csat), "CSAT {csat}");
     let nps = f.nps.unwrap();
     assert!((-100.0..=100.0).contains(&nps), "NPS {nps}");
-    let occ = f.occupancy.unwrap();
+    let occ = f.occupancy.unwrap().pct();
     assert!(occ > 10.0 && occ < 100.0, "occupancy {occ}");
     let fcr = f.fcr.unwrap();
     assert!((40.0..100.0).contains(&fcr), "FCR {fcr}");

@@ -22,7 +22,8 @@ use super::theme::Theme;
 use super::watch::Watch;
 use queuetop_engine::alert::Engine;
 use queuetop_engine::floor::{
-    AgentCounts, AgentIdx, AgentView, DisplayState, Figures, Floor, QueueIdx, QueueView, WindowKind,
+    AgentCounts, AgentIdx, AgentView, DisplayState, Figures, Floor, QueueIdx, QueueView, Share,
+    WindowKind,
 };
 use queuetop_engine::health::FeedHealth;
 use queuetop_engine::health::LinkState;
@@ -590,8 +591,8 @@ fn opt_mean(p: Option<f64>) -> String {
 /// Occupancy in a table cell: whole percent. It is a time integral that
 /// moves a little every second; a decimal would redraw every agent row
 /// every second (too many bytes on a slow link). The details show one.
-fn occ_cell(p: Option<f64>) -> String {
-    p.map_or_else(|| "-".to_string(), |v| format!("{v:.0}"))
+fn occ_cell(p: Option<Share>) -> String {
+    p.map_or_else(|| "-".to_string(), |s| format!("{:.0}", s.pct_to(0)))
 }
 
 fn alerted(text: String, level: Level, theme: Theme) -> Cell {
@@ -832,7 +833,7 @@ fn figure_column(col: QueueCol) -> Option<FigureColumn> {
         QueueCol::Aht => (|f| f.aht, false),
         QueueCol::FrtAvg => (|f| f.frt.avg, false),
         QueueCol::FrtP90 => (|f| f.frt.p90, false),
-        QueueCol::Occupancy => (|f| f.occupancy, false),
+        QueueCol::Occupancy => (|f| f.occupancy.map(Share::pct), false),
         QueueCol::Art => (|f| f.art.avg, false),
         QueueCol::ArtP90 => (|f| f.art.p90, false),
         QueueCol::AvgWait => (|f| f.avg_wait, false),
@@ -917,7 +918,10 @@ fn details(
                 ("CSAT%", cell(QueueCol::Csat)),
                 ("CSAT avg", Cell::plain(opt_mean(f.csat_avg))),
                 ("NPS", cell(QueueCol::Nps)),
-                ("OCC%", Cell::plain(opt_pct(f.occupancy))),
+                (
+                    "OCC%",
+                    Cell::plain(opt_pct(f.occupancy.map(|s| s.pct_to(1)))),
+                ),
                 ("longest available", longest_available(floor, q)),
                 (
                     "longest high priority",
@@ -985,7 +989,10 @@ fn details(
                 ("ART avg", row.cells[AgentCol::Art.index()].clone()),
                 ("ART p90", Cell::plain(opt_dur(v.art.p90))),
                 ("CSAT avg", row.cells[AgentCol::Csat.index()].clone()),
-                ("OCC%", Cell::plain(opt_pct(v.occupancy))),
+                (
+                    "OCC%",
+                    Cell::plain(opt_pct(v.occupancy.map(|s| s.pct_to(1)))),
+                ),
             ];
             let contacts = v
                 .contacts

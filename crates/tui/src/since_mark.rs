@@ -4,7 +4,7 @@
 //! Percentages change by points, durations by time, counts by count; a
 //! figure that was or is undefined has no change (`-`).
 
-use queuetop_engine::floor::{DisplayState, Floor, QueueView};
+use queuetop_engine::floor::{DisplayState, Floor, QueueView, Share};
 use queuetop_engine::mark::{Mark, Point};
 use queuetop_engine::time::human;
 
@@ -91,7 +91,7 @@ pub fn overlay(row: &mut Row, v: &QueueView<'_>, at_mark: Option<&Point>) {
             QueueCol::FrtAvg => dur(f.frt.avg, b.frt.avg),
             QueueCol::FrtP90 => dur(f.frt.p90, b.frt.p90),
             QueueCol::Fcr => pts(f.fcr, b.fcr),
-            QueueCol::Occupancy => pts(f.occupancy, b.occupancy),
+            QueueCol::Occupancy => pts(f.occupancy.map(Share::pct), b.occupancy.map(Share::pct)),
             QueueCol::Art => dur(f.art.avg, b.art.avg),
             QueueCol::ArtP90 => dur(f.art.p90, b.art.p90),
             QueueCol::Csat => pts(f.csat_pct, b.csat_pct),

@@ -388,7 +388,7 @@ impl Engine {
                 fc.staffing.map(|s| s.short() as f64),
                 f.csat_pct,
                 f.art.avg.map(|ms| ms / 1000.0),
-                f.occupancy,
+                f.occupancy.map(crate::floor::Share::pct),
             ];
             forecasts.push(fc);
             let id = v.id;

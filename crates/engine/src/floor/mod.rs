@@ -52,6 +52,7 @@ pub use facts::{AgentFacts, ContactClocks};
 pub use groups::GroupKey;
 pub use live::{Channel, DisplayState};
 pub use priority::{HIGH_PRIORITY, HighPriorityWait, PriorityWaiting};
+pub use round::Share;
 pub use sample::{AgentIdx, QueueIdx};
 pub use settings::{
     DEFAULT_INTERVAL, DEFAULT_SL_THRESHOLD, DayStart, Limits, QueuePolicy, QueueSettings, Settings,

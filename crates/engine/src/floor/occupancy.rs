@@ -464,20 +464,32 @@ impl Occupancy {
         }
     }
 
-    /// `100 * occupied / (occupied + available)` over `(from, now]`, or
-    /// from a period's start when `base` names one; `None` when nobody was
-    /// either.
+    /// `100 * occupied / (occupied + available)`, not rounded (for
+    /// tests); `None` when nobody was either.
+    #[cfg(test)]
     pub fn pct(&self, scope: OccScope, from: Ts, now: Ts, base: Option<Base>) -> Option<f64> {
+        let (o, den) = self.parts(scope, from, now, base)?;
+        (den > 0).then(|| 100.0 * o as f64 / den as f64)
+    }
+
+    /// Time occupied, and time occupied or available, over `(from, now]`,
+    /// or from a period's start when `base` names one (occupancy is the
+    /// first over the second).
+    pub fn parts(
+        &self,
+        scope: OccScope,
+        from: Ts,
+        now: Ts,
+        base: Option<Base>,
+    ) -> Option<(i64, i64)> {
         let i = self.integral(scope)?;
         let (o1, a1) = self.value(scope, i, now);
         let (o0, a0) = match base {
             Some(b) => i.bases[b as usize],
             None => self.value(scope, i, from),
         };
-        let (o, a) = (o1.saturating_sub(o0), a1.saturating_sub(a0));
-        let (o, a) = (o.max(0) as f64, a.max(0) as f64);
-        let den = o + a;
-        (den > 0.0).then(|| 100.0 * o / den)
+        let (o, a) = (o1.saturating_sub(o0).max(0), a1.saturating_sub(a0).max(0));
+        Some((o, o.saturating_add(a)))
     }
 }
 

@@ -22,6 +22,33 @@ pub fn decimal(num: i64, den: i64, digits: u32) -> Option<f64> {
     Some(if num < 0 { -v } else { v })
 }
 
+/// A share of a whole, kept as its two whole numbers so that each place
+/// rounds it exactly to its own precision (occupancy: time occupied over
+/// time occupied or available; the JSON shows it to one decimal, the screen
+/// to the unit, and rounding a rounded value again would land ties wrong).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Share {
+    part: i64,
+    whole: i64,
+}
+
+impl Share {
+    /// `None` for a whole of nothing.
+    pub fn new(part: i64, whole: i64) -> Option<Share> {
+        (whole > 0).then_some(Share { part, whole })
+    }
+
+    /// As a percentage, not rounded (to sort, compare and subtract).
+    pub fn pct(self) -> f64 {
+        100.0 * self.part as f64 / self.whole as f64
+    }
+
+    /// As a percentage to `digits` decimals, a tie to the even digit.
+    pub fn pct_to(self, digits: u32) -> f64 {
+        decimal(self.part.saturating_mul(100), self.whole, digits).unwrap_or_default()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -38,6 +65,22 @@ mod tests {
         assert_eq!(decimal(0, 5, 2), Some(0.0));
         assert_eq!(decimal(1, 0, 2), None);
         assert_eq!(decimal(1, -3, 2), None);
+    }
+
+    #[test]
+    fn a_share_rounds_exactly_at_each_precision() {
+        // 66.35 % has no exact binary form; its double is below the tie.
+        let s = Share::new(1_327, 2_000).unwrap();
+        assert_eq!(s.pct_to(1), 66.4);
+        assert_eq!(
+            Share::new(77, 200).unwrap().pct_to(0),
+            38.0,
+            "38.5: to even"
+        );
+        assert_eq!(Share::new(7_709, 20_000).unwrap().pct_to(0), 39.0, "38.545");
+        assert_eq!(Share::new(7_709, 20_000).unwrap().pct_to(1), 38.5);
+        assert!((s.pct() - 66.35).abs() < 1e-9);
+        assert_eq!(Share::new(1, 0), None);
     }
 
     proptest::proptest! {

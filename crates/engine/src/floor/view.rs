@@ -5,7 +5,7 @@
 use super::Floor;
 use super::live::{DisplayState, Phase, hold_as_of};
 use super::occupancy::{Base, OccScope};
-use super::round::decimal;
+use super::round::{Share, decimal};
 use super::sample::{AgentIdx, Agg, QueueIdx};
 use super::settings::SlFormula;
 use crate::time::{Millis, Ts};
@@ -74,7 +74,7 @@ pub struct Figures {
     pub csat_pct: Option<f64>,
     pub csat_avg: Option<f64>,
     pub nps: Option<f64>,
-    pub occupancy: Option<f64>,
+    pub occupancy: Option<Share>,
 }
 
 fn ratio(num: i64, den: i64) -> Option<f64> {
@@ -199,7 +199,7 @@ pub struct AgentView<'f> {
     pub att: Option<f64>,
     pub art: Art,
     pub csat_avg: Option<f64>,
-    pub occupancy: Option<f64>,
+    pub occupancy: Option<Share>,
     /// Recent display states, newest last.
     pub history: Vec<(Ts, DisplayState)>,
 }
@@ -307,14 +307,15 @@ impl Floor {
     }
 
     /// Occupancy of one scope over the chosen window (docs/metrics.md).
-    pub fn occupancy(&self, scope: OccScope, kind: WindowKind) -> Option<f64> {
+    pub fn occupancy(&self, scope: OccScope, kind: WindowKind) -> Option<Share> {
         let occ = &self.window.occupancy;
         let base = match kind {
             WindowKind::Rolling => None,
             WindowKind::Today => Some(Base::Today),
             WindowKind::Interval => Some(Base::Interval),
         };
-        occ.pct(scope, self.window.cutoff(), self.now, base)
+        let (occupied, both) = occ.parts(scope, self.window.cutoff(), self.now, base)?;
+        Share::new(occupied, both)
     }
 
     /// Every queue, sorted by id.

@@ -270,7 +270,7 @@ impl FiguresJson {
             csat_pct: pct(f.csat_pct),
             csat_avg: score(f.csat_avg),
             nps: pct(f.nps),
-            occupancy_pct: pct(f.occupancy),
+            occupancy_pct: f.occupancy.map(|s| s.pct_to(1)),
         }
     }
 }
@@ -436,7 +436,7 @@ fn agent_json(m: &Monitor, a: AgentIdx, kind: WindowKind) -> AgentJson {
         att_s: s_opt(a.att),
         art_s: (&a.art).into(),
         csat_avg: score(a.csat_avg),
-        occupancy_pct: pct(a.occupancy),
+        occupancy_pct: a.occupancy.map(|s| s.pct_to(1)),
     }
 }
 
