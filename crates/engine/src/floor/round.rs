@@ -22,6 +22,40 @@ pub fn decimal(num: i64, den: i64, digits: u32) -> Option<f64> {
     Some(if num < 0 { -v } else { v })
 }
 
+/// `100 * num / den`, not rounded, as a double that rounds as the exact
+/// value does wherever it is shown. One division of whole numbers, so a
+/// tie binary can hold (49 of 80: 61.25) is exactly that tie. A tie at one
+/// decimal that binary cannot hold (247 of 2,000: 12.35, whose double is a
+/// hair below) is moved one unit in its last place to the side its even
+/// digit is on, so that one decimal gives 12.4. (Ties at the unit, where
+/// the screen rounds some percentages, are halves, which binary holds.)
+pub fn pct(num: i64, den: i64) -> Option<f64> {
+    if den <= 0 {
+        return None;
+    }
+    let x = num.saturating_mul(100) as f64 / den as f64;
+    // Twice the value in tenths is an odd whole number only at a tie.
+    let twice_tenths = i128::from(num) * 2_000;
+    let d = i128::from(den);
+    if twice_tenths % d != 0 || (twice_tenths / d) % 2 == 0 {
+        return Some(x);
+    }
+    let even = decimal(num.saturating_mul(100), den, 1)?;
+    Some(if even == x {
+        x
+    } else {
+        ulp_toward(x, even > x)
+    })
+}
+
+/// The next double from `x` (not zero: a tie never is) up or down. (As
+/// `f64::next_up`, which is newer than the Rust this builds with.)
+fn ulp_toward(x: f64, up: bool) -> f64 {
+    let bits = x.to_bits();
+    // Away from zero is one more in the bits, toward it one less.
+    f64::from_bits(if (x > 0.0) == up { bits + 1 } else { bits - 1 })
+}
+
 /// A share of a whole, kept as its two whole numbers so that each place
 /// rounds it exactly to its own precision (occupancy: time occupied over
 /// time occupied or available; the JSON shows it to one decimal, the screen
@@ -67,6 +101,24 @@ mod tests {
         assert_eq!(decimal(1, -3, 2), None);
     }
 
+    /// As the JSON rounds: to one decimal by the binary value's text.
+    fn one_decimal(x: f64) -> String {
+        format!("{x:.1}")
+    }
+
+    #[test]
+    fn a_percentage_rounds_as_its_exact_value() {
+        assert_eq!(one_decimal(pct(49, 80).unwrap()), "61.2");
+        assert_eq!(one_decimal(pct(23, 80).unwrap()), "28.8");
+        assert_eq!(one_decimal(pct(247, 2_000).unwrap()), "12.4");
+        assert_eq!(one_decimal(pct(249, 2_000).unwrap()), "12.4");
+        assert_eq!(one_decimal(pct(-247, 2_000).unwrap()), "-12.4");
+        assert_eq!(one_decimal(pct(1, 3).unwrap()), "33.3");
+        // The unit, as the screen shows NPS: 12.5 is a half binary holds.
+        assert_eq!(format!("{:.0}", pct(1, 8).unwrap()), "12");
+        assert_eq!(pct(1, 0), None);
+    }
+
     #[test]
     fn a_share_rounds_exactly_at_each_precision() {
         // 66.35 % has no exact binary form; its double is below the tie.
@@ -84,6 +136,15 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn a_percentage_is_within_an_ulp_and_rounds_as_the_exact_value(num in -100_000i64..100_000, den in 1i64..100_000) {
+            let got = pct(num, den).unwrap();
+            let exact = 100.0 * num as f64 / den as f64;
+            proptest::prop_assert!((got - exact).abs() <= exact.abs() * 1e-15 + 1e-12);
+            let want = decimal(num * 100, den, 1).unwrap();
+            proptest::prop_assert_eq!(one_decimal(got), one_decimal(want));
+        }
+
         #[test]
         fn within_half_a_unit_of_the_last_digit(num in -1_000_000i64..1_000_000, den in 1i64..100_000) {
             let got = decimal(num, den, 2).unwrap();

@@ -5,7 +5,7 @@
 use super::Floor;
 use super::live::{DisplayState, Phase, hold_as_of};
 use super::occupancy::{Base, OccScope};
-use super::round::{Share, decimal};
+use super::round::{Share, decimal, pct};
 use super::sample::{AgentIdx, Agg, QueueIdx};
 use super::settings::SlFormula;
 use crate::time::{Millis, Ts};
@@ -79,15 +79,6 @@ pub struct Figures {
 
 fn ratio(num: i64, den: i64) -> Option<f64> {
     (den > 0).then(|| num as f64 / den as f64)
-}
-
-/// A percentage as the double nearest its exact value: one division of
-/// whole numbers, so that a tie such as 49 of 80 (61.25) is exactly a tie
-/// and rounds to the even digit when shown. (`100.0 * (49.0 / 80.0)` is
-/// 61.250000000000007, which rounds up.) Not rounded here: the screen shows
-/// some percentages to the unit, the JSON to one decimal.
-fn pct(num: i64, den: i64) -> Option<f64> {
-    ratio(num.saturating_mul(100), den)
 }
 
 impl Figures {
