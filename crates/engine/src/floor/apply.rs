@@ -535,7 +535,7 @@ impl Floor {
     /// Removes a contact whose wait and segment are already closed.
     pub(super) fn finish(&mut self, key: ContactKey, at: Ts) {
         let c = self.contacts.remove(key);
-        self.contact_index.remove(&c.id);
+        self.contact_index.remove(c.id.as_ref());
         self.finished.insert_with(&c.id, at, c.last_segment);
     }
 

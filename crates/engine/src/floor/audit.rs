@@ -104,7 +104,7 @@ impl Floor {
             return Err("contact index and contacts disagree".into());
         }
         for (id, key) in &self.contact_index {
-            if self.contacts.get(*key).map(|c| &c.id) != Some(id) {
+            if self.contacts.get(*key).map(|c| c.id.as_ref()) != Some(id.as_str()) {
                 return Err(format!("index entry {id} points elsewhere"));
             }
         }

@@ -99,16 +99,18 @@ impl Floor {
                 .sum::<usize>();
         let contacts = self.contacts.capacity() * (size_of::<super::live::Contact>() + 8)
             + self.contacts.iter().map(|(_, c)| id(&c.id)).sum::<usize>();
-        let index = |cap: usize, keys: usize| map::<Box<str>, usize>(cap) + keys;
+        // An index's key holds an id of up to 24 bytes itself.
+        let key = |k: &super::IdKey| if k.is_heap_allocated() { id(k) } else { 0 };
+        let index = |cap: usize, keys: usize| map::<super::IdKey, usize>(cap) + keys;
         let indexes = index(
             self.queue_index.capacity(),
-            self.queue_index.keys().map(|k| id(k)).sum(),
+            self.queue_index.keys().map(key).sum(),
         ) + index(
             self.agent_index.capacity(),
-            self.agent_index.keys().map(|k| id(k)).sum(),
+            self.agent_index.keys().map(key).sum(),
         ) + index(
             self.contact_index.capacity(),
-            self.contact_index.keys().map(|k| id(k)).sum(),
+            self.contact_index.keys().map(key).sum(),
         );
         let mut parts = vec![
             ("floor itself", size_of::<Floor>()),

@@ -114,6 +114,8 @@ pub struct Agent {
     pub occ_queues: SmallVec<[QueueIdx; 4]>,
     /// What the floor's agent counts hold for this agent.
     pub counted: super::tally::Counted,
+    /// The place of the site its id names among the tally's sites.
+    pub site: Option<u32>,
 }
 
 impl Agent {
@@ -135,6 +137,7 @@ impl Agent {
             occ_class: OccClass::Neither,
             occ_queues: SmallVec::new(),
             counted: None,
+            site: None,
         }
     }
 

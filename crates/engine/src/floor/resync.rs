@@ -45,7 +45,7 @@ impl Floor {
                 .collect();
             for k in keys {
                 let c = self.contacts.remove(k);
-                self.contact_index.remove(&c.id);
+                self.contact_index.remove(c.id.as_ref());
                 old.insert(c.id.clone(), c);
             }
         }

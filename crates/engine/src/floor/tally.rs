@@ -28,16 +28,27 @@ pub struct Tally {
     /// Each group, its agents, and its queues.
     groups: Vec<(GroupKey, AgentCounts)>,
     group_queues: Vec<Vec<QueueIdx>>,
-    /// By site: an id's prefix up to and with the site separator.
-    sites: HashMap<Box<str>, AgentCounts, RandomState>,
-}
-
-/// The site prefix of an agent id (`paris/` of `paris/a7`), if any.
-fn site_of(id: &str) -> Option<&str> {
-    id.find(crate::site::SEP).map(|i| &id[..=i])
+    /// By site: an id's prefix up to and with the site separator, and
+    /// that site's agents (an agent notes its site's place when it is
+    /// first seen: a change is not a search of its id and a lookup).
+    site_index: HashMap<Box<str>, u32, RandomState>,
+    sites: Vec<AgentCounts>,
 }
 
 impl Tally {
+    /// The place among the sites of the site an agent id names (`paris/`
+    /// of `paris/a7`), if it names one; a new site is added.
+    pub fn site_of(&mut self, id: &str) -> Option<u32> {
+        let prefix = &id[..=id.find(crate::site::SEP)?];
+        if let Some(&s) = self.site_index.get(prefix) {
+            return Some(s);
+        }
+        let s = self.sites.len() as u32;
+        self.sites.push(AgentCounts::default());
+        self.site_index.insert(prefix.into(), s);
+        Some(s)
+    }
+
     /// A new queue, in `group` if the config puts it in one.
     pub fn add_queue(&mut self, group: Option<&GroupKey>) {
         let q = QueueIdx(self.per_queue.len() as u32);
@@ -59,7 +70,7 @@ impl Tally {
     /// Counts an agent (`by` 1) or stops counting it (`by` -1) as `c`. A
     /// queue listed twice counts the agent twice, as it always has; a group
     /// and a site count it once.
-    fn count(&mut self, c: &Counted, by: i32, site: Option<&str>) {
+    fn count(&mut self, c: &Counted, by: i32, site: Option<u32>) {
         let Some((state, queues)) = c else { return };
         let i = state.index();
         let add = |n: &mut u32| *n = n.wrapping_add_signed(by);
@@ -76,8 +87,8 @@ impl Tally {
         for g in groups {
             add(&mut self.groups[g as usize].1.0[i]);
         }
-        if let Some(site) = site {
-            add(&mut self.sites.entry(site.into()).or_default().0[i]);
+        if let Some(counts) = site.and_then(|s| self.sites.get_mut(s as usize)) {
+            add(&mut counts.0[i]);
         }
     }
 }
@@ -137,7 +148,10 @@ impl Floor {
     /// Agents of the site whose ids start with `prefix` (`paris/`), by
     /// display state (agents a snapshot left out are not counted).
     pub fn agent_counts_in(&self, prefix: &str) -> AgentCounts {
-        self.tally.sites.get(prefix).copied().unwrap_or_default()
+        let site = self.tally.site_index.get(prefix);
+        site.and_then(|&s| self.tally.sites.get(s as usize))
+            .copied()
+            .unwrap_or_default()
     }
 
     /// Brings the tally up to date with one agent that may have changed
@@ -155,7 +169,7 @@ impl Floor {
         if unchanged {
             return;
         }
-        let site = site_of(&agent.id);
+        let site = agent.site;
         self.tally.count(&agent.counted, -1, site);
         // Changed in place, field by field: a new value built aside and
         // copied over whole was read back with wider loads than the stores
