@@ -102,7 +102,44 @@ impl Exporter {
             .with_state(Arc::new(self.scraper));
         // The exporter keeps no count of refused requests: hyper's 400s
         // and 431s to a scraper are its own (as they were before).
-        crate::http::serve(listener, app, HEADER_TIMEOUT, "metrics", |_| {}, stop).await
+        // hyper answers these itself; the exporter has no figure of its
+        // own to count them in, so they are logged, a line a minute a kind.
+        let refused = Arc::new(Refused::default());
+        let note = move |kind| {
+            refused.note(kind, std::time::Instant::now());
+        };
+        crate::http::serve(listener, app, HEADER_TIMEOUT, "metrics", note, stop).await
+    }
+}
+
+/// Requests hyper refused before the exporter saw them, by kind, and when
+/// each kind was last logged.
+#[derive(Default)]
+struct Refused {
+    seen: Mutex<[(u64, Option<std::time::Instant>); 2]>,
+}
+
+impl Refused {
+    /// At most one log line a minute for each kind.
+    const LOG_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
+    /// Counts one refusal; returns whether it was logged.
+    fn note(&self, kind: crate::http::Unreadable, now: std::time::Instant) -> bool {
+        use crate::http::Unreadable;
+        let (i, why) = match kind {
+            Unreadable::Malformed => (0, "not an HTTP/1.1 request (400)"),
+            Unreadable::TooLarge => (1, "request line and headers over the limit (431)"),
+        };
+        let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+        let (total, last) = &mut seen[i];
+        *total += 1;
+        if last.is_some_and(|t| now.duration_since(t) < Self::LOG_EVERY) {
+            return false;
+        }
+        *last = Some(now);
+        // `why` is ours, never request bytes.
+        tracing::warn!("metrics: refused a request: {why} ({total} so far)");
+        true
     }
 }
 
@@ -247,6 +284,23 @@ mod tests {
         let after = body(&s, Format::OpenMetrics).await;
         assert_eq!(s.renders.load(Ordering::Relaxed), 2);
         assert!(String::from_utf8_lossy(&after).contains("agent=\"a2\""));
+    }
+
+    #[test]
+    fn refusals_are_logged_once_a_minute_for_each_kind() {
+        use crate::http::Unreadable::{Malformed, TooLarge};
+        let r = Refused::default();
+        let t0 = std::time::Instant::now();
+        let later = |s| t0 + std::time::Duration::from_secs(s);
+        assert!(r.note(Malformed, t0));
+        assert!(!r.note(Malformed, later(30)));
+        assert!(
+            r.note(TooLarge, later(30)),
+            "another kind has its own minute"
+        );
+        assert!(r.note(Malformed, later(61)));
+        let seen = r.seen.lock().unwrap();
+        assert_eq!((seen[0].0, seen[1].0), (3, 1));
     }
 
     #[test]
