@@ -162,32 +162,16 @@ impl Window {
             &mut self.interval,
             &self.rules,
         );
-        // The sample reclassified, when its class changes.
         let mut reclassify = |p: &PackedSample| -> Option<PackedSample> {
             let s = &p.unpack();
-            let SampleKind::Wait { wait, end, class } = s.kind else {
-                return None;
-            };
-            let r = s.queue.and_then(|q| rules.get(q.0 as usize))?;
-            let new = r.classify(wait, end);
-            if new == class {
-                return None;
-            }
+            let new = reclassified(s, rules)?;
             rolling.apply(s, -1);
-            today.apply(s, -1);
-            interval.apply(s, -1);
-            let s = Sample {
-                kind: SampleKind::Wait {
-                    wait,
-                    end,
-                    class: new,
-                },
-                ..*s
-            };
-            rolling.apply(&s, 1);
-            today.apply(&s, 1);
-            interval.apply(&s, 1);
-            Some(PackedSample::from(&s))
+            rolling.apply(&new, 1);
+            for period in [&mut *today, &mut *interval] {
+                period.apply(s, -1);
+                period.apply(&new, 1);
+            }
+            Some(PackedSample::from(&new))
         };
         self.held.update(&mut reclassify);
     }
@@ -258,26 +242,10 @@ impl Window {
     /// threshold changed a moment before the wait left would never reach it
     /// (docs/metrics.md: the waits still in the window are counted again).
     fn settle_leaving(&mut self, s: &Sample) {
-        let SampleKind::Wait { wait, end, class } = s.kind else {
-            return;
-        };
-        let Some(rules) = s.queue.and_then(|q| self.rules.get(q.0 as usize)) else {
-            return;
-        };
-        let new = rules.classify(wait, end);
-        if new == class {
-            return;
+        if let Some(new) = reclassified(s, &self.rules) {
+            self.apply_periods(s, -1);
+            self.apply_periods(&new, 1);
         }
-        self.apply_periods(s, -1);
-        let s = Sample {
-            kind: SampleKind::Wait {
-                wait,
-                end,
-                class: new,
-            },
-            ..*s
-        };
-        self.apply_periods(&s, 1);
     }
 
     fn roll_day(&mut self, now: Ts) {
@@ -302,6 +270,26 @@ impl Window {
     pub fn len(&self) -> usize {
         self.held.len()
     }
+}
+
+/// A wait as its queue's current rules class it, if that is not the class
+/// it was counted with.
+fn reclassified(s: &Sample, rules: &[WaitRules]) -> Option<Sample> {
+    let SampleKind::Wait { wait, end, class } = s.kind else {
+        return None;
+    };
+    let new = s
+        .queue
+        .and_then(|q| rules.get(q.0 as usize))?
+        .classify(wait, end);
+    (new != class).then_some(Sample {
+        kind: SampleKind::Wait {
+            wait,
+            end,
+            class: new,
+        },
+        ..*s
+    })
 }
 
 #[cfg(test)]
