@@ -37,12 +37,14 @@ struct Scraper {
 }
 
 /// What a body shows, as far as it can change: the monitor's changes,
-/// the alerts' crossings, the relay's figures, and, for a live source, the
-/// wall clock's second (ages and live timers tick by it).
+/// the alerts' crossings, the relay's figures, the floor's time (a paced
+/// replay moves it between events), and, for a live source, the wall
+/// clock's second (ages and live timers tick by it).
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct Seen {
     generation: u64,
     alert_seq: u64,
+    floor_now: Ts,
     second: i64,
     relay: Option<feed::nats::publisher::StatsNow>,
 }
@@ -100,8 +102,6 @@ impl Exporter {
             .route("/metrics", get(metrics))
             .route("/", get(index))
             .with_state(Arc::new(self.scraper));
-        // The exporter keeps no count of refused requests: hyper's 400s
-        // and 431s to a scraper are its own (as they were before).
         // hyper answers these itself; the exporter has no figure of its
         // own to count them in, so they are logged, a line a minute a kind.
         let refused = Arc::new(Refused::default());
@@ -127,7 +127,7 @@ impl Refused {
     fn note(&self, kind: crate::http::Unreadable, now: std::time::Instant) -> bool {
         use crate::http::Unreadable;
         let (i, why) = match kind {
-            Unreadable::Malformed => (0, "not an HTTP/1.1 request (400)"),
+            Unreadable::Malformed => (0, "not an HTTP/1.x request (400)"),
             Unreadable::TooLarge => (1, "request line and headers over the limit (431)"),
         };
         let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
@@ -189,7 +189,8 @@ async fn body(s: &Scraper, format: Format) -> Bytes {
         let seen = Some(Seen {
             generation: m.generation(),
             alert_seq: m.alert_seq(),
-            // A replay's figures do not tick with our clock.
+            floor_now: m.floor.now(),
+            // A replay's figures tick with its own time, not our clock.
             second: if s.look.wall_clock {
                 now.0.div_euclid(1_000)
             } else {
@@ -272,9 +273,10 @@ mod tests {
         let text = String::from_utf8_lossy(&bodies[0]);
         assert!(text.contains("agent=\"a1\""), "{text}");
         // The same bytes for each format, not copies.
-        for (i, b) in bodies.iter().enumerate() {
+        for (i, b) in bodies.iter().enumerate().skip(2) {
             assert_eq!(b.as_ptr(), bodies[i % 2].as_ptr());
         }
+        assert_ne!(bodies[0].as_ptr(), bodies[1].as_ptr(), "two formats");
         assert_eq!(again.as_ptr(), bodies[0].as_ptr());
 
         // A change of the floor makes a new body at once.
@@ -284,6 +286,21 @@ mod tests {
         let after = body(&s, Format::OpenMetrics).await;
         assert_eq!(s.renders.load(Ordering::Relaxed), 2);
         assert!(String::from_utf8_lossy(&after).contains("agent=\"a2\""));
+    }
+
+    #[tokio::test]
+    async fn a_replay_whose_time_moves_between_events_gets_a_new_body() {
+        let s = scraper(false);
+        let before = body(&s, Format::OpenMetrics).await;
+        {
+            // A paced replay moves the floor's time with no event.
+            let mut m = lock(&s.monitor);
+            let later = m.floor.now().plus(60_000);
+            m.floor.advance(later);
+        }
+        let after = body(&s, Format::OpenMetrics).await;
+        assert_eq!(s.renders.load(Ordering::Relaxed), 2);
+        assert_ne!(before, after, "a minute more in state");
     }
 
     #[test]
@@ -311,6 +328,7 @@ mod tests {
             Some(Seen {
                 generation,
                 alert_seq: 0,
+                floor_now: Ts(0),
                 second: 7,
                 relay: None,
             })
