@@ -47,7 +47,7 @@ pub async fn serve(
     // counted and logged as the router's refusals are.
     let refused = move |kind| {
         let refusal = match kind {
-            Unreadable::Malformed => (Reject::Malformed, "not an HTTP/1.1 request (400)"),
+            Unreadable::Malformed => (Reject::Malformed, "not an HTTP/1.x request (400)"),
             Unreadable::TooLarge => (
                 Reject::TooLarge,
                 "the request line and headers are over the limit (431)",

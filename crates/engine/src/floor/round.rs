@@ -23,12 +23,12 @@ pub fn decimal(num: i64, den: i64, digits: u32) -> Option<f64> {
 }
 
 /// `100 * num / den`, not rounded, as a double that rounds as the exact
-/// value does wherever it is shown. One division of whole numbers, so a
-/// tie binary can hold (49 of 80: 61.25) is exactly that tie. A tie at one
-/// decimal that binary cannot hold (247 of 2,000: 12.35, whose double is a
-/// hair below) is moved one unit in its last place to the side its even
-/// digit is on, so that one decimal gives 12.4. (Ties at the unit, where
-/// the screen rounds some percentages, are halves, which binary holds.)
+/// value does wherever it is shown: one division of whole numbers, and a
+/// value that is a tie at one decimal (49 of 80: 61.25; 247 of 2,000:
+/// 12.35, whose nearest double is a hair below) moved one unit in its last
+/// place to the side its even digit is on, so that one decimal gives 61.2
+/// and 12.4. (Ties at the unit, where the screen rounds some percentages,
+/// are halves, which binary holds and this never moves.)
 pub fn pct(num: i64, den: i64) -> Option<f64> {
     if den <= 0 {
         return None;
