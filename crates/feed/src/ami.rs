@@ -177,6 +177,9 @@ impl Block {
 pub struct BlockReader<R> {
     inner: BufReader<R>,
     max_block: usize,
+    /// The last block was refused at a line over the limit, and no line
+    /// has come since: another long line belongs to the same refusal.
+    cut: bool,
 }
 
 enum Line {
@@ -189,6 +192,7 @@ impl<R: AsyncRead + Unpin> BlockReader<R> {
         BlockReader {
             inner: BufReader::new(inner),
             max_block,
+            cut: false,
         }
     }
 
@@ -258,6 +262,9 @@ impl<R: AsyncRead + Unpin> BlockReader<R> {
                 }
                 Some(l) => l,
             };
+            if let Line::Text(_) = line {
+                self.cut = false;
+            }
             match line {
                 Line::Text(t) if t.is_empty() => {
                     if too_large {
@@ -291,8 +298,13 @@ impl<R: AsyncRead + Unpin> BlockReader<R> {
                 // for the blank line instead would swallow the next message
                 // too when the long line has none after it (a bare line of
                 // garbage). What is left of a block cut this way has no
-                // `Event:` and is passed over like any other answer.
-                Line::TooLong => return Ok(Some(Block::TooLarge)),
+                // `Event:` and is passed over like any other answer. Long
+                // lines one after another are one refusal.
+                Line::TooLong if self.cut => {}
+                Line::TooLong => {
+                    self.cut = true;
+                    return Ok(Some(Block::TooLarge));
+                }
             }
         }
     }
@@ -542,6 +554,19 @@ mod tests {
         assert!(AmiTarget::parse("ws://h").is_err());
         assert!(AmiTarget::parse("ami://h:5038").is_err());
         assert!(AmiTarget::parse("ami://u@h:99999").is_err());
+    }
+
+    #[tokio::test]
+    async fn long_lines_one_after_another_are_one_refusal() {
+        let long = "x".repeat(MAX_LINE + 1);
+        let input = format!("Event: X\r\nA: {long}\r\nB: {long}\r\n\r\nEvent: Y\r\n\r\n");
+        let mut r = BlockReader::new(input.as_bytes(), 1 << 20);
+        assert_eq!(r.block().await.unwrap(), Some(Block::TooLarge));
+        assert_eq!(
+            r.block().await.unwrap(),
+            Some(Block::Fields(vec![("Event".into(), "Y".into())]))
+        );
+        assert_eq!(r.block().await.unwrap(), None);
     }
 
     #[tokio::test]
