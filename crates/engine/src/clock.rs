@@ -9,10 +9,11 @@
 //! half the window.
 //!
 //! A stream of such timestamps would move the median too, so an event
-//! stamped more than [`MAX_AHEAD`] past the feed's established time is not
-//! believed at all ([`FeedClock::far_ahead`]): it is refused before it can
-//! teach the clock anything. The yardstick is the feed's own time, never
-//! our wall clock alone (a jump host's clock may be wrong, even by days).
+//! stamped more than [`MAX_AHEAD`] past both the feed's established time
+//! and our clock is not believed at all ([`FeedClock::far_ahead`]): it is
+//! refused before it can teach the clock anything. Neither yardstick alone
+//! will do: our clock may be wrong, even by days, and the feed's time as
+//! learnt may be wrong too (a first event stamped years ago).
 
 use std::collections::VecDeque;
 
@@ -84,18 +85,21 @@ impl FeedClock {
     }
 
     /// Whether an event stamped `ts`, arriving at `local`, is more than
-    /// [`MAX_AHEAD`] past the feed's established time: the later of the
-    /// clock's estimate now (the feed's time, ticking on ours since) and
-    /// `floor_now` (the time the floor already has, which never goes back,
-    /// so our clock set back by days does not turn the feed's next events
-    /// into refusals). Before the first event there is nothing to judge
-    /// by but our clock, which is not to be trusted: nothing is refused.
+    /// [`MAX_AHEAD`] past both the feed's established time and our clock.
+    /// The established time is the later of the clock's estimate now (the
+    /// feed's time, ticking on ours since) and `floor_now` (the time the
+    /// floor already has, which never goes back, so our clock set back by
+    /// days does not turn the feed's next events into refusals). Our clock
+    /// too, because the established time can be wrong: a first event
+    /// stamped years ago would otherwise shut out every real one after it.
+    /// Before the first event there is nothing to judge by but our clock,
+    /// which is not to be trusted alone: nothing is refused.
     pub fn far_ahead(&self, local: Ts, floor_now: Ts, ts: Ts) -> bool {
         if self.offset.is_none() {
             return false;
         }
         let established = self.feed_now(local).max(floor_now);
-        ts > established.plus(MAX_AHEAD)
+        ts > established.plus(MAX_AHEAD) && ts > local.plus(MAX_AHEAD)
     }
 
     /// Forgets the estimate (a new source).
@@ -111,7 +115,7 @@ pub fn far_ahead_reject(ts: Ts, seq: Option<u64>) -> Reject {
     Reject {
         kind: RejectKind::BadValue("ts"),
         excerpt: format!(
-            "ts {} is more than a day ahead of the feed's own time",
+            "ts {} is more than a day ahead of the feed's own time and of this machine's clock",
             ts.0
         ),
         seq,
@@ -163,10 +167,18 @@ mod tests {
         c.observe(Ts(10_000), Ts(10_000 - 7_200_000));
         let feed = 10_000 - 7_200_000;
         assert!(!c.far_ahead(Ts(10_000), Ts(feed), Ts(feed + MAX_AHEAD)));
-        assert!(c.far_ahead(Ts(10_000), Ts(feed), Ts(feed + MAX_AHEAD + 1)));
+        // Over a day past the feed's time, but not past ours by a day.
+        assert!(!c.far_ahead(Ts(10_000), Ts(feed), Ts(feed + MAX_AHEAD + 1)));
+        // Past both by over a day.
+        assert!(c.far_ahead(Ts(10_000), Ts(feed), Ts(10_000 + MAX_AHEAD + 1)));
         // Our clock has moved on a day: so has the feed's.
         assert!(!c.far_ahead(Ts(10_000 + MAX_AHEAD), Ts(feed), Ts(feed + 2 * MAX_AHEAD)));
         // Our clock set back: the floor's time still stands.
         assert!(!c.far_ahead(Ts(10_000 - 3 * MAX_AHEAD), Ts(feed), Ts(feed + 1)));
+        // The feed's time learnt years behind its real events (a first
+        // event stamped long ago): ours still stands.
+        let mut old = FeedClock::default();
+        old.observe(Ts(10_000), Ts(10_000 - 100 * MAX_AHEAD));
+        assert!(!old.far_ahead(Ts(11_000), Ts(10_000 - 100 * MAX_AHEAD), Ts(11_000)));
     }
 }

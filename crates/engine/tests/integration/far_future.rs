@@ -1,8 +1,9 @@
 //! A feed whose events carry absurd times (docs/protocol.md, "Time"): an
-//! event stamped more than a day ahead of the feed's own established time
-//! is refused and does not move the clock, while a platform whose clock is
-//! hours off from ours, a lone event stamped an hour ahead, and a feed that
-//! went quiet for days all keep working.
+//! event stamped more than a day ahead of both the feed's own established
+//! time and our clock is refused and does not move the clock, while a
+//! platform whose clock is hours off from ours, a lone event stamped an
+//! hour ahead, a feed that went quiet for days, and a feed whose first
+//! event was stamped long ago all keep working.
 
 use queuetop_engine::dialect::DialectKind;
 use queuetop_engine::floor::{Floor, Settings};
@@ -162,4 +163,21 @@ fn a_site_is_held_to_the_same_rule() {
     let s = &m.sites()[site];
     assert_eq!((s.counts.events, s.counts.rejected), (60, 60));
     assert_eq!(m.floor.counts().rejected, 60);
+}
+
+#[test]
+fn a_first_event_stamped_long_ago_does_not_shut_out_the_feed() {
+    let mut m = monitor();
+    // 2001-01-01, from a broken or hostile feed (or a stale buffered
+    // event): the feed's time learnt from it is years behind its real
+    // events, which are close to our clock and must still be applied.
+    m.live_frame(&heartbeat(978_307_200_000), Ts(LOCAL0));
+    let mut local = LOCAL0;
+    for s in 1..=60 {
+        local = LOCAL0 + s * 1000;
+        m.live_frame(&heartbeat(local - BEHIND), Ts(local));
+    }
+    let c = m.floor.counts();
+    assert_eq!((c.events, c.rejected), (61, 0), "{c:?}");
+    assert_eq!(m.floor.now(), Ts(local - BEHIND));
 }
