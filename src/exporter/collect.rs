@@ -113,8 +113,9 @@ pub struct Collected {
     pub floor: Scope,
     /// By site and queue id, sorted.
     pub queues: Vec<(Place, Scope)>,
-    /// Empty unless [`Look::agents`].
-    pub agents: Vec<Agent>,
+    /// Empty unless [`Look::agents`]. Shared with the scrape's registry,
+    /// which writes their series straight from here.
+    pub agents: std::sync::Arc<Vec<Agent>>,
     pub alerts: Vec<Alert>,
     /// The publisher's figures, for `queuetop relay` only.
     pub relay: Option<StatsNow>,
@@ -154,9 +155,10 @@ pub fn collect<'a>(
                 state_for: a.state_for,
                 handled: a.handled,
             })
-            .collect()
+            .collect::<Vec<_>>()
+            .into()
     } else {
-        Vec::new()
+        Default::default()
     };
     let last_event_age = match local_now {
         Some(now) => m.last_event_local().map(|t| now.since(t)),
