@@ -9,7 +9,9 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 
 use prometheus_client::collector::Collector;
-use prometheus_client::encoding::{DescriptorEncoder, EncodeLabelValue, LabelValueEncoder};
+use prometheus_client::encoding::{
+    DescriptorEncoder, EncodeLabelSet, EncodeLabelValue, LabelValueEncoder,
+};
 use prometheus_client::metrics::MetricType;
 
 use prometheus_client::encoding::text::encode;
@@ -458,41 +460,48 @@ struct AgentSeries(Arc<Vec<Agent>>);
 
 impl Collector for AgentSeries {
     fn encode(&self, mut encoder: DescriptorEncoder) -> std::fmt::Result {
-        {
-            let mut state = encoder.encode_descriptor(
-                "agent_state",
-                "Time the agent has been in its current state (label state); per agent.",
-                Some(&Unit::Seconds),
-                MetricType::Gauge,
-            )?;
-            for a in self.0.iter() {
-                let labels = [
-                    ("agent", Escaped(&a.place.id)),
-                    ("site", Escaped(&a.place.site)),
-                    ("state", Escaped(a.state.as_str())),
-                ];
-                state
-                    .encode_family(&labels)?
-                    .encode_gauge(&(a.state_for as f64 / 1000.0))?;
-            }
-        }
-        let mut handled = encoder.encode_descriptor(
+        gauges(
+            &mut encoder,
+            "agent_state",
+            "Time the agent has been in its current state (label state); per agent.",
+            Some(&Unit::Seconds),
+            self.0.iter().map(|a| {
+                let [agent, site] = agent_labels(a);
+                let labels = [agent, site, ("state", Escaped(a.state.as_str()))];
+                (labels, a.state_for as f64 / 1000.0)
+            }),
+        )?;
+        gauges(
+            &mut encoder,
             "agent_handled",
             "Contacts the agent handled in the window; per agent.",
             None,
-            MetricType::Gauge,
-        )?;
-        for a in self.0.iter() {
-            let labels = [
-                ("agent", Escaped(&a.place.id)),
-                ("site", Escaped(&a.place.site)),
-            ];
-            handled
-                .encode_family(&labels)?
-                .encode_gauge(&(a.handled as f64))?;
-        }
-        Ok(())
+            self.0.iter().map(|a| (agent_labels(a), a.handled as f64)),
+        )
     }
+}
+
+/// An agent's `agent` and `site` labels.
+fn agent_labels(a: &Agent) -> [(&'static str, Escaped<'_>); 2] {
+    [
+        ("agent", Escaped(&a.place.id)),
+        ("site", Escaped(&a.place.site)),
+    ]
+}
+
+/// One gauge family, a series for each row's labels.
+fn gauges<S: EncodeLabelSet>(
+    encoder: &mut DescriptorEncoder,
+    name: &str,
+    help: &str,
+    unit: Option<&Unit>,
+    rows: impl Iterator<Item = (S, f64)>,
+) -> std::fmt::Result {
+    let mut family = encoder.encode_descriptor(name, help, unit, MetricType::Gauge)?;
+    for (labels, value) in rows {
+        family.encode_family(&labels)?.encode_gauge(&value)?;
+    }
+    Ok(())
 }
 
 /// A label value written escaped as [`escaped`] makes it, without a copy.
