@@ -87,6 +87,26 @@ fn monitor() -> Arc<Mutex<Monitor>> {
     )))
 }
 
+/// A client's parts for a server on `port`: its target, a sink into a new
+/// monitor, that monitor, and the sink's reports.
+fn client_parts(
+    port: u16,
+) -> (
+    AmiTarget,
+    Sink,
+    Arc<Mutex<Monitor>>,
+    mpsc::UnboundedReceiver<Seen>,
+) {
+    let (tx, rx) = mpsc::unbounded_channel();
+    let mon = monitor();
+    let sink = Sink {
+        tx,
+        monitor: mon.clone(),
+    };
+    let target = AmiTarget::parse(&format!("ami://queuetop@127.0.0.1:{port}")).unwrap();
+    (target, sink, mon, rx)
+}
+
 async fn next(rx: &mut mpsc::UnboundedReceiver<Seen>, want: impl Fn(&Seen) -> bool) -> Seen {
     tokio::time::timeout(Duration::from_secs(10), async {
         loop {
@@ -124,13 +144,7 @@ async fn logs_in_reads_events_rides_out_a_drop_and_pings() {
             .unwrap();
         pong_forever(r, w).await;
     });
-    let (tx, mut rx) = mpsc::unbounded_channel();
-    let mon = monitor();
-    let sink = Sink {
-        tx,
-        monitor: mon.clone(),
-    };
-    let target = AmiTarget::parse(&format!("ami://queuetop@127.0.0.1:{port}")).unwrap();
+    let (target, sink, mon, mut rx) = client_parts(port);
     let client = tokio::spawn(async move { run(target, Secret("s3cret".into()), sink).await });
 
     next(&mut rx, |s| *s == Seen::Connected).await;
@@ -204,12 +218,7 @@ async fn a_refused_login_is_an_authentication_failure() {
             assert!(greet(s, "the-right-one").await.is_none());
         }
     });
-    let (tx, mut rx) = mpsc::unbounded_channel();
-    let sink = Sink {
-        tx,
-        monitor: monitor(),
-    };
-    let target = AmiTarget::parse(&format!("ami://queuetop@127.0.0.1:{port}")).unwrap();
+    let (target, sink, _, mut rx) = client_parts(port);
     let client = tokio::spawn(async move { run(target, Secret("wrong".into()), sink).await });
     let Seen::State(LinkState::AuthFailed { detail, .. }) = next(&mut rx, |s| {
         matches!(s, Seen::State(LinkState::AuthFailed { .. }))
@@ -238,12 +247,7 @@ async fn a_silent_server_is_dropped_after_the_idle_timeout() {
         }
         let _ = listener.accept().await;
     });
-    let (tx, mut rx) = mpsc::unbounded_channel();
-    let sink = Sink {
-        tx,
-        monitor: monitor(),
-    };
-    let target = AmiTarget::parse(&format!("ami://queuetop@127.0.0.1:{port}")).unwrap();
+    let (target, sink, _, mut rx) = client_parts(port);
     let client = tokio::spawn(async move { run(target, Secret("s".into()), sink).await });
     next(&mut rx, |s| *s == Seen::Connected).await;
     let Seen::State(LinkState::Reconnecting { last_error, .. }) = next(&mut rx, |s| {
@@ -281,13 +285,7 @@ async fn a_line_over_the_limit_is_skipped_and_the_next_message_arrives_at_once()
         // Pings go unanswered: only the messages above keep the link alive.
         while !read_block(&mut r).await.is_empty() {}
     });
-    let (tx, mut rx) = mpsc::unbounded_channel();
-    let mon = monitor();
-    let sink = Sink {
-        tx,
-        monitor: mon.clone(),
-    };
-    let target = AmiTarget::parse(&format!("ami://queuetop@127.0.0.1:{port}")).unwrap();
+    let (target, sink, mon, mut rx) = client_parts(port);
     let client = tokio::spawn(async move {
         let cfg = AmiConfig {
             connect_timeout: Duration::from_secs(2),
