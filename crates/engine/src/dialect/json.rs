@@ -15,7 +15,7 @@ use serde_json::value::RawValue;
 use smallvec::SmallVec;
 
 use crate::protocol::{Priority, RejectKind, clean_id, clean_name, raw_str};
-use crate::time::{MAX_TS, Ts};
+use crate::time::{FEED_TIME_END, MAX_TS, Ts};
 
 /// Most keys one object may have; more is a hostile or broken feed.
 pub const MAX_KEYS: usize = 512;
@@ -159,8 +159,8 @@ impl<'a> Obj<'a> {
 /// A time as platforms write it: RFC 3339, or an epoch number, as a number
 /// or as text, in seconds (`1700000000`, AMI's `1700000000.123456`) or in
 /// milliseconds (`1700000000123`). See [`epoch`]. A time before
-/// [`NOT_A_TIME_BEFORE`] is none (the caller's stand-in, such as the
-/// receive time, is used).
+/// [`NOT_A_TIME_BEFORE`], or from [`FEED_TIME_END`] on, is none (the
+/// caller's stand-in, such as the receive time, is used).
 pub fn parse_time(s: &str) -> Option<Ts> {
     let s = s.trim();
     if s.is_empty() {
@@ -171,7 +171,7 @@ pub fn parse_time(s: &str) -> Option<Ts> {
     } else {
         Ts::parse_rfc3339(s)
     };
-    t.filter(|t| *t >= NOT_A_TIME_BEFORE)
+    t.filter(|t| (NOT_A_TIME_BEFORE..FEED_TIME_END).contains(t))
 }
 
 /// No contact center platform stamps an event before 2000: a time before
@@ -320,5 +320,19 @@ mod tests {
         assert_eq!(parse_time("1e400"), None);
         assert_eq!(parse_time("2000-01-01T00:00:00Z"), Some(NOT_A_TIME_BEFORE));
         assert_eq!(parse_time("946684799"), None);
+    }
+
+    #[test]
+    fn a_time_from_2100_on_is_none() {
+        // The year 9999, and microseconds sent for milliseconds (in the
+        // year 58,000); the last millisecond of 2099 is kept.
+        assert_eq!(parse_time("9999-01-01T00:00:00Z"), None);
+        assert_eq!(parse_time("1795424400000000"), None);
+        assert_eq!(parse_time("2100-01-01T00:00:00Z"), None);
+        assert_eq!(parse_time("4102444800"), None);
+        assert_eq!(
+            parse_time("2099-12-31T23:59:59.999Z"),
+            Some(Ts(FEED_TIME_END.0 - 1))
+        );
     }
 }

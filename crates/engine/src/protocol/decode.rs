@@ -18,7 +18,7 @@ use smallvec::SmallVec;
 use super::event::*;
 use super::slots::{Slots, Val, read_slots};
 use crate::text::{self, MAX_ID_BYTES, MAX_NAME_BYTES};
-use crate::time::{Millis, Ts};
+use crate::time::{FEED_TIME_END, Millis, Ts};
 
 /// Most queue ids kept for one agent; more are ignored (a broken or hostile
 /// feed: no agent serves a thousand queues).
@@ -464,16 +464,17 @@ fn raw_id_list<'a>(raw: &'a RawValue, field: &'static str) -> R<Vec<Cow<'a, str>
     id_list(v, field)
 }
 
+/// A time field: RFC 3339 or epoch milliseconds, before 2100
+/// ([`FEED_TIME_END`]).
 fn parse_ts(v: Val<'_>, field: &'static str) -> R<Ts> {
-    match v {
-        Val::Str(s) => Ts::parse_rfc3339(&s).ok_or(RejectKind::BadValue(field)),
-        Val::UInt(ms) => i64::try_from(ms)
-            .ok()
-            .and_then(Ts::from_epoch_millis)
-            .ok_or(RejectKind::BadValue(field)),
-        Val::Int(ms) => Ts::from_epoch_millis(ms).ok_or(RejectKind::BadValue(field)),
-        _ => Err(RejectKind::WrongType(field)),
-    }
+    let t = match v {
+        Val::Str(s) => Ts::parse_rfc3339(&s),
+        Val::UInt(ms) => i64::try_from(ms).ok().and_then(Ts::from_epoch_millis),
+        Val::Int(ms) => Ts::from_epoch_millis(ms),
+        _ => return Err(RejectKind::WrongType(field)),
+    };
+    t.filter(|t| *t < FEED_TIME_END)
+        .ok_or(RejectKind::BadValue(field))
 }
 
 fn parse_bool(v: Val<'_>, field: &'static str) -> R<bool> {

@@ -3,7 +3,8 @@
 //! time and our clock is refused and does not move the clock, while a
 //! platform whose clock is hours off from ours, a lone event stamped an
 //! hour ahead, a feed that went quiet for days, and a feed whose first
-//! event was stamped long ago all keep working.
+//! event was stamped long ago all keep working. A time from 2100 on is
+//! refused outright, first event and replays included.
 
 use queuetop_engine::dialect::DialectKind;
 use queuetop_engine::floor::{Floor, Settings};
@@ -14,9 +15,12 @@ use queuetop_engine::time::Ts;
 const LOCAL0: i64 = 1_795_424_400_000;
 /// The platform's clock is three hours behind ours.
 const BEHIND: i64 = 3 * 3_600_000;
-/// 9999-01-01T00:00:00Z: a time the decoder reads, absurd for a feed.
+/// 9999-01-01T00:00:00Z: absurd for a feed, refused by the decoder.
 const Y9999: i64 = 253_370_764_800_000;
 const HOUR: i64 = 3_600_000;
+/// Forty days past our clock: a time the decoder takes, which only the
+/// rule for events far ahead can refuse.
+const FAR: i64 = LOCAL0 + 40 * 24 * HOUR;
 
 fn monitor() -> Monitor {
     let source = SourceInfo {
@@ -35,7 +39,7 @@ fn heartbeat(ts: i64) -> String {
 }
 
 /// Feeds a contact's queueing, then a minute of normal heartbeats, each
-/// second followed by one stamped year 9999. Returns our clock at the end.
+/// second followed by one stamped forty days ahead. Returns our clock at the end.
 fn a_minute_of_interleaved_absurd_heartbeats(m: &mut Monitor) -> i64 {
     let queued = LOCAL0 - BEHIND - 40;
     m.live_frame(
@@ -48,7 +52,7 @@ fn a_minute_of_interleaved_absurd_heartbeats(m: &mut Monitor) -> i64 {
     for s in 1..=60 {
         local = LOCAL0 + s * 1000;
         m.live_frame(&heartbeat(local - BEHIND - 40), Ts(local));
-        m.live_frame(&heartbeat(Y9999 + s), Ts(local + 10));
+        m.live_frame(&heartbeat(FAR + s), Ts(local + 10));
     }
     local
 }
@@ -66,7 +70,7 @@ fn a_stream_of_far_future_times_does_not_take_the_clock() {
     );
     assert_eq!(m.clock().offset(), BEHIND + 40);
     let c = m.floor.counts();
-    assert_eq!(c.rejected, 60, "every year-9999 heartbeat: {c:?}");
+    assert_eq!(c.rejected, 60, "every heartbeat forty days ahead: {c:?}");
     assert_eq!(c.events, 61, "the queueing and the normal heartbeats");
     // The caller has waited the minute it has, by the platform's clock.
     assert_eq!(m.floor.live_contacts(), 1);
@@ -136,6 +140,33 @@ fn the_first_event_sets_the_time_whatever_our_clock_says() {
 }
 
 #[test]
+fn an_absurd_first_event_is_refused_and_the_real_ones_are_followed() {
+    // The very first event, stamped in the year 9999: with nothing yet to
+    // judge it by it would set the floor's clock for good (it never goes
+    // back). A time from 2100 on is refused by the decoder, live or not.
+    let mut m = monitor();
+    m.live_frame(&heartbeat(Y9999), Ts(LOCAL0));
+    let mut local = LOCAL0;
+    for s in 1..=10 {
+        local = LOCAL0 + s * 1000;
+        m.live_frame(&heartbeat(local - BEHIND), Ts(local));
+    }
+    let c = m.floor.counts();
+    assert_eq!((c.events, c.rejected), (10, 1), "{c:?}");
+    assert_eq!(m.floor.now(), Ts(local - BEHIND));
+}
+
+#[test]
+fn a_replay_refuses_a_time_from_2100_on_and_keeps_its_clock() {
+    let mut m = monitor();
+    m.replay_frame(&heartbeat(LOCAL0));
+    m.replay_frame(&heartbeat(Y9999));
+    m.replay_frame(&heartbeat(LOCAL0 + 5_000));
+    assert_eq!(m.floor.now(), Ts(LOCAL0 + 5_000));
+    assert_eq!(m.floor.counts().rejected, 1);
+}
+
+#[test]
 fn a_replay_takes_its_times_as_they_are() {
     // Replay is untouched: `now` is the latest event time.
     let mut m = monitor();
@@ -157,7 +188,7 @@ fn a_site_is_held_to_the_same_rule() {
     for s in 0..60 {
         local = LOCAL0 + s * 1000;
         m.site_live_frame(site, &heartbeat(local - BEHIND), Ts(local));
-        m.site_live_frame(site, &heartbeat(Y9999 + s), Ts(local + 10));
+        m.site_live_frame(site, &heartbeat(FAR + s), Ts(local + 10));
     }
     assert_eq!(m.floor.now(), Ts(local - BEHIND));
     let s = &m.sites()[site];

@@ -315,6 +315,27 @@ fn timestamps_in_both_forms_agree() {
 }
 
 #[test]
+fn a_time_from_2100_on_is_refused_in_either_form() {
+    // No platform's clock is there: the year 9999, or microseconds sent
+    // as milliseconds, would set the floor's clock for good.
+    for ts in [
+        r#""9999-01-01T00:00:00Z""#,
+        r#""2100-01-01T00:00:00Z""#,
+        "4102444800000",
+        "1795424400000000",
+    ] {
+        let frame = format!(r#"{{"type":"heartbeat","ts":{ts}}}"#);
+        assert_eq!(rejected(&frame), RejectKind::BadValue("ts"), "{frame}");
+    }
+    let frame = r#"{"type":"snapshot","ts":1795424400000,"agents":[],"queues":[{"queue":"q","waiting":[{"contact_id":"c","since":"9999-01-01T00:00:00Z"}]}]}"#;
+    assert_eq!(rejected(frame), RejectKind::BadValue("since"));
+    assert_eq!(
+        one(r#"{"type":"heartbeat","ts":"2099-12-31T23:59:59.999Z"}"#).ts,
+        Ts(4_102_444_800_000 - 1)
+    );
+}
+
+#[test]
 fn snapshot_body_decodes() {
     let e = one(r#"{"type":"snapshot","ts":1795424400000,
             "queues":[{"queue":"q","name":"Q","waiting":[{"contact_id":"c1","since":"2026-11-23T08:59:00Z","channel":"chat","first_queued":1795424300000}]}],
