@@ -92,7 +92,7 @@ impl Floor {
         let Some(q) = self.queue_idx(queue) else {
             return self.over_limit();
         };
-        let key = match self.contact_index.get(id).copied() {
+        let key = match self.known_contact(id) {
             Some(key) => {
                 match self.contacts[key].phase {
                     // Re-queued while waiting, elsewhere or in the same queue
@@ -128,7 +128,7 @@ impl Floor {
                 if ended.is_some_and(|end| ts <= end) {
                     return self.ignored();
                 }
-                if self.contacts.len() >= self.settings.limits.contacts {
+                if self.contacts_full() {
                     return self.over_limit();
                 }
                 // Most new ids were never finished: nothing to forget, and
@@ -136,7 +136,7 @@ impl Floor {
                 if ended.is_some() {
                     self.finished.forget(id);
                 }
-                let key = self.contacts.insert(Contact {
+                self.add_contact(Contact {
                     id: id.into(),
                     channel: None,
                     first_queued: Some(ts),
@@ -151,9 +151,7 @@ impl Floor {
                     pending_turn: Some(ts),
                     last_segment: None,
                     priority: 0,
-                });
-                self.contact_index.insert(id.into(), key);
-                key
+                })
             }
         };
         self.queues[q.0 as usize].waiting.insert((ts, key));
@@ -233,13 +231,13 @@ impl Floor {
             if self.finished.contains(id) {
                 return self.ignored();
             }
-            if self.contacts.len() >= self.settings.limits.contacts {
+            if self.contacts_full() {
                 return self.over_limit();
             }
             let Some(a) = self.agent_with_room(agent, ts) else {
                 return self.over_limit();
             };
-            let key = self.contacts.insert(Contact {
+            let key = self.add_contact(Contact {
                 id: id.into(),
                 channel: None,
                 first_queued: None,
@@ -258,7 +256,6 @@ impl Floor {
                 last_segment: None,
                 priority: 0,
             });
-            self.contact_index.insert(id.into(), key);
             return self.connect(a, key, ts);
         };
         let Some(a) = self.agent_with_room(agent, ts) else {
@@ -484,10 +481,6 @@ impl Floor {
         self.finish(key, ts);
     }
 
-    fn known_contact(&self, id: &str) -> Option<ContactKey> {
-        self.contact_index.get(id).copied()
-    }
-
     /// Ends a contact's wait at `ts`: it leaves its queue, and the wait is
     /// counted by how it ended.
     fn end_wait(&mut self, key: ContactKey, queue: QueueIdx, since: Ts, ts: Ts, end: WaitEnd) {
@@ -534,8 +527,7 @@ impl Floor {
 
     /// Removes a contact whose wait and segment are already closed.
     pub(super) fn finish(&mut self, key: ContactKey, at: Ts) {
-        let c = self.contacts.remove(key);
-        self.contact_index.remove(c.id.as_ref());
+        let c = self.remove_contact(key);
         self.finished.insert_with(&c.id, at, c.last_segment);
     }
 

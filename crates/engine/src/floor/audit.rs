@@ -103,9 +103,9 @@ impl Floor {
         if self.contact_index.len() != self.contacts.len() {
             return Err("contact index and contacts disagree".into());
         }
-        for (id, key) in &self.contact_index {
-            if self.contacts.get(*key).map(|c| c.id.as_ref()) != Some(id.as_str()) {
-                return Err(format!("index entry {id} points elsewhere"));
+        for (key, c) in &self.contacts {
+            if self.known_contact(&c.id) != Some(key) {
+                return Err(format!("contact {} is not indexed where it is", c.id));
             }
         }
         for (name, scopes) in [

@@ -18,7 +18,7 @@ impl Floor {
         // A message for a contact we do not hold (never seen, or already
         // over) has no queue, segment or inquiry to time it against: it
         // creates nothing and counts nowhere.
-        let Some(key) = self.contact_index.get(id).copied() else {
+        let Some(key) = self.known_contact(id) else {
             return self.counts.ignored += 1;
         };
         // Voice contacts have no ART (docs/metrics.md).
@@ -55,7 +55,7 @@ impl Floor {
         };
         let queue = c.queue();
         let segment_agent = c.segment().filter(|_| c.is_connected()).map(|s| s.agent);
-        let named = agent.and_then(|a| self.agent_index.get(a).copied());
+        let named = agent.and_then(|a| self.known_agent(a));
         let agent: Option<AgentIdx> = named.or(segment_agent);
         let ms = dur(ts.since(turn));
         self.sample(ts, queue, SampleKind::Response { agent, ms });
@@ -68,8 +68,8 @@ impl Floor {
         }
         // The contact's last segment: live, or remembered after its end;
         // a contact we know nothing of counts in the totals only.
-        let segment: Option<LastSegment> = match self.contact_index.get(id) {
-            Some(&key) => self.contacts[key].segment(),
+        let segment: Option<LastSegment> = match self.known_contact(id) {
+            Some(key) => self.contacts[key].segment(),
             None => self.finished.last_segment(id).flatten(),
         };
         let queue = segment.and_then(|s| s.queue);

@@ -53,10 +53,14 @@ impl Occupancy {
     }
 }
 
-/// An id as the floor keeps it (a boxed string: its bytes, rounded up by
-/// the allocator).
+/// A boxed string: its bytes, rounded up by the allocator.
 fn id(s: &str) -> usize {
     s.len().next_multiple_of(8)
+}
+
+/// An id as the floor keeps it: of up to 24 bytes, in place, nothing more.
+fn key(k: &super::IdKey) -> usize {
+    if k.is_heap_allocated() { id(k) } else { 0 }
 }
 
 impl Floor {
@@ -94,24 +98,18 @@ impl Floor {
                 .agents
                 .iter()
                 .map(|a| {
-                    id(&a.id) + a.name.as_deref().map_or(0, id) + a.reason.as_deref().map_or(0, id)
+                    key(&a.id) + a.name.as_deref().map_or(0, id) + a.reason.as_deref().map_or(0, id)
                 })
                 .sum::<usize>();
         let contacts = self.contacts.capacity() * (size_of::<super::live::Contact>() + 8)
-            + self.contacts.iter().map(|(_, c)| id(&c.id)).sum::<usize>();
-        // An index's key holds an id of up to 24 bytes itself.
-        let key = |k: &super::IdKey| if k.is_heap_allocated() { id(k) } else { 0 };
+            + self.contacts.iter().map(|(_, c)| key(&c.id)).sum::<usize>();
         let index = |cap: usize, keys: usize| map::<super::IdKey, usize>(cap) + keys;
+        // The agent and contact indexes hold a 4-byte place each.
         let indexes = index(
             self.queue_index.capacity(),
             self.queue_index.keys().map(key).sum(),
-        ) + index(
-            self.agent_index.capacity(),
-            self.agent_index.keys().map(key).sum(),
-        ) + index(
-            self.contact_index.capacity(),
-            self.contact_index.keys().map(key).sum(),
-        );
+        ) + map::<u32, ()>(self.agent_index.capacity())
+            + map::<u32, ()>(self.contact_index.capacity());
         let mut parts = vec![
             ("floor itself", size_of::<Floor>()),
             ("queues", queues),

@@ -91,7 +91,7 @@ impl Queue {
 
 #[derive(Clone, Debug)]
 pub struct Agent {
-    pub id: Box<str>,
+    pub id: super::IdKey,
     pub name: Option<Box<str>>,
     /// The last `agent.state`, and when it began.
     pub state: AgentState,
@@ -229,7 +229,7 @@ pub enum Phase {
 
 #[derive(Clone, Debug)]
 pub struct Contact {
-    pub id: Box<str>,
+    pub id: super::IdKey,
     /// `None` until a `contact.queued` or snapshot names one: voice.
     pub channel: Option<Channel>,
     /// Starts the first-response clock.

@@ -19,6 +19,7 @@ mod footprint;
 mod groups;
 mod held;
 mod histogram;
+mod ids;
 mod layered;
 mod live;
 mod memory;
@@ -42,10 +43,10 @@ use std::collections::HashMap;
 
 use foldhash::fast::RandomState;
 
-/// An id as the floor's indexes hold it: ids of up to 24 bytes (nearly
-/// all) sit in the table itself, so a lookup compares them where it
-/// already is, instead of following a pointer to the heap for each
-/// candidate (at 50,000 agents that pointer was a cache miss an event).
+/// An id as the floor holds it: ids of up to 24 bytes (nearly all) sit
+/// inline where they are kept, so a lookup compares them where it already
+/// is, instead of following a pointer to the heap for each candidate (at
+/// 50,000 agents that pointer was a cache miss an event).
 type IdKey = compact_str::CompactString;
 use slab::Slab;
 
@@ -105,9 +106,11 @@ pub struct Floor {
     queues: Vec<Queue>,
     queue_index: HashMap<IdKey, QueueIdx, RandomState>,
     agents: Vec<Agent>,
-    agent_index: HashMap<IdKey, AgentIdx, RandomState>,
+    /// Places in `agents`, by the id each agent holds.
+    agent_index: ids::IdIndex,
     contacts: Slab<Contact>,
-    contact_index: HashMap<IdKey, live::ContactKey, RandomState>,
+    /// Keys in `contacts`, by the id each contact holds.
+    contact_index: ids::IdIndex,
     finished: Finished,
     customers: Customers,
     window: Window,
@@ -150,9 +153,9 @@ impl Floor {
             queues: Vec::new(),
             queue_index: HashMap::default(),
             agents: Vec::new(),
-            agent_index: HashMap::default(),
+            agent_index: ids::IdIndex::default(),
             contacts: Slab::new(),
-            contact_index: HashMap::default(),
+            contact_index: ids::IdIndex::default(),
             finished: Finished::new(limits.finished),
             customers: Customers::new(settings.repeat_window, limits.customers),
             window: Window::new(
@@ -371,8 +374,47 @@ impl Floor {
         Some(i)
     }
 
+    /// The agent of `id`, if the floor holds one (present or not).
+    fn known_agent(&self, id: &str) -> Option<AgentIdx> {
+        let agents = &self.agents;
+        self.agent_index
+            .get(id, |p| &agents[p as usize].id)
+            .map(AgentIdx)
+    }
+
+    /// The live contact of `id`, if there is one.
+    fn known_contact(&self, id: &str) -> Option<live::ContactKey> {
+        let contacts = &self.contacts;
+        let key = self.contact_index.get(id, |p| &contacts[p as usize].id)?;
+        Some(key as live::ContactKey)
+    }
+
+    /// Whether no contact may be added. A contact's key is its place in
+    /// the index, 4 bytes: a slab hands out keys below the number of
+    /// contacts it holds, so while that stays below `u32::MAX`, so does
+    /// every key.
+    fn contacts_full(&self) -> bool {
+        self.contacts.len() >= self.settings.limits.contacts.min(u32::MAX as usize)
+    }
+
+    /// Adds a contact, with its id, to the contacts and their index.
+    fn add_contact(&mut self, contact: Contact) -> live::ContactKey {
+        let key = self.contacts.insert(contact);
+        let contacts = &self.contacts;
+        self.contact_index
+            .insert(&contacts[key].id, key as u32, |p| &contacts[p as usize].id);
+        key
+    }
+
+    /// Takes a contact out of the contacts and their index.
+    fn remove_contact(&mut self, key: live::ContactKey) -> Contact {
+        let c = self.contacts.remove(key);
+        self.contact_index.remove(&c.id, key as u32);
+        c
+    }
+
     fn agent_idx(&mut self, id: &str, at: Ts) -> Option<AgentIdx> {
-        if let Some(&i) = self.agent_index.get(id) {
+        if let Some(i) = self.known_agent(id) {
             return Some(i);
         }
         if self.agents.len() >= self.settings.limits.agents {
@@ -383,7 +425,8 @@ impl Floor {
         agent.site = self.tally.site_of(id);
         agent.note_display(agent.display(), at);
         self.agents.push(agent);
-        self.agent_index.insert(id.into(), i);
+        let agents = &self.agents;
+        self.agent_index.insert(id, i.0, |p| &agents[p as usize].id);
         self.window.add_agent();
         self.agent_changed(i, at);
         Some(i)

@@ -40,7 +40,7 @@ impl Floor {
             Priority::Absent => {}
             Priority::Invalid => self.counts.priority_ignored += 1,
             Priority::Given(p) => {
-                if let Some(&key) = self.contact_index.get(id)
+                if let Some(key) = self.known_contact(id)
                     && let Some(c) = self.contacts.get_mut(key)
                 {
                     c.priority = p;

@@ -30,7 +30,7 @@ impl Floor {
         let scope = self.site_scope.take();
         let mine = |id: &str| scope.as_deref().is_none_or(|p| id.starts_with(p));
         // Take every live contact out; reuse what we knew of those that stay.
-        let mut old: HashMap<Box<str>, Contact, RandomState> = HashMap::default();
+        let mut old: HashMap<super::IdKey, Contact, RandomState> = HashMap::default();
         if scope.is_none() {
             for c in self.contacts.drain() {
                 old.insert(c.id.clone(), c);
@@ -44,8 +44,7 @@ impl Floor {
                 .map(|(k, _)| k)
                 .collect();
             for k in keys {
-                let c = self.contacts.remove(k);
-                self.contact_index.remove(c.id.as_ref());
+                let c = self.remove_contact(k);
                 old.insert(c.id.clone(), c);
             }
         }
@@ -77,9 +76,7 @@ impl Floor {
                 self.queues[q.0 as usize].feed_name = Some(n.as_ref().into());
             }
             for w in &sq.waiting {
-                if self.contact_index.contains_key(w.contact.as_ref())
-                    || self.contacts.len() >= self.settings.limits.contacts
-                {
+                if self.known_contact(&w.contact).is_some() || self.contacts_full() {
                     continue; // listed twice, or over the limit
                 }
                 let prior = old.remove(w.contact.as_ref());
@@ -120,8 +117,7 @@ impl Floor {
                 if w.priority == Priority::Invalid {
                     self.counts.priority_ignored += 1;
                 }
-                let key = self.contacts.insert(contact);
-                self.contact_index.insert(w.contact.as_ref().into(), key);
+                let key = self.add_contact(contact);
                 self.finished.forget(&w.contact);
                 self.queues[q.0 as usize].waiting.insert((w.since, key));
             }
@@ -161,8 +157,8 @@ impl Floor {
 
             let mut earliest: Option<Ts> = None;
             for sc in &sa.contacts {
-                if self.contact_index.contains_key(sc.contact.as_ref())
-                    || self.contacts.len() >= self.settings.limits.contacts
+                if self.known_contact(&sc.contact).is_some()
+                    || self.contacts_full()
                     || self.agents[ai].contacts.len() >= super::apply::MAX_AGENT_CONTACTS
                 {
                     continue;
@@ -213,8 +209,7 @@ impl Floor {
                     last_segment: prior.as_ref().and_then(|p| p.last_segment),
                     priority: prior.as_ref().map_or(0, |p| p.priority),
                 };
-                let key = self.contacts.insert(contact);
-                self.contact_index.insert(sc.contact.as_ref().into(), key);
+                let key = self.add_contact(contact);
                 self.finished.forget(&sc.contact);
                 self.agents[ai].contacts.push(key);
                 earliest = Some(earliest.map_or(sc.since, |e| e.min(sc.since)));

@@ -367,9 +367,7 @@ impl Floor {
     }
 
     pub fn agent_index(&self, id: &str) -> Option<AgentIdx> {
-        self.agent_index
-            .get(id)
-            .copied()
+        self.known_agent(id)
             .filter(|a| self.agents[a.0 as usize].present)
     }
 
