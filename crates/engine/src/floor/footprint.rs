@@ -50,6 +50,7 @@ impl Occupancy {
             + self.queues.iter().map(|i| i.heap_bytes()).sum::<usize>()
             + vec(&self.agents)
             + self.agents.iter().map(|i| i.heap_bytes()).sum::<usize>()
+            + self.bases.heap_bytes()
     }
 }
 

@@ -50,24 +50,75 @@ impl OccClass {
 /// (counted in [`Occupancy::overflowed`]): a broken or hostile feed.
 pub const MAX_CHANGES: usize = 2_000_000;
 
-/// One scope's rates and integrals.
-#[derive(Clone, Debug, Default)]
+/// `Integral::last` before a scope's first change. Feed times are never
+/// negative, so no change is ever at it.
+const NEVER: Ts = Ts(i64::MIN);
+
+/// One scope's rates and integrals: one cache line. A floor of 50,000
+/// agents has 50,000 of them, far more than the cache holds, and each
+/// agent change touches its agent's twice (at the change and when the
+/// change leaves the window): one line each time, not two or three.
+/// The period bases, read only when a period rolls or is shown, are kept
+/// aside in [`Bases`].
+#[derive(Clone, Debug)]
+#[repr(align(64))]
 pub struct Integral {
     /// The time of the scope's latest change: a change is never earlier.
-    /// `None` before the first: the scope had no agents then.
-    last: Option<Ts>,
+    /// [`NEVER`] before the first: the scope had no agents then.
+    last: Ts,
+    /// Agents occupied and available from `last` on (no more than the
+    /// floor's agents, whose indexes are `u32`).
+    rate: (i32, i32),
     /// Integrals from the beginning up to `last`, in agent-milliseconds.
     at_last: (i64, i64),
-    /// Agents occupied and available from `last` on.
-    rate: (i64, i64),
     /// Over the held records that touch this scope: the sum of their rate
     /// changes, and of each change times its time. Wrapping arithmetic:
     /// only `sum_dt - c * sum_d`, a sum of changes times times inside the
     /// window, is ever read, and that is small.
     sum_d: (i64, i64),
     sum_dt: (i64, i64),
-    /// `I(day start)` and `I(interval start)`, by [`Base`].
-    bases: [(i64, i64); 2],
+}
+
+// One cache line, not two: see above.
+const _: () = assert!(std::mem::size_of::<Integral>() == 64);
+
+impl Default for Integral {
+    fn default() -> Self {
+        Integral {
+            last: NEVER,
+            rate: (0, 0),
+            at_last: (0, 0),
+            sum_d: (0, 0),
+            sum_dt: (0, 0),
+        }
+    }
+}
+
+/// `I(day start)` and `I(interval start)` of one scope, by [`Base`].
+type PeriodBases = [(i64, i64); 2];
+
+/// Every scope's period bases, by scope as in [`Occupancy`].
+#[derive(Clone, Debug, Default)]
+pub(super) struct Bases {
+    total: PeriodBases,
+    queues: Vec<PeriodBases>,
+    agents: Vec<PeriodBases>,
+}
+
+impl Bases {
+    fn get(&self, scope: OccScope) -> Option<&PeriodBases> {
+        match scope {
+            OccScope::Total => Some(&self.total),
+            OccScope::Queue(q) => self.queues.get(q),
+            OccScope::Agent(a) => self.agents.get(a),
+        }
+    }
+
+    /// Heap bytes held (for the rewind history's bound).
+    pub(super) fn heap_bytes(&self) -> usize {
+        use super::footprint::vec;
+        vec(&self.queues) + vec(&self.agents)
+    }
 }
 
 /// A calendar period whose share counts from its start's integral.
@@ -84,16 +135,27 @@ impl Integral {
         0
     }
 
+    /// The time of the latest change, if any.
+    fn last(&self) -> Option<Ts> {
+        (self.last != NEVER).then_some(self.last)
+    }
+
+    /// Agents occupied and available from the latest change on.
+    fn rate(&self) -> (i64, i64) {
+        (i64::from(self.rate.0), i64::from(self.rate.1))
+    }
+
     /// The integrals up to `t`, for `t` at or after the latest change.
     fn ahead(&self, t: Ts) -> (i64, i64) {
-        let Some(last) = self.last else {
+        let Some(last) = self.last() else {
             return (0, 0);
         };
         // Saturating: a hostile feed may stamp times centuries apart.
         let d = t.since(last);
+        let rate = self.rate();
         (
-            self.at_last.0.saturating_add(self.rate.0.saturating_mul(d)),
-            self.at_last.1.saturating_add(self.rate.1.saturating_mul(d)),
+            self.at_last.0.saturating_add(rate.0.saturating_mul(d)),
+            self.at_last.1.saturating_add(rate.1.saturating_mul(d)),
         )
     }
 
@@ -101,23 +163,25 @@ impl Integral {
     /// `d * (time - t)` over the records after `t` that touch this scope.
     fn behind(&self, last: Ts, t: Ts, held: (i64, i64)) -> (i64, i64) {
         let back = last.since(t);
+        let rate = self.rate();
         (
             self.at_last
                 .0
-                .saturating_sub(self.rate.0.saturating_mul(back))
+                .saturating_sub(rate.0.saturating_mul(back))
                 .saturating_add(held.0),
             self.at_last
                 .1
-                .saturating_sub(self.rate.1.saturating_mul(back))
+                .saturating_sub(rate.1.saturating_mul(back))
                 .saturating_add(held.1),
         )
     }
 
-    /// Adds `d` to the rates from `at` on (never before `last`).
+    /// Adds `d` (each of -1, 0, 1) to the rates from `at` on (never
+    /// before `last`).
     fn shift(&mut self, at: Ts, d: (i64, i64)) {
         self.at_last = self.ahead(at);
-        self.last = Some(at);
-        self.rate = (self.rate.0 + d.0, self.rate.1 + d.1);
+        self.last = at;
+        self.rate = (self.rate.0 + d.0 as i32, self.rate.1 + d.1 as i32);
     }
 
     /// Counts a held record's change `d` at `at` in (`sign` 1) or out (-1).
@@ -177,6 +241,8 @@ pub struct Occupancy {
     pub total: Integral,
     pub queues: Vec<Integral>,
     pub agents: Vec<Integral>,
+    /// The integrals at the periods' starts.
+    pub(super) bases: Bases,
     /// The records after `cutoff`, by time (late ones included).
     held: Held<Record>,
     /// The rolling window's old end at the last [`Occupancy::expire`].
@@ -206,6 +272,7 @@ impl Default for Occupancy {
             total: Integral::default(),
             queues: Vec::new(),
             agents: Vec::new(),
+            bases: Bases::default(),
             held: Held::default(),
             cutoff: Ts(i64::MIN),
             overflowed: 0,
@@ -221,10 +288,12 @@ fn small(d: (i64, i64)) -> (i8, i8) {
 impl Occupancy {
     pub fn add_queue(&mut self) {
         self.queues.push(Integral::default());
+        self.bases.queues.push(PeriodBases::default());
     }
 
     pub fn add_agent(&mut self) {
         self.agents.push(Integral::default());
+        self.bases.agents.push(PeriodBases::default());
     }
 
     /// Applies one agent's change at `at`, no earlier than any change of a
@@ -244,13 +313,13 @@ impl Occupancy {
             .chain(self.agents.get(c.agent))
             .chain(std::iter::once(&self.total));
         for i in touched {
-            if let Some(last) = i.last {
+            if let Some(last) = i.last() {
                 t = t.max(last);
             }
         }
         // A scope moves when its rates change, and at its first change.
         let shift = |i: &mut Integral, d: (i64, i64)| {
-            if d != (0, 0) || i.last.is_none() {
+            if d != (0, 0) || i.last().is_none() {
                 i.shift(t, d);
             }
         };
@@ -415,11 +484,12 @@ impl Occupancy {
                 }
             }
         }
-        let all = std::iter::once((&mut self.total, total))
-            .chain(self.queues.iter_mut().zip(queues))
-            .chain(self.agents.iter_mut().zip(agents));
-        for (i, held) in all {
-            i.bases[base as usize] = match i.last {
+        let b = &mut self.bases;
+        let all = std::iter::once((&self.total, &mut b.total, total))
+            .chain(zip3(&self.queues, &mut b.queues, queues))
+            .chain(zip3(&self.agents, &mut b.agents, agents));
+        for (i, bases, held) in all {
+            bases[base as usize] = match i.last() {
                 Some(last) if start < last => i.behind(last, start, held),
                 _ => i.ahead(start),
             };
@@ -458,7 +528,7 @@ impl Occupancy {
 
     /// The integrals of `scope` up to `t`.
     fn value(&self, scope: OccScope, i: &Integral, t: Ts) -> (i64, i64) {
-        match i.last {
+        match i.last() {
             Some(last) if t < last => i.behind(last, t, self.held_after(scope, i, t)),
             _ => i.ahead(t),
         }
@@ -485,12 +555,26 @@ impl Occupancy {
         let i = self.integral(scope)?;
         let (o1, a1) = self.value(scope, i, now);
         let (o0, a0) = match base {
-            Some(b) => i.bases[b as usize],
+            Some(b) => self.bases.get(scope)?[b as usize],
             None => self.value(scope, i, from),
         };
         let (o, a) = (o1.saturating_sub(o0).max(0), a1.saturating_sub(a0).max(0));
         Some((o, o.saturating_add(a)))
     }
+}
+
+/// Each scope's integral, its bases, and the sums of its held records
+/// after a period's start.
+fn zip3<'a>(
+    integrals: &'a [Integral],
+    bases: &'a mut [PeriodBases],
+    held: Vec<(i64, i64)>,
+) -> impl Iterator<Item = (&'a Integral, &'a mut PeriodBases, (i64, i64))> {
+    integrals
+        .iter()
+        .zip(bases)
+        .zip(held)
+        .map(|((i, b), h)| (i, b, h))
 }
 
 /// Milliseconds, for tests.
