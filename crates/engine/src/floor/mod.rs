@@ -415,6 +415,7 @@ impl Floor {
 
     fn agent_idx(&mut self, id: &str, at: Ts) -> Option<AgentIdx> {
         if let Some(i) = self.known_agent(id) {
+            self.window.occupancy.prefetch_agent(i.0 as usize);
             return Some(i);
         }
         if self.agents.len() >= self.settings.limits.agents {
