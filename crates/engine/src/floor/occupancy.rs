@@ -815,6 +815,41 @@ mod tests {
         }
     }
 
+    /// The bases are kept aside from the integrals: a scope added after a
+    /// period rolled has none yet (nothing before its first change), and a
+    /// copy keeps each scope's own.
+    #[test]
+    fn bases_follow_scopes_added_after_a_roll() {
+        let mut o = Occupancy::default();
+        o.add_queue();
+        o.add_agent();
+        let q = [QueueIdx(0)];
+        let change = |o: &mut Occupancy, agent, b, a, t| {
+            o.change(
+                &OccChange {
+                    agent,
+                    before: (b, &q),
+                    after: (a, &q),
+                },
+                ms(t),
+                ms(0),
+            )
+        };
+        change(&mut o, 0, OccClass::Neither, OccClass::Occupied, 0);
+        o.roll(Base::Interval, ms(10_000));
+        o.add_agent();
+        change(&mut o, 1, OccClass::Neither, OccClass::Available, 20_000);
+        let copy = o.clone();
+        for o in [&o, &copy] {
+            let share = |scope| o.pct(scope, ms(10_000), ms(40_000), Some(Base::Interval));
+            assert_eq!(share(OccScope::Agent(0)), Some(100.0));
+            assert_eq!(share(OccScope::Agent(1)), Some(0.0));
+            // 30 s occupied, 20 s available since the interval's start.
+            assert_eq!(share(OccScope::Total), Some(60.0));
+            assert_eq!(share(OccScope::Agent(2)), None);
+        }
+    }
+
     #[test]
     fn nobody_counted_is_null() {
         let o = Occupancy::default();
