@@ -507,6 +507,8 @@ impl Floor {
         else {
             return;
         };
+        // Its occupancy is changed last, after the sample and the agent.
+        self.window.occupancy.prefetch_agent(agent.0 as usize);
         self.contacts[key].last_segment = Some(LastSegment { queue, agent });
         let hold = hold_as_of(answered, held, hold_since, ts);
         let talk = ts.since(answered) - hold;

@@ -27,6 +27,7 @@ mod merge;
 mod occupancy;
 mod packed;
 mod period;
+mod prefetch;
 mod priority;
 mod recent;
 mod resync;

@@ -19,6 +19,7 @@
 //! the day rolls; the interval's likewise `I(interval start)`.
 
 use super::held::{Held, Timed};
+use super::prefetch::prefetch;
 use super::sample::QueueIdx;
 use crate::time::Ts;
 
@@ -572,20 +573,6 @@ impl Occupancy {
         Some((o, o.saturating_add(a)))
     }
 }
-
-/// Asks the processor to bring `x` into the cache, without waiting for it.
-#[cfg(target_arch = "x86_64")]
-fn prefetch<T>(x: &T) {
-    use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
-    // SAFETY: a prefetch is only a hint: it reads nothing the program sees
-    // and never faults, whatever the address; SSE, which it needs, is part
-    // of every x86-64 processor.
-    unsafe { _mm_prefetch::<_MM_HINT_T0>(std::ptr::from_ref(x).cast()) }
-}
-
-/// Elsewhere, nothing: the load waits until it is needed.
-#[cfg(not(target_arch = "x86_64"))]
-fn prefetch<T>(_: &T) {}
 
 /// Each scope's integral, its bases, and the sums of its held records
 /// after a period's start.
