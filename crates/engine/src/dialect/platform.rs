@@ -10,7 +10,7 @@ use serde_json::value::RawValue;
 use super::json::Obj;
 use super::{Dialect, Signal, one_line};
 use crate::protocol::{AgentState, Decoded, Event, EventKind, Reject, RejectKind, Str};
-use crate::time::Ts;
+use crate::time::{FEED_TIME_END, Ts};
 
 /// A dialect that reads a platform's JSON messages one object at a time.
 pub(crate) trait Platform {
@@ -139,6 +139,8 @@ pub(crate) fn decode<'a, P: Platform>(
         .text("qt_received")
         .and_then(|t| t.parse::<i64>().ok())
         .and_then(Ts::from_epoch_millis)
+        // It stands in for the platform's time: bounded as that is.
+        .filter(|t| *t < FEED_TIME_END)
     else {
         out(Decoded::Rejected(Reject::new(
             RejectKind::BadValue("qt_received"),

@@ -167,10 +167,12 @@ fn every_malformed_kind_is_counted_by_every_dialect() {
             "\"s\"",
             "{\"a\":1,\"a\":2",
             "{\"qt_received\":\"x\",\"frame\":{}}",
+            // The year 9999: it would stamp the frame's events then.
+            "{\"qt_received\":253370764800000,\"frame\":{}}",
         ] {
             m.replay_frame(f);
         }
-        assert_eq!(m.floor.counts().rejected, 6, "{kind}");
+        assert_eq!(m.floor.counts().rejected, 7, "{kind}");
         assert_eq!(m.floor.counts().events, 0, "{kind}");
     }
 }
