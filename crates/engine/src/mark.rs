@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::floor::{AgentCounts, Figures, Floor, QueueView, WindowKind};
-use crate::time::{Millis, Ts};
+use crate::time::{FEED_TIME_END, Millis, Ts};
 
 /// The `type` of a mark's line.
 pub const MARK_TYPE: &str = "queuetop.mark";
@@ -77,7 +77,9 @@ impl Mark {
         if line.kind != MARK_TYPE {
             return None;
         }
-        let at = Ts::parse_rfc3339(&line.ts)?;
+        // A mark moves a replay's clock to its time, which never goes
+        // back: bounded as a feed's times are.
+        let at = Ts::parse_rfc3339(&line.ts).filter(|t| *t < FEED_TIME_END)?;
         Some(Mark::new(at, &line.note))
     }
 
@@ -221,6 +223,14 @@ mod tests {
             Mark::from_line(r#"{"type":"queuetop.mark","ts":"not a time"}"#),
             None
         );
+    }
+
+    #[test]
+    fn a_mark_in_2100_or_later_is_no_mark() {
+        let line = |ts: &str| format!(r#"{{"type":"queuetop.mark","ts":"{ts}","note":"x"}}"#);
+        assert!(Mark::from_line(&line("9999-01-01T00:00:00Z")).is_none());
+        assert!(Mark::from_line(&line("2100-01-01T00:00:00Z")).is_none());
+        assert!(Mark::from_line(&line("2099-12-31T23:59:59Z")).is_some());
     }
 
     #[test]

@@ -22,8 +22,8 @@ pub const MAX_TS: i64 = 253_402_207_200_000;
 
 /// The end of the times a feed may stamp: 2100-01-01T00:00:00Z. No
 /// contact center platform's clock is there; a time at or after it is a
-/// broken or hostile frame (the year 9999, microseconds sent as
-/// milliseconds), and one such event would otherwise set the floor's
+/// broken or hostile frame (the year 9999, the largest time RFC 3339
+/// can write), and one such event would otherwise set the floor's
 /// clock for good, since it never goes back: every wait after it would
 /// read as centuries. Decoders refuse it (feed-v1) or read it as no time
 /// (the platforms' own fields), as they do a time before 2000.

@@ -139,7 +139,9 @@ pub(crate) fn decode<'a, P: Platform>(
         .text("qt_received")
         .and_then(|t| t.parse::<i64>().ok())
         .and_then(Ts::from_epoch_millis)
-        // It stands in for the platform's time: bounded as that is.
+        // It stands in for the platform's time: a year-9999 envelope
+        // would stamp its events then (no lower bound: it is our own
+        // clock's, and a test recording may start at 0).
         .filter(|t| *t < FEED_TIME_END)
     else {
         out(Decoded::Rejected(Reject::new(

@@ -33,6 +33,7 @@ impl IdIndex {
     /// Adds `id`, which the index does not hold, at `place`. When the
     /// table grows, `id_at` gives the ids of the places already held.
     pub fn insert<'a>(&mut self, id: &str, place: u32, id_at: impl Fn(u32) -> &'a str) {
+        debug_assert!(self.get(id, &id_at).is_none(), "{id} is indexed already");
         let hash = self.hash(id);
         let hasher = &self.hasher;
         self.places

@@ -391,9 +391,10 @@ impl Floor {
     }
 
     /// Whether no contact may be added. A contact's key is its place in
-    /// the index, 4 bytes: a slab hands out keys below the number of
-    /// contacts it holds, so while that stays below `u32::MAX`, so does
-    /// every key.
+    /// the index, 4 bytes: a slab hands out keys below the most contacts
+    /// it ever held at once (a freed key is handed out again before the
+    /// slab grows), so while that stays below `u32::MAX`, so does every
+    /// key.
     fn contacts_full(&self) -> bool {
         self.contacts.len() >= self.settings.limits.contacts.min(u32::MAX as usize)
     }

@@ -67,8 +67,9 @@ pub struct Integral {
     /// The time of the scope's latest change: a change is never earlier.
     /// [`NEVER`] before the first: the scope had no agents then.
     last: Ts,
-    /// Agents occupied and available from `last` on (no more than the
-    /// floor's agents, whose indexes are `u32`).
+    /// Agents occupied and available from `last` on: at most the floor's
+    /// agents times the queues one agent lists, both bounded by the
+    /// floor's limits and the decoder, far below `i32::MAX`.
     rate: (i32, i32),
     /// Integrals from the beginning up to `last`, in agent-milliseconds.
     at_last: (i64, i64),
@@ -180,6 +181,7 @@ impl Integral {
     /// Adds `d` (each of -1, 0, 1) to the rates from `at` on (never
     /// before `last`).
     fn shift(&mut self, at: Ts, d: (i64, i64)) {
+        debug_assert!(at != NEVER, "a change at the marker of none");
         self.at_last = self.ahead(at);
         self.last = at;
         self.rate = (self.rate.0 + d.0 as i32, self.rate.1 + d.1 as i32);

@@ -176,3 +176,38 @@ fn every_malformed_kind_is_counted_by_every_dialect() {
         assert_eq!(m.floor.counts().events, 0, "{kind}");
     }
 }
+
+#[test]
+fn a_recording_stamped_in_2100_or_later_applies_nothing() {
+    // Platform messages with no time of their own: the envelope's time
+    // stamps their events. One from the year 9999 is refused; the same
+    // message in a sane envelope is applied.
+    let cases = [
+        (
+            DialectKind::Asterisk,
+            r#"{"Event":"QueueCallerJoin","Uniqueid":"1.1","Queue":"q","CallerIDNum":"5"}"#,
+        ),
+        (
+            DialectKind::Twilio,
+            r#"{"EventType":"worker.activity.update","WorkerSid":"WK1","WorkerActivityName":"Available","WorkerAvailable":"true"}"#,
+        ),
+    ];
+    for (kind, frame) in cases {
+        for (received, events, rejected) in
+            [(253_370_764_800_000i64, 0, 1), (1_795_424_400_000, 1, 0)]
+        {
+            let source = SourceInfo {
+                kind: SourceKind::Replay,
+                target: "x".into(),
+            };
+            let mut m = Monitor::new(Floor::new(Settings::default()), source, kind.make());
+            m.replay_frame(&format!(r#"{{"qt_received":{received},"frame":{frame}}}"#));
+            let c = m.floor.counts();
+            assert_eq!(
+                (c.events, c.rejected),
+                (events, rejected),
+                "{kind} at {received}"
+            );
+        }
+    }
+}

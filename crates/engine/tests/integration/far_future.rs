@@ -167,6 +167,21 @@ fn a_replay_refuses_a_time_from_2100_on_and_keeps_its_clock() {
 }
 
 #[test]
+fn a_replayed_mark_from_2100_on_does_not_move_the_clock() {
+    // A mark moves a replay's clock to its time: one in the year 9999
+    // would have set it for good.
+    let mut m = monitor();
+    let lines = [
+        heartbeat(LOCAL0),
+        r#"{"type":"queuetop.mark","ts":"9999-01-01T00:00:00Z","note":"x"}"#.to_string(),
+        heartbeat(LOCAL0 + 5_000),
+    ]
+    .join("\n");
+    queuetop_engine::replay::apply_all(&mut m, lines.as_bytes(), 1 << 20).expect("replays");
+    assert_eq!(m.floor.now(), Ts(LOCAL0 + 5_000));
+}
+
+#[test]
 fn a_replay_takes_its_times_as_they_are() {
     // Replay is untouched: `now` is the latest event time.
     let mut m = monitor();
