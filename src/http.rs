@@ -28,6 +28,14 @@ pub enum Unreadable {
 }
 
 impl Unreadable {
+    /// Why it was refused, for the log.
+    pub fn why(self) -> &'static str {
+        match self {
+            Unreadable::Malformed => "not an HTTP/1.x request (400)",
+            Unreadable::TooLarge => "the request line and headers are over the limit (431)",
+        }
+    }
+
     /// The refusal a connection ended with, if it was one. A client that
     /// hung up, went quiet past `header_timeout` (an idle keep-alive
     /// connection does) or reset the connection sent no request to refuse:

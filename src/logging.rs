@@ -42,3 +42,60 @@ pub fn log_path(options: &Options, file: &ConfigFile) -> Option<PathBuf> {
         .clone()
         .or_else(|| file.display.log.as_ref().map(PathBuf::from))
 }
+
+/// One log line per kind of problem: the first at once, then at most one a
+/// minute, each telling how many came since the line before. `N` kinds,
+/// told apart by their place.
+#[derive(Debug)]
+pub struct Throttle<const N: usize> {
+    /// Per kind: when it was last logged, and its count then.
+    logged: std::sync::Mutex<[Option<(std::time::Instant, u64)>; N]>,
+}
+
+impl<const N: usize> Default for Throttle<N> {
+    fn default() -> Self {
+        Throttle {
+            logged: std::sync::Mutex::new([None; N]),
+        }
+    }
+}
+
+impl<const N: usize> Throttle<N> {
+    /// How long a kind stays quiet after its line.
+    pub const EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
+    /// Whether kind `kind`, counted `total` times in all, is due a line at
+    /// `now`: if so, how many came since its last line (all of them, the
+    /// first time), and the line is taken as written.
+    pub fn due(&self, kind: usize, total: u64, now: std::time::Instant) -> Option<u64> {
+        let mut logged = self.logged.lock().unwrap_or_else(|p| p.into_inner());
+        let slot = logged.get_mut(kind)?;
+        if slot.is_some_and(|(at, _)| now.duration_since(at) < Self::EVERY) {
+            return None;
+        }
+        let since = total.saturating_sub(slot.map_or(0, |(_, n)| n));
+        *slot = Some((now, total));
+        Some(since)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_kind_is_logged_at_once_then_at_most_once_a_minute() {
+        let t = Throttle::<2>::default();
+        let t0 = std::time::Instant::now();
+        let later = |s| t0 + std::time::Duration::from_secs(s);
+        assert_eq!(t.due(0, 1, t0), Some(1));
+        assert_eq!(t.due(0, 2, later(30)), None);
+        assert_eq!(
+            t.due(1, 1, later(30)),
+            Some(1),
+            "another kind has its own minute"
+        );
+        assert_eq!(t.due(0, 5, later(60)), Some(4), "four since the first line");
+        assert_eq!(t.due(2, 1, t0), None, "no such kind");
+    }
+}

@@ -112,34 +112,26 @@ impl Exporter {
     }
 }
 
-/// Requests hyper refused before the exporter saw them, by kind, and when
-/// each kind was last logged.
+/// Requests hyper refused before the exporter saw them, by kind, logged
+/// one line a minute for each kind.
 #[derive(Default)]
 struct Refused {
-    seen: Mutex<[(u64, Option<std::time::Instant>); 2]>,
+    counts: [std::sync::atomic::AtomicU64; 2],
+    logged: crate::logging::Throttle<2>,
 }
 
 impl Refused {
-    /// At most one log line a minute for each kind.
-    const LOG_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
-
     /// Counts one refusal; returns whether it was logged.
     fn note(&self, kind: crate::http::Unreadable, now: std::time::Instant) -> bool {
-        use crate::http::Unreadable;
-        let (i, why) = match kind {
-            Unreadable::Malformed => (0, "not an HTTP/1.x request (400)"),
-            Unreadable::TooLarge => (1, "request line and headers over the limit (431)"),
-        };
-        let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
-        let (total, last) = &mut seen[i];
-        *total += 1;
-        if last.is_some_and(|t| now.duration_since(t) < Self::LOG_EVERY) {
-            return false;
+        let i = kind as usize;
+        let total = self.counts[i].fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        let due = self.logged.due(i, total, now).is_some();
+        if due {
+            // Ours, never request bytes.
+            let why = kind.why();
+            tracing::warn!("metrics: refused a request: {why} ({total} so far)");
         }
-        *last = Some(now);
-        // `why` is ours, never request bytes.
-        tracing::warn!("metrics: refused a request: {why} ({total} so far)");
-        true
+        due
     }
 }
 
@@ -316,8 +308,8 @@ mod tests {
             "another kind has its own minute"
         );
         assert!(r.note(Malformed, later(61)));
-        let seen = r.seen.lock().unwrap();
-        assert_eq!((seen[0].0, seen[1].0), (3, 1));
+        let counts = r.counts.each_ref().map(|c| c.load(Ordering::Relaxed));
+        assert_eq!(counts, [3, 1]);
     }
 
     #[test]

@@ -2,9 +2,10 @@
 //! kind of problem: the first at once, then at most one a minute with the
 //! count since.
 
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
+
+use crate::logging::Throttle;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reject {
@@ -41,13 +42,11 @@ impl Reject {
     }
 }
 
-const LOG_EVERY: Duration = Duration::from_secs(60);
-
 #[derive(Default)]
 pub struct Counters {
     pub accepted: AtomicU64,
     rejected: [AtomicU64; 7],
-    logged: Mutex<[Option<(Instant, u64)>; 7]>,
+    logged: Throttle<7>,
 }
 
 impl Counters {
@@ -58,23 +57,12 @@ impl Counters {
     pub fn reject(&self, kind: Reject, why: &str) {
         let i = kind as usize;
         let total = self.rejected[i].fetch_add(1, Ordering::Relaxed) + 1;
-        let mut logged = match self.logged.lock() {
-            Ok(g) => g,
-            Err(p) => p.into_inner(),
-        };
-        let now = Instant::now();
-        let due = match logged[i] {
-            None => true,
-            Some((at, _)) => now.duration_since(at) >= LOG_EVERY,
-        };
-        if due {
-            let since = logged[i].map_or(total, |(_, n)| total - n);
+        if let Some(since) = self.logged.due(i, total, Instant::now()) {
             // `why` is ours, never request bytes: nothing to strip.
             tracing::warn!(
                 "webhook: rejected ({}): {why} ({since} since the last line, {total} in all)",
                 kind.name()
             );
-            logged[i] = Some((now, total));
         }
     }
 

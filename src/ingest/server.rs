@@ -45,15 +45,12 @@ pub async fn serve(
     let counters = app.counters.clone();
     // hyper answers these itself (the router never sees them); they are
     // counted and logged as the router's refusals are.
-    let refused = move |kind| {
-        let refusal = match kind {
-            Unreadable::Malformed => (Reject::Malformed, "not an HTTP/1.x request (400)"),
-            Unreadable::TooLarge => (
-                Reject::TooLarge,
-                "the request line and headers are over the limit (431)",
-            ),
+    let refused = move |kind: Unreadable| {
+        let reject = match kind {
+            Unreadable::Malformed => Reject::Malformed,
+            Unreadable::TooLarge => Reject::TooLarge,
         };
-        counters.reject(refusal.0, refusal.1);
+        counters.reject(reject, kind.why());
     };
     let router = Router::new()
         .route(path, any(handle))

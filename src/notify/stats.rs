@@ -2,9 +2,10 @@
 //! kind of failure at most once a minute (with how many since), so a dead
 //! webhook behind a flapping alert does not fill the log.
 
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
+
+use crate::logging::Throttle;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Failure {
@@ -52,15 +53,12 @@ impl Failure {
     }
 }
 
-const LOG_EVERY: Duration = Duration::from_secs(60);
-
 #[derive(Debug, Default)]
 pub struct Stats {
     pub sent: AtomicU64,
     pub retries: AtomicU64,
     failures: [AtomicU64; 8],
-    /// Per kind: when it was last logged, and the count then.
-    logged: Mutex<[(Option<Instant>, u64); 8]>,
+    logged: Throttle<8>,
 }
 
 impl Stats {
@@ -72,17 +70,11 @@ impl Stats {
     /// a minute ago. `detail` must hold no secret (no token, no body).
     pub fn fail(&self, f: Failure, detail: &str) {
         let n = self.failures[f as usize].fetch_add(1, Ordering::Relaxed) + 1;
-        let now = Instant::now();
-        let mut logged = self.logged.lock().unwrap_or_else(|e| e.into_inner());
-        let (last, at_count) = &mut logged[f as usize];
-        if last.is_none_or(|t| now.duration_since(t) >= LOG_EVERY) {
-            let since = n - *at_count;
+        if let Some(since) = self.logged.due(f as usize, n, Instant::now()) {
             tracing::warn!(
                 "alert action: {} ({since} since the last such line, {n} in all): {detail}",
                 f.as_str()
             );
-            *last = Some(now);
-            *at_count = n;
         }
     }
 }
