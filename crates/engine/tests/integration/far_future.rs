@@ -38,6 +38,17 @@ fn heartbeat(ts: i64) -> String {
     format!(r#"{{"type":"heartbeat","ts":{ts}}}"#)
 }
 
+/// A heartbeat at each of `seconds` after our start, stamped by the
+/// platform's clock (behind ours). Returns our clock at the last one.
+fn heartbeats_each_second(m: &mut Monitor, seconds: std::ops::RangeInclusive<i64>) -> i64 {
+    let mut local = LOCAL0;
+    for s in seconds {
+        local = LOCAL0 + s * 1000;
+        m.live_frame(&heartbeat(local - BEHIND), Ts(local));
+    }
+    local
+}
+
 /// Feeds a contact's queueing, then a minute of normal heartbeats, each
 /// second followed by one stamped forty days ahead. Returns our clock at the end.
 fn a_minute_of_interleaved_absurd_heartbeats(m: &mut Monitor) -> i64 {
@@ -99,10 +110,7 @@ fn a_platform_hours_off_and_a_lone_hour_ahead_are_believed() {
 #[test]
 fn a_feed_quiet_for_days_is_followed_when_it_speaks_again() {
     let mut m = monitor();
-    for s in 0..5 {
-        let local = LOCAL0 + s * 1000;
-        m.live_frame(&heartbeat(local - BEHIND), Ts(local));
-    }
+    heartbeats_each_second(&mut m, 0..=4);
     // A weekend without a word, then events again at the feed's true time:
     // more than a day after the last one, but not ahead of the feed's clock
     // as it has ticked meanwhile.
@@ -116,10 +124,7 @@ fn a_feed_quiet_for_days_is_followed_when_it_speaks_again() {
 #[test]
 fn our_clock_set_back_by_days_does_not_make_the_feed_too_far_ahead() {
     let mut m = monitor();
-    for s in 0..5 {
-        let local = LOCAL0 + s * 1000;
-        m.live_frame(&heartbeat(local - BEHIND), Ts(local));
-    }
+    heartbeats_each_second(&mut m, 0..=4);
     // The jump host's clock is corrected two days back while we run: the
     // feed's next events are judged against the time the floor already
     // has, not against our clock.
@@ -146,11 +151,7 @@ fn an_absurd_first_event_is_refused_and_the_real_ones_are_followed() {
     // back). A time from 2100 on is refused by the decoder, live or not.
     let mut m = monitor();
     m.live_frame(&heartbeat(Y9999), Ts(LOCAL0));
-    let mut local = LOCAL0;
-    for s in 1..=10 {
-        local = LOCAL0 + s * 1000;
-        m.live_frame(&heartbeat(local - BEHIND), Ts(local));
-    }
+    let local = heartbeats_each_second(&mut m, 1..=10);
     let c = m.floor.counts();
     assert_eq!((c.events, c.rejected), (10, 1), "{c:?}");
     assert_eq!(m.floor.now(), Ts(local - BEHIND));
@@ -218,11 +219,7 @@ fn a_first_event_stamped_long_ago_does_not_shut_out_the_feed() {
     // event): the feed's time learnt from it is years behind its real
     // events, which are close to our clock and must still be applied.
     m.live_frame(&heartbeat(978_307_200_000), Ts(LOCAL0));
-    let mut local = LOCAL0;
-    for s in 1..=60 {
-        local = LOCAL0 + s * 1000;
-        m.live_frame(&heartbeat(local - BEHIND), Ts(local));
-    }
+    let local = heartbeats_each_second(&mut m, 1..=60);
     let c = m.floor.counts();
     assert_eq!((c.events, c.rejected), (61, 0), "{c:?}");
     assert_eq!(m.floor.now(), Ts(local - BEHIND));
