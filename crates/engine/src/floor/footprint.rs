@@ -104,12 +104,11 @@ impl Floor {
                 .sum::<usize>();
         let contacts = self.contacts.capacity() * (size_of::<super::live::Contact>() + 8)
             + self.contacts.iter().map(|(_, c)| key(&c.id)).sum::<usize>();
-        let index = |cap: usize, keys: usize| map::<super::IdKey, usize>(cap) + keys;
-        // The agent and contact indexes hold a 4-byte place each.
-        let indexes = index(
-            self.queue_index.capacity(),
-            self.queue_index.keys().map(key).sum(),
-        ) + map::<u32, ()>(self.agent_index.capacity())
+        // The queues' index holds their ids; the agent and contact
+        // indexes a 4-byte place each.
+        let indexes = map::<super::IdKey, super::QueueIdx>(self.queue_index.capacity())
+            + self.queue_index.keys().map(key).sum::<usize>()
+            + map::<u32, ()>(self.agent_index.capacity())
             + map::<u32, ()>(self.contact_index.capacity());
         let mut parts = vec![
             ("floor itself", size_of::<Floor>()),
