@@ -127,9 +127,8 @@ impl Platform for AmazonConnect {
             let stamped = msg.ts("time");
             let r = self.contact_event(&detail, stamped.unwrap_or(received), out);
             // The envelope's time is the feed's time even when the event
-            // sends nothing (INITIATED, CONTACT_DATA_UPDATED, COMPLETED, a
-            // repeat): without it a replay's clock would stop at the last
-            // queue event. One per event, whatever it sent, so that the
+            // sends nothing (INITIATED, CONTACT_DATA_UPDATED, a repeat):
+            // without it a replay's clock would stop at the last queue event. One per event, whatever it sent, so that the
             // count does not depend on the order EventBridge delivers in.
             if r.is_ok()
                 && let Some(t) = stamped
@@ -519,7 +518,12 @@ impl AmazonConnect {
         );
         let queue_info = d.obj("queueInfo");
         let agent_info = d.obj("agentInfo");
-        let disconnected = kind == "DISCONNECTED";
+        // COMPLETED: the contact is fully completed, ACW included; without
+        // ACW it comes right after the DISCONNECTED, with the same data
+        // (contact-events.html). Events are unordered and best effort, so
+        // it ends the contact too: a repeat when the DISCONNECTED came.
+        let completed = kind == "COMPLETED";
+        let disconnected = kind == "DISCONNECTED" || completed;
         if kind == "QUEUED" && queue_info.is_none() {
             return Err(RejectKind::Missing("queueInfo"));
         }
@@ -562,7 +566,13 @@ impl AmazonConnect {
             }
         }
         if disconnected {
-            let ts = d.ts("disconnectTimestamp").unwrap_or(at);
+            // A COMPLETED's own time is the end of after-contact work; the
+            // conversation ended when ACW began.
+            let acw_start = agent_info
+                .as_ref()
+                .filter(|_| completed)
+                .and_then(|a| a.ts("afterContactWorkStartTimestamp"));
+            let ts = d.ts("disconnectTimestamp").or(acw_start).unwrap_or(at);
             // A leg that disconnects by a transfer hands the contact to the
             // next leg, which may not have been heard of yet (EventBridge
             // does not order them): that leg's queueing ends the segment.

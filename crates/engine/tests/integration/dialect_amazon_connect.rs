@@ -474,6 +474,89 @@ fn a_time_of_1970_is_a_time_not_set() {
     assert!(o.events.is_empty(), "{:?}", o.events);
 }
 
+/// The same fixture without its DISCONNECTED, and with the COMPLETED
+/// before it. The "Amazon Connect contact events" page: COMPLETED tells
+/// when the contact is fully completed, after-contact work included; for a
+/// contact without ACW it comes right after the DISCONNECTED, with the
+/// same data; events are not ordered and are emitted on a best effort
+/// basis. So a COMPLETED is the contact's end at its `disconnectTimestamp`
+/// (or `agentInfo.afterContactWorkStartTimestamp`, when ACW began), not at
+/// its own time, whether its DISCONNECTED came first, later or never.
+#[test]
+fn a_completed_ends_the_contact_when_its_disconnected_is_late_or_lost() {
+    let text = std::fs::read_to_string(resource("amazon-connect", "contact-data-updated.jsonl"))
+        .expect("fixture");
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    let is = |l: &str, kind: &str| l.contains(&format!("\"eventType\":\"{kind}\""));
+    let disconnected = *lines
+        .iter()
+        .find(|l| is(l, "DISCONNECTED"))
+        .expect("a DISCONNECTED");
+    let completed = *lines
+        .iter()
+        .find(|l| is(l, "COMPLETED"))
+        .expect("a COMPLETED");
+    let others: Vec<&str> = lines
+        .iter()
+        .copied()
+        .filter(|l| !is(l, "DISCONNECTED") && !is(l, "COMPLETED"))
+        .collect();
+    let want = expected("amazon-connect", "contact-data-updated.snapshot.json");
+    let chat = |snap: &Value| {
+        let q = queue(snap, "q-chat-0001");
+        let a = agent(snap, "agent-chat-0001");
+        (
+            q["answered"].clone(),
+            q["att_s"].clone(),
+            a["state"].clone(),
+            a["handled"].clone(),
+        )
+    };
+    for (name, tail) in [
+        ("lost", vec![completed]),
+        ("late", vec![completed, disconnected]),
+    ] {
+        let body: String = others
+            .iter()
+            .chain(tail.iter())
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let snap = replay_from(DialectKind::AmazonConnect, name, body.as_bytes());
+        assert_eq!(chat(&snap), chat(&want), "DISCONNECTED {name}");
+        assert_eq!(
+            queue(&snap, "q-chat-0001")["att_s"],
+            180.0,
+            "ended at 10:04:00, not at the COMPLETED's 10:04:30"
+        );
+        assert_eq!(snap["feed"]["rejected"], 0);
+    }
+
+    // Without `disconnectTimestamp`, the ACW start is when the contact ended.
+    let mut d = DialectKind::AmazonConnect.make();
+    let arn = "arn:aws:connect:us-west-2:1:instance/i";
+    let o = feed(
+        d.as_mut(),
+        &json!({"eventType": "COMPLETED", "contactId": "c-8", "channel": "VOICE",
+                "queueInfo": {"queueArn": format!("{arn}/queue/q"),
+                              "enqueueTimestamp": "2026-11-23T09:00:00.000Z"},
+                "agentInfo": {"agentArn": format!("{arn}/agent/a"),
+                              "connectedToAgentTimestamp": "2026-11-23T09:00:10.000Z",
+                              "afterContactWorkStartTimestamp": "2026-11-23T09:01:10.000Z",
+                              "afterContactWorkEndTimestamp": "2026-11-23T09:01:40.000Z",
+                              "afterContactWorkDuration": 30}})
+        .to_string(),
+        T0 + 100_000,
+    );
+    assert_eq!(
+        o.events,
+        vec![
+            ("contact.queued".into(), "c-8".into(), T0),
+            ("contact.answered".into(), "c-8".into(), T0 + 10_000),
+            ("contact.ended".into(), "c-8".into(), T0 + 70_000),
+        ]
+    );
+}
+
 /// Fixture `after-contact-work.jsonl`: the two records of AWS's "Use
 /// agent event streams to determine agent ACW time" (Administrator
 /// Guide, agent-event-streams.md), the first record queuetop hears of the
