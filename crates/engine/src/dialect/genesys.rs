@@ -346,6 +346,13 @@ impl Genesys {
             })
             .collect();
         let is = |p: &Part<'_>, what: &str| p.purpose.eq_ignore_ascii_case(what);
+        // `connectedTime` is a date-time (QueueConversationEventTopicParticipant):
+        // one that is not a time starts no wait and times no answer. What
+        // the rest says is still sent, and the notification is counted.
+        let bad_time = parts
+            .iter()
+            .filter(|p| is(p, "acd") || is(p, "agent") || is(p, "user"))
+            .any(|p| p.obj.has("connectedTime") && p.obj.ts("connectedTime").is_none());
         let customer_gone = parts
             .iter()
             .filter(|p| is(p, "customer") || is(p, "external"))
@@ -546,6 +553,9 @@ impl Genesys {
             }
         }
         self.wrapups(&conv, &parts, received, out);
+        if bad_time {
+            return Err(RejectKind::BadValue("connectedTime"));
+        }
         Ok(())
     }
 

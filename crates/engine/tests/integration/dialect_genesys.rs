@@ -325,3 +325,61 @@ fn a_monitoring_supervisor_is_not_the_agent() {
         .cloned();
     assert_eq!(supervisor, None, "never an agent of the contact");
 }
+
+/// `connectedTime` is a date-time in the queue conversation topic's
+/// participant model (QueueConversationEventTopicParticipant, every
+/// MyPureCloud SDK's docs). One that is not a time cannot be a wait's
+/// start or an answer's time: the notification counts as rejected, and
+/// what can still be read of it is sent. Conversation first seen answered,
+/// its queue's participant's `connectedTime` broken: the answer counts,
+/// the wait cannot, and the broken time is counted, not dropped in
+/// silence.
+#[test]
+fn a_connected_time_that_is_not_a_time_is_counted() {
+    let q = "qqqqqqqq-0000-0000-0000-000000support";
+    let conv = |acd_time: &str, agent_time: &str| {
+        json!({"topicName": format!("v2.routing.queues.{q}.conversations"), "version": "2",
+               "eventBody": {"id": "conv-9", "participants": [
+                   {"id": "p-c", "purpose": "customer", "connectedTime": "2026-11-23T09:00:08.000Z",
+                    "calls": [{"id": "c", "state": "connected", "held": false}]},
+                   {"id": "p-q", "purpose": "acd", "queueId": q, "connectedTime": acd_time,
+                    "endTime": "2026-11-23T09:00:25.000Z",
+                    "calls": [{"id": "c", "state": "disconnected", "held": false}]},
+                   {"id": "p-u", "purpose": "agent", "userId": "u1", "queueId": q,
+                    "connectedTime": agent_time,
+                    "calls": [{"id": "c", "state": "connected", "held": false}]}]}})
+        .to_string()
+    };
+    let received = 1_795_424_430_000; // 09:00:30
+    let mut d = DialectKind::Genesys.make();
+    let o = feed(
+        d.as_mut(),
+        &conv("not a time", "2026-11-23T09:00:25.000Z"),
+        received,
+    );
+    assert_eq!(
+        o.events,
+        vec![("contact.answered".into(), "conv-9".into(), received - 5_000)]
+    );
+    assert_eq!(o.rejected, 1, "the queue's broken connectedTime is counted");
+
+    // The agent's: the answer's time is the arrival's, and counted too.
+    let mut d = DialectKind::Genesys.make();
+    let o = feed(
+        d.as_mut(),
+        &conv("2026-11-23T09:00:10.000Z", "25 past nine"),
+        received,
+    );
+    assert_eq!(types(&o), ["contact.queued", "contact.answered"]);
+    assert_eq!(o.rejected, 1);
+
+    // Well-formed times: nothing is counted.
+    let mut d = DialectKind::Genesys.make();
+    let o = feed(
+        d.as_mut(),
+        &conv("2026-11-23T09:00:10.000Z", "2026-11-23T09:00:25.000Z"),
+        received,
+    );
+    assert_eq!(types(&o), ["contact.queued", "contact.answered"]);
+    assert_eq!(o.rejected, 0);
+}
