@@ -250,7 +250,17 @@ impl AmazonConnect {
             (Some(p), _) if self.contacts.knows(&p) => Some(p),
             (p, i) => i.or(p),
         };
+        // A leg not linked yet when the contact it names has ended (that
+        // contact's DISCONNECTED came first and said nothing of a transfer:
+        // events are not ordered) is a contact of its own. Linked to the
+        // ended one, its wait, answer and talk would all be dropped.
+        let ended = |c: &Self, f: &Cow<'b, str>| {
+            c.contacts
+                .get(&c.contacts.root(f.clone()))
+                .is_some_and(|r| r.ended)
+        };
         match first {
+            Some(f) if self.contacts.root(leg.clone()) == *leg && ended(self, &f) => leg.clone(),
             Some(f) => self.contacts.link(leg, f),
             None => self.contacts.root(leg.clone()),
         }

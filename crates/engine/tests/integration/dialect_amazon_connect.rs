@@ -474,6 +474,97 @@ fn a_time_of_1970_is_a_time_not_set() {
     assert!(o.events.is_empty(), "{:?}", o.events);
 }
 
+/// The same fixture with the old leg's DISCONNECTED saying nothing of a
+/// transfer: AWS's DISCONNECTED sample (contact-events.html) has no
+/// `disconnectReason`, and the API reference's DisconnectReason says "Only
+/// Amazon Connect outbound campaigns can provide this field". The old
+/// leg's end then ends the contact, as far as anyone can tell when it
+/// arrives; but the new leg, heard of after, is still a contact (its own:
+/// the first one's end was already sent), not dropped. By hand: Sales
+/// entered 1, answered 1 after 28 s, talk 180 s; the agent handled it.
+/// And the same for a queue-to-queue transfer (`initiationMethod:
+/// QUEUE_TRANSFER`, "While the contact is one queue, and was then
+/// transferred into another queue using a contact flow block"), the first
+/// contact's DISCONNECTED delivered first (events "are not ordered"): the
+/// second queue's wait and answer count.
+#[test]
+fn a_new_leg_after_its_predecessor_ended_is_not_dropped() {
+    let text = std::fs::read_to_string(resource(
+        "amazon-connect",
+        "transfer-disconnect-first.jsonl",
+    ))
+    .expect("fixture");
+    let bare = text.replace(",\"disconnectReason\":\"TRANSFER\"", "");
+    assert!(bare.len() < text.len(), "the fixture names the transfer");
+    let snap = replay_from(DialectKind::AmazonConnect, "bare", bare.as_bytes());
+    let sales = queue(&snap, "q-sales-0002");
+    assert_eq!(
+        (&sales["entered"], &sales["answered"], &sales["asa_s"]),
+        (&1.into(), &1.into(), &28.0.into())
+    );
+    assert_eq!(sales["att_s"], 180.0);
+    assert_eq!(agent(&snap, "agent-0202")["handled"], 1);
+    assert_eq!(queue(&snap, "q-billing-0001")["att_s"], 120.0);
+
+    let arn = "arn:aws:connect:us-west-2:123456789012:instance/i";
+    let event = |time: &str, detail: Value| {
+        json!({"version": "0", "id": format!("ce-{time}"),
+               "detail-type": "Amazon Connect Contact Event", "source": "aws.connect",
+               "account": "123456789012", "time": time, "region": "us-west-2",
+               "resources": [], "detail": detail})
+        .to_string()
+    };
+    let leg = |kind: &str, id: &str, method: &str, queue: &str, enq: &str| {
+        json!({"eventType": kind, "contactId": id, "initialContactId": "c-40",
+               "channel": "VOICE", "initiationMethod": method,
+               "queueInfo": {"queueArn": format!("{arn}/queue/{queue}"),
+                             "enqueueTimestamp": enq, "queueType": "STANDARD"}})
+    };
+    let mut gone = leg(
+        "DISCONNECTED",
+        "c-40",
+        "INBOUND",
+        "q-a",
+        "2026-11-23T11:00:00.000Z",
+    );
+    gone["disconnectTimestamp"] = json!("2026-11-23T11:01:00.000Z");
+    let mut next = leg(
+        "QUEUED",
+        "c-41",
+        "QUEUE_TRANSFER",
+        "q-b",
+        "2026-11-23T11:01:00.000Z",
+    );
+    next["previousContactId"] = json!("c-40");
+    let mut answer = next.clone();
+    answer["eventType"] = json!("CONNECTED_TO_AGENT");
+    answer["agentInfo"] = json!({"agentArn": format!("{arn}/agent/a-41"),
+                                 "connectedToAgentTimestamp": "2026-11-23T11:01:30.000Z"});
+    let lines = [
+        event(
+            "2026-11-23T11:00:00Z",
+            leg(
+                "QUEUED",
+                "c-40",
+                "INBOUND",
+                "q-a",
+                "2026-11-23T11:00:00.000Z",
+            ),
+        ),
+        event("2026-11-23T11:01:00Z", gone),
+        event("2026-11-23T11:01:00Z", next),
+        event("2026-11-23T11:01:30Z", answer),
+    ]
+    .join("\n");
+    let snap = replay_from(DialectKind::AmazonConnect, "queue", lines.as_bytes());
+    let b = queue(&snap, "q-b");
+    assert_eq!(
+        (&b["entered"], &b["answered"], &b["asa_s"]),
+        (&1.into(), &1.into(), &30.0.into())
+    );
+    assert_eq!(agent(&snap, "a-41")["state"], "on_contact");
+}
+
 /// The same fixture without its DISCONNECTED, and with the COMPLETED
 /// before it. The "Amazon Connect contact events" page: COMPLETED tells
 /// when the contact is fully completed, after-contact work included; for a
