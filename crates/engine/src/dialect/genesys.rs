@@ -67,6 +67,14 @@ impl UserMem {
             Some("IDLE") => (AgentState::Available, None),
             Some("INTERACTING") | Some("COMMUNICATING") => (AgentState::Busy, None),
             Some("NOT_RESPONDING") => (AgentState::Away, Some("Not responding".into())),
+            // Off queue is not routable, whatever presence was last heard
+            // (none yet, or an On Queue the presence topic has not replaced):
+            // the presence, when it says more, is the reason.
+            Some("OFF_QUEUE")
+                if presence.is_empty() || presence.eq_ignore_ascii_case("on queue") =>
+            {
+                (AgentState::Away, None)
+            }
             // Off queue, or not known: the presence says what the agent does.
             _ if presence.eq_ignore_ascii_case("on queue") => (AgentState::Available, None),
             _ if presence.is_empty() => (AgentState::Available, None),

@@ -383,3 +383,46 @@ fn a_connected_time_that_is_not_a_time_is_counted() {
     assert_eq!(types(&o), ["contact.queued", "contact.answered"]);
     assert_eq!(o.rejected, 0);
 }
+
+/// `v2.users.{id}.routingStatus` alone (its model,
+/// UserRoutingStatusNotificationRoutingStatus, has `status` OFF_QUEUE,
+/// IDLE, INTERACTING, NOT_RESPONDING, COMMUNICATING, and `startTime`): an
+/// agent who goes OFF_QUEUE is not routable, whatever presence is known or
+/// not. With no presence heard of, or an On Queue presence not yet
+/// replaced (the presence topic is another message, in no set order), the
+/// agent is away, without a reason; with a presence, that is the reason.
+#[test]
+fn off_queue_is_away_without_a_presence() {
+    let routing = |status: &str, at: &str| {
+        json!({"topicName": "v2.users.u-1.routingStatus", "version": "2",
+               "eventBody": {"routingStatus": {"status": status, "startTime": at}}})
+        .to_string()
+    };
+    let mut d = DialectKind::Genesys.make();
+    let idle = feed(d.as_mut(), &routing("IDLE", "2026-11-23T09:00:00.000Z"), 0);
+    assert_eq!(idle.events[0].1, "u-1:available");
+    let off = feed(
+        d.as_mut(),
+        &routing("OFF_QUEUE", "2026-11-23T09:01:00.000Z"),
+        0,
+    );
+    assert_eq!(
+        off.events,
+        vec![("agent.state".into(), "u-1:away".into(), 1_795_424_460_000)]
+    );
+
+    let mut d = DialectKind::Genesys.make();
+    let presence = json!({"topicName": "v2.users.u-1.presence", "version": "2",
+        "eventBody": {"source": "PURECLOUD",
+                      "presenceDefinition": {"id": "pd-onqueue", "systemPresence": "On Queue"},
+                      "message": "", "modifiedDate": "2026-11-23T09:00:00.000Z"}});
+    feed(d.as_mut(), &presence.to_string(), 0);
+    feed(d.as_mut(), &routing("IDLE", "2026-11-23T09:00:00.000Z"), 0);
+    let off = feed(
+        d.as_mut(),
+        &routing("OFF_QUEUE", "2026-11-23T09:01:00.000Z"),
+        0,
+    );
+    assert_eq!(types(&off), ["agent.state"]);
+    assert_eq!(off.events[0].1, "u-1:away");
+}
