@@ -71,6 +71,9 @@ pub struct AmazonConnect {
     /// Callback contacts (`initiationMethod: CALLBACK`): contacts of their
     /// own, not legs of the call that asked for them.
     callbacks: Memo<()>,
+    /// Calls that asked for a callback (named by a callback contact): their
+    /// end while queued is no abandon.
+    asked_callback: Memo<()>,
 }
 
 impl Default for AmazonConnect {
@@ -81,6 +84,7 @@ impl Default for AmazonConnect {
             contacts: Contacts::default(),
             queue_names: QueueNames::default(),
             callbacks: Memo::new(DEFAULT_CAP),
+            asked_callback: Memo::new(DEFAULT_CAP),
         }
     }
 }
@@ -229,6 +233,20 @@ impl AmazonConnect {
             .is_some_and(|m| m.eq_ignore_ascii_case("CALLBACK"));
         if is_callback {
             self.callbacks.entry(leg, || ());
+            // The call that asked for it: "Amazon Connect initiates a
+            // callback contact [...] before the inbound contact is
+            // disconnected" (queued-callback-example.html), and "Contacts
+            // queued for callback are not counted as abandoned"
+            // (metrics-definitions.html).
+            if let Some(asked) = o
+                .opt_id(previous, "contact_id")
+                .ok()
+                .flatten()
+                .or_else(|| o.opt_id(initial, "contact_id").ok().flatten())
+                .filter(|a| a != leg)
+            {
+                self.asked_callback.entry(&asked, || ());
+            }
         }
         if is_callback || self.callbacks.get(leg).is_some() {
             return self.contacts.root(leg.clone());
@@ -597,7 +615,8 @@ impl AmazonConnect {
             let rec = self.contacts.get(&contact);
             let queued = rec.is_some_and(|r| r.queue.is_some());
             let answered = rec.is_some_and(|r| r.agent.is_some());
-            if queued && !answered {
+            let asked_callback = self.asked_callback.get(&leg).is_some();
+            if queued && !answered && !asked_callback {
                 self.contacts.abandoned(contact, ts, out);
             } else {
                 self.contacts.ended(contact, ts, out);

@@ -419,6 +419,49 @@ fn a_queued_callback_is_a_contact_of_its_own() {
     assert_eq!(count(&o, "contact.answered", "c-51"), 1);
 }
 
+/// Fixture `callback-from-queue.jsonl`: the Administrator Guide's "queued
+/// callback" example (queued-callback-example.html) in contact events. The
+/// inbound call (`c-60`) is put in queue at 11:35; at 11:37 the caller
+/// chooses a callback, "so Amazon Connect initiates a callback contact at
+/// 11:37, before the inbound contact is disconnected" (`c-61`,
+/// `initiationMethod: CALLBACK`); the inbound call disconnects at
+/// 11:37:05; the callback is queued at 11:38:39 (99 s of initial delay)
+/// and accepted at 11:39:00. The metric definitions page: "An abandoned
+/// contact refers to a contact that was disconnected by the customer while
+/// in queue. [...] Contacts queued for callback are not counted as
+/// abandoned." By hand: Support entered 1, abandoned 0, answered 0 (the
+/// wait ended without an agent); Callback entered 1, answered 1 after
+/// 21 s, talk 180 s.
+#[test]
+fn a_call_that_asked_for_a_callback_from_the_queue_is_no_abandon() {
+    let snap = replay(
+        DialectKind::AmazonConnect,
+        "amazon-connect",
+        "callback-from-queue.jsonl",
+    );
+    let support = queue(&snap, "q-support-0006");
+    assert_eq!(
+        (
+            &support["entered"],
+            &support["abandoned"],
+            &support["answered"]
+        ),
+        (&1.into(), &0.into(), &0.into())
+    );
+    assert_eq!(support["waiting"], 0);
+    let callback = queue(&snap, "q-callback-0006");
+    assert_eq!(
+        (
+            &callback["entered"],
+            &callback["answered"],
+            &callback["asa_s"]
+        ),
+        (&1.into(), &1.into(), &21.0.into())
+    );
+    assert_eq!(callback["att_s"], 180.0);
+    assert_eq!(snap["feed"]["rejected"], 0);
+}
+
 /// Fixture `contact-data-updated.jsonl`: contact events in the shapes of
 /// AWS's samples on the "Amazon Connect contact events" page. A chat
 /// queued at 10:00:00 gets a CONTACT_DATA_UPDATED whose `agentInfo` has
