@@ -132,8 +132,9 @@ impl Platform for AmazonConnect {
             let r = self.contact_event(&detail, stamped.unwrap_or(received), out);
             // The envelope's time is the feed's time even when the event
             // sends nothing (INITIATED, CONTACT_DATA_UPDATED, a repeat):
-            // without it a replay's clock would stop at the last queue event. One per event, whatever it sent, so that the
-            // count does not depend on the order EventBridge delivers in.
+            // without it a replay's clock would stop at the last queue
+            // event. One per event, whatever it sent, so that the count
+            // does not depend on the order EventBridge delivers in.
             if r.is_ok()
                 && let Some(t) = stamped
             {
