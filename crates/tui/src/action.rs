@@ -3,7 +3,10 @@
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Action {
+    /// `q`: quit (while the help is open, close it).
     Quit,
+    /// Ctrl-C: quit, whatever is open or typed.
+    Interrupt,
     Help,
     NextPane,
     PrevPane,

@@ -85,7 +85,7 @@ mod tests {
         );
         assert_eq!(
             map(&key(KeyCode::Char('c'), KeyModifiers::CONTROL), true),
-            Some(Action::Quit)
+            Some(Action::Interrupt)
         );
         assert_eq!(
             map(&key(KeyCode::Char('j'), none), false),

@@ -105,12 +105,12 @@ pub const BINDINGS: &[Binding] = &[
         "Ctrl-C",
         When::Always,
         "quit, even while typing a filter",
-        &[(Ctrl('c'), Act(Action::Quit))],
+        &[(Ctrl('c'), Act(Action::Interrupt))],
     ),
     row(
         "?",
         When::Normal,
-        "this help (every key and symbol); Esc or ? closes it",
+        "every key and symbol; Esc, ? or q closes it",
         &[(Char('?'), Act(Action::Help))],
     ),
     row(

@@ -368,6 +368,18 @@ impl UiState {
 
     /// Applies one action. Returns false when it changed nothing.
     pub fn apply(&mut self, action: Action) -> bool {
+        // The help covers the screen: keys pressed while it is open must
+        // not move or change what is under it unseen, and `q`, pressed to
+        // close it, must not close the monitor.
+        if self.help {
+            match action {
+                Action::Help | Action::Back | Action::Quit => self.help = false,
+                Action::Interrupt => self.quit = true,
+                Action::Redraw => {}
+                _ => return false,
+            }
+            return true;
+        }
         let typing = crate::rewind::Typing {
             editing: &mut self.filter_editing,
             searching: &mut self.searching,
@@ -377,7 +389,7 @@ impl UiState {
         }
         let before = self.clone();
         match action {
-            Action::Quit => self.quit = true,
+            Action::Quit | Action::Interrupt => self.quit = true,
             Action::Help => self.help = !self.help,
             Action::NextPane => self.focus = self.focus.next(),
             Action::PrevPane => self.focus = self.focus.prev(),
@@ -590,6 +602,36 @@ mod tests {
         assert_eq!((p.index, p.offset), (4, 0));
         p.settle(0, None, 10);
         assert_eq!((p.index, p.offset), (0, 0));
+    }
+
+    #[test]
+    fn the_help_takes_every_key_while_open() {
+        let mut s = UiState::new(WindowKind::Rolling);
+        s.apply(Action::Help);
+        let before = s.clone();
+        // Keys meant for the tables change nothing under the help.
+        for a in [
+            Action::Down,
+            Action::End,
+            Action::Sort,
+            Action::NextPane,
+            Action::StartFilter,
+            Action::Pause,
+            Action::Seek(-60_000),
+        ] {
+            assert!(!s.apply(a), "{a:?} changed something under the help");
+        }
+        assert_eq!(s, before);
+        // `q` closes the help, not the monitor; then it quits.
+        assert!(s.apply(Action::Quit));
+        assert!(!s.help && !s.quit);
+        s.apply(Action::Quit);
+        assert!(s.quit);
+        // Ctrl-C quits even with the help open.
+        let mut s = UiState::new(WindowKind::Rolling);
+        s.apply(Action::Help);
+        s.apply(Action::Interrupt);
+        assert!(s.quit);
     }
 
     #[test]
