@@ -168,7 +168,12 @@ impl Monitor {
 
     /// Keeps a bounded history of the floor from now on, so that the view
     /// can show it as it was at an earlier instant ([`History::seek`]).
+    /// Not for a view of sites, whichever came first (see
+    /// [`Monitor::add_site`]): its history would rewind to an empty floor.
     pub fn keep_history(&mut self, bounds: Bounds) {
+        if self.has_sites() {
+            return;
+        }
         self.history = Some(History::new(&self.floor, bounds));
     }
 

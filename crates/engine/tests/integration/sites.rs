@@ -286,4 +286,7 @@ fn a_view_of_sites_keeps_no_rewind_history() {
         DialectKind::Native.make(),
     );
     assert!(m.history().is_none());
+    // Asked for after the sites were added (as the view does): none either.
+    m.keep_history(queuetop_engine::history::Bounds::default());
+    assert!(m.history().is_none());
 }
