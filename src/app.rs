@@ -58,6 +58,8 @@ fn view_command(cli: Cli) -> AppResult<()> {
     };
     let wall_clock = source.wall_clock();
     let recording = source.recording(&r, &cli.options)?;
+    // A bad action is a config error before anything is served.
+    let notifier = crate::notify::Notifier::from_config(&r.file)?;
     let exporter = match &cli.metrics.metrics_listen {
         Some(addr) => {
             let look = Look {
@@ -77,7 +79,6 @@ fn view_command(cli: Cli) -> AppResult<()> {
         None => None,
     };
     let task = source.task(monitor.clone(), timing.max_frame_bytes, recording.clone())?;
-    let notifier = crate::notify::Notifier::from_config(&r.file)?;
     let opts = queuetop_tui::run::ViewOptions {
         theme,
         max_fps,

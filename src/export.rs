@@ -39,6 +39,8 @@ pub fn export_command(args: ExportArgs) -> AppResult<()> {
         agents: args.metrics_agents,
         site: String::new(),
     };
+    // A bad action is a config error before anything is served or said.
+    let notifier = crate::notify::Notifier::from_config(&r.file)?;
     let exporter = Exporter::bind(&args.metrics_listen, monitor.clone(), look)?;
     let addr = exporter
         .local_addr()
@@ -50,7 +52,6 @@ pub fn export_command(args: ExportArgs) -> AppResult<()> {
     ));
     tracing::info!("serving metrics on http://{addr}/metrics");
     let task = source.task(monitor.clone(), timing.max_frame_bytes, recording.clone())?;
-    let notifier = crate::notify::Notifier::from_config(&r.file)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -487,6 +487,30 @@ fn a_missing_or_taken_address_is_a_usage_error() {
 }
 
 #[test]
+fn a_bad_action_is_refused_before_anything_is_served() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        "[[alerts.actions]]\nexec = [\"true\"]\nwebhook = \"http://127.0.0.1:9/\"\n",
+    )
+    .unwrap();
+    let out = bin()
+        .args(["export", "--metrics-listen", "127.0.0.1:0", "--replay"])
+        .arg(resource(SAMPLE))
+        .arg("--config")
+        .arg(&config)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("alerts.actions[0]"), "{err}");
+    // Not announced as serving, then refused: one line, the error.
+    assert!(!err.contains("serving metrics"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+#[test]
 fn the_alerts_firing_are_served() {
     // The alert scenario whose file ends with two alerts firing (see
     // tests/resources/alerts/05-active-at-end.expected.json).
