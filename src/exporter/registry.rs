@@ -356,7 +356,7 @@ fn feed(reg: &mut Registry, c: &Collected) {
     gauge(
         reg,
         "feed_clock_offset",
-        "The feed's clock minus ours, as learnt from event times",
+        "Our clock minus the feed's, as learnt from event times (positive: the feed is behind)",
         Kind::Seconds,
         rows.iter()
             .map(|(s, f)| (site(s), f.clock_offset as f64 / 1000.0))
