@@ -159,9 +159,8 @@ impl Source {
                 )));
             }
         }
-        let link = Live::Ws(
-            WsTransport::new(&cfg).map_err(|e| AppError::Usage(format!("{url_flag}: {e}")))?,
-        );
+        let link =
+            Live::Ws(WsTransport::new(&cfg).map_err(|e| AppError::Usage(naming(url_flag, e)))?);
         let info = SourceInfo::new(SourceKind::Url, &feed::target::redact(&cfg.url));
         Ok(Source {
             kind: Spec::Live { link, cfg },
@@ -303,6 +302,16 @@ pub fn demo_feed_config(url: String) -> FeedConfig {
 }
 
 /// `ami://USER@HOST:5038`: Asterisk's manager interface, spoken directly.
+/// A setup error said under the flag or key it is about: `url_flag`,
+/// unless it names its own key already (a bad `feed.ca_file`).
+fn naming(url_flag: &str, e: String) -> String {
+    if e.starts_with("key `") {
+        e
+    } else {
+        format!("{url_flag}: {e}")
+    }
+}
+
 fn ami(src: &SourceArgs, cfg: FeedConfig, r: &Resolved, url_flag: &str) -> AppResult<Source> {
     let dialect = match r.dialect {
         DialectKind::Native | DialectKind::Asterisk => DialectKind::Asterisk,
@@ -366,7 +375,7 @@ fn broker(src: &SourceArgs, cfg: &FeedConfig, r: &Resolved, url_flag: &str) -> A
     check_subject(&subject, true).map_err(|e| AppError::Usage(format!("--subject: {e}")))?;
     let auth = nats_auth(src)?;
     let target = NatsTarget::parse(&cfg.url, auth)
-        .map_err(|e| AppError::Usage(format!("{url_flag}: {e}")))?
+        .map_err(|e| AppError::Usage(naming(url_flag, e)))?
         .with_ca(cfg.ca_file.clone());
     let info = SourceInfo::new(SourceKind::Url, &format!("{} {subject}", target.describe()));
     Ok(Source {

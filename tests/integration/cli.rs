@@ -437,6 +437,36 @@ fn config_errors_name_the_key_and_line() {
 }
 
 #[test]
+fn a_bad_ca_file_is_named_as_its_own_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("ca.toml");
+    let missing = dir.path().join("missing-ca.pem");
+    let not_pem = dir.path().join("not.pem");
+    std::fs::write(&not_pem, "not a certificate\n").unwrap();
+    for (ca, says) in [
+        (&missing, "missing-ca.pem"),
+        (&not_pem, "no PEM certificate"),
+    ] {
+        std::fs::write(
+            &cfg,
+            format!(
+                "[feed]\nurl = \"wss://127.0.0.1:1/feed\"\nca_file = \"{}\"\n",
+                ca.display()
+            ),
+        )
+        .unwrap();
+        let o = run(&["snapshot", "--config", cfg.to_str().unwrap()]);
+        one_line_error(&o, 2, says);
+        // The key at fault, and no other key before it.
+        assert!(
+            stderr(&o).starts_with("queuetop: key `feed.ca_file`"),
+            "{}",
+            stderr(&o)
+        );
+    }
+}
+
+#[test]
 fn the_example_config_is_accepted() {
     let feed = resource("sample-day.jsonl");
     let cfg = Path::new(env!("CARGO_MANIFEST_DIR")).join("config.example.toml");
