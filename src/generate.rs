@@ -21,7 +21,8 @@ pub fn completions(shell: Shell) -> AppResult<()> {
 pub fn man_page() -> AppResult<()> {
     let cmd = Cli::command();
     let mut buf = Vec::new();
-    render(&cmd, &mut buf)?;
+    main_page(&cmd, &mut buf)
+        .map_err(|e| AppError::Runtime(format!("cannot render the manual: {e}")))?;
     for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
         let name = format!("queuetop-{}", sub.get_name());
         let sub = sub.clone().name(name);
@@ -29,6 +30,62 @@ pub fn man_page() -> AppResult<()> {
         render(&sub, &mut buf)?;
     }
     write_out(&buf)
+}
+
+/// The main command's page: clap_mangen's sections, but the subcommands
+/// named as the sections of this page that follow (there are no separate
+/// `queuetop-snapshot(1)` pages), the exit status, and where to go next,
+/// a line each.
+fn main_page(cmd: &clap::Command, w: &mut Vec<u8>) -> io::Result<()> {
+    let man = clap_mangen::Man::new(cmd.clone());
+    man.render_title(w)?;
+    man.render_name_section(w)?;
+    man.render_synopsis_section(w)?;
+    man.render_description_section(w)?;
+    man.render_options_section(w)?;
+    writeln!(w, ".SH SUBCOMMANDS")?;
+    writeln!(w, "Each has a section of its own below, under its name.")?;
+    for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+        let about = sub.get_about().map(|a| a.to_string()).unwrap_or_default();
+        writeln!(w, ".TP")?;
+        writeln!(w, "\\fBqueuetop {}\\fR", roff(sub.get_name()))?;
+        writeln!(w, "{}", roff(&about))?;
+    }
+    writeln!(w, ".SH \"EXIT STATUS\"")?;
+    for (code, says) in [
+        (
+            "0",
+            "the run ended as asked (quit, a signal, the end of a replay)",
+        ),
+        (
+            "1",
+            "at run time: the feed or broker could not be reached, a file could not be written",
+        ),
+        (
+            "2",
+            "a bad command line or config file (the message names the flag, or the key and line)",
+        ),
+    ] {
+        writeln!(w, ".TP\n{code}\n{}", roff(says))?;
+    }
+    writeln!(w, ".SH \"SEE ALSO\"")?;
+    writeln!(w, "Try it now: \\fBqueuetop \\-\\-demo\\fR")?;
+    writeln!(w, ".br")?;
+    writeln!(
+        w,
+        "README.md and docs/ in the source tree, or /usr/share/doc/queuetop/ where the package is installed."
+    )?;
+    man.render_version_section(w)
+}
+
+/// Text made safe for roff: backslashes and hyphens escaped, and no line
+/// starting with a control character.
+fn roff(text: &str) -> String {
+    let escaped = text.replace('\\', "\\e").replace('-', "\\-");
+    match escaped.chars().next() {
+        Some('.' | '\'') => format!("\\&{escaped}"),
+        _ => escaped,
+    }
 }
 
 fn render(cmd: &clap::Command, buf: &mut Vec<u8>) -> AppResult<()> {

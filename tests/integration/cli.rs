@@ -575,12 +575,16 @@ fn the_manual_page_renders_with_every_command() {
         "--replay",
         "queuetop-snapshot",
         "queuetop-serve-demo",
+        "EXIT STATUS",
+        "SEE ALSO",
     ] {
         assert!(
             text.contains(word),
             "no {word} in the rendered page:\n{text}"
         );
     }
+    // The after-help's two lines stay two lines.
+    assert!(!text.contains("--demo Docs"), "{text}");
 }
 
 #[test]
