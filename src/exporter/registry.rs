@@ -30,17 +30,6 @@ type Labels = Vec<(String, String)>;
 type GaugeFamily = Family<Labels, Gauge<f64, AtomicU64>>;
 type CounterFamily = Family<Labels, Counter<u64>>;
 
-/// Every feed state word, as `queuetop_feed_state{state}` lists them.
-const FEED_STATES: [FeedHealth; 7] = [
-    FeedHealth::Connecting,
-    FeedHealth::Connected,
-    FeedHealth::Resyncing,
-    FeedHealth::Stale,
-    FeedHealth::Reconnecting,
-    FeedHealth::AuthFailed,
-    FeedHealth::Ended,
-];
-
 /// The unit a figure is exported in (its name's suffix).
 #[derive(Clone, Copy)]
 enum Kind {
@@ -331,7 +320,7 @@ fn feed(reg: &mut Registry, c: &Collected) {
     let states = rows
         .iter()
         .flat_map(|(s, f)| {
-            FEED_STATES.iter().map(move |st| {
+            FeedHealth::ALL.iter().map(move |st| {
                 let l = labels(&[("site", s), ("state", st.as_str())]);
                 (l, one(*st == f.health))
             })
@@ -619,6 +608,26 @@ mod tests {
         // Only the relay has relay series.
         assert!(!text.contains("queuetop_relay_"));
         assert!(text.contains("queuetop_feed_state{site=\"\",state=\"connected\"} 0.0"));
+    }
+
+    /// Whatever the state, exactly one of the state series is 1: a NATS
+    /// reader loading the day's history had none.
+    #[test]
+    fn every_feed_state_has_its_series() {
+        let mut c = collected();
+        for h in FeedHealth::ALL {
+            c.feed.health = h;
+            let text = render(&c);
+            let ones: Vec<&str> = text
+                .lines()
+                .filter(|l| l.starts_with("queuetop_feed_state{") && l.ends_with(" 1.0"))
+                .collect();
+            let want = format!(
+                "queuetop_feed_state{{site=\"\",state=\"{}\"}} 1.0",
+                h.as_str()
+            );
+            assert_eq!(ones, [want.as_str()], "{h:?}");
+        }
     }
 
     /// A floor of several sites: each queue, agent and alert under its own

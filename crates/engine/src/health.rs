@@ -50,6 +50,19 @@ pub enum FeedHealth {
 }
 
 impl FeedHealth {
+    /// Every state, for readers that list them all (the exporter's
+    /// `queuetop_feed_state` has a series for each).
+    pub const ALL: [FeedHealth; 8] = [
+        FeedHealth::Connecting,
+        FeedHealth::Connected,
+        FeedHealth::LoadingHistory,
+        FeedHealth::Resyncing,
+        FeedHealth::Stale,
+        FeedHealth::Reconnecting,
+        FeedHealth::AuthFailed,
+        FeedHealth::Ended,
+    ];
+
     /// The word the JSON snapshot uses (docs/snapshot.md).
     pub fn as_str(self) -> &'static str {
         match self {
@@ -69,16 +82,26 @@ impl FeedHealth {
 mod tests {
     use super::FeedHealth;
 
-    const ALL: [FeedHealth; 8] = [
-        FeedHealth::Connecting,
-        FeedHealth::Connected,
-        FeedHealth::LoadingHistory,
-        FeedHealth::Resyncing,
-        FeedHealth::Stale,
-        FeedHealth::Reconnecting,
-        FeedHealth::AuthFailed,
-        FeedHealth::Ended,
-    ];
+    const ALL: [FeedHealth; 8] = FeedHealth::ALL;
+
+    /// A new state fails to compile here until it is in [`FeedHealth::ALL`]
+    /// at its place.
+    #[test]
+    fn all_lists_every_state() {
+        for (i, h) in ALL.iter().enumerate() {
+            let place = match h {
+                FeedHealth::Connecting => 0,
+                FeedHealth::Connected => 1,
+                FeedHealth::LoadingHistory => 2,
+                FeedHealth::Resyncing => 3,
+                FeedHealth::Stale => 4,
+                FeedHealth::Reconnecting => 5,
+                FeedHealth::AuthFailed => 6,
+                FeedHealth::Ended => 7,
+            };
+            assert_eq!(place, i, "{h:?}");
+        }
+    }
 
     /// Scripts read `feed.state`: every word is documented, and no two
     /// states share one.
