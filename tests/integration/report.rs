@@ -212,6 +212,27 @@ fn the_html_renders_in_chromium_and_the_svg_charts_parse() {
 }
 
 #[test]
+fn the_span_is_the_recordings_own_and_no_row_has_no_time() {
+    // The sample day runs from 09:20:00 to 09:30:00 exactly, an interval's
+    // end (the default intervals are half hours).
+    let day = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/resources/sample-day.jsonl");
+    let md = ok(bin()
+        .env("TZ", "UTC")
+        .args(["report", "--replay"])
+        .arg(&day)
+        .output()
+        .expect("report"));
+    assert!(
+        md.contains("From 09:20:00 (2026-11-23T09:20:00Z) to 09:30:00 (2026-11-23T09:30:00Z)"),
+        "{md}"
+    );
+    let rows = table(&md, "all queues");
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0][0], "09:00-09:30");
+    assert_eq!(rows[0][1], "7", "{rows:?}");
+}
+
+#[test]
 fn a_hostile_recording_leaves_no_control_character_or_markup() {
     let dir = tempfile::tempdir().expect("tempdir");
     let feed = dir.path().join("hostile.jsonl");

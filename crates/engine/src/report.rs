@@ -107,6 +107,8 @@ struct Collector {
     next_sample: Option<Ts>,
     /// The end of the interval whose row was taken last.
     taken: Option<Ts>,
+    /// The earliest event time read (events may come out of order).
+    first_event: Option<Ts>,
 }
 
 fn clean(s: &str) -> String {
@@ -251,6 +253,7 @@ pub fn collect(
         gaps: 0,
         next_sample: None,
         taken: None,
+        first_event: None,
     };
     let mut lines = LineReader::new(input, max_line);
     let mut items: Vec<Decoded<'static>> = Vec::new();
@@ -296,6 +299,7 @@ pub fn collect(
                 if span.to.is_some_and(|t| ev.ts > t) {
                     break 'file;
                 }
+                c.first_event = Some(c.first_event.map_or(ev.ts, |f| f.min(ev.ts)));
                 c.catch_up(m, ev.ts);
             }
             m.replay_decoded(d);
@@ -307,8 +311,11 @@ pub fn collect(
         // The last interval, as far as the recording (or `--to`) goes.
         let end = span.to.map_or(last, |t| t.min(m.floor.interval_end()));
         c.catch_up(m, end);
-        if c.taken != Some(m.floor.interval_end()) {
-            let start = m.floor.window_start(WindowKind::Interval);
+        let start = m.floor.window_start(WindowKind::Interval);
+        // A recording that ends on an interval's boundary has no time in
+        // the next interval: no row for it (unless it is the only one).
+        let empty = start >= m.floor.now() && c.taken.is_some();
+        if c.taken != Some(m.floor.interval_end()) && !empty {
             let snap = snapshot::build(m, WindowKind::Rolling, None, 5_000);
             if span.from.is_none_or(|f| m.floor.now() >= f) {
                 c.report.intervals.push(IntervalRow {
@@ -318,7 +325,9 @@ pub fn collect(
                 });
             }
         }
-        c.report.first = c.report.intervals.first().map(|r| r.start);
+        // Where the recording (or `--from`, if later) starts, not the
+        // start of its first interval.
+        c.report.first = c.first_event.map(|t| span.from.map_or(t, |f| t.max(f)));
         c.report.last = Some(m.floor.now());
     }
     c.look(m);
