@@ -106,13 +106,18 @@ pub struct SourceArgs {
     #[arg(long, value_name = "FILE", group = "src")]
     pub replay: Option<PathBuf>,
     /// Replay speed: a factor (1, 10, 0.5) or `max`.
-    #[arg(long, value_name = "F", requires = "replay")]
+    #[arg(
+        long,
+        value_name = "F",
+        requires = "replay",
+        allow_negative_numbers = true
+    )]
     pub speed: Option<String>,
     /// The built-in simulated contact center.
     #[arg(long, group = "src")]
     pub demo: bool,
     /// Seed of the demo (the same seed gives the same floor).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub seed: Option<u64>,
     /// The feed's protocol: native, asterisk, amazon-connect, twilio, genesys.
     #[arg(long, value_name = "NAME")]
@@ -223,10 +228,10 @@ pub struct ServeDemoArgs {
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8765")]
     pub listen: String,
     /// Seed of the simulation.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub seed: Option<u64>,
     /// Arrival rate factor (1 = a normal day, 2 = twice as busy).
-    #[arg(long, value_name = "X")]
+    #[arg(long, value_name = "X", allow_negative_numbers = true)]
     pub rate: Option<f64>,
     /// Write diagnostics here.
     #[arg(long, value_name = "FILE")]
@@ -245,7 +250,7 @@ pub struct RelayArgs {
     /// This site's name; the default subject is queuetop.<site>.events.
     #[arg(long, value_name = "NAME", default_value = "main")]
     pub site: String,
-    /// How long the stream keeps frames (e.g. 24h, 36h, 7d... as 168h).
+    /// How long the stream keeps frames (e.g. 24h, 36h, 7d).
     #[arg(long, value_name = "DUR", default_value = "24h")]
     pub retention: String,
     /// How often the live floor is published as a snapshot event.

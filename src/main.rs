@@ -29,8 +29,9 @@ fn main() -> ExitCode {
                     .collect();
                 first = format!("{first} {}", named.join(", "));
             }
+            let command = help_command();
             say(&format!(
-                "{} (queuetop --help lists every option)",
+                "{} ({command} --help lists every option)",
                 shown(&first)
             ));
             return ExitCode::from(2);
@@ -42,6 +43,21 @@ fn main() -> ExitCode {
             say(&format!("queuetop: {}", shown(e.message())));
             ExitCode::from(e.exit_code() as u8)
         }
+    }
+}
+
+/// The command whose `--help` lists the options of this command line:
+/// `queuetop snapshot` when a subcommand was named before anything else.
+fn help_command() -> String {
+    use clap::CommandFactory;
+    let cmd = Cli::command();
+    let sub = std::env::args()
+        .skip(1)
+        .find(|a| !a.starts_with('-'))
+        .filter(|a| cmd.get_subcommands().any(|s| s.get_name() == a));
+    match sub {
+        Some(name) => format!("queuetop {name}"),
+        None => "queuetop".into(),
     }
 }
 

@@ -104,14 +104,14 @@ fn stop_on_signals(rt: &tokio::runtime::Handle) -> io::Result<Arc<AtomicBool>> {
     use tokio::signal::unix::{SignalKind, signal};
     let flag = Arc::new(AtomicBool::new(false));
     let _enter = rt.enter();
-    for kind in [
-        SignalKind::terminate(),
-        SignalKind::hangup(),
-        SignalKind::interrupt(),
-        SignalKind::quit(),
-        SignalKind::user_defined1(),
-        SignalKind::user_defined2(),
-        SignalKind::alarm(),
+    for (name, kind) in [
+        ("SIGTERM", SignalKind::terminate()),
+        ("SIGHUP", SignalKind::hangup()),
+        ("SIGINT", SignalKind::interrupt()),
+        ("SIGQUIT", SignalKind::quit()),
+        ("SIGUSR1", SignalKind::user_defined1()),
+        ("SIGUSR2", SignalKind::user_defined2()),
+        ("SIGALRM", SignalKind::alarm()),
     ] {
         // Registered here, before the loop starts, so that no signal
         // arriving early falls through to the default action.
@@ -119,7 +119,7 @@ fn stop_on_signals(rt: &tokio::runtime::Handle) -> io::Result<Arc<AtomicBool>> {
         let flag = flag.clone();
         rt.spawn(async move {
             if s.recv().await.is_some() {
-                tracing::info!("signal {kind:?}: leaving");
+                tracing::info!("{name}: leaving");
                 flag.store(true, Ordering::SeqCst);
             }
         });

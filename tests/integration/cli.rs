@@ -353,6 +353,19 @@ fn errors_are_one_clear_line_with_the_right_status() {
         "--dialect",
     );
     one_line_error(&run(&["snapshot", "--bogus"]), 2, "--bogus");
+    // The help named is the one that lists the option.
+    one_line_error(
+        &run(&["snapshot", "--replay", f, "--format", "yaml"]),
+        2,
+        "(queuetop snapshot --help lists every option)",
+    );
+    one_line_error(&run(&["--bogus"]), 2, "(queuetop --help lists");
+    // A negative number is a bad value, not an unknown flag.
+    one_line_error(
+        &run(&["snapshot", "--replay", f, "--speed", "-1"]),
+        2,
+        "not a positive factor",
+    );
     one_line_error(
         &run(&["snapshot", "--replay", resource("").to_str().unwrap()]),
         2,
