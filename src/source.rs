@@ -367,13 +367,30 @@ fn broker(src: &SourceArgs, cfg: &FeedConfig, r: &Resolved, url_flag: &str) -> A
             r.dialect
         )));
     }
-    let subject = src.subject.clone().ok_or_else(|| {
-        AppError::Usage(format!(
-            "{url_flag}: a NATS source needs --subject (e.g. queuetop.main.events, or queuetop.*.events for every site)"
-        ))
-    })?;
-    check_subject(&subject, true).map_err(|e| AppError::Usage(format!("--subject: {e}")))?;
-    let auth = nats_auth(src)?;
+    let (subject, subject_flag) = match (&src.subject, &r.file.feed.subject) {
+        (Some(s), _) => (s.clone(), "--subject"),
+        (None, Some(s)) => (s.clone(), "key `feed.subject`"),
+        (None, None) => {
+            return Err(AppError::Usage(format!(
+                "{url_flag}: a NATS source needs --subject or key `feed.subject` (e.g. queuetop.main.events, or queuetop.*.events for every site)"
+            )));
+        }
+    };
+    check_subject(&subject, true).map_err(|e| AppError::Usage(format!("{subject_flag}: {e}")))?;
+    let auth = match (&src.nats_creds, &r.file.feed.nats_creds) {
+        (None, Some(file)) => {
+            let file = PathBuf::from(file);
+            if !file.is_file() {
+                return Err(AppError::Usage(format!(
+                    "key `feed.nats_creds` {}: no such file",
+                    file.display()
+                )));
+            }
+            NatsAuth::from_env(Some(file), &|n| std::env::var(n).ok())
+                .map_err(|e| AppError::Usage(format!("key `feed.nats_creds`: {e}")))?
+        }
+        _ => nats_auth(src)?,
+    };
     let target = NatsTarget::parse(&cfg.url, auth)
         .map_err(|e| AppError::Usage(naming(url_flag, e)))?
         .with_ca(cfg.ca_file.clone());

@@ -120,6 +120,8 @@ fn one(key: &str, f: &SiteFeedSection, r: &Resolved) -> AppResult<SiteSource> {
         max_frame_bytes: shared.max_frame_bytes,
         max_message_bytes: shared.max_message_bytes,
         record: None,
+        subject: None,
+        nats_creds: None,
     };
     let cfg = feed::setup::feed_config(&section, Default::default(), &|n| std::env::var(n).ok())
         .map_err(|e| AppError::Usage(format!("key `{key}`: {e}")))?;

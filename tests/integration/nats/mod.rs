@@ -237,6 +237,27 @@ fn a_relayed_replay_reads_back_as_the_replay_over_tcp_and_websocket() {
     assert_eq!(a["feed"]["duplicates"], 0);
     assert_eq!(a["feed"]["gaps"], 0);
     assert_eq!(a["feed"]["state"], "connected");
+    // The same subject from the config file alone: `[feed]` url and subject.
+    let config = dir.path().join("reader.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[feed]\nurl = \"{}\"\nsubject = \"queuetop.paris.events\"\n",
+            broker.url()
+        ),
+    )
+    .unwrap();
+    let c = json(&ok(run(
+        dir.path(),
+        &[
+            "snapshot",
+            "--config",
+            config.to_str().unwrap(),
+            "--after",
+            "2s",
+        ],
+    )));
+    assert_eq!(figures(&c), figures(&a));
 }
 
 #[test]

@@ -168,6 +168,11 @@ pub struct FeedSection {
     pub max_frame_bytes: Option<u64>,
     pub max_message_bytes: Option<u64>,
     pub record: Option<String>,
+    /// For a NATS `url`: the subject to read (`--subject` wins), as a
+    /// `[[feeds]]` entry has it.
+    pub subject: Option<String>,
+    /// For a NATS `url`: a creds file (`--nats-creds` wins).
+    pub nats_creds: Option<String>,
 }
 
 /// One `[[feeds]]`: a site and where its events come from. The timings
