@@ -12,9 +12,15 @@ pub fn strip(floor: &Floor) -> String {
     let start = floor.window_start(WindowKind::Interval);
     let end = start.plus(floor.interval_length());
     let tz = &floor.settings().day_start.tz;
-    let hhmm = |t: queuetop_engine::time::Ts| match jiff::Timestamp::from_millisecond(t.0) {
-        Ok(t) => t.to_zoned(tz.clone()).strftime("%H:%M").to_string(),
-        Err(_) => "--:--".to_string(),
+    let hhmm = |t: queuetop_engine::time::Ts| {
+        jiff::Timestamp::from_millisecond(t.0)
+            .ok()
+            .map(|t| t.to_zoned(tz.clone()).strftime("%H:%M").to_string())
+    };
+    // Before the feed has given a time there is no interval to name.
+    let span = match (hhmm(start), hhmm(end)) {
+        (Some(a), Some(b)) => format!("{a}-{b}"),
+        _ => "interval".to_string(),
     };
     let f = floor
         .totals(WindowKind::Interval, AgentCounts::default())
@@ -24,11 +30,20 @@ pub fn strip(floor: &Floor) -> String {
         .asa
         .map_or_else(|| "-".to_string(), |v| human(v.round() as i64));
     format!(
-        "{}-{}: SL {}  ASA {}  ABN {}",
-        hhmm(start),
-        hhmm(end),
+        "{span}: SL {}  ASA {}  ABN {}",
         pct(f.service_level),
         asa,
         pct(f.abandon_rate)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use queuetop_engine::floor::{Floor, Settings};
+
+    #[test]
+    fn a_floor_without_a_time_names_no_interval() {
+        let floor = Floor::new(Settings::default());
+        assert_eq!(super::strip(&floor), "interval: SL -  ASA -  ABN -");
+    }
 }
