@@ -439,6 +439,20 @@ fn config_errors_name_the_key_and_line() {
         cfg.to_str().unwrap(),
     ]);
     one_line_error(&o, 2, "line 2");
+    // A rule given as a bare number says what a rule looks like.
+    std::fs::write(&cfg, "[agents.away_reasons]\nlunch = 3600\n").unwrap();
+    let o = run(&[
+        "snapshot",
+        "--replay",
+        feed.to_str().unwrap(),
+        "--config",
+        cfg.to_str().unwrap(),
+    ]);
+    one_line_error(
+        &o,
+        2,
+        "expected a rule table such as { warn = 60, crit = 180 }",
+    );
     let o = run(&[
         "snapshot",
         "--replay",

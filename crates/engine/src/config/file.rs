@@ -72,7 +72,10 @@ pub struct ConfigFile {
 
 /// One alert rule as written: `{ warn = 60, crit = 180, for = "30s" }`.
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a rule table such as { warn = 60, crit = 180 }"
+)]
 pub struct RuleSection {
     pub warn: Option<f64>,
     pub crit: Option<f64>,
