@@ -237,6 +237,21 @@ impl Theme {
         if self.ascii { "(hold)" } else { "⏸" }
     }
 
+    /// In the event log: back to normal.
+    pub fn good_mark(&self) -> &'static str {
+        if self.ascii { "+" } else { "✓" }
+    }
+
+    /// Before a group's or a site's name: folded (`f`) or open.
+    pub fn fold_mark(&self, folded: bool) -> &'static str {
+        match (folded, self.ascii) {
+            (true, false) => "▸ ",
+            (false, false) => "▾ ",
+            (true, true) => "+ ",
+            (false, true) => "- ",
+        }
+    }
+
     /// Before "uncertain since": window figures that may miss events.
     pub fn uncertain_mark(&self) -> &'static str {
         if self.ascii { "~" } else { "≈" }

@@ -138,12 +138,7 @@ pub fn name_cell(
         return;
     };
     let sites = usize::from(m.has_sites());
-    let mark = |id: &str| match (folded.contains(id), theme.ascii) {
-        (true, false) => "▸ ",
-        (false, false) => "▾ ",
-        (true, true) => "+ ",
-        (false, true) => "- ",
-    };
+    let mark = |id: &str| theme.fold_mark(folded.contains(id));
     if GroupKey::is_key(v.id) {
         let name = clean(v.label());
         *cell = Cell::plain(format!("{}{}{name}", "  ".repeat(sites), mark(v.id)));

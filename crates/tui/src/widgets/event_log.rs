@@ -14,7 +14,7 @@ use crate::theme::Theme;
 fn mark(s: Severity, theme: Theme) -> (&'static str, Style) {
     match s {
         Severity::Info => (" ", Style::new()),
-        Severity::Good => (if theme.ascii { "+" } else { "✓" }, theme.good()),
+        Severity::Good => (theme.good_mark(), theme.good()),
         Severity::Warn => ("!", theme.level(Level::Warn)),
         Severity::Crit => (theme.level_symbol(Level::Crit), theme.level(Level::Crit)),
     }

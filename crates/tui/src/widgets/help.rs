@@ -22,12 +22,12 @@ pub fn render(theme: Theme, area: Rect, buf: &mut Buffer) {
         (
             theme.level_symbol(Level::Warn).to_string(),
             "past a warning threshold",
-            "warning",
+            "warn",
         ),
         (
             theme.level_symbol(Level::Crit).to_string(),
             "past a critical threshold",
-            "critical",
+            "crit",
         ),
         (
             theme.hold_mark().to_string(),
@@ -40,6 +40,25 @@ pub fn render(theme: Theme, area: Rect, buf: &mut Buffer) {
             },
         ),
         ("AWY".into(), "agents away or busy", "away/busy"),
+        (
+            theme.good_mark().to_string(),
+            "back to normal (event log)",
+            "ok",
+        ),
+        (
+            theme.uncertain_mark().to_string(),
+            "figures that may miss events (a resync)",
+            "unsure",
+        ),
+        (
+            format!(
+                "{}{}",
+                theme.fold_mark(false),
+                theme.fold_mark(true).trim_end()
+            ),
+            "group or site open / folded (f)",
+            "fold",
+        ),
     ];
     let legend: Vec<(String, String)> = symbols
         .iter()

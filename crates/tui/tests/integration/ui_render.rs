@@ -231,10 +231,16 @@ fn help_overlay() {
     snap!("help_80x24", s);
     // Too short for the symbols' own lines: each is explained on the
     // bottom border, and on a narrow terminal only whole entries are.
-    assert!(
-        s.contains("! warning") && s.contains("AWY away/busy"),
-        "{s}"
-    );
+    for entry in [
+        "! warn",
+        "‼ crit",
+        "AWY away/busy",
+        "✓ ok",
+        "≈ unsure",
+        "▾ ▸ fold",
+    ] {
+        assert!(s.contains(entry), "{entry}: {s}");
+    }
     let narrow = screen(&c.render(44, 24));
     assert!(narrow.contains("⏸ on hold"), "{narrow}");
     assert!(!narrow.contains("AWY"), "{narrow}");
