@@ -114,6 +114,12 @@ fn snapshot_command(args: SnapshotArgs) -> AppResult<()> {
     if args.every.is_some() {
         return crate::stream::stream_command(args);
     }
+    // Said, not dropped: a script that passed it expects it to count.
+    if args.count.is_some() {
+        return Err(AppError::Usage(
+            "--count: only with --every (a one-shot snapshot prints once)".into(),
+        ));
+    }
     let r = resolve(&args.source, &args.options)?;
     init_log(log_path(&args.options, &r.file).as_deref())?;
     let kind = r.metrics.window.kind();
@@ -127,6 +133,14 @@ fn snapshot_command(args: SnapshotArgs) -> AppResult<()> {
         None => 5_000,
     };
     let source = Source::choose(&args.source, &args.options, &r, "max")?;
+    if args.after.is_some()
+        && let source::Spec::Replay { speed: None, .. } = &source.kind
+    {
+        return Err(AppError::Usage(
+            "--after: a replay at full speed is read to its end; give --speed to play it for a while"
+                .into(),
+        ));
+    }
     let mut monitor = source.monitor(&r, kind == WindowKind::Today)?;
     let recording = source.recording(&r, &args.options)?;
     if let source::Spec::Replay {

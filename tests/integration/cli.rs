@@ -360,6 +360,17 @@ fn errors_are_one_clear_line_with_the_right_status() {
         "(queuetop snapshot --help lists every option)",
     );
     one_line_error(&run(&["--bogus"]), 2, "(queuetop --help lists");
+    // Flags that would do nothing here are refused, not dropped.
+    one_line_error(
+        &run(&["snapshot", "--demo", "--count", "2", "--after", "1s"]),
+        2,
+        "--count: only with --every",
+    );
+    one_line_error(
+        &run(&["snapshot", "--replay", f, "--after", "2s"]),
+        2,
+        "--after: a replay at full speed",
+    );
     // A negative number is a bad value, not an unknown flag.
     one_line_error(
         &run(&["snapshot", "--replay", f, "--speed", "-1"]),
