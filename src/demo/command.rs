@@ -46,9 +46,11 @@ pub fn serve_demo(args: ServeDemoArgs) -> AppResult<()> {
                     "--listen: '{listen}' is not an address to listen on, like 127.0.0.1:8765"
                 ))
             })?;
+        // As for --metrics-listen: an address that cannot be had is the
+        // command line's to fix (status 2), not a failure at run time.
         let listener = tokio::net::TcpListener::bind(addr)
             .await
-            .map_err(|e| AppError::Runtime(format!("cannot listen on {listen}: {e}")))?;
+            .map_err(|e| AppError::Usage(format!("--listen {listen}: {e}")))?;
         let bound = listener
             .local_addr()
             .map_err(|e| AppError::Runtime(format!("cannot listen on {listen}: {e}")))?;

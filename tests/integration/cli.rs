@@ -475,6 +475,15 @@ fn config_errors_name_the_key_and_line() {
 }
 
 #[test]
+fn serve_demo_on_a_taken_address_is_a_usage_error() {
+    // As --metrics-listen: status 2, the flag named.
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let o = run(&["serve-demo", "--listen", &addr]);
+    one_line_error(&o, 2, &format!("--listen {addr}"));
+}
+
+#[test]
 fn a_bad_ca_file_is_named_as_its_own_key() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = dir.path().join("ca.toml");
