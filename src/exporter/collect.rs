@@ -38,16 +38,37 @@ pub struct Place {
 impl Place {
     /// Where floor id `id` belongs: with sites, the site its id names.
     fn of(m: &Monitor, look: &Look, id: &str) -> Place {
+        Place::shown_of(m, look, id).0
+    }
+
+    /// [`Place::of`], and whether showing the id removed anything from it
+    /// (then another id may read the same).
+    fn shown_of(m: &Monitor, look: &Look, id: &str) -> (Place, bool) {
         let (site, own) = if m.has_sites() {
             queuetop_engine::site::split(id)
         } else {
             (None, id)
         };
-        Place {
+        let shown_own = queuetop_engine::text::strip(std::borrow::Cow::Borrowed(own));
+        let changed = matches!(shown_own, std::borrow::Cow::Owned(_));
+        let place = Place {
             site: site.map_or_else(|| look.site.clone(), shown),
-            id: shown(own),
-        }
+            id: shown_own.into_owned(),
+        };
+        (place, changed)
     }
+}
+
+/// Keeps one row per place, `key` giving a row's place, whether showing
+/// its id changed it, and the id as sent. Ids that differ only in what
+/// [`shown`] removes (`a1` and `a1` with a zero width space) read the
+/// same: written as they are, they would be two series with one label set
+/// (invalid in both exposition formats; Prometheus keeps either), or one
+/// hiding the other. The id shown as it was sent is kept, else the one
+/// that sorts first; sorted by place.
+fn one_per_place<T>(rows: &mut Vec<T>, key: impl Fn(&T) -> (&Place, bool, &str)) {
+    rows.sort_by(|a, b| key(a).cmp(&key(b)));
+    rows.dedup_by(|later, kept| key(later).0 == key(kept).0);
 }
 
 /// One scope's figures: a queue, or the whole floor.
@@ -139,22 +160,38 @@ pub fn collect<'a>(
     let floor = &m.floor;
     let local_now = look.wall_clock.then_some(local_now);
     let (counts, total_counts) = floor.agent_counts();
-    let mut queues: Vec<(Place, Scope)> = floor
+    let mut queues: Vec<(Place, bool, &str, Scope)> = floor
         .queue_ids()
         .map(|q| floor.queue_view(q, look.window, counts))
-        .map(|v| (Place::of(m, look, v.id), Scope::of(&v)))
+        .map(|v| {
+            let (place, changed) = Place::shown_of(m, look, v.id);
+            (place, changed, v.id, Scope::of(&v))
+        })
         .collect();
-    queues.sort_by(|a, b| a.0.cmp(&b.0));
+    one_per_place(&mut queues, |(p, changed, id, _)| (p, *changed, id));
+    let queues = queues.into_iter().map(|(p, _, _, s)| (p, s)).collect();
     let agents = if look.agents {
-        floor
+        let mut agents: Vec<(bool, &str, Agent)> = floor
             .agent_ids()
             .map(|a| floor.agent_view(a, look.window))
-            .map(|a| Agent {
-                place: Place::of(m, look, a.id),
-                state: a.state,
-                state_for: a.state_for,
-                handled: a.handled,
+            .map(|a| {
+                let (place, changed) = Place::shown_of(m, look, a.id);
+                let agent = Agent {
+                    place,
+                    state: a.state,
+                    state_for: a.state_for,
+                    handled: a.handled,
+                };
+                (changed, a.id, agent)
             })
+            .collect();
+        // Floor ids are unique: only a changed one can read as another.
+        if agents.iter().any(|(changed, _, _)| *changed) {
+            one_per_place(&mut agents, |(changed, id, a)| (&a.place, *changed, id));
+        }
+        agents
+            .into_iter()
+            .map(|(_, _, a)| a)
             .collect::<Vec<_>>()
             .into()
     } else {

@@ -612,6 +612,61 @@ fn hostile_ids_stay_one_label_value_each() {
     assert_eq!(query(prom.addr, "up{job=\"queuetop\"}", deadline), 1.0);
 }
 
+/// Ids that differ only in what a label never shows (a control character,
+/// a zero width space) read the same once shown: each label set is still
+/// written once per family (twice is invalid in both exposition formats,
+/// and Prometheus keeps one of them at random), with the figures of the id
+/// sent as it is shown, not of a look-alike.
+#[test]
+fn look_alike_ids_are_one_series_each() {
+    let dir = tempfile::tempdir().unwrap();
+    let lines = [
+        r#"{"type":"agent.state","ts":"2026-11-23T09:20:00Z","agent_id":"a1","state":"available"}"#,
+        r#"{"type":"agent.state","ts":"2026-11-23T09:20:00Z","agent_id":"a\u00011","state":"away"}"#,
+        r#"{"type":"agent.state","ts":"2026-11-23T09:20:00Z","agent_id":"a\u200b1","state":"busy"}"#,
+        r#"{"type":"contact.queued","ts":"2026-11-23T09:21:00Z","contact_id":"c1","queue":"qa"}"#,
+        r#"{"type":"contact.queued","ts":"2026-11-23T09:21:00Z","contact_id":"c2","queue":"q\u0001a"}"#,
+        r#"{"type":"contact.queued","ts":"2026-11-23T09:21:00Z","contact_id":"c3","queue":"q\u0001a"}"#,
+    ];
+    let path = dir.path().join("look-alikes.jsonl");
+    std::fs::write(&path, lines.map(|l| format!("{l}\n")).concat()).unwrap();
+    let (_export, addr) = start_export_of(&path, &["--metrics-agents"]);
+    for accept in ["text/plain", "application/openmetrics-text"] {
+        let text = ended_metrics(addr, accept);
+        let series = |prefix: &str| {
+            text.lines()
+                .filter(|l| l.starts_with(prefix))
+                .filter_map(|l| l.rsplit_once(' '))
+                .map(|(k, v)| (k, v.parse::<f64>().unwrap()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            series("queuetop_queue_waiting{"),
+            [(r#"queuetop_queue_waiting{queue="qa",site=""}"#, 1.0)],
+            "{accept}:\n{text}"
+        );
+        assert_eq!(
+            series("queuetop_queue_agents{").len(),
+            DISPLAY_STATES,
+            "{accept}:\n{text}"
+        );
+        let state = series("queuetop_agent_state_seconds{");
+        assert_eq!(
+            state.iter().map(|(k, _)| *k).collect::<Vec<_>>(),
+            [r#"queuetop_agent_state_seconds{agent="a1",site="",state="available"}"#],
+            "{accept}:\n{text}"
+        );
+        assert_eq!(
+            series("queuetop_agent_handled{").len(),
+            1,
+            "{accept}:\n{text}"
+        );
+    }
+}
+
+/// The display states an agent count is given for.
+const DISPLAY_STATES: usize = 6;
+
 /// A client that connects and says nothing is cut off (after the
 /// exporter's 10 s for a request's headers), and scrapes go on meanwhile.
 #[test]
