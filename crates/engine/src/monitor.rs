@@ -439,11 +439,17 @@ impl Monitor {
 
     /// A frame refused before decoding (binary, oversized, not UTF-8).
     pub fn refused(&mut self, why: RejectKind, local: Ts) {
+        self.refused_saying(why, "", local);
+    }
+
+    /// [`Monitor::refused`], its log line (one per kind every so often)
+    /// ending with `excerpt`.
+    pub fn refused_saying(&mut self, why: RejectKind, excerpt: &str, local: Ts) {
         if let Some(h) = &mut self.history {
             h.note_refused(self.floor.now());
         }
         self.floor.count_rejected();
-        self.rejects.note(why, "", local);
+        self.rejects.note(why, excerpt, local);
         self.generation += 1;
     }
 

@@ -147,3 +147,33 @@ fn relayed_sites_listed_in_feeds_read_as_the_wildcard_reads_them() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("feeds[0].subject"), "{err}");
 }
+
+/// Messages on a subject whose site token is no site name are refused and
+/// counted, and logged as every other refusal is: one line per kind every
+/// so often, not a line per message (a foreign publisher could otherwise
+/// fill the log).
+#[test]
+fn messages_naming_no_site_are_counted_and_logged_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let broker = Broker::start(dir.path());
+    let beats = dir.path().join("beats.jsonl");
+    let lines: String = (0..20)
+        .map(|i| format!("{{\"type\":\"heartbeat\",\"ts\":\"2026-11-23T09:00:{i:02}Z\"}}\n"))
+        .collect();
+    std::fs::write(&beats, lines).unwrap();
+    let mut publish = relay(dir.path(), &broker.url(), "main", &beats, "max");
+    publish.args(["--subject", "queuetop.no!site.events", "--batch", "1"]);
+    ok(publish.output().unwrap());
+
+    let log = dir.path().join("reader.log");
+    let mut cmd = super::reader(dir.path(), &broker.url(), "queuetop.*.events", "2s", "15m");
+    cmd.arg("--log").arg(&log);
+    let v = json(&ok(cmd.output().unwrap()));
+    // Every message is refused: the beats and the relay's snapshots.
+    let feed = &v["feed"];
+    assert!(feed["rejected"].as_u64().unwrap() >= 20, "{feed}");
+    assert_eq!(feed["rejected"], feed["events"], "{feed}");
+    let log = std::fs::read_to_string(&log).unwrap();
+    let lines = log.lines().filter(|l| l.contains("no!site")).count();
+    assert_eq!(lines, 1, "{log}");
+}

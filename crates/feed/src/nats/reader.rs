@@ -234,8 +234,10 @@ fn site_of(m: &mut Monitor, subject: &str, pos: usize) -> Option<usize> {
         m.site_named(&name, &source, || DialectKind::Native.make(), MAX_SITES)
     });
     if site.is_none() {
-        m.refused(RejectKind::BadValue("subject"), Ts(system_ms()));
-        tracing::warn!("nats: a message on {subject:?} names no site queuetop can show");
+        // Logged as the other refusals are, one line every so often: a
+        // line for each such message would let any publisher fill the log.
+        let why = format!("a message on {subject:?} names no site queuetop can show");
+        m.refused_saying(RejectKind::BadValue("subject"), &why, Ts(system_ms()));
     }
     site
 }
