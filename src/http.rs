@@ -62,6 +62,10 @@ pub async fn serve(
     stop: impl Future<Output = ()>,
 ) -> std::io::Result<()> {
     tokio::pin!(stop);
+    // Clients holding every file descriptor keep accepting failing for as
+    // long as they like: one line a minute, not one for each retry.
+    let failures_logged = crate::logging::Throttle::<1>::default();
+    let mut failures = 0;
     loop {
         let stream = tokio::select! {
             () = &mut stop => return Ok(()),
@@ -69,7 +73,12 @@ pub async fn serve(
                 Ok((stream, _)) => stream,
                 // Out of file descriptors and the like: pass, and try again.
                 Err(e) => {
-                    tracing::warn!("{what}: cannot accept a connection: {e}");
+                    failures += 1;
+                    if let Some(since) = failures_logged.due(0, failures, std::time::Instant::now()) {
+                        tracing::warn!(
+                            "{what}: cannot accept a connection: {e} ({since} since the last line, {failures} in all)"
+                        );
+                    }
                     tokio::time::sleep(Duration::from_millis(100)).await;
                     continue;
                 }

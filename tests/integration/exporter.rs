@@ -72,7 +72,12 @@ fn start_export(extra: &[&str]) -> (Killed, SocketAddr) {
 
 /// [`start_export`] on any replay.
 fn start_export_of(replay: &Path, extra: &[&str]) -> (Killed, SocketAddr) {
-    let mut child = bin()
+    start_export_with(bin(), replay, extra)
+}
+
+/// [`start_export_of`], run by `cmd` (the binary, or something that runs it).
+fn start_export_with(mut cmd: Command, replay: &Path, extra: &[&str]) -> (Killed, SocketAddr) {
+    let mut child = cmd
         .args(["export", "--replay"])
         .arg(replay)
         .args(["--speed", "max", "--metrics-listen", "127.0.0.1:0"])
@@ -662,6 +667,36 @@ fn look_alike_ids_are_one_series_each() {
             "{accept}:\n{text}"
         );
     }
+}
+
+/// Clients holding more connections than the exporter has file
+/// descriptors: it cannot accept for a while, says so once in the log (not
+/// on every retry), and serves again once they are gone.
+#[test]
+fn running_out_of_file_descriptors_is_logged_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("export.log");
+    // The binary under a limit of 64 open files.
+    let mut limited = Command::new("sh");
+    limited
+        .args(["-c", "ulimit -n 64 && exec \"$0\" \"$@\""])
+        .arg(env!("CARGO_BIN_EXE_queuetop"))
+        .env("XDG_CONFIG_HOME", env!("CARGO_MANIFEST_DIR"))
+        .env_remove("HOME")
+        .env("TZ", "UTC");
+    let log_arg = log.to_str().unwrap();
+    let (_export, addr) = start_export_with(limited, &resource(SAMPLE), &["--log", log_arg]);
+    ended_metrics(addr, "*/*");
+    let held: Vec<TcpStream> = (0..100)
+        .map(|_| TcpStream::connect(addr).unwrap())
+        .collect();
+    // Retried every tenth of a second meanwhile.
+    std::thread::sleep(Duration::from_secs(3));
+    drop(held);
+    assert!(ended_metrics(addr, "text/plain").contains("queuetop_queue_waiting"));
+    let text = std::fs::read_to_string(&log).unwrap();
+    let lines = text.lines().filter(|l| l.contains("cannot accept")).count();
+    assert_eq!(lines, 1, "{text}");
 }
 
 /// The display states an agent count is given for.
