@@ -301,6 +301,15 @@ impl Floor {
     fn connect(&mut self, a: AgentIdx, key: ContactKey, ts: Ts) {
         let agent = &mut self.agents[a.0 as usize];
         let before = agent.display();
+        if !agent.present {
+            // A snapshot left it out: off the floor, whatever it did
+            // before. Back on a contact with no `agent.state` since, it is
+            // as an agent first seen answering (logged in, so available
+            // once the contact ends), not back to its state before.
+            agent.state = AgentState::Available;
+            agent.reason = None;
+            agent.wrap_since = None;
+        }
         agent.contacts.push(key);
         agent.present = true;
         agent.note_display(before, ts);
