@@ -514,6 +514,34 @@ fn a_bad_ca_file_is_named_as_its_own_key() {
 }
 
 #[test]
+fn events_dropped_at_a_limit_are_said_in_the_log() {
+    // One queue past the 10,000 a floor holds: counted, and logged once.
+    let dir = tempfile::tempdir().unwrap();
+    let feed = dir.path().join("queues.jsonl");
+    let lines: String = (0..10_001)
+        .map(|i| {
+            format!(
+                "{{\"type\":\"queue.info\",\"queue\":\"q{i}\",\"ts\":\"2026-11-23T09:00:00Z\"}}\n"
+            )
+        })
+        .collect();
+    std::fs::write(&feed, lines).unwrap();
+    let log = dir.path().join("queuetop.log");
+    let o = run(&[
+        "snapshot",
+        "--replay",
+        feed.to_str().unwrap(),
+        "--log",
+        log.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let said = std::fs::read_to_string(&log).unwrap();
+    let lines: Vec<&str> = said.lines().filter(|l| l.contains("at a limit")).collect();
+    assert_eq!(lines.len(), 1, "{said}");
+    assert!(lines[0].contains("so far: 1 "), "{said}");
+}
+
+#[test]
 fn the_example_config_is_accepted() {
     let feed = resource("sample-day.jsonl");
     let cfg = Path::new(env!("CARGO_MANIFEST_DIR")).join("config.example.toml");

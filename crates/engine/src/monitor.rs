@@ -126,6 +126,7 @@ pub struct Monitor {
     resync_started: Option<Ts>,
     dialect: Box<dyn Dialect>,
     rejects: RejectLog,
+    limits: crate::diag::LimitLog,
     alerts: LiveAlerts,
     /// Our wall clock when the link went down (for `disconnected_s`).
     down_since: Option<Ts>,
@@ -157,6 +158,7 @@ impl Monitor {
             resync_started: None,
             dialect,
             rejects: RejectLog::default(),
+            limits: Default::default(),
             alerts: LiveAlerts::default(),
             down_since: None,
             sites: Vec::new(),
@@ -181,11 +183,14 @@ impl Monitor {
         self.history.as_ref()
     }
 
-    /// After a frame: a checkpoint when one is due, the bound kept.
-    fn history_frame_done(&mut self) {
+    /// After a frame: a history checkpoint when one is due, the bound
+    /// kept; events dropped at a limit said in the log.
+    pub(crate) fn frame_done(&mut self) {
         if let Some(h) = &mut self.history {
             h.after_frame(&self.floor);
         }
+        self.limits
+            .note(self.floor.counts().over_limit, self.floor.now());
     }
 
     /// The feed's clock, as estimated from arrivals.
@@ -372,7 +377,7 @@ impl Monitor {
             self.last_event_local = Some(local);
             self.rate.add(applied, local);
         }
-        self.history_frame_done();
+        self.frame_done();
         self.generation += 1;
         signal
     }
@@ -416,7 +421,7 @@ impl Monitor {
         if applied {
             self.last_event_local = Some(self.floor.now());
         }
-        self.history_frame_done();
+        self.frame_done();
         self.generation += 1;
     }
 
@@ -433,7 +438,7 @@ impl Monitor {
             self.last_event_local = Some(self.floor.now());
             self.rate.add(1, self.floor.now());
         }
-        self.history_frame_done();
+        self.frame_done();
         self.generation += 1;
     }
 

@@ -241,6 +241,7 @@ impl Monitor {
             self.last_frame_local = Some(at);
         }
         self.generation += 1;
+        self.frame_done();
         signal
     }
 
