@@ -320,68 +320,51 @@ fn one_line_error(o: &Output, code: i32, needle: &str) {
 
 #[test]
 fn errors_are_one_clear_line_with_the_right_status() {
-    one_line_error(
-        &run(&["snapshot", "--replay", "no/such/file.jsonl"]),
-        2,
-        "--replay no/such/file.jsonl",
-    );
     let feed = resource("sample-day.jsonl");
     let f = feed.to_str().unwrap();
-    one_line_error(
-        &run(&["snapshot", "--replay", f, "--window", "soon"]),
-        2,
-        "--window",
-    );
-    one_line_error(
-        &run(&["snapshot", "--replay", f, "--window", "0s"]),
-        2,
-        "--window",
-    );
-    one_line_error(
-        &run(&["snapshot", "--replay", f, "--speed", "fast"]),
-        2,
-        "--speed",
-    );
-    one_line_error(
-        &run(&["snapshot", "--replay", f, "--format", "xml"]),
-        2,
-        "--format",
-    );
-    one_line_error(
-        &run(&["snapshot", "--replay", f, "--dialect", "klingon"]),
-        2,
-        "--dialect",
-    );
-    one_line_error(&run(&["snapshot", "--bogus"]), 2, "--bogus");
-    // The help named is the one that lists the option.
-    one_line_error(
-        &run(&["snapshot", "--replay", f, "--format", "yaml"]),
-        2,
-        "(queuetop snapshot --help lists every option)",
-    );
-    one_line_error(&run(&["--bogus"]), 2, "(queuetop --help lists");
-    // Flags that would do nothing here are refused, not dropped.
-    one_line_error(
-        &run(&["snapshot", "--demo", "--count", "2", "--after", "1s"]),
-        2,
-        "--count: only with --every",
-    );
-    one_line_error(
-        &run(&["snapshot", "--replay", f, "--after", "2s"]),
-        2,
-        "--after: a replay at full speed",
-    );
-    // A negative number is a bad value, not an unknown flag.
-    one_line_error(
-        &run(&["snapshot", "--replay", f, "--speed", "-1"]),
-        2,
-        "not a positive factor",
-    );
-    one_line_error(
-        &run(&["snapshot", "--replay", resource("").to_str().unwrap()]),
-        2,
-        "directory",
-    );
+    let dir = resource("");
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["snapshot", "--replay", "no/such/file.jsonl"],
+            "--replay no/such/file.jsonl",
+        ),
+        (&["snapshot", "--replay", f, "--window", "soon"], "--window"),
+        (&["snapshot", "--replay", f, "--window", "0s"], "--window"),
+        (&["snapshot", "--replay", f, "--speed", "fast"], "--speed"),
+        (&["snapshot", "--replay", f, "--format", "xml"], "--format"),
+        (
+            &["snapshot", "--replay", f, "--dialect", "klingon"],
+            "--dialect",
+        ),
+        (&["snapshot", "--bogus"], "--bogus"),
+        (
+            &["snapshot", "--replay", dir.to_str().unwrap()],
+            "directory",
+        ),
+        // The help named is the one that lists the option.
+        (
+            &["snapshot", "--replay", f, "--format", "yaml"],
+            "(queuetop snapshot --help lists every option)",
+        ),
+        (&["--bogus"], "(queuetop --help lists"),
+        // Flags that would do nothing here are refused, not dropped.
+        (
+            &["snapshot", "--demo", "--count", "2", "--after", "1s"],
+            "--count: only with --every",
+        ),
+        (
+            &["snapshot", "--replay", f, "--after", "2s"],
+            "--after: a replay at full speed",
+        ),
+        // A negative number is a bad value, not an unknown flag.
+        (
+            &["snapshot", "--replay", f, "--speed", "-1"],
+            "not a positive factor",
+        ),
+    ];
+    for (args, needle) in cases {
+        one_line_error(&run(args), 2, needle);
+    }
 }
 
 #[test]
