@@ -171,7 +171,7 @@ fn span_line(report: &Report, clock: &dyn Fn(Ts) -> String) -> String {
             clock(a),
             clock(b)
         ),
-        _ => "The recording holds no events.".to_string(),
+        _ => "The recording holds no events in the span reported.".to_string(),
     }
 }
 

@@ -233,6 +233,52 @@ fn the_span_is_the_recordings_own_and_no_row_has_no_time() {
 }
 
 #[test]
+fn what_is_counted_on_the_last_boundary_keeps_its_row() {
+    // c2 abandons at 09:30:00 exactly, the first instant of the next
+    // interval: that interval has no time, but it has c2's abandon.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("boundary.jsonl");
+    std::fs::write(
+        &file,
+        [
+            r#"{"type":"queue.info","ts":"2026-11-23T09:20:00Z","queue":"billing","sl_threshold_s":20}"#,
+            r#"{"type":"contact.queued","ts":"2026-11-23T09:20:00Z","contact_id":"c1","queue":"billing"}"#,
+            r#"{"type":"contact.abandoned","ts":"2026-11-23T09:25:00Z","contact_id":"c1"}"#,
+            r#"{"type":"contact.queued","ts":"2026-11-23T09:29:00Z","contact_id":"c2","queue":"billing"}"#,
+            r#"{"type":"contact.abandoned","ts":"2026-11-23T09:30:00Z","contact_id":"c2"}"#,
+        ]
+        .join("\n"),
+    )
+    .unwrap();
+    let report = |extra: &[&str]| {
+        ok(bin()
+            .env("TZ", "UTC")
+            .args(["report", "--replay"])
+            .arg(&file)
+            .args(extra)
+            .output()
+            .expect("report"))
+    };
+    let md = report(&[]);
+    let rows = table(&md, "all queues");
+    let abandoned: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|r| (r[0].as_str(), r[3].as_str()))
+        .collect();
+    assert_eq!(
+        abandoned,
+        [("09:00-09:30", "1"), ("09:30-09:30", "1")],
+        "{md}"
+    );
+    // A span after the recording's end has no events, and says so.
+    let md = report(&["--from", "2026-11-23T11:00:00Z"]);
+    assert!(
+        md.contains("The recording holds no events in the span reported."),
+        "{md}"
+    );
+}
+
+#[test]
 fn a_hostile_recording_leaves_no_control_character_or_markup() {
     let dir = tempfile::tempdir().expect("tempdir");
     let feed = dir.path().join("hostile.jsonl");

@@ -313,8 +313,11 @@ pub fn collect(
         c.catch_up(m, end);
         let start = m.floor.window_start(WindowKind::Interval);
         // A recording that ends on an interval's boundary has no time in
-        // the next interval: no row for it (unless it is the only one).
-        let empty = start >= m.floor.now() && c.taken.is_some();
+        // the next interval: no row for it, unless something was counted
+        // at that very instant (or it is the only row).
+        let empty = start >= m.floor.now()
+            && c.taken.is_some()
+            && !m.floor.counted_anything(WindowKind::Interval);
         if c.taken != Some(m.floor.interval_end()) && !empty {
             let snap = snapshot::build(m, WindowKind::Rolling, None, 5_000);
             if span.from.is_none_or(|f| m.floor.now() >= f) {
@@ -327,8 +330,13 @@ pub fn collect(
         }
         // Where the recording (or `--from`, if later) starts, not the
         // start of its first interval.
-        c.report.first = c.first_event.map(|t| span.from.map_or(t, |f| t.max(f)));
-        c.report.last = Some(m.floor.now());
+        // Nothing at or after `--from`: no span to speak of.
+        let last = m.floor.now();
+        c.report.first = c
+            .first_event
+            .map(|t| span.from.map_or(t, |f| t.max(f)))
+            .filter(|&first| first <= last);
+        c.report.last = c.report.first.map(|_| last);
     }
     c.look(m);
     Ok(c.report)

@@ -238,6 +238,12 @@ impl Floor {
         }
     }
 
+    /// Whether the chosen window's floor-wide sums hold anything (a sample
+    /// of any kind: an entry, an end, a response, a survey).
+    pub fn counted_anything(&self, kind: WindowKind) -> bool {
+        self.scopes(kind).total != super::sample::Agg::default()
+    }
+
     /// When the current interval ends (the next one's first instant).
     pub fn interval_end(&self) -> Ts {
         self.window.interval.end()
