@@ -120,6 +120,8 @@ pub fn relay_command(args: RelayArgs) -> AppResult<()> {
         }
     };
     let monitor = Arc::new(Mutex::new(monitor));
+    // A bad action is a config error before anything is served or said.
+    let notifier = crate::notify::Notifier::from_config(&r.file)?;
     let exporter = match &args.metrics.metrics_listen {
         Some(addr) => {
             let look = Look {
@@ -147,7 +149,6 @@ pub fn relay_command(args: RelayArgs) -> AppResult<()> {
         .enable_all()
         .build()
         .map_err(|e| AppError::Runtime(format!("cannot start the runtime: {e}")))?;
-    let notifier = crate::notify::Notifier::from_config(&r.file)?;
     runtime.block_on(run(
         plan,
         input,

@@ -500,19 +500,27 @@ fn a_bad_action_is_refused_before_anything_is_served() {
         "[[alerts.actions]]\nexec = [\"true\"]\nwebhook = \"http://127.0.0.1:9/\"\n",
     )
     .unwrap();
-    let out = bin()
-        .args(["export", "--metrics-listen", "127.0.0.1:0", "--replay"])
-        .arg(resource(SAMPLE))
-        .arg("--config")
-        .arg(&config)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("alerts.actions[0]"), "{err}");
-    // Not announced as serving, then refused: one line, the error.
-    assert!(!err.contains("serving metrics"), "{err}");
-    assert_eq!(err.lines().count(), 1, "{err}");
+    // The exporter, and the relay's own metrics (its broker is never
+    // reached: the config is refused first).
+    for command in [
+        &["export"][..],
+        &["relay", "--to", "nats://127.0.0.1:9"][..],
+    ] {
+        let out = bin()
+            .args(command)
+            .args(["--metrics-listen", "127.0.0.1:0", "--replay"])
+            .arg(resource(SAMPLE))
+            .arg("--config")
+            .arg(&config)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{command:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("alerts.actions[0]"), "{command:?}: {err}");
+        // Not announced as serving, then refused: one line, the error.
+        assert!(!err.contains("serving metrics"), "{command:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{command:?}: {err}");
+    }
 }
 
 #[test]
