@@ -9,7 +9,7 @@ use std::time::Duration;
 use crate::cli::ExportArgs;
 use crate::error::{AppError, AppResult};
 use crate::exporter::{Exporter, Look};
-use crate::logging::{init_log, log_path};
+use crate::logging::{init_service_log, log_path};
 use crate::plan::resolve;
 use crate::source::{Source, SourceFailure, flush};
 use queuetop_engine::config;
@@ -24,7 +24,7 @@ const TICK: Duration = Duration::from_millis(250);
 
 pub fn export_command(args: ExportArgs) -> AppResult<()> {
     let r = resolve(&args.source, &args.options)?;
-    init_log(log_path(&args.options, &r.file).as_deref())?;
+    init_service_log(log_path(&args.options, &r.file).as_deref())?;
     let timing = config::feed_timing(&r.file.feed)?;
     let window = r.metrics.window.kind();
     // A replay plays at its own pace (as in the view) unless --speed says.
