@@ -47,18 +47,32 @@ fn main() -> ExitCode {
 }
 
 /// The command whose `--help` lists the options of this command line:
-/// `queuetop snapshot` when a subcommand was named before anything else.
+/// `queuetop snapshot` when a subcommand was named. The value of an option
+/// that takes one (`--replay report`) is not a subcommand.
 fn help_command() -> String {
     use clap::CommandFactory;
     let cmd = Cli::command();
-    let sub = std::env::args()
-        .skip(1)
-        .find(|a| !a.starts_with('-'))
-        .filter(|a| cmd.get_subcommands().any(|s| s.get_name() == a));
-    match sub {
-        Some(name) => format!("queuetop {name}"),
-        None => "queuetop".into(),
+    let takes_value = |flag: &str| {
+        cmd.get_arguments()
+            .any(|a| a.get_long() == Some(flag) && a.get_action().takes_values())
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        match a.strip_prefix("--") {
+            Some(flag) if !flag.contains('=') && takes_value(flag) => {
+                args.next();
+            }
+            Some(_) => {}
+            None if a.starts_with('-') => {}
+            None => {
+                if cmd.get_subcommands().any(|s| s.get_name() == a) {
+                    return format!("queuetop {a}");
+                }
+                break;
+            }
+        }
     }
+    "queuetop".into()
 }
 
 /// An error message may quote a file name or value from the command line:

@@ -347,6 +347,8 @@ fn errors_are_one_clear_line_with_the_right_status() {
             "(queuetop snapshot --help lists every option)",
         ),
         (&["--bogus"], "(queuetop --help lists"),
+        // An option's value that names a subcommand is not one.
+        (&["--replay", "report", "--bogus"], "(queuetop --help lists"),
         // Flags that would do nothing here are refused, not dropped.
         (
             &["snapshot", "--demo", "--count", "2", "--after", "1s"],
