@@ -78,6 +78,9 @@ impl UserMem {
             // Off queue, or not known: the presence says what the agent does.
             _ if presence.eq_ignore_ascii_case("on queue") => (AgentState::Available, None),
             _ if presence.is_empty() => (AgentState::Available, None),
+            // Genesys's "Available" is logged in but off queue: away from
+            // the queues, and "Available" as the reason would only confuse.
+            _ if presence.eq_ignore_ascii_case("available") => (AgentState::Away, None),
             _ => (AgentState::Away, self.presence.clone()),
         }
     }
@@ -725,5 +728,30 @@ impl Genesys {
         // Presence and routing events do not list queues: an empty list
         // means "not told", not "serves none".
         self.sent.send(user, now, EmptyQueues::Omit, ts, out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state(presence: &str, routing: &str) -> (AgentState, Option<Box<str>>) {
+        let user = UserMem {
+            presence: Some(presence.into()),
+            routing: Some(routing.into()),
+            ..UserMem::default()
+        };
+        user.state()
+    }
+
+    #[test]
+    fn off_queue_takes_its_reason_from_a_presence_that_says_one() {
+        assert_eq!(
+            state("Break", "OFF_QUEUE"),
+            (AgentState::Away, Some("Break".into()))
+        );
+        // Logged in but off queue: away, with no reason named "Available".
+        assert_eq!(state("Available", "OFF_QUEUE"), (AgentState::Away, None));
+        assert_eq!(state("On Queue", "IDLE"), (AgentState::Available, None));
     }
 }
