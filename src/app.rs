@@ -137,7 +137,7 @@ fn snapshot_command(args: SnapshotArgs) -> AppResult<()> {
         && let source::Spec::Replay { speed: None, .. } = &source.kind
     {
         return Err(AppError::Usage(
-            "--after: a replay at full speed is read to its end; give --speed to play it for a while"
+            "--after: a replay at full speed is read to its end; give a --speed other than max to play it for a while"
                 .into(),
         ));
     }

@@ -301,7 +301,6 @@ pub fn demo_feed_config(url: String) -> FeedConfig {
     }
 }
 
-/// `ami://USER@HOST:5038`: Asterisk's manager interface, spoken directly.
 /// A setup error said under the flag or key it is about: `url_flag`,
 /// unless it names its own key already (a bad `feed.ca_file`).
 fn naming(url_flag: &str, e: String) -> String {
@@ -312,6 +311,7 @@ fn naming(url_flag: &str, e: String) -> String {
     }
 }
 
+/// `ami://USER@HOST:5038`: Asterisk's manager interface, spoken directly.
 fn ami(src: &SourceArgs, cfg: FeedConfig, r: &Resolved, url_flag: &str) -> AppResult<Source> {
     let dialect = match r.dialect {
         DialectKind::Native | DialectKind::Asterisk => DialectKind::Asterisk,

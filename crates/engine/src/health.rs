@@ -84,8 +84,9 @@ mod tests {
 
     const ALL: [FeedHealth; 8] = FeedHealth::ALL;
 
-    /// A new state fails to compile here until it is in [`FeedHealth::ALL`]
-    /// at its place.
+    /// Each state in [`FeedHealth::ALL`] at its place. A new state fails to
+    /// compile here; it must then be added to `ALL` too (which this test
+    /// cannot check), or the exporter has no series for it.
     #[test]
     fn all_lists_every_state() {
         for (i, h) in ALL.iter().enumerate() {

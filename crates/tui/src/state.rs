@@ -495,8 +495,6 @@ impl UiState {
                     self.set_typed(String::new());
                     self.jump = None;
                     self.searching = false;
-                } else if self.help {
-                    self.help = false;
                 } else if self.details.is_some() {
                     self.details = None;
                 } else if !self.filter.is_empty() {
