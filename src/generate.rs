@@ -16,20 +16,40 @@ pub fn completions(shell: Shell) -> AppResult<()> {
     write_out(&buf)
 }
 
-/// `queuetop man`: the manual page (roff) on stdout, one section per
-/// subcommand after the main one.
+/// `queuetop man`: the manual page (roff) on stdout, one page with a
+/// section per subcommand after the main command's.
 pub fn man_page() -> AppResult<()> {
     let cmd = Cli::command();
     let mut buf = Vec::new();
     main_page(&cmd, &mut buf)
+        .and_then(|()| {
+            cmd.get_subcommands()
+                .filter(|s| s.get_name() != "help")
+                .try_for_each(|sub| subcommand_section(sub, &mut buf))
+        })
         .map_err(|e| AppError::Runtime(format!("cannot render the manual: {e}")))?;
-    for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
-        let name = format!("queuetop-{}", sub.get_name());
-        let sub = sub.clone().name(name);
-        buf.extend_from_slice(b".bp\n");
-        render(&sub, &mut buf)?;
-    }
     write_out(&buf)
+}
+
+/// A subcommand as a section of the one page, `QUEUETOP SNAPSHOT`, its
+/// synopsis and options as subsections (a synopsis that runs as written).
+fn subcommand_section(sub: &clap::Command, w: &mut Vec<u8>) -> io::Result<()> {
+    let name = format!("queuetop {}", sub.get_name());
+    let man = clap_mangen::Man::new(sub.clone().bin_name(name.clone()));
+    let mut part = Vec::new();
+    man.render_synopsis_section(&mut part)?;
+    man.render_options_section(&mut part)?;
+    writeln!(w, ".SH \"{}\"", roff(&name.to_uppercase()))?;
+    if let Some(about) = sub.get_about() {
+        writeln!(w, "{}", roff(&about.to_string()))?;
+    }
+    for line in String::from_utf8_lossy(&part).lines() {
+        match line.strip_prefix(".SH ") {
+            Some(title) => writeln!(w, ".SS {title}")?,
+            None => writeln!(w, "{line}")?,
+        }
+    }
+    Ok(())
 }
 
 /// The main command's page: clap_mangen's sections, but the subcommands
@@ -86,12 +106,6 @@ fn roff(text: &str) -> String {
         Some('.' | '\'') => format!("\\&{escaped}"),
         _ => escaped,
     }
-}
-
-fn render(cmd: &clap::Command, buf: &mut Vec<u8>) -> AppResult<()> {
-    clap_mangen::Man::new(cmd.clone())
-        .render(buf)
-        .map_err(|e| AppError::Runtime(format!("cannot render the manual: {e}")))
 }
 
 /// Writes to stdout; a reader that closed the pipe early (`| head`) is not

@@ -633,8 +633,9 @@ fn the_manual_page_renders_with_every_command() {
         "NAME",
         "SYNOPSIS",
         "--replay",
-        "queuetop-snapshot",
-        "queuetop-serve-demo",
+        "QUEUETOP SNAPSHOT",
+        "QUEUETOP SERVE-DEMO",
+        "queuetop snapshot [--url]",
         "EXIT STATUS",
         "SEE ALSO",
     ] {
@@ -643,8 +644,10 @@ fn the_manual_page_renders_with_every_command() {
             "no {word} in the rendered page:\n{text}"
         );
     }
-    // The after-help's two lines stay two lines.
+    // The after-help's two lines stay two lines; one page, no references
+    // to pages that do not exist.
     assert!(!text.contains("--demo Docs"), "{text}");
+    assert!(!text.contains("queuetop-snapshot"), "{text}");
 }
 
 #[test]
