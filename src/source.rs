@@ -3,7 +3,7 @@
 //! and the task that brings them in. The view and the snapshot command both
 //! start their source here, so every source behaves the same in both.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::cli::{Options, SourceArgs};
@@ -377,20 +377,12 @@ fn broker(src: &SourceArgs, cfg: &FeedConfig, r: &Resolved, url_flag: &str) -> A
         }
     };
     check_subject(&subject, true).map_err(|e| AppError::Usage(format!("{subject_flag}: {e}")))?;
+    // The flag wins over the config's key.
     let auth = match (&src.nats_creds, &r.file.feed.nats_creds) {
-        (None, Some(file)) => {
-            let file = PathBuf::from(file);
-            if !file.is_file() {
-                return Err(AppError::Usage(format!(
-                    "key `feed.nats_creds` {}: no such file",
-                    file.display()
-                )));
-            }
-            NatsAuth::from_env(Some(file), &|n| std::env::var(n).ok())
-                .map_err(|e| AppError::Usage(format!("key `feed.nats_creds`: {e}")))?
-        }
-        _ => nats_auth(src)?,
-    };
+        (None, Some(file)) => nats_auth(Some(Path::new(file)), "key `feed.nats_creds`"),
+        (flag, _) => nats_auth(flag.as_deref(), "--nats-creds"),
+    }
+    .map_err(AppError::Usage)?;
     let target = NatsTarget::parse(&cfg.url, auth)
         .map_err(|e| AppError::Usage(naming(url_flag, e)))?
         .with_ca(cfg.ca_file.clone());
@@ -410,16 +402,15 @@ fn broker(src: &SourceArgs, cfg: &FeedConfig, r: &Resolved, url_flag: &str) -> A
 }
 
 /// NATS credentials: a creds file (which must exist), or the environment.
-pub fn nats_auth(src: &SourceArgs) -> AppResult<NatsAuth> {
-    if let Some(p) = &src.nats_creds
+/// A problem is said under `said_as`, the flag or key that gives them.
+pub fn nats_auth(creds: Option<&Path>, said_as: &str) -> Result<NatsAuth, String> {
+    if let Some(p) = creds
         && !p.is_file()
     {
-        return Err(AppError::Usage(format!(
-            "--nats-creds {}: no such file",
-            p.display()
-        )));
+        return Err(format!("{said_as}: {}: no such file", p.display()));
     }
-    NatsAuth::from_env(src.nats_creds.clone(), &|n| std::env::var(n).ok()).map_err(AppError::Usage)
+    NatsAuth::from_env(creds.map(Path::to_path_buf), &|n| std::env::var(n).ok())
+        .map_err(|e| format!("{said_as}: {e}"))
 }
 
 /// A NATS subject: dot-separated tokens, no spaces; wildcards (`*`, a

@@ -222,9 +222,12 @@ fn plan(args: &RelayArgs, ca: Option<std::path::PathBuf>) -> AppResult<Plan> {
             "--buffer: must hold at least one frame".into(),
         ));
     }
-    let target = NatsTarget::parse(&args.to, nats_auth(&args.source)?)
-        .map_err(|e| AppError::Usage(format!("--to: {e}")))?
-        .with_ca(ca);
+    let target = NatsTarget::parse(
+        &args.to,
+        nats_auth(args.source.nats_creds.as_deref(), "--nats-creds").map_err(AppError::Usage)?,
+    )
+    .map_err(|e| AppError::Usage(format!("--to: {e}")))?
+    .with_ca(ca);
     Ok(Plan {
         target,
         stream: StreamPlan {

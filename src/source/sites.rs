@@ -17,8 +17,8 @@ use queuetop_engine::monitor::{Monitor, SourceInfo, SourceKind};
 use queuetop_engine::site::{SiteName, per_site};
 use queuetop_feed as feed;
 use queuetop_feed::ami::{AmiConfig, AmiTarget, AmiTransport};
+use queuetop_feed::nats::NatsTarget;
 use queuetop_feed::nats::reader::Follow;
-use queuetop_feed::nats::{NatsAuth, NatsTarget};
 use queuetop_feed::scheme::Scheme;
 use queuetop_feed::{FeedConfig, LocalClock, MonitorSink, WsTransport};
 
@@ -195,14 +195,8 @@ fn broker(
         ))
     })?;
     super::check_subject(&subject, false).map_err(|e| usage(format!("subject`: {e}")))?;
-    let creds = f.nats_creds.as_ref().map(std::path::PathBuf::from);
-    if let Some(p) = &creds
-        && !p.is_file()
-    {
-        return Err(usage(format!("nats_creds`: {}: no such file", p.display())));
-    }
-    let auth = NatsAuth::from_env(creds, &|n| std::env::var(n).ok())
-        .map_err(|e| usage(format!("nats_creds`: {e}")))?;
+    let creds = f.nats_creds.as_deref().map(std::path::Path::new);
+    let auth = super::nats_auth(creds, "nats_creds`").map_err(usage)?;
     let target = NatsTarget::parse(&cfg.url, auth)
         .map_err(|e| usage(format!("url`: {e}")))?
         .with_ca(cfg.ca_file.clone());
