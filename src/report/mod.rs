@@ -58,7 +58,7 @@ pub fn report_command(args: ReportArgs) -> AppResult<()> {
     .map_err(|e| AppError::Runtime(format!("--replay {}: {e}", args.replay.display())))?;
     let tz = monitor.floor.settings().day_start.tz.clone();
     // HH:MM:SS; the interval tables and the charts' axes cut it to HH:MM.
-    let clock = move |t: Ts| queuetop_tui::build::clock(t, &tz);
+    let clock = move |t: Ts| queuetop_tui::clock::hms(t, &tz);
     let text = match args.format {
         ReportFormat::Html => {
             let charts = charts(&report, &clock)?

@@ -11,6 +11,7 @@ use ratatui::layout::Rect;
 
 use super::agent_order::{AgentOrder, Look, agent_key};
 use super::alerts::{Level, QueueLevels};
+use super::clock::hms;
 use super::columns::{AgentCol, QueueCol};
 use super::fit::clean;
 use super::layout::{Plan, plan};
@@ -371,7 +372,7 @@ pub fn build(
         .log
         .window(st.log_back, plan.log_rows())
         .map(|e| LogLine {
-            time: clock(e.at, tz),
+            time: hms(e.at, tz),
             severity: e.severity,
             text: clean(&e.text).into_owned(),
         })
@@ -433,14 +434,6 @@ pub fn build(
         help: st.help,
         time_prompt: st.rewind.typing.clone(),
         time_error: st.rewind.error.clone(),
-    }
-}
-
-/// The time of day of `ts` in the config's time zone.
-pub fn clock(ts: Ts, tz: &jiff::tz::TimeZone) -> String {
-    match jiff::Timestamp::from_millisecond(ts.0) {
-        Ok(t) => t.to_zoned(tz.clone()).strftime("%H:%M:%S").to_string(),
-        Err(_) => "--:--:--".into(),
     }
 }
 
@@ -531,14 +524,14 @@ fn header(m: &Monitor, st: &UiState, ctx: &Context<'_>) -> HeaderScene {
         link,
         link_level,
         paused: st.paused,
-        clock: clock(floor_now, &m.floor.settings().day_start.tz),
+        clock: hms(floor_now, &m.floor.settings().day_start.tz),
         last_event,
         rate: m.rate().per_second(rate_clock),
         window,
         uncertain_since: m
             .floor
             .uncertain_since(st.window)
-            .map(|u| clock(u.since, &m.floor.settings().day_start.tz)),
+            .map(|u| hms(u.since, &m.floor.settings().day_start.tz)),
         // The feed's clock differs from ours: say so, timers are corrected.
         // Same meaning and sign as the snapshot's `clock_offset_s`: our
         // clock minus the feed's (+ when the feed is behind us).
@@ -948,7 +941,7 @@ fn details(
                 title: format!("Queue {} ({})", clean(v.label()), clean(v.id)),
                 facts,
                 sections: super::waiting::sections(floor, q, v.waiting, split, DETAIL_ROWS, |t| {
-                    clock(t, tz)
+                    hms(t, tz)
                 })
                 .into_iter()
                 .chain([Section {
@@ -1011,7 +1004,7 @@ fn details(
                 .history
                 .iter()
                 .rev()
-                .map(|(at, s)| vec![Cell::plain(clock(*at, tz)), Cell::plain(state_word(*s))])
+                .map(|(at, s)| vec![Cell::plain(hms(*at, tz)), Cell::plain(state_word(*s))])
                 .collect();
             DetailsScene {
                 title: format!("Agent {} ({})", clean(v.label()), clean(v.id)),

@@ -12,11 +12,7 @@ pub fn strip(floor: &Floor) -> String {
     let start = floor.window_start(WindowKind::Interval);
     let end = start.plus(floor.interval_length());
     let tz = &floor.settings().day_start.tz;
-    let hhmm = |t: queuetop_engine::time::Ts| {
-        jiff::Timestamp::from_millisecond(t.0)
-            .ok()
-            .map(|t| t.to_zoned(tz.clone()).strftime("%H:%M").to_string())
-    };
+    let hhmm = |t| crate::clock::time_of_day(t, tz, "%H:%M");
     // Before the feed has given a time there is no interval to name.
     let span = match (hhmm(start), hhmm(end)) {
         (Some(a), Some(b)) => format!("{a}-{b}"),

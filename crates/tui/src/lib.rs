@@ -13,6 +13,7 @@ pub mod agent_order;
 pub mod alerts;
 pub mod build;
 pub mod channels;
+pub mod clock;
 pub mod columns;
 pub mod export;
 pub mod filter;

@@ -96,10 +96,7 @@ impl Rewind {
     /// `REWIND 09:42 (-12m)`: the instant shown and how far behind live.
     pub fn label(&self, live: Ts, tz: &TimeZone) -> Option<String> {
         let at = self.at?;
-        let hm = match jiff::Timestamp::from_millisecond(at.0) {
-            Ok(t) => t.to_zoned(tz.clone()).strftime("%H:%M").to_string(),
-            Err(_) => "--:--".into(),
-        };
+        let hm = crate::clock::hm(at, tz);
         Some(format!("REWIND {hm} ({})", behind(live.since(at))))
     }
 }

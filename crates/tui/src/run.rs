@@ -233,7 +233,7 @@ impl View {
                 let mut buf = ratatui::buffer::Buffer::empty(scene.plan.area);
                 widgets::render(scene, theme, &mut buf);
                 let rows = crate::export::screen_rows(&buf);
-                let clock = |t: Ts| crate::build::clock(t, &tz);
+                let clock = |t: Ts| crate::clock::hms(t, &tz);
                 let text = crate::export::text(&rows, &self.watch.log, &clock);
                 let md = crate::export::markdown(&scene.header, &rows, &self.watch.log, &clock);
                 let stamp = match jiff::Timestamp::from_millisecond(now.0) {

@@ -46,10 +46,7 @@ pub const NO_MARK: &str = "no mark yet: m sets one (M: figures)";
 
 pub fn title(mark: &Mark, floor: &Floor) -> String {
     let tz = &floor.settings().day_start.tz;
-    let at = match jiff::Timestamp::from_millisecond(mark.at.0) {
-        Ok(t) => t.to_zoned(tz.clone()).strftime("%H:%M:%S").to_string(),
-        Err(_) => "--:--:--".to_string(),
-    };
+    let at = crate::clock::hms(mark.at, tz);
     format!("CHANGE since mark {at} (M: figures)")
 }
 
